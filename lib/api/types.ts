@@ -1,0 +1,126 @@
+// TypeScript shapes of kosmos's own resources (group autoscaling.kosmos.dev, v1alpha1).
+// deploy/crds/*.yaml is the schema of record; lib/api/validate.ts checks objects against it.
+import type { V1ObjectMeta } from '@kubernetes/client-node';
+
+export const GROUP = 'autoscaling.kosmos.dev';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const SLA_PLURAL = 'servicelevelagreements';
+export const PODSCALE_PLURAL = 'podscales';
+
+/** Kubernetes quantity strings: cpu "250m" / "1.5", memory "128Mi" / "1G". */
+export interface ResourceQuantities {
+  cpu?: string;
+  memory?: string;
+}
+
+export type Statistic = 'mean' | 'p50' | 'p90' | 'p95' | 'p99';
+export type SlaMode = 'Auto' | 'Recommend';
+export type ControllerName = 'kosmos' | 'kosmos-pi';
+export type ArbitrationPolicyName = 'proportional' | 'minimum-first';
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+  observedGeneration?: number;
+}
+
+export interface ScrapeSource {
+  port: number;
+  path?: string; // default /metrics
+  /** Histogram (or summary) base name, e.g. http_request_duration_seconds. */
+  metric: string;
+  type?: 'histogram' | 'summary'; // default histogram
+}
+
+export interface PrometheusSource {
+  url: string;
+  /** PromQL returning the response time in seconds; $pod and $namespace are substituted. */
+  query: string;
+}
+
+export interface HorizontalRule {
+  /** How long the condition must hold before acting. */
+  windowSeconds?: number;
+  /** Quiet time after any replica change before acting in this direction again. */
+  stabilizationSeconds?: number;
+  /** At most this many replicas added/removed per change (0 = unbounded). */
+  maxStepReplicas?: number;
+  /** At most this percentage of current replicas per change (0 = unbounded). */
+  maxStepPercent?: number;
+}
+
+export interface SlaPolicy {
+  mode?: SlaMode;
+  controller?: ControllerName;
+  gains?: { bc?: number; dc?: number };
+  arbitration?: ArbitrationPolicyName;
+  /** Relative share under node contention (default 1). */
+  priority?: number;
+  /** Largest factor CPU may grow by in one step (default 2). */
+  maxGrowthFactor?: number;
+  horizontal?: { scaleUp?: HorizontalRule; scaleDown?: HorizontalRule };
+}
+
+export interface ServiceLevelAgreementSpec {
+  targetRef: { apiVersion: string; kind: string; name: string };
+  container?: string;
+  objective: { responseTime: string; statistic?: Statistic };
+  metrics: { scrape?: ScrapeSource; prometheus?: PrometheusSource };
+  resources: { default?: ResourceQuantities; min: ResourceQuantities; max: ResourceQuantities };
+  replicas: { min?: number; max: number };
+  policy?: SlaPolicy;
+}
+
+export interface ServiceLevelAgreementStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+  replicas?: number;
+  desiredReplicas?: number;
+  podsTracked?: number;
+  /** Observed response time (the SLA's statistic), e.g. "183ms". */
+  observedResponseTime?: string;
+  requestRate?: number;
+  lastScaleTime?: string;
+}
+
+export interface ServiceLevelAgreement {
+  apiVersion: typeof API_VERSION;
+  kind: 'ServiceLevelAgreement';
+  metadata: V1ObjectMeta;
+  spec: ServiceLevelAgreementSpec;
+  status?: ServiceLevelAgreementStatus;
+}
+
+export type CapReasonName =
+  | 'SLABound'
+  | 'NodeContention'
+  | 'ResizeInfeasible'
+  | 'ResizeDeferred'
+  | 'MemoryUnsafeDecrease';
+
+export interface PodScaleSpec {
+  podRef: { name: string; uid: string };
+  slaRef: { name: string };
+  container: string;
+  nodeName?: string;
+  desired: ResourceQuantities;
+}
+
+export interface PodScaleStatus {
+  actual?: ResourceQuantities;
+  capped?: ResourceQuantities & { reason?: CapReasonName; message?: string };
+  conditions?: Condition[];
+  lastResizeTime?: string;
+}
+
+export interface PodScale {
+  apiVersion: typeof API_VERSION;
+  kind: 'PodScale';
+  metadata: V1ObjectMeta;
+  spec: PodScaleSpec;
+  status?: PodScaleStatus;
+}

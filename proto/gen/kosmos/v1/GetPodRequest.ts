@@ -1,0 +1,12 @@
+// Original file: /work/main/proto/kosmos/v1/status.proto
+
+
+export interface GetPodRequest {
+  'namespace'?: (string);
+  'name'?: (string);
+}
+
+export interface GetPodRequest__Output {
+  'namespace': (string);
+  'name': (string);
+}

@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/kosmos/v1/status.proto
+
+
+export interface ListSlasRequest {
+  /**
+   * empty = all
+   */
+  'namespace'?: (string);
+}
+
+export interface ListSlasRequest__Output {
+  /**
+   * empty = all
+   */
+  'namespace': (string);
+}

@@ -1,0 +1,47 @@
+// Original file: /work/main/proto/kosmos/v1/agenthub.proto
+
+import type { Resources as _kosmos_v1_Resources, Resources__Output as _kosmos_v1_Resources__Output } from '../../kosmos/v1/Resources.ts';
+
+export interface PodDirective {
+  'uid'?: (string);
+  'namespace'?: (string);
+  'name'?: (string);
+  'container'?: (string);
+  'desired'?: (_kosmos_v1_Resources | null);
+  /**
+   * SLA minimum, used by the minimum-first arbiter
+   */
+  'minimum'?: (_kosmos_v1_Resources | null);
+  'maximum'?: (_kosmos_v1_Resources | null);
+  /**
+   * relative weight under contention, default 1
+   */
+  'priority'?: (number | string);
+  /**
+   * SLA mode Recommend: never resize
+   */
+  'recommendOnly'?: (boolean);
+  'sla'?: (string);
+}
+
+export interface PodDirective__Output {
+  'uid': (string);
+  'namespace': (string);
+  'name': (string);
+  'container': (string);
+  'desired': (_kosmos_v1_Resources__Output | null);
+  /**
+   * SLA minimum, used by the minimum-first arbiter
+   */
+  'minimum': (_kosmos_v1_Resources__Output | null);
+  'maximum': (_kosmos_v1_Resources__Output | null);
+  /**
+   * relative weight under contention, default 1
+   */
+  'priority': (number);
+  /**
+   * SLA mode Recommend: never resize
+   */
+  'recommendOnly': (boolean);
+  'sla': (string);
+}

@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/kosmos/v1/status.proto
+
+
+export interface WatchDecisionsRequest {
+  /**
+   * empty = all
+   */
+  'namespace'?: (string);
+}
+
+export interface WatchDecisionsRequest__Output {
+  /**
+   * empty = all
+   */
+  'namespace': (string);
+}
