@@ -1,0 +1,11 @@
+#!/bin/sh
+# kosmos image entrypoint: `kosmos agent ...`, `kosmos hub ...` or `kosmos kosmosctl ...`.
+set -e
+cmd="${1:-hub}"
+[ "$#" -gt 0 ] && shift
+case "$cmd" in
+  agent) exec node /app/agent/src/main.ts "$@" ;;
+  hub) exec node /app/hub/src/main.ts "$@" ;;
+  kosmosctl) exec node /app/hub/src/cli/kosmosctl.ts "$@" ;;
+  *) echo "usage: kosmos agent|hub|kosmosctl [flags] (try --help)" >&2; exit 64 ;;
+esac
