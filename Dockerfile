@@ -18,6 +18,7 @@ COPY lib ./lib
 COPY proto ./proto
 COPY agent/src ./agent/src
 COPY hub/src ./hub/src
+COPY sample ./sample
 COPY deploy/crds ./deploy/crds
 COPY docker-entrypoint.sh /usr/local/bin/kosmos
 # The node image's unprivileged user (uid 1000); nothing is written to the root filesystem.

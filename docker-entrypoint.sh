@@ -7,5 +7,6 @@ case "$cmd" in
   agent) exec node /app/agent/src/main.ts "$@" ;;
   hub) exec node /app/hub/src/main.ts "$@" ;;
   kosmosctl) exec node /app/hub/src/cli/kosmosctl.ts "$@" ;;
-  *) echo "usage: kosmos agent|hub|kosmosctl [flags] (try --help)" >&2; exit 64 ;;
+  sample-app) exec node /app/sample/app.ts "$@" ;;
+  *) echo "usage: kosmos agent|hub|kosmosctl|sample-app [flags] (try --help)" >&2; exit 64 ;;
 esac
