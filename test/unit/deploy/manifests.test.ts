@@ -1,0 +1,175 @@
+// Every manifest under deploy/ loads, built-in kinds validate against the Kubernetes OpenAPI
+// schemas (kubernetes-models), and the workloads keep the pod-security promises of the README.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+
+const deployDir = new URL('../../../deploy/', import.meta.url).pathname;
+
+interface Manifest {
+  file: string;
+  obj: {
+    apiVersion: string;
+    kind: string;
+    metadata?: { name?: string; namespace?: string };
+    [k: string]: unknown;
+  };
+}
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return yamlFiles(full);
+    return /\.ya?ml$/.test(name) ? [full] : [];
+  });
+}
+
+function load(file: string): Manifest[] {
+  return parseAllDocuments(readFileSync(file, 'utf8')).flatMap((doc) => {
+    if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
+    const obj = doc.toJS();
+    return obj ? [{ file: relative(deployDir, file), obj }] : [];
+  });
+}
+
+const manifests = yamlFiles(deployDir).flatMap(load);
+const kustomizations = manifests.filter((m) => m.obj.kind === 'Kustomization' || m.obj.kind === 'Component');
+const objects = manifests.filter((m) => !kustomizations.includes(m));
+
+/** The kubernetes-models module for an apiVersion, or undefined for kinds it doesn't ship. */
+async function modelFor(
+  apiVersion: string,
+  kind: string,
+): Promise<(new (o: unknown) => { validate(): void }) | undefined> {
+  const path = apiVersion.includes('/') ? apiVersion : `v1`;
+  try {
+    const mod = (await import(`kubernetes-models/${path}`)) as Record<string, unknown>;
+    return mod[kind] as (new (o: unknown) => { validate(): void }) | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const OUR_OR_THIRD_PARTY = new Set(['autoscaling.kosmos.dev/v1alpha1', 'monitoring.coreos.com/v1']);
+
+describe('deploy/ manifests', () => {
+  it('parse as YAML and every object has apiVersion, kind and a name', () => {
+    expect(objects.length).toBeGreaterThan(10);
+    for (const { file, obj } of objects) {
+      expect(obj.apiVersion, file).toBeTruthy();
+      expect(obj.kind, file).toBeTruthy();
+      expect(obj.metadata?.name, `${file} ${obj.kind}`).toBeTruthy();
+    }
+  });
+
+  it.each(
+    objects
+      .filter((m) => !OUR_OR_THIRD_PARTY.has(m.obj.apiVersion))
+      .map((m) => [`${m.file} ${m.obj.kind}/${m.obj.metadata?.name}`, m]),
+  )('%s validates against the Kubernetes schema', async (_name, m) => {
+    const Model = await modelFor(m.obj.apiVersion, m.obj.kind);
+    expect(Model, `no schema for ${m.obj.apiVersion} ${m.obj.kind}`).toBeDefined();
+    expect(() => new Model!(m.obj).validate()).not.toThrow();
+  });
+
+  it('a schema violation is caught by the validator (the check can fail)', async () => {
+    const Model = await modelFor('apps/v1', 'Deployment');
+    const broken = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: { replicas: 'two' },
+    };
+    expect(() => new Model!(broken).validate()).toThrow(/replicas/);
+  });
+
+  it('every kustomization resource exists', () => {
+    for (const k of kustomizations) {
+      const base = join(deployDir, k.file, '..');
+      for (const r of (k.obj['resources'] as string[] | undefined) ?? []) {
+        expect(() => statSync(join(base, r)), `${k.file} -> ${r}`).not.toThrow();
+      }
+    }
+  });
+});
+
+function workloads(): Manifest[] {
+  return objects.filter(
+    (m) => ['Deployment', 'DaemonSet'].includes(m.obj.kind) && m.file.match(/^(agent|hub)\//),
+  );
+}
+
+type PodSpec = {
+  securityContext?: Record<string, unknown>;
+  containers: { name: string; securityContext?: Record<string, any>; env?: any[]; volumeMounts?: any[] }[];
+  volumes?: any[];
+  serviceAccountName?: string;
+};
+const podSpecOf = (m: Manifest) => (m.obj['spec'] as { template: { spec: PodSpec } }).template.spec;
+
+describe('kosmos workloads follow the restricted pod-security profile', () => {
+  it.each(workloads().map((m) => [m.obj.kind, m]))(
+    '%s runs non-root, read-only, no capabilities, RuntimeDefault seccomp',
+    (_k, m) => {
+      const pod = podSpecOf(m);
+      expect(pod.securityContext?.['runAsNonRoot']).toBe(true);
+      expect(pod.securityContext?.['seccompProfile']).toEqual({ type: 'RuntimeDefault' });
+      for (const c of pod.containers) {
+        expect(c.securityContext?.['readOnlyRootFilesystem'], c.name).toBe(true);
+        expect(c.securityContext?.['allowPrivilegeEscalation'], c.name).toBe(false);
+        expect(c.securityContext?.['capabilities']?.drop, c.name).toEqual(['ALL']);
+        expect(c.securityContext?.['privileged'], c.name).toBeUndefined();
+      }
+    },
+  );
+
+  it('the agent gets its node name from the downward API and reads cgroups read-only', () => {
+    const ds = objects.find((m) => m.obj.kind === 'DaemonSet')!;
+    const pod = podSpecOf(ds);
+    const env = pod.containers[0]!.env!.find((e) => e.name === 'NODE_NAME');
+    expect(env.valueFrom.fieldRef.fieldPath).toBe('spec.nodeName');
+    const cg = pod.volumes!.find((v) => v.hostPath?.path === '/sys/fs/cgroup');
+    const mount = pod.containers[0]!.volumeMounts!.find((v) => v.name === cg.name);
+    expect(mount.readOnly).toBe(true);
+    expect(pod.volumes!.find((v) => v.projected)?.projected.sources[0].serviceAccountToken.audience).toBe(
+      'kosmos-hub',
+    );
+  });
+});
+
+describe('RBAC is least privilege', () => {
+  const rules = objects
+    .filter((m) => m.obj.kind === 'ClusterRole' || m.obj.kind === 'Role')
+    .flatMap((m) =>
+      ((m.obj['rules'] as { verbs: string[]; resources: string[] }[]) ?? []).map((r) => ({
+        role: m.obj.metadata!.name!,
+        ...r,
+      })),
+    );
+
+  it('grants no wildcard verbs or resources', () => {
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect(r.verbs, r.role).not.toContain('*');
+      expect(r.resources, r.role).not.toContain('*');
+    }
+  });
+
+  it('only the agent may resize pods, and only with patch', () => {
+    const resize = rules.filter((r) => r.resources.includes('pods/resize'));
+    expect(resize.map((r) => [r.role, r.verbs])).toEqual([['kosmos-agent', ['patch']]]);
+  });
+
+  it('only the hub changes replicas, and only through /scale', () => {
+    const writesApps = rules.filter(
+      (r) =>
+        r.resources.some((x) => /^(deployments|statefulsets)/.test(x)) &&
+        r.verbs.some((v) => ['update', 'patch', 'create', 'delete'].includes(v)),
+    );
+    for (const r of writesApps) {
+      expect(r.role).toBe('kosmos-hub');
+      expect(r.resources.every((x) => x.endsWith('/scale'))).toBe(true);
+    }
+  });
+});
