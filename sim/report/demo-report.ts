@@ -1,0 +1,207 @@
+// Writes the demo's report: one SVG per chart, report/index.html that shows them, and summary.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ChartSeries, lineChartSvg } from './svg-chart.ts';
+
+export interface ServiceSample {
+  t: number;
+  requestRate: number;
+  responseTimeSeconds?: number;
+  replicas: number;
+}
+
+export interface PodSample {
+  t: number;
+  desiredCpuMilli?: number;
+  enactedCpuMilli: number;
+  usageCpuMilli: number;
+}
+
+export interface ServiceRecord {
+  name: string;
+  sloSeconds: number;
+  statistic: string;
+  samples: ServiceSample[];
+  pods: Map<string, PodSample[]>;
+}
+
+export interface DemoSummary {
+  scenario: string;
+  durationSeconds: number;
+  services: {
+    name: string;
+    sloSeconds: number;
+    statistic: string;
+    sloViolationPercent: number;
+    coreSecondsAllocated: number;
+    coreSecondsUsed: number;
+    resizes: number;
+    scaleEvents: number;
+    maxReplicas: number;
+  }[];
+  stoppedEarly: boolean;
+}
+
+function changes(values: number[]): number {
+  let n = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] !== values[i - 1]) n++;
+  return n;
+}
+
+/** Per-service figures from the samples (1 sample ≈ 1 s of demo time, weighted by its interval). */
+export function summarize(scenario: string, records: ServiceRecord[], stoppedEarly: boolean): DemoSummary {
+  const services = records.map((r) => {
+    const withRt = r.samples.filter((s) => s.responseTimeSeconds !== undefined);
+    const violated = withRt.filter((s) => s.responseTimeSeconds! > r.sloSeconds).length;
+    let allocated = 0;
+    let used = 0;
+    let resizes = 0;
+    for (const samples of r.pods.values()) {
+      for (let i = 1; i < samples.length; i++) {
+        const dt = samples[i]!.t - samples[i - 1]!.t;
+        allocated += (samples[i - 1]!.enactedCpuMilli / 1000) * dt;
+        used += (samples[i - 1]!.usageCpuMilli / 1000) * dt;
+      }
+      resizes += changes(samples.map((s) => s.enactedCpuMilli));
+    }
+    return {
+      name: r.name,
+      sloSeconds: r.sloSeconds,
+      statistic: r.statistic,
+      sloViolationPercent: withRt.length ? (100 * violated) / withRt.length : 0,
+      coreSecondsAllocated: Math.round(allocated * 10) / 10,
+      coreSecondsUsed: Math.round(used * 10) / 10,
+      resizes,
+      scaleEvents: changes(r.samples.map((s) => s.replicas)),
+      maxReplicas: Math.max(0, ...r.samples.map((s) => s.replicas)),
+    };
+  });
+  const duration = Math.max(0, ...records.flatMap((r) => r.samples.map((s) => s.t)));
+  return { scenario, durationSeconds: duration, services, stoppedEarly };
+}
+
+async function serviceCharts(r: ServiceRecord): Promise<{ file: string; svg: string }[]> {
+  const at = <T>(xs: T[], f: (x: T) => number | undefined, t: (x: T) => number) =>
+    xs.flatMap((x) => {
+      const y = f(x);
+      return y === undefined ? [] : [{ x: t(x), y }];
+    });
+  const podSeries = (field: (p: PodSample) => number | undefined, suffix: string): ChartSeries[] =>
+    [...r.pods].map(([pod, samples]) => ({
+      name: `${pod} ${suffix}`,
+      points: at(samples, field, (s) => s.t),
+    }));
+  const last = r.samples.at(-1)?.t ?? 0;
+  return [
+    {
+      file: `${r.name}-load.svg`,
+      svg: await lineChartSvg({
+        title: `${r.name}: load`,
+        xLabel: 'time (s)',
+        yLabel: 'requests/s',
+        series: [
+          {
+            name: 'request rate',
+            points: at(
+              r.samples,
+              (s) => s.requestRate,
+              (s) => s.t,
+            ),
+          },
+        ],
+      }),
+    },
+    {
+      file: `${r.name}-rt.svg`,
+      svg: await lineChartSvg({
+        title: `${r.name}: ${r.statistic} response time vs objective`,
+        xLabel: 'time (s)',
+        yLabel: 'ms',
+        series: [
+          {
+            name: `${r.statistic} RT`,
+            points: at(
+              r.samples,
+              (s) => (s.responseTimeSeconds ?? NaN) * 1000,
+              (s) => s.t,
+            ),
+          },
+          {
+            name: 'objective',
+            dashed: true,
+            points: [
+              { x: 0, y: r.sloSeconds * 1000 },
+              { x: last, y: r.sloSeconds * 1000 },
+            ],
+          },
+        ],
+      }),
+    },
+    {
+      file: `${r.name}-cpu.svg`,
+      svg: await lineChartSvg({
+        title: `${r.name}: CPU per pod (desired, enacted, used)`,
+        xLabel: 'time (s)',
+        yLabel: 'millicores',
+        step: true,
+        series: [
+          ...podSeries((s) => s.enactedCpuMilli, 'enacted'),
+          ...podSeries((s) => s.desiredCpuMilli, 'desired').map((s) => ({ ...s, dashed: true })),
+          ...podSeries((s) => s.usageCpuMilli, 'used'),
+        ],
+      }),
+    },
+    {
+      file: `${r.name}-replicas.svg`,
+      svg: await lineChartSvg({
+        title: `${r.name}: replicas`,
+        xLabel: 'time (s)',
+        yLabel: 'replicas',
+        step: true,
+        series: [
+          {
+            name: 'replicas',
+            points: at(
+              r.samples,
+              (s) => s.replicas,
+              (s) => s.t,
+            ),
+          },
+        ],
+      }),
+    },
+  ];
+}
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export async function writeDemoReport(
+  dir: string,
+  summary: DemoSummary,
+  records: ServiceRecord[],
+): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const sections: string[] = [];
+  for (const r of records) {
+    const charts = await serviceCharts(r);
+    for (const c of charts) writeFileSync(join(dir, c.file), c.svg);
+    const s = summary.services.find((x) => x.name === r.name)!;
+    sections.push(`<section><h2>${escape(r.name)}</h2>
+<p>objective: ${s.statistic} ≤ ${Math.round(s.sloSeconds * 1000)} ms · SLO violated ${s.sloViolationPercent.toFixed(1)}% of the time ·
+${s.coreSecondsAllocated} core-seconds allocated (${s.coreSecondsUsed} used) · ${s.resizes} resizes · ${s.scaleEvents} replica changes</p>
+${charts.map((c) => `<img src="${c.file}" alt="${escape(c.file)}">`).join('\n')}
+</section>`);
+  }
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kosmos demo: ${escape(summary.scenario)}</title>
+<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}img{display:block;margin:1em 0;max-width:100%}</style>
+</head><body>
+<h1>kosmos demo — scenario ${escape(summary.scenario)}</h1>
+<p>${Math.round(summary.durationSeconds)} s of demo time${summary.stoppedEarly ? ' (stopped early)' : ''}. Figures in <a href="summary.json">summary.json</a>.</p>
+${sections.join('\n')}
+</body></html>
+`;
+  writeFileSync(join(dir, 'index.html'), html);
+  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  return join(dir, 'index.html');
+}
