@@ -1,0 +1,58 @@
+// Starts a gRPC server on loopback or any address with the keepalive and connection-age settings
+// long-lived agent streams need (dead peers are reaped; agents are rebalanced over time).
+import * as grpc from '@grpc/grpc-js';
+
+export interface GrpcServerOptions {
+  keepaliveTimeMs?: number;
+  keepaliveTimeoutMs?: number;
+  /** Connections are closed (gracefully) after this age so agents spread over hub replicas. */
+  maxConnectionAgeMs?: number;
+  maxConnectionAgeGraceMs?: number;
+}
+
+export interface RunningGrpcServer {
+  server: grpc.Server;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export function serverChannelOptions(o: GrpcServerOptions = {}): grpc.ChannelOptions {
+  return {
+    'grpc.keepalive_time_ms': o.keepaliveTimeMs ?? 20_000,
+    'grpc.keepalive_timeout_ms': o.keepaliveTimeoutMs ?? 5_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+    'grpc.max_connection_age_ms': o.maxConnectionAgeMs ?? 30 * 60_000,
+    'grpc.max_connection_age_grace_ms': o.maxConnectionAgeGraceMs ?? 30_000,
+  };
+}
+
+export async function startGrpcServer(
+  host: string,
+  port: number,
+  services: Array<[grpc.ServiceDefinition, grpc.UntypedServiceImplementation]>,
+  options: GrpcServerOptions = {},
+): Promise<RunningGrpcServer> {
+  const server = new grpc.Server(serverChannelOptions(options));
+  for (const [definition, handlers] of services) server.addService(definition, handlers);
+  const bound = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(new Error(`cannot listen on ${host}:${port}: ${err.message}`)) : resolve(p),
+    );
+  });
+  return {
+    server,
+    port: bound,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2_000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}

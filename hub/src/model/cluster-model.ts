@@ -1,0 +1,158 @@
+// The hub's in-memory view of the cluster as the agents report it: nodes (connected, stale),
+// each tracked pod's latest observation, and the directive planned for it. No clock, no I/O.
+import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
+import type { PodDirective } from '../../../proto/gen/kosmos/v1/PodDirective.ts';
+import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';
+import type { Resources__Output } from '../../../proto/gen/kosmos/v1/Resources.ts';
+
+export interface NodeState {
+  name: string;
+  connected: boolean;
+  /** True once the stream dropped or the node went silent: its observations are not acted on. */
+  stale: boolean;
+  agentVersion: string;
+  lastReportMs: number;
+  connectedSinceMs: number;
+  sequence: number;
+  allocatable: Resources__Output | null;
+  untrackedRequests: Resources__Output | null;
+}
+
+export interface PodObservation {
+  uid: string;
+  namespace: string;
+  name: string;
+  node: string;
+  report: PodReport__Output;
+  receivedMs: number;
+  windowSeconds: number;
+}
+
+export interface PlannedPod {
+  node: string;
+  directive: PodDirective;
+}
+
+export function podKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+export class ClusterModel {
+  readonly #nodes = new Map<string, NodeState>();
+  readonly #pods = new Map<string, PodObservation>();
+  readonly #plans = new Map<string, PlannedPod>();
+
+  connect(node: string, agentVersion: string, nowMs: number): NodeState {
+    const prev = this.#nodes.get(node);
+    const state: NodeState = {
+      name: node,
+      connected: true,
+      stale: false,
+      agentVersion,
+      lastReportMs: prev?.lastReportMs ?? 0,
+      connectedSinceMs: nowMs,
+      sequence: prev?.sequence ?? 0,
+      allocatable: prev?.allocatable ?? null,
+      untrackedRequests: prev?.untrackedRequests ?? null,
+    };
+    this.#nodes.set(node, state);
+    return state;
+  }
+
+  /** The node's stream dropped: keep what we know, but mark it stale so nothing acts on it. */
+  disconnect(node: string): void {
+    const state = this.#nodes.get(node);
+    if (!state) return;
+    state.connected = false;
+    state.stale = true;
+  }
+
+  /** Folds one report: it is the node's full snapshot, so pods missing from it leave the model. */
+  foldReport(report: NodeReport__Output, nowMs: number): void {
+    const node =
+      this.#nodes.get(report.nodeName) ?? this.connect(report.nodeName, report.agentVersion, nowMs);
+    node.lastReportMs = nowMs;
+    node.sequence = report.sequence;
+    node.stale = !node.connected;
+    node.allocatable = report.allocatable;
+    node.untrackedRequests = report.untrackedRequests;
+    const seen = new Set<string>();
+    for (const pod of report.pods) {
+      seen.add(pod.uid);
+      this.#pods.set(pod.uid, {
+        uid: pod.uid,
+        namespace: pod.namespace,
+        name: pod.name,
+        node: report.nodeName,
+        report: pod,
+        receivedMs: nowMs,
+        windowSeconds: report.windowSeconds,
+      });
+    }
+    for (const [uid, obs] of this.#pods) {
+      if (obs.node === report.nodeName && !seen.has(uid)) this.#pods.delete(uid);
+    }
+  }
+
+  /** Marks connected nodes that have not reported within staleAfterMs; returns their names. */
+  markSilentStale(nowMs: number, staleAfterMs: number): string[] {
+    const marked: string[] = [];
+    for (const node of this.#nodes.values()) {
+      const since = Math.max(node.lastReportMs, node.connectedSinceMs);
+      if (!node.stale && nowMs - since > staleAfterMs) {
+        node.stale = true;
+        marked.push(node.name);
+      }
+    }
+    return marked;
+  }
+
+  node(name: string): NodeState | undefined {
+    return this.#nodes.get(name);
+  }
+
+  nodes(): NodeState[] {
+    return [...this.#nodes.values()];
+  }
+
+  observation(uid: string): PodObservation | undefined {
+    return this.#pods.get(uid);
+  }
+
+  observations(): PodObservation[] {
+    return [...this.#pods.values()];
+  }
+
+  /** An observation is fresh when its node is connected and not stale. */
+  isFresh(uid: string): boolean {
+    const obs = this.#pods.get(uid);
+    if (!obs) return false;
+    const node = this.#nodes.get(obs.node);
+    return node !== undefined && node.connected && !node.stale;
+  }
+
+  setPlan(uid: string, node: string, directive: PodDirective): void {
+    this.#plans.set(uid, { node, directive });
+  }
+
+  plan(uid: string): PlannedPod | undefined {
+    return this.#plans.get(uid);
+  }
+
+  /** The pod is gone (deleted, or no longer matched): forget its observation and plan. */
+  forgetPod(uid: string): void {
+    this.#pods.delete(uid);
+    this.#plans.delete(uid);
+  }
+
+  /** Directives for one node: only pods placed on that node. */
+  directivesFor(node: string): PodDirective[] {
+    const out: PodDirective[] = [];
+    for (const plan of this.#plans.values()) if (plan.node === node) out.push(plan.directive);
+    return out;
+  }
+
+  plannedUids(): string[] {
+    return [...this.#plans.keys()];
+  }
+}

@@ -1,0 +1,194 @@
+// Shapes of the per-pod vertical recommender: what it observes, how it is configured,
+// what it remembers between steps and what it returns (including every term, for logging).
+import type { ControllerName, Statistic } from '../../../lib/api/types.ts';
+
+/** An allocation: CPU in millicores, memory in bytes (integers). */
+export interface Resources {
+  cpuMilli: number;
+  memoryBytes: number;
+}
+
+/** What one pod did during the last observation window (one control period). */
+export interface PodSignal {
+  /** Length of the observation window, seconds (the control period, 5 s by default). */
+  periodSeconds: number;
+  /** CPU the kubelet has applied to the container (limit = request), millicores. */
+  enactedCpuMilli: number;
+  /** Memory the kubelet has applied to the container, bytes. */
+  enactedMemoryBytes: number;
+  /** Average CPU rate over the window, millicores. */
+  cpuUsageMilli: number;
+  /** Fraction of CFS periods in which the container was throttled, 0..1. */
+  throttledRatio: number;
+  /** Requests finished per second over the window. */
+  requestRate: number;
+  /** Requests finished in the window. */
+  requestCount: number;
+  /** The SLA statistic (mean, p90, ...) of response time in the window; undefined when none finished. */
+  responseTimeSeconds?: number;
+  /** Memory working set (cgroup usage minus inactive file), bytes. */
+  memoryWorkingSetBytes: number;
+  /** The container's last termination was an OOM kill not yet answered. */
+  oomKilled: boolean;
+  /** False when the usage could not be read this window (cgroup vanished); usage fields are then ignored. Default true. */
+  usageValid?: boolean;
+}
+
+/** Tuning of the default `kosmos` law. Every field has a default in RECOMMENDER_DEFAULTS. */
+export interface KosmosTuning {
+  /** Aim the SLA statistic at sloSeconds / sloMargin (> 1 leaves room for noise). */
+  sloMargin: number;
+  /** Weight of a new cost-per-request sample in its EWMA, 0..1. */
+  costSmoothing: number;
+  /** Finished requests in a window needed before the window trains the model. */
+  minRequestsForModel: number;
+  /** Finished requests in a window below which the response time is not trusted (idle). */
+  minRequestsForFeedback: number;
+  /** Finished requests in a window above which a measured surge may exceed maxGrowthFactor. */
+  confidentRequestCount: number;
+  /** Largest growth per step the feed-forward may take on a confident rate measurement. */
+  surgeGrowthFactor: number;
+  /** Fraction of a rate increase since the previous window added as a trend, 0..1. */
+  rateTrendGain: number;
+  /** Utilization band in which the queueing-model correction is identified. */
+  identifyUtilization: { min: number; max: number };
+  /** Bounds of the learned queueing-model correction factor. */
+  correction: { min: number; max: number };
+  /** Log-space weight of a correction sample when it raises / lowers the factor. */
+  correctionGain: { up: number; down: number };
+  /** usage ≥ this × enacted, or throttledRatio ≥ throttledRatioSaturated, means demand is hidden by the quota. */
+  saturatedUtilization: number;
+  throttledRatioSaturated: number;
+  /** Largest fraction CPU may shrink by in one step. */
+  maxDecreaseFraction: number;
+  /** Relative change below which CPU is left alone unless the SLO is at risk. */
+  deadbandFraction: number;
+  /** Without traffic and without a model: extra room kept above usage, fraction. */
+  idleUsageHeadroom: number;
+  /** Memory: working set × (1 + memoryMargin) + memoryFloorBytes. */
+  memoryMargin: number;
+  memoryFloorBytes: number;
+  /** OOM bump: max(enacted × (1 + oomBumpFraction), enacted + oomBumpBytes). */
+  oomBumpFraction: number;
+  oomBumpBytes: number;
+  /** Memory may shrink by at most this fraction per step, and only when the working set is stable. */
+  maxMemoryDecreaseFraction: number;
+  /** Working set counts as stable when it moved less than this fraction for memoryStableSteps steps. */
+  memoryStableFraction: number;
+  memoryStableSteps: number;
+  /** Steps after an OOM kill during which memory is never decreased. */
+  memoryHoldStepsAfterOom: number;
+  /** Memory allocations are rounded up to a multiple of this, bytes. */
+  memoryGranularityBytes: number;
+}
+
+/** Configuration of one pod's recommender (derived from its SLA). */
+export interface RecommenderConfig {
+  controller: ControllerName;
+  /** The response-time objective, seconds. */
+  sloSeconds: number;
+  /** Which statistic responseTimeSeconds carries. */
+  statistic: Statistic;
+  minCpuMilli: number;
+  maxCpuMilli: number;
+  minMemoryBytes: number;
+  maxMemoryBytes: number;
+  /** KOSMOS PI gains in millicore-seconds (e in 1/s): BC (proportional on Δe), DC (integral). */
+  gains: { bc: number; dc: number };
+  /** Largest factor CPU may grow by in one step (feedback); `kosmos-pi` uses 1.5, `kosmos` 2. */
+  maxGrowthFactor: number;
+  tuning: KosmosTuning;
+}
+
+/** What the recommender remembers about one pod between steps. Plain data (serializable). */
+export interface RecommenderState {
+  /** Steps taken so far. */
+  steps: number;
+  /** Previous error e_{k−1} of the PI law (1/s). */
+  previousError: number;
+  /** EWMA of CPU cost per request, core-milliseconds per request (= millicore-seconds). */
+  cpuCostMilliSecondsPerRequest?: number;
+  /** Learned multiplicative correction of the queueing model (1 = the model is exact). */
+  modelCorrection: number;
+  /** Request rate of the previous window, req/s (for the trend term). */
+  previousRequestRate?: number;
+  /** Working set of the previous window, bytes, and how many consecutive steps it stayed stable. */
+  previousWorkingSetBytes?: number;
+  workingSetStableSteps: number;
+  /** Steps since the last OOM kill (undefined: none seen). */
+  stepsSinceOom?: number;
+}
+
+/** Which rule decided the CPU value. */
+export type CpuRule =
+  | 'pi' // the KOSMOS PI law
+  | 'feed-forward' // queueing model on the measured rate and cost
+  | 'saturated' // quota hides the demand: multiplicative growth
+  | 'idle-hold' // too little traffic and no model: hold
+  | 'idle-model' // too little traffic: decay toward what the model says one request needs
+  | 'no-usage' // usage unreadable: hold
+  | 'deadband'; // change too small to be worth a resize
+
+/** Which rule decided the memory value. */
+export type MemoryRule = 'hold' | 'working-set' | 'oom-bump' | 'decrease-limited' | 'unstable-hold';
+
+/** Every input and intermediate term of one recommendation, for one structured log line. */
+export interface RecommendationTerms {
+  controller: ControllerName;
+  sloSeconds: number;
+  statistic: Statistic;
+  enactedCpuMilli: number;
+  cpuUsageMilli: number;
+  requestRate: number;
+  requestCount: number;
+  responseTimeSeconds?: number;
+  throttledRatio: number;
+  /** PI law: e_k = clamp(1/SLO − 1/RT), previous error, raw output. */
+  error?: number;
+  previousError?: number;
+  piCpuMilli?: number;
+  /** kosmos: model terms. */
+  targetResponseSeconds?: number;
+  statisticFactor?: number;
+  costSampleMilliSecondsPerRequest?: number;
+  cpuCostMilliSecondsPerRequest?: number;
+  modelCorrection?: number;
+  correctionSample?: number;
+  predictedRequestRate?: number;
+  loadCpuMilli?: number;
+  headroomCpuMilli?: number;
+  feedForwardCpuMilli?: number;
+  saturated?: boolean;
+  idle?: boolean;
+  /** CPU target before growth/decrease limits and SLA bounds. */
+  targetCpuMilli: number;
+  /** CPU after growth/decrease limits, before SLA bounds (what the service needs from this pod). */
+  unboundedCpuMilli: number;
+  growthLimitCpuMilli: number;
+  decreaseLimitCpuMilli: number;
+  cpuRule: CpuRule;
+  memoryRule: MemoryRule;
+  memoryWorkingSetBytes: number;
+  enactedMemoryBytes: number;
+  /** Memory before SLA bounds. */
+  unboundedMemoryBytes: number;
+  oomKilled: boolean;
+  /** The SLA bound cut the CPU / memory value. */
+  cpuBoundedBySla: 'min' | 'max' | 'none';
+  memoryBoundedBySla: 'min' | 'max' | 'none';
+}
+
+export interface Recommendation {
+  desired: Resources;
+  state: RecommenderState;
+  terms: RecommendationTerms;
+  /** One human sentence: "cpu 200m → 300m: p95 250ms > 200ms (feed-forward)". */
+  reason: string;
+}
+
+/** The recommender: pure, one call per pod per control period. */
+export type RecommendFn = (
+  config: RecommenderConfig,
+  state: RecommenderState | undefined,
+  signal: PodSignal,
+) => Recommendation;

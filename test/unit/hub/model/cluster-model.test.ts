@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ClusterModel } from '../../../../hub/src/model/cluster-model.ts';
+import { nodeReport, podReport } from '../fixtures.ts';
+
+describe('ClusterModel', () => {
+  it('folds a report as the node’s full snapshot: pods missing from it are dropped', () => {
+    const m = new ClusterModel();
+    m.connect('n1', 'v', 0);
+    m.foldReport(nodeReport('n1', [podReport({ uid: 'a' }), podReport({ uid: 'b' })]), 1000);
+    expect(m.observations().map((o) => o.uid)).toEqual(['a', 'b']);
+    m.foldReport(nodeReport('n1', [podReport({ uid: 'b' })], 2), 2000);
+    expect(m.observations().map((o) => o.uid)).toEqual(['b']);
+    expect(m.node('n1')?.sequence).toBe(2);
+  });
+
+  it('does not drop another node’s pods when folding a report', () => {
+    const m = new ClusterModel();
+    m.foldReport(nodeReport('n1', [podReport({ uid: 'a' })]), 1);
+    m.foldReport(nodeReport('n2', [podReport({ uid: 'b' })]), 1);
+    m.foldReport(nodeReport('n1', []), 2);
+    expect(m.observations().map((o) => o.uid)).toEqual(['b']);
+  });
+
+  it('marks a disconnected node stale and its pods not fresh', () => {
+    const m = new ClusterModel();
+    m.connect('n1', 'v', 0);
+    m.foldReport(nodeReport('n1', [podReport({ uid: 'a' })]), 1);
+    expect(m.isFresh('a')).toBe(true);
+    m.disconnect('n1');
+    expect(m.node('n1')?.stale).toBe(true);
+    expect(m.isFresh('a')).toBe(false);
+  });
+
+  it.each([
+    { lastReportMs: 1000, nowMs: 5000, staleAfterMs: 10_000, stale: false },
+    { lastReportMs: 1000, nowMs: 12_000, staleAfterMs: 10_000, stale: true },
+  ])('silence of $nowMs - $lastReportMs ms with threshold $staleAfterMs → stale=$stale', (c) => {
+    const m = new ClusterModel();
+    m.connect('n1', 'v', 0);
+    m.foldReport(nodeReport('n1', []), c.lastReportMs);
+    expect(m.markSilentStale(c.nowMs, c.staleAfterMs)).toEqual(c.stale ? ['n1'] : []);
+    expect(m.node('n1')?.stale).toBe(c.stale);
+  });
+
+  it('returns directives only for pods planned on the asked node, and forgets them with the pod', () => {
+    const m = new ClusterModel();
+    m.setPlan('a', 'n1', { uid: 'a', desired: { cpuMilli: 300 } });
+    m.setPlan('b', 'n2', { uid: 'b', desired: { cpuMilli: 400 } });
+    expect(m.directivesFor('n1').map((d) => d.uid)).toEqual(['a']);
+    m.forgetPod('a');
+    expect(m.directivesFor('n1')).toEqual([]);
+    expect(m.directivesFor('n2').map((d) => d.uid)).toEqual(['b']);
+  });
+});
