@@ -1,0 +1,117 @@
+// Shapes of the per-service control step shared by the live hub and the discrete-time simulator:
+// the policy derived from an SLA, what one tick observed, and the plan (per-pod desired, replicas).
+import type { ArbitrationPolicyName, CapReasonName, SlaMode } from '../../../lib/api/types.ts';
+import type { HorizontalConfig, HorizontalDecision, HorizontalState } from '../horizontal/types.ts';
+import type {
+  PodSignal,
+  RecommendationTerms,
+  RecommenderConfig,
+  RecommenderState,
+  Resources,
+} from '../recommender/types.ts';
+
+/** Everything the control code needs from one ServiceLevelAgreement, with defaults applied. */
+export interface ServicePolicy {
+  mode: SlaMode;
+  recommender: RecommenderConfig;
+  horizontal: HorizontalConfig;
+  minReplicas: number;
+  maxReplicas: number;
+  /** Allocation of a pod at start (spec.resources.default, else min). */
+  defaultResources: Resources;
+  minResources: Resources;
+  maxResources: Resources;
+  arbitration: ArbitrationPolicyName;
+  priority: number;
+}
+
+export type PodCapReason = CapReasonName | 'None';
+
+export interface PodObservation {
+  /** Stable identity of the pod (uid or namespace/name). */
+  key: string;
+  ready: boolean;
+  /** What the kubelet applied. */
+  enacted: Resources;
+  /** The last window's signal; undefined when no fresh report (the pod's allocation is then held). */
+  signal?: PodSignal;
+  /** Desired that could not be enacted (node contention, resize Infeasible/Deferred), as reported by the agent. */
+  capped: Resources;
+  cappedReason: PodCapReason;
+}
+
+export interface ServiceObservations {
+  nowSeconds: number;
+  /** spec.replicas of the target. */
+  currentReplicas: number;
+  readyReplicas: number;
+  pods: readonly PodObservation[];
+}
+
+export interface ServiceControlState {
+  /** Recommender state per pod key; pods no longer observed are dropped. */
+  pods: Record<string, RecommenderState>;
+  horizontal?: HorizontalState;
+}
+
+export interface PodPlan {
+  key: string;
+  desired: Resources;
+  /** Undefined when the pod had no signal (held). */
+  terms?: RecommendationTerms;
+  reason: string;
+  /** CPU/memory the pod needs beyond what it may get (SLA max or agent-reported cap), and why. */
+  capped: Resources;
+  cappedReason: PodCapReason;
+}
+
+/** Service-level aggregate of one tick (pods of one service may have different sizes). */
+export interface ServiceAggregate {
+  requestRate: number;
+  requestCount: number;
+  /** Request-weighted response time across pods; undefined when no request finished. */
+  responseTimeSeconds?: number;
+  cpuUsageMilli: number;
+  enactedCpuMilli: number;
+  desiredCpuMilli: number;
+  /** Σ unbounded recommender targets: what the service needs now, millicores. */
+  demandCpuMilli: number;
+  /** Queueing headroom every pod needs regardless of traffic, millicores (mean over pods with a model). */
+  perPodHeadroomCpuMilli: number;
+}
+
+export interface VerticalDecisionRecord {
+  kind: 'vertical';
+  key: string;
+  from: Resources;
+  to: Resources;
+  reason: string;
+  terms: RecommendationTerms;
+}
+
+export interface HorizontalDecisionRecord {
+  kind: 'horizontal';
+  from: number;
+  to: number;
+  reason: string;
+  terms: HorizontalDecision['terms'];
+}
+
+export type DecisionRecord = VerticalDecisionRecord | HorizontalDecisionRecord;
+
+export interface ServicePlan {
+  pods: PodPlan[];
+  replicas: number;
+  horizontal: HorizontalDecision;
+  service: ServiceAggregate;
+  /** Changes only (desired ≠ enacted, replicas ≠ current); log each once. */
+  decisions: DecisionRecord[];
+  state: ServiceControlState;
+}
+
+/** The per-service control step. */
+export type PlanServiceFn = (
+  policy: ServicePolicy,
+  state: ServiceControlState | undefined,
+  observations: ServiceObservations,
+) => ServicePlan;

@@ -1,0 +1,112 @@
+// Shapes of the horizontal decision: when and by how much a service's replica count changes.
+import type { CapReasonName } from '../../../lib/api/types.ts';
+
+/** How the scaler acts in one direction (HPA-like behavior). */
+export interface HorizontalRuleConfig {
+  /** The condition must hold this long before acting, seconds. */
+  windowSeconds: number;
+  /** Quiet time after any replica change before acting in this direction, seconds. */
+  stabilizationSeconds: number;
+  /** At most this many replicas per change (0 = unbounded). */
+  maxStepReplicas: number;
+  /** At most this percentage of current replicas per change (0 = unbounded). When both limits are set the larger allowance wins (HPA selectPolicy Max). */
+  maxStepPercent: number;
+}
+
+export interface HorizontalConfig {
+  scaleUp: HorizontalRuleConfig;
+  scaleDown: HorizontalRuleConfig;
+  /** Fraction of maxCpuMilliPerPod a pod is planned to run at when scaling out, 0..1. */
+  scaleUpFill: number;
+  /** Scale in only when the demand fits fewer pods at this fraction of maxCpuMilliPerPod (< scaleUpFill: hysteresis). */
+  scaleDownFill: number;
+  /** The service counts as capped when Σ capped ≥ this fraction of Σ desired CPU. */
+  cappedFraction: number;
+}
+
+export type HorizontalCapReason = CapReasonName | 'None';
+
+export interface HorizontalPodInput {
+  desiredCpuMilli: number;
+  enactedCpuMilli: number;
+  /** CPU the pod wanted but could not get (SLA max, node contention, resize Infeasible/Deferred); 0 if none. */
+  cappedCpuMilli: number;
+  usageCpuMilli: number;
+  cappedReason: HorizontalCapReason;
+  ready: boolean;
+}
+
+export interface HorizontalInput {
+  nowSeconds: number;
+  /** spec.replicas of the target (what was last asked for). */
+  currentReplicas: number;
+  /** Replicas running and ready; currentReplicas − readyReplicas are capacity still coming. */
+  readyReplicas: number;
+  minReplicas: number;
+  maxReplicas: number;
+  /** SLA max CPU per pod, millicores. */
+  maxCpuMilliPerPod: number;
+  pods: readonly HorizontalPodInput[];
+  /** Total CPU the service needs now (Σ of the recommender's unbounded targets), millicores. */
+  demandCpuMilli: number;
+  /**
+   * Part of demandCpuMilli that every pod needs regardless of its traffic (queueing headroom),
+   * millicores per pod; the rest scales with the load. Default 0.
+   */
+  perPodHeadroomCpuMilli?: number;
+}
+
+export interface HorizontalState {
+  /** Since when the service has been capped (undefined: not capped now). */
+  cappedSinceSeconds?: number;
+  /** Since when the demand has fitted fewer replicas, and the most replicas needed since then. */
+  fitsFewerSinceSeconds?: number;
+  fitsFewerMaxNeeded?: number;
+  /** Time of the last replica change this scaler decided. */
+  lastChangeSeconds?: number;
+}
+
+export type HorizontalReason =
+  | 'BelowMinimum'
+  | 'AboveMaximum'
+  | 'ScaleOut'
+  | 'ScaleIn'
+  | 'CappedWaitingForWindow'
+  | 'FitsFewerWaitingForWindow'
+  | 'Stabilizing'
+  | 'ReplicasComing'
+  | 'AtMaximum'
+  | 'AtMinimum'
+  | 'Steady';
+
+export interface HorizontalTerms {
+  nowSeconds: number;
+  currentReplicas: number;
+  readyReplicas: number;
+  minReplicas: number;
+  maxReplicas: number;
+  maxCpuMilliPerPod: number;
+  demandCpuMilli: number;
+  perPodHeadroomCpuMilli: number;
+  totalDesiredCpuMilli: number;
+  totalCappedCpuMilli: number;
+  capped: boolean;
+  cappedForSeconds: number;
+  /** Replicas the demand needs at scaleUpFill / scaleDownFill. */
+  neededForDemand: number;
+  neededToFitFewer: number;
+  /** Replicas the unmet (capped) CPU adds to the ready ones. */
+  neededForUnmet: number;
+  fitsFewerForSeconds: number;
+  sinceLastChangeSeconds?: number;
+  /** Replicas before step limits and bounds. */
+  target: number;
+  stepLimit?: number;
+}
+
+export interface HorizontalDecision {
+  replicas: number;
+  state: HorizontalState;
+  reason: HorizontalReason;
+  terms: HorizontalTerms;
+}

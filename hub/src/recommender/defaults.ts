@@ -1,0 +1,90 @@
+// Default constants of the recommender laws (the original KOSMOS PI and the default kosmos law).
+import type { ControllerName, Statistic } from '../../../lib/api/types.ts';
+import type { KosmosTuning, RecommenderConfig } from './types.ts';
+
+const MI = 1024 * 1024;
+
+/** The original KOSMOS law: gains in millicore-seconds (e in 1/s), |e| ≤ 10, growth ≤ 1.5× per 5 s step. */
+export const KOSMOS_PI = {
+  bc: 40,
+  dc: 80,
+  errorClamp: 10,
+  maxGrowthFactor: 1.5,
+  periodSeconds: 5,
+} as const;
+
+export const RECOMMENDER_DEFAULTS = {
+  controller: 'kosmos' as ControllerName,
+  statistic: 'p95' as Statistic,
+  periodSeconds: 5,
+  maxGrowthFactor: 2,
+  tuning: {
+    sloMargin: 1.25,
+    costSmoothing: 0.3,
+    minRequestsForModel: 20,
+    minRequestsForFeedback: 5,
+    confidentRequestCount: 50,
+    surgeGrowthFactor: 4,
+    rateTrendGain: 0.5,
+    identifyUtilization: { min: 0.3, max: 0.9 },
+    correction: { min: 0.25, max: 8 },
+    correctionGain: { up: 1, down: 0.3 },
+    saturatedUtilization: 0.9,
+    throttledRatioSaturated: 0.25,
+    maxDecreaseFraction: 0.15,
+    deadbandFraction: 0.05,
+    idleUsageHeadroom: 0.5,
+    memoryMargin: 0.15,
+    memoryFloorBytes: 16 * MI,
+    oomBumpFraction: 0.2,
+    oomBumpBytes: 100 * MI,
+    maxMemoryDecreaseFraction: 0.1,
+    memoryStableFraction: 0.05,
+    memoryStableSteps: 6,
+    memoryHoldStepsAfterOom: 60,
+    memoryGranularityBytes: MI,
+  } satisfies KosmosTuning,
+} as const;
+
+/** The parts of a RecommenderConfig that have no default. */
+export interface RecommenderConfigRequired {
+  sloSeconds: number;
+  minCpuMilli: number;
+  maxCpuMilli: number;
+  minMemoryBytes: number;
+  maxMemoryBytes: number;
+}
+
+/** Optional overrides; tuning fields override one by one. */
+export interface RecommenderConfigOverrides {
+  controller?: ControllerName;
+  statistic?: Statistic;
+  gains?: { bc?: number; dc?: number };
+  maxGrowthFactor?: number;
+  tuning?: Partial<KosmosTuning>;
+}
+
+/**
+ * A complete RecommenderConfig from the SLA's required values plus overrides.
+ * `kosmos-pi` keeps the original 1.5× growth limit unless maxGrowthFactor is given.
+ */
+export function recommenderConfig(
+  required: RecommenderConfigRequired,
+  overrides: RecommenderConfigOverrides = {},
+): RecommenderConfig {
+  const controller = overrides.controller ?? RECOMMENDER_DEFAULTS.controller;
+  const defaultGrowth =
+    controller === 'kosmos-pi' ? KOSMOS_PI.maxGrowthFactor : RECOMMENDER_DEFAULTS.maxGrowthFactor;
+  return {
+    controller,
+    sloSeconds: required.sloSeconds,
+    statistic: overrides.statistic ?? RECOMMENDER_DEFAULTS.statistic,
+    minCpuMilli: required.minCpuMilli,
+    maxCpuMilli: required.maxCpuMilli,
+    minMemoryBytes: required.minMemoryBytes,
+    maxMemoryBytes: required.maxMemoryBytes,
+    gains: { bc: overrides.gains?.bc ?? KOSMOS_PI.bc, dc: overrides.gains?.dc ?? KOSMOS_PI.dc },
+    maxGrowthFactor: overrides.maxGrowthFactor ?? defaultGrowth,
+    tuning: { ...RECOMMENDER_DEFAULTS.tuning, ...overrides.tuning },
+  };
+}
