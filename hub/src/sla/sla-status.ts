@@ -1,0 +1,136 @@
+// The SLA's status from what the hub observed this tick: conditions (Ready, Invalid, ScalingLimited)
+// with stable transition times, and a deadband so noise in the numbers does not cause writes. Pure.
+import type { Condition, ServiceLevelAgreementStatus } from '../../../lib/api/types.ts';
+
+export interface SlaObservation {
+  observedGeneration?: number;
+  /** Why the SLA cannot be acted on (what CEL can't catch), or undefined when valid. */
+  invalid?: { reason: string; message: string };
+  replicas?: number;
+  desiredReplicas?: number;
+  podsTracked: number;
+  /** Pods tracked whose node reports fresh data. */
+  podsReporting: number;
+  observedResponseSeconds?: number;
+  requestRate?: number;
+  /** Why scaling cannot do what the service needs (replica bounds, SLA max), if so. */
+  limited?: { reason: string; message: string };
+  lastScaleTime?: string;
+}
+
+export function formatSeconds(seconds: number): string {
+  if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
+  return `${Number(seconds.toPrecision(3))}s`;
+}
+
+function condition(
+  prev: Condition[] | undefined,
+  type: string,
+  status: Condition['status'],
+  reason: string,
+  message: string,
+  nowIso: string,
+  observedGeneration?: number,
+): Condition {
+  const old = prev?.find((c) => c.type === type);
+  const lastTransitionTime = old && old.status === status ? (old.lastTransitionTime ?? nowIso) : nowIso;
+  return {
+    type,
+    status,
+    reason,
+    message,
+    lastTransitionTime,
+    ...(observedGeneration !== undefined ? { observedGeneration } : {}),
+  };
+}
+
+function ready(o: SlaObservation): [Condition['status'], string, string] {
+  if (o.invalid) return ['False', 'Invalid', o.invalid.message];
+  if (o.podsTracked === 0) return ['False', 'NoPods', 'no resizable pods are tracked yet'];
+  if (o.podsReporting === 0)
+    return ['False', 'AwaitingReports', 'no agent has reported on the tracked pods yet'];
+  return ['True', 'Tracking', `${o.podsReporting}/${o.podsTracked} pods reporting`];
+}
+
+export function buildSlaStatus(
+  prev: ServiceLevelAgreementStatus | undefined,
+  o: SlaObservation,
+  nowIso: string,
+): ServiceLevelAgreementStatus {
+  const gen = o.observedGeneration;
+  const [rs, rr, rm] = ready(o);
+  const conditions = [
+    condition(prev?.conditions, 'Ready', rs, rr, rm, nowIso, gen),
+    o.invalid
+      ? condition(prev?.conditions, 'Invalid', 'True', o.invalid.reason, o.invalid.message, nowIso, gen)
+      : condition(prev?.conditions, 'Invalid', 'False', 'Valid', 'the SLA is valid', nowIso, gen),
+    o.limited
+      ? condition(
+          prev?.conditions,
+          'ScalingLimited',
+          'True',
+          o.limited.reason,
+          o.limited.message,
+          nowIso,
+          gen,
+        )
+      : condition(
+          prev?.conditions,
+          'ScalingLimited',
+          'False',
+          'WithinBounds',
+          'scaling is within bounds',
+          nowIso,
+          gen,
+        ),
+  ];
+  const status: ServiceLevelAgreementStatus = { conditions, podsTracked: o.podsTracked };
+  if (gen !== undefined) status.observedGeneration = gen;
+  if (o.replicas !== undefined) status.replicas = o.replicas;
+  if (o.desiredReplicas !== undefined) status.desiredReplicas = o.desiredReplicas;
+  if (o.observedResponseSeconds !== undefined)
+    status.observedResponseTime = formatSeconds(o.observedResponseSeconds);
+  if (o.requestRate !== undefined) status.requestRate = Math.round(o.requestRate * 100) / 100;
+  const lastScaleTime = o.lastScaleTime ?? prev?.lastScaleTime;
+  if (lastScaleTime) status.lastScaleTime = lastScaleTime;
+  return status;
+}
+
+function parseSeconds(s: string | undefined): number | undefined {
+  if (!s) return undefined;
+  const m = /^([\d.]+)(ms|s)$/.exec(s);
+  if (!m) return undefined;
+  return m[2] === 'ms' ? Number(m[1]) / 1000 : Number(m[1]);
+}
+
+function movedBeyond(a: number | undefined, b: number | undefined, fraction: number): boolean {
+  if (a === undefined || b === undefined) return a !== b;
+  const base = Math.max(Math.abs(a), Math.abs(b));
+  return base > 0 && Math.abs(a - b) / base > fraction;
+}
+
+/** True when the new status is worth a write: any condition or count changed, or a number moved beyond the deadband. */
+export function statusNeedsWrite(
+  prev: ServiceLevelAgreementStatus | undefined,
+  next: ServiceLevelAgreementStatus,
+  deadbandFraction = 0.1,
+): boolean {
+  if (!prev) return true;
+  const condKey = (cs: Condition[] | undefined) =>
+    JSON.stringify((cs ?? []).map((c) => [c.type, c.status, c.reason, c.message, c.observedGeneration]));
+  if (condKey(prev.conditions) !== condKey(next.conditions)) return true;
+  if (prev.replicas !== next.replicas || prev.desiredReplicas !== next.desiredReplicas) return true;
+  if (prev.podsTracked !== next.podsTracked || prev.observedGeneration !== next.observedGeneration)
+    return true;
+  if (prev.lastScaleTime !== next.lastScaleTime) return true;
+  if (
+    movedBeyond(
+      parseSeconds(prev.observedResponseTime),
+      parseSeconds(next.observedResponseTime),
+      deadbandFraction,
+    )
+  ) {
+    return true;
+  }
+  return movedBeyond(prev.requestRate, next.requestRate, deadbandFraction);
+}
