@@ -195,7 +195,7 @@ describe('arbitrate properties', () => {
         for (const d of dims) {
           const totalDesired = input.pods.reduce((s, p) => s + p.desired[d], 0);
           if (totalDesired <= input.capacity[d]) {
-            grants.forEach((g, i) => expect(g.granted[d]).toBe(input.pods[i]!.desired[d]));
+            expect(grants.map((g) => g.granted[d])).toEqual(input.pods.map((p) => p.desired[d]));
           }
         }
       }),
@@ -224,7 +224,9 @@ describe('arbitrate properties', () => {
         for (const d of dims) {
           const mins = input.pods.map((p) => Math.min(p.minimum[d], p.desired[d]));
           if (mins.reduce((s, m) => s + m, 0) <= input.capacity[d]) {
-            grants.forEach((g, i) => expect(g.granted[d]).toBeGreaterThanOrEqual(mins[i]!));
+            grants.forEach((g, i) => {
+              expect(g.granted[d]).toBeGreaterThanOrEqual(mins[i]!);
+            });
           }
         }
       }),
