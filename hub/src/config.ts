@@ -87,7 +87,6 @@ function durationMsArg(v: string): number {
 }
 
 export function hubCommand(): Command {
-  const env = (name: string) => process.env[name];
   return new Command('kosmos-hub')
     .description(
       'kosmos hub: SLA controller, recommender and horizontal scaler; serves agents and kosmosctl.',

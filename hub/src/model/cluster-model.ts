@@ -128,7 +128,7 @@ export class ClusterModel {
     const obs = this.#pods.get(uid);
     if (!obs) return false;
     const node = this.#nodes.get(obs.node);
-    return node !== undefined && node.connected && !node.stale;
+    return node?.connected === true && !node.stale;
   }
 
   setPlan(uid: string, node: string, directive: PodDirective): void {

@@ -74,7 +74,7 @@ export function matches(reqs: readonly Requirement[], labels: Record<string, str
         return !has || !r.values.includes(l[r.key]!);
       case 'exists':
         return has;
-      case 'notexists':
+      default:
         return !has;
     }
   });

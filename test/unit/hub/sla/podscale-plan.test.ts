@@ -120,6 +120,8 @@ describe('initialDesired', () => {
     { requests: {}, want: { cpu: '250m', memory: '128Mi' } },
     { requests: { cpu: '50m', memory: '4Gi' }, want: { cpu: '100m', memory: '1Gi' } },
   ])('requests $requests → $want (current, else default, within min/max)', (c) => {
-    expect(initialDesired(sla, { name: 'app', resources: { requests: c.requests } })).toEqual(c.want);
+    expect(
+      initialDesired(sla, { name: 'app', resources: { requests: c.requests as Record<string, string> } }),
+    ).toEqual(c.want);
   });
 });
