@@ -1,0 +1,11 @@
+// Per-pod vertical recommender (pure): public surface.
+
+export type { RecommenderConfigOverrides, RecommenderConfigRequired } from './defaults.ts';
+export { KOSMOS_PI, RECOMMENDER_DEFAULTS, recommenderConfig } from './defaults.ts';
+export { recommendKosmos } from './kosmos.ts';
+export { recommendKosmosPi } from './kosmos-pi.ts';
+export { recommendMemory } from './memory.ts';
+export { headroomCpuMilli, meanResponseSeconds, statisticFactor } from './queueing.ts';
+export { recommend } from './recommend.ts';
+export type * from './types.ts';
+export { initialRecommenderState } from './util.ts';

@@ -1,0 +1,195 @@
+// The default kosmos law: queueing-model feed-forward on the measured request rate and CPU cost,
+// corrected by feedback on the observed response time, with the KOSMOS PI law as the fallback
+// before a model exists; safe at zero traffic, throttling-aware, rate-limited both ways.
+import { recommendMemory } from './memory.ts';
+import { headroomCpuMilli, statisticFactor } from './queueing.ts';
+import type {
+  CpuRule,
+  PodSignal,
+  Recommendation,
+  RecommendationTerms,
+  RecommenderConfig,
+  RecommenderState,
+} from './types.ts';
+import { boundBy, clamp, formatCpu, formatMemory, formatSeconds, initialRecommenderState } from './util.ts';
+
+const PI_ERROR_CLAMP = 10;
+
+/** See README.md in this folder for the equations and why. */
+export function recommendKosmos(
+  config: RecommenderConfig,
+  previous: RecommenderState | undefined,
+  signal: PodSignal,
+): Recommendation {
+  const t = config.tuning;
+  const state = previous ?? initialRecommenderState();
+  const enacted = Math.max(1, signal.enactedCpuMilli);
+  const usageValid = signal.usageValid !== false;
+  const usage = usageValid ? Math.max(0, signal.cpuUsageMilli) : 0;
+  const rate = Math.max(0, signal.requestRate);
+  const rt = signal.responseTimeSeconds;
+  const q = statisticFactor(config.statistic);
+  const targetResponseSeconds = config.sloSeconds / t.sloMargin;
+  const meanTargetSeconds = targetResponseSeconds / q;
+
+  const idle = signal.requestCount < t.minRequestsForFeedback || rt === undefined;
+  const trains = usageValid && signal.requestCount >= t.minRequestsForModel && rate > 0;
+  const utilization = usage / enacted;
+  const saturated =
+    usageValid &&
+    (utilization >= t.saturatedUtilization || signal.throttledRatio >= t.throttledRatioSaturated);
+  const violating = rt !== undefined && rt > targetResponseSeconds;
+
+  // 1. CPU cost per request (core-ms per request): EWMA of usage / rate.
+  const costSample = trains ? usage / rate : undefined;
+  const previousCost = state.cpuCostMilliSecondsPerRequest;
+  const cost =
+    costSample === undefined
+      ? previousCost
+      : previousCost === undefined
+        ? costSample
+        : previousCost + t.costSmoothing * (costSample - previousCost);
+
+  // 2. Feedback: identify how far the queueing model is off at the current operating point.
+  // Observed idle capacity h = enacted − usage; the model predicts statistic = q·cost/h.
+  let correction = state.modelCorrection;
+  let correctionSample: number | undefined;
+  const inBand = utilization >= t.identifyUtilization.min && utilization <= t.identifyUtilization.max;
+  if (trains && !idle && !saturated && cost !== undefined && cost > 0 && (inBand || violating)) {
+    const modelSeconds = (q * cost) / (enacted - usage);
+    correctionSample = clamp(rt / modelSeconds, t.correction.min, t.correction.max);
+    const rising = correctionSample > correction;
+    // Lowering is only trusted where the queueing delay dominates (inside the utilization band).
+    if (rising || inBand) {
+      const gain = rising ? t.correctionGain.up : t.correctionGain.down;
+      correction = clamp(
+        Math.exp(Math.log(correction) + gain * (Math.log(correctionSample) - Math.log(correction))),
+        t.correction.min,
+        t.correction.max,
+      );
+    }
+  }
+
+  // 3. Feed-forward: capacity = predicted load + headroom for the response-time target.
+  const trend =
+    state.previousRequestRate === undefined
+      ? 0
+      : t.rateTrendGain * Math.max(0, rate - state.previousRequestRate);
+  const predictedRequestRate = rate + trend;
+  const loadCpuMilli = cost === undefined ? undefined : Math.max(predictedRequestRate * cost, usage);
+  const headroom = cost === undefined ? undefined : correction * headroomCpuMilli(cost, meanTargetSeconds);
+  const feedForward =
+    loadCpuMilli === undefined || headroom === undefined ? undefined : loadCpuMilli + headroom;
+
+  // 4. KOSMOS PI (fallback while there is no model), on the same aimed target.
+  const error = idle
+    ? 0
+    : clamp(1 / targetResponseSeconds - 1 / Math.max(rt, 1e-9), -PI_ERROR_CLAMP, PI_ERROR_CLAMP);
+  const pi = enacted + config.gains.bc * (error - state.previousError) + config.gains.dc * error;
+
+  let rule: CpuRule;
+  let target: number;
+  if (!usageValid) {
+    rule = 'no-usage';
+    target = enacted;
+  } else if (feedForward === undefined) {
+    rule = idle ? 'idle-hold' : 'pi';
+    target = idle ? enacted : pi;
+  } else if (idle) {
+    rule = 'idle-model';
+    target = Math.max(feedForward, usage * (1 + t.idleUsageHeadroom));
+  } else {
+    rule = 'feed-forward';
+    target = feedForward;
+  }
+
+  // 5. Throttling-aware: a saturated pod's usage and finished-request rate are capped by its quota,
+  // so the real demand is hidden; when the response time suffers, grow multiplicatively.
+  const hiddenDemand = saturated && (violating || rt === undefined);
+  if (hiddenDemand) {
+    const factor =
+      rt === undefined
+        ? config.maxGrowthFactor
+        : clamp(rt / targetResponseSeconds, 1.25, config.maxGrowthFactor);
+    if (enacted * factor > target) {
+      target = enacted * factor;
+      rule = 'saturated';
+    }
+  }
+
+  // 6. Rate limits: measured surges may grow up to surgeGrowthFactor, feedback up to maxGrowthFactor.
+  const confidentSurge = rule === 'feed-forward' && signal.requestCount >= t.confidentRequestCount;
+  const growthLimit =
+    enacted *
+    (confidentSurge ? Math.max(t.surgeGrowthFactor, config.maxGrowthFactor) : config.maxGrowthFactor);
+  const decreaseLimit = enacted * (1 - t.maxDecreaseFraction);
+  let limited = clamp(target, decreaseLimit, growthLimit);
+  const smallChange = Math.abs(limited - enacted) < t.deadbandFraction * enacted;
+  if (smallChange && !(violating && limited > enacted) && rule !== 'no-usage') {
+    limited = enacted;
+    rule = 'deadband';
+  }
+  const unboundedCpuMilli = Math.ceil(limited);
+  const cpu = boundBy(unboundedCpuMilli, config.minCpuMilli, config.maxCpuMilli);
+
+  const memoryResult = recommendMemory(t, state, signal);
+  const memory = boundBy(memoryResult.unboundedMemoryBytes, config.minMemoryBytes, config.maxMemoryBytes);
+
+  const terms: RecommendationTerms = {
+    controller: config.controller,
+    sloSeconds: config.sloSeconds,
+    statistic: config.statistic,
+    enactedCpuMilli: signal.enactedCpuMilli,
+    cpuUsageMilli: signal.cpuUsageMilli,
+    requestRate: signal.requestRate,
+    requestCount: signal.requestCount,
+    responseTimeSeconds: rt,
+    throttledRatio: signal.throttledRatio,
+    error,
+    previousError: state.previousError,
+    piCpuMilli: pi,
+    targetResponseSeconds,
+    statisticFactor: q,
+    costSampleMilliSecondsPerRequest: costSample,
+    cpuCostMilliSecondsPerRequest: cost,
+    modelCorrection: correction,
+    correctionSample,
+    predictedRequestRate,
+    loadCpuMilli,
+    headroomCpuMilli: headroom,
+    feedForwardCpuMilli: feedForward,
+    saturated,
+    idle,
+    targetCpuMilli: target,
+    unboundedCpuMilli,
+    growthLimitCpuMilli: growthLimit,
+    decreaseLimitCpuMilli: decreaseLimit,
+    cpuRule: rule,
+    memoryRule: memoryResult.rule,
+    memoryWorkingSetBytes: signal.memoryWorkingSetBytes,
+    enactedMemoryBytes: signal.enactedMemoryBytes,
+    unboundedMemoryBytes: memoryResult.unboundedMemoryBytes,
+    oomKilled: signal.oomKilled,
+    cpuBoundedBySla: cpu.bound,
+    memoryBoundedBySla: memory.bound,
+  };
+  return {
+    desired: { cpuMilli: cpu.value, memoryBytes: memory.value },
+    state: {
+      ...state,
+      ...memoryResult.state,
+      steps: state.steps + 1,
+      previousError: error,
+      cpuCostMilliSecondsPerRequest: cost,
+      modelCorrection: correction,
+      previousRequestRate: rate,
+    },
+    terms,
+    reason:
+      `cpu ${formatCpu(signal.enactedCpuMilli)} → ${formatCpu(cpu.value)} (${rule}` +
+      `${cpu.bound === 'none' ? '' : `, sla ${cpu.bound}`}), ` +
+      `memory ${formatMemory(signal.enactedMemoryBytes)} → ${formatMemory(memory.value)} (${memoryResult.rule}): ` +
+      `${config.statistic} ${formatSeconds(rt)} vs slo ${formatSeconds(config.sloSeconds)}, ` +
+      `${rate.toFixed(1)} req/s`,
+  };
+}
