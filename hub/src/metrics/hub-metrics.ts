@@ -91,13 +91,13 @@ export class HubMetrics {
         target_name: targetName,
       };
       const s = this.#service;
-      if (v.sla.observedSeconds) s.rt!.set(sl, v.sla.observedSeconds);
-      s.rate!.set(sl, v.sla.requestRate ?? 0);
-      s.replicas!.set(sl, v.sla.replicas ?? 0);
-      s.desiredReplicas!.set(sl, v.sla.desiredReplicas ?? 0);
-      s.objective!.set(sl, v.sla.objectiveSeconds ?? 0);
-      s.attainment!.set(sl, v.sla.sloAttainment ?? 1);
-      s.podsTracked!.set(sl, v.sla.podsTracked ?? 0);
+      if (v.sla.observedSeconds) s.rt!.set(sl, Number(v.sla.observedSeconds));
+      s.rate!.set(sl, Number(v.sla.requestRate ?? 0));
+      s.replicas!.set(sl, Number(v.sla.replicas ?? 0));
+      s.desiredReplicas!.set(sl, Number(v.sla.desiredReplicas ?? 0));
+      s.objective!.set(sl, Number(v.sla.objectiveSeconds ?? 0));
+      s.attainment!.set(sl, Number(v.sla.sloAttainment ?? 1));
+      s.podsTracked!.set(sl, Number(v.sla.podsTracked ?? 0));
       for (const p of v.pods) {
         const pl = {
           namespace: p.namespace ?? '',
@@ -106,9 +106,9 @@ export class HubMetrics {
           node: p.node ?? '',
         };
         const g = this.#pod;
-        if (p.responseTimeSeconds) g.rt!.set(pl, p.responseTimeSeconds);
-        g.rate!.set(pl, p.requestRate ?? 0);
-        g.usage!.set(pl, p.cpuUsageMilli ?? 0);
+        if (p.responseTimeSeconds) g.rt!.set(pl, Number(p.responseTimeSeconds));
+        g.rate!.set(pl, Number(p.requestRate ?? 0));
+        g.usage!.set(pl, Number(p.cpuUsageMilli ?? 0));
         g.cpuDesired!.set(pl, Number(p.desired?.cpuMilli ?? 0));
         g.cpuEnacted!.set(pl, Number(p.enacted?.cpuMilli ?? 0));
         g.cpuCapped!.set(pl, Number(p.capped?.cpuMilli ?? 0));
@@ -116,7 +116,7 @@ export class HubMetrics {
         g.memEnacted!.set(pl, Number(p.enacted?.memoryBytes ?? 0));
         g.memCapped!.set(pl, Number(p.capped?.memoryBytes ?? 0));
         g.memWorkingSet!.set(pl, Number(p.memoryWorkingSetBytes ?? 0));
-        g.weight!.set(pl, p.lbWeight ?? 0);
+        g.weight!.set(pl, Number(p.lbWeight ?? 0));
       }
     }
   }

@@ -6,6 +6,7 @@ import { statusHandlers } from '../../../../hub/src/status/status-server.ts';
 import { kosmosProto } from '../../../../lib/grpc/proto.ts';
 import type { Decision__Output } from '../../../../proto/gen/kosmos/v1/Decision.ts';
 import type { HubStatusClient } from '../../../../proto/gen/kosmos/v1/HubStatus.ts';
+import type { PodStatus__Output } from '../../../../proto/gen/kosmos/v1/PodStatus.ts';
 import { waitFor } from '../test-agent.ts';
 
 let running: RunningGrpcServer | undefined;
@@ -45,10 +46,10 @@ describe('HubStatus server', () => {
 
   it('returns a pod and answers NOT_FOUND for an unknown service', async () => {
     const { client } = await start();
-    const pod = await unary<{ desired: { cpuMilli: number } }>((cb) =>
+    const pod = await unary<PodStatus__Output>((cb) =>
       client.getPod({ namespace: 'default', name: 'web-1' }, cb),
     );
-    expect(pod.desired.cpuMilli).toBe(300);
+    expect(pod.desired?.cpuMilli).toBe(300);
     await expect(
       unary((cb) => client.getService({ namespace: 'default', name: 'nope' }, cb)),
     ).rejects.toMatchObject({
