@@ -64,7 +64,7 @@ export async function readCounts(path: string, end = Number.POSITIVE_INFINITY): 
   if (!existsSync(path)) {
     throw new TraceError(`trace file ${path} does not exist (set KOSMOS_TRACES_DIR or give a path)`);
   }
-  let values = new Uint32Array(Number.isFinite(end) ? Math.max(16, end) : 1 << 20);
+  let values: Uint32Array = new Uint32Array(Number.isFinite(end) ? Math.max(16, end) : 1 << 20);
   let length = 0;
   let current = 0;
   let inNumber = false;
