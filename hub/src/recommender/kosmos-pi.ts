@@ -7,7 +7,7 @@ import { boundBy, formatCpu, initialRecommenderState } from './util.ts';
 /**
  * Velocity-form PI on the error of inverse response times (e in 1/s, CPU in millicores):
  *   e_k = clamp(1/SLO − 1/RT_k, ±10)          (RT = 0 or no request finished → e = −10)
- *   u_k = c_k + BC·(e_k − e_{k−1}) + DC·e_k    (c_k = enacted CPU: anti-windup)
+ *   u_k = c_k + BC·(e_k − e_{k−1}) + DC·e_k    (c_k = enacted CPU: anti-windup; e_{−1} = e_0)
  *   u_k ≤ maxGrowthFactor·c_k (1.5), then clamped to [min, max].
  * Memory is held at the enacted value (the original never sized it).
  */
@@ -25,7 +25,8 @@ export function recommendKosmosPi(
     Math.max(-KOSMOS_PI.errorClamp, 1 / config.sloSeconds - inverseRt),
   );
   const { bc, dc } = config.gains;
-  const pi = enacted + bc * (error - state.previousError) + dc * error;
+  const previousError = state.previousError ?? error;
+  const pi = enacted + bc * (error - previousError) + dc * error;
   const growthLimit = enacted * config.maxGrowthFactor;
   const limited = Math.round(Math.min(pi, growthLimit));
   const cpu = boundBy(limited, config.minCpuMilli, config.maxCpuMilli);
@@ -45,7 +46,7 @@ export function recommendKosmosPi(
       responseTimeSeconds: signal.responseTimeSeconds,
       throttledRatio: signal.throttledRatio,
       error,
-      previousError: state.previousError,
+      previousError,
       piCpuMilli: pi,
       targetCpuMilli: pi,
       unboundedCpuMilli: limited,

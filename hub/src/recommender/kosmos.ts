@@ -35,10 +35,13 @@ export function recommendKosmos(
   const idle = signal.requestCount < t.minRequestsForFeedback || rt === undefined;
   const trains = usageValid && signal.requestCount >= t.minRequestsForModel && rate > 0;
   const utilization = usage / enacted;
-  const saturated =
+  const cpuBound =
     usageValid &&
     (utilization >= t.saturatedUtilization || signal.throttledRatio >= t.throttledRatioSaturated);
   const violating = rt !== undefined && rt > targetResponseSeconds;
+  // The quota hides the real demand: usage and finished requests are capped by it, and the SLO suffers.
+  const hiddenDemand =
+    cpuBound && (rt === undefined ? utilization >= t.saturatedUtilization : rt > config.sloSeconds);
 
   // 1. CPU cost per request (core-ms per request): EWMA of usage / rate.
   const costSample = trains ? usage / rate : undefined;
@@ -55,7 +58,8 @@ export function recommendKosmos(
   let correction = state.modelCorrection;
   let correctionSample: number | undefined;
   const inBand = utilization >= t.identifyUtilization.min && utilization <= t.identifyUtilization.max;
-  if (trains && !idle && !saturated && cost !== undefined && cost > 0 && (inBand || violating)) {
+  const identifiable = utilization < t.identifyUtilization.max && !hiddenDemand;
+  if (trains && !idle && identifiable && cost !== undefined && cost > 0 && (inBand || violating)) {
     const modelSeconds = (q * cost) / (enacted - usage);
     correctionSample = clamp(rt / modelSeconds, t.correction.min, t.correction.max);
     const rising = correctionSample > correction;
@@ -70,12 +74,13 @@ export function recommendKosmos(
     }
   }
 
-  // 3. Feed-forward: capacity = predicted load + headroom for the response-time target.
+  // 3. Feed-forward: capacity = predicted load + headroom for the response-time target (PS queue).
   const trend =
     state.previousRequestRate === undefined
       ? 0
       : t.rateTrendGain * Math.max(0, rate - state.previousRequestRate);
-  const predictedRequestRate = rate + trend;
+  const rateNoiseMargin = t.rateNoiseSigmas * Math.sqrt(rate / Math.max(signal.periodSeconds, 1e-3));
+  const predictedRequestRate = rate + trend + rateNoiseMargin;
   const loadCpuMilli = cost === undefined ? undefined : Math.max(predictedRequestRate * cost, usage);
   const headroom = cost === undefined ? undefined : correction * headroomCpuMilli(cost, meanTargetSeconds);
   const feedForward =
@@ -85,7 +90,8 @@ export function recommendKosmos(
   const error = idle
     ? 0
     : clamp(1 / targetResponseSeconds - 1 / Math.max(rt, 1e-9), -PI_ERROR_CLAMP, PI_ERROR_CLAMP);
-  const pi = enacted + config.gains.bc * (error - state.previousError) + config.gains.dc * error;
+  const previousError = state.previousError ?? error;
+  const pi = enacted + config.gains.bc * (error - previousError) + config.gains.dc * error;
 
   let rule: CpuRule;
   let target: number;
@@ -103,9 +109,8 @@ export function recommendKosmos(
     target = feedForward;
   }
 
-  // 5. Throttling-aware: a saturated pod's usage and finished-request rate are capped by its quota,
-  // so the real demand is hidden; when the response time suffers, grow multiplicatively.
-  const hiddenDemand = saturated && (violating || rt === undefined);
+  // 5. Throttling-aware: a CPU-bound pod violating its SLO cannot be judged by usage (capped by the
+  // quota): grow multiplicatively, by the observed overshoot of the SLO.
   if (hiddenDemand) {
     const factor =
       rt === undefined
@@ -146,7 +151,8 @@ export function recommendKosmos(
     responseTimeSeconds: rt,
     throttledRatio: signal.throttledRatio,
     error,
-    previousError: state.previousError,
+    previousError,
+    rateNoiseMargin,
     piCpuMilli: pi,
     targetResponseSeconds,
     statisticFactor: q,
@@ -158,7 +164,8 @@ export function recommendKosmos(
     loadCpuMilli,
     headroomCpuMilli: headroom,
     feedForwardCpuMilli: feedForward,
-    saturated,
+    cpuBound,
+    hiddenDemand,
     idle,
     targetCpuMilli: target,
     unboundedCpuMilli,

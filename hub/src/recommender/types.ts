@@ -50,13 +50,21 @@ export interface KosmosTuning {
   surgeGrowthFactor: number;
   /** Fraction of a rate increase since the previous window added as a trend, 0..1. */
   rateTrendGain: number;
+  /**
+   * Load margin for the next window's rate: the Poisson standard deviation of a rate measured over
+   * one period, √(rate/period), times this many sigmas, is added to the rate.
+   */
+  rateNoiseSigmas: number;
   /** Utilization band in which the queueing-model correction is identified. */
   identifyUtilization: { min: number; max: number };
   /** Bounds of the learned queueing-model correction factor. */
   correction: { min: number; max: number };
   /** Log-space weight of a correction sample when it raises / lowers the factor. */
   correctionGain: { up: number; down: number };
-  /** usage ≥ this × enacted, or throttledRatio ≥ throttledRatioSaturated, means demand is hidden by the quota. */
+  /**
+   * usage ≥ this × enacted, or throttledRatio ≥ throttledRatioSaturated, means the pod is CPU-bound;
+   * CPU-bound with the SLO violated means its demand is hidden by the quota.
+   */
   saturatedUtilization: number;
   throttledRatioSaturated: number;
   /** Largest fraction CPU may shrink by in one step. */
@@ -104,8 +112,8 @@ export interface RecommenderConfig {
 export interface RecommenderState {
   /** Steps taken so far. */
   steps: number;
-  /** Previous error e_{k−1} of the PI law (1/s). */
-  previousError: number;
+  /** Previous error e_{k−1} of the PI law (1/s); undefined before the first step (then e_{k−1} = e_k). */
+  previousError?: number;
   /** EWMA of CPU cost per request, core-milliseconds per request (= millicore-seconds). */
   cpuCostMilliSecondsPerRequest?: number;
   /** Learned multiplicative correction of the queueing model (1 = the model is exact). */
@@ -123,7 +131,7 @@ export interface RecommenderState {
 export type CpuRule =
   | 'pi' // the KOSMOS PI law
   | 'feed-forward' // queueing model on the measured rate and cost
-  | 'saturated' // quota hides the demand: multiplicative growth
+  | 'saturated' // CPU-bound and violating: the quota hides the demand, grow multiplicatively
   | 'idle-hold' // too little traffic and no model: hold
   | 'idle-model' // too little traffic: decay toward what the model says one request needs
   | 'no-usage' // usage unreadable: hold
@@ -148,6 +156,7 @@ export interface RecommendationTerms {
   previousError?: number;
   piCpuMilli?: number;
   /** kosmos: model terms. */
+  rateNoiseMargin?: number;
   targetResponseSeconds?: number;
   statisticFactor?: number;
   costSampleMilliSecondsPerRequest?: number;
@@ -158,7 +167,8 @@ export interface RecommendationTerms {
   loadCpuMilli?: number;
   headroomCpuMilli?: number;
   feedForwardCpuMilli?: number;
-  saturated?: boolean;
+  cpuBound?: boolean;
+  hiddenDemand?: boolean;
   idle?: boolean;
   /** CPU target before growth/decrease limits and SLA bounds. */
   targetCpuMilli: number;

@@ -2,7 +2,7 @@
 import type { RecommenderState } from './types.ts';
 
 export function initialRecommenderState(): RecommenderState {
-  return { steps: 0, previousError: 0, modelCorrection: 1, workingSetStableSteps: 0 };
+  return { steps: 0, modelCorrection: 1, workingSetStableSteps: 0 };
 }
 
 /** Clamps to [min, max] and says which bound cut (max wins when min > max). */
