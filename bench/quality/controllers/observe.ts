@@ -1,0 +1,42 @@
+// Small readers over the discrete engine's Observation shared by the baseline adapters.
+import type { Statistic } from '../../../lib/api/types.ts';
+import type { PodObservation, RtStats, ServiceObservation } from '../../../sim/discrete/controller.ts';
+
+/** The SLA statistic of a response-time summary. */
+export function rtStatistic(rt: RtStats, statistic: Statistic): number {
+  switch (statistic) {
+    case 'mean':
+      return rt.meanSeconds;
+    case 'p50':
+      return rt.p50Seconds;
+    case 'p90':
+      return rt.p90Seconds;
+    case 'p95':
+      return rt.p95Seconds;
+    case 'p99':
+      return rt.p99Seconds;
+  }
+}
+
+/** Placed pods (on a node), in observation order. */
+export function placedPods(service: ServiceObservation): PodObservation[] {
+  return service.pods.filter((p) => p.node !== null);
+}
+
+/** Period a controller acts on: true every `periodSeconds` since its first call. */
+export class Every {
+  readonly periodSeconds: number;
+  private next: number | undefined;
+
+  constructor(periodSeconds: number) {
+    this.periodSeconds = periodSeconds;
+  }
+
+  due(nowSeconds: number): boolean {
+    if (this.next === undefined) this.next = nowSeconds;
+    if (nowSeconds + 1e-9 < this.next) return false;
+    this.next +=
+      this.periodSeconds * Math.max(1, Math.floor((nowSeconds - this.next) / this.periodSeconds) + 1);
+    return true;
+  }
+}
