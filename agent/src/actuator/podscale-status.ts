@@ -1,0 +1,113 @@
+// PodScale status: a pure builder (actual, capped, conditions) with change detection, and the
+// writer edge (merge patch on the status subresource) that only writes when something changed.
+import type * as k8s from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import {
+  type Condition,
+  GROUP,
+  PODSCALE_PLURAL,
+  type PodScaleStatus,
+  VERSION,
+} from '../../../lib/api/types.ts';
+import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
+import type { Allocation, ResizeStatus } from '../pods/pod-resources.ts';
+import type { CapState } from './cap-state.ts';
+
+export interface PodScaleStatusInput {
+  enacted: Allocation | undefined;
+  cap: CapState | undefined;
+  resize: ResizeStatus;
+  lastResizeTime: string | undefined;
+  nowIso: string;
+}
+
+function quantities(a: Allocation): { cpu?: string; memory?: string } {
+  return {
+    ...(a.cpuMilli > 0 ? { cpu: formatCpuMilli(Math.round(a.cpuMilli)) } : {}),
+    ...(a.memoryBytes > 0 ? { memory: formatMemoryBytes(Math.round(a.memoryBytes)) } : {}),
+  };
+}
+
+function condition(
+  prev: Condition[] | undefined,
+  type: string,
+  status: Condition['status'],
+  reason: string,
+  message: string,
+  nowIso: string,
+): Condition {
+  const old = prev?.find((c) => c.type === type);
+  const lastTransitionTime =
+    old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : nowIso;
+  return { type, status, reason, message, lastTransitionTime };
+}
+
+export function buildPodScaleStatus(
+  prev: PodScaleStatus | undefined,
+  input: PodScaleStatusInput,
+): PodScaleStatus {
+  const { resize, cap, nowIso } = input;
+  const enactedOk = resize.state === 'None' && input.enacted !== undefined;
+  const conditions = [
+    condition(
+      prev?.conditions,
+      'Enacted',
+      enactedOk ? 'True' : 'False',
+      enactedOk ? 'Enacted' : input.enacted === undefined ? 'Unknown' : `Resize${resize.state}`,
+      enactedOk ? 'the kubelet applied the requested resources' : resize.message,
+      nowIso,
+    ),
+    condition(
+      prev?.conditions,
+      'Capped',
+      cap ? 'True' : 'False',
+      cap ? cap.reason : 'NotCapped',
+      cap ? cap.message : '',
+      nowIso,
+    ),
+  ];
+  const status: PodScaleStatus = { conditions };
+  if (input.enacted) status.actual = quantities(input.enacted);
+  if (cap) status.capped = { ...quantities(cap.capped), reason: cap.reason, message: cap.message };
+  const lastResizeTime = input.lastResizeTime ?? prev?.lastResizeTime;
+  if (lastResizeTime) status.lastResizeTime = lastResizeTime;
+  return status;
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined && v !== '')
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+
+/** Same content (key order, empty strings and undefined fields don't count). */
+export function sameStatus(a: PodScaleStatus | undefined, b: PodScaleStatus): boolean {
+  return JSON.stringify(canonical(a ?? {})) === JSON.stringify(canonical(b));
+}
+
+export interface PodScaleStatusWriter {
+  write(namespace: string, name: string, status: PodScaleStatus): Promise<void>;
+}
+
+export class KubePodScaleStatusWriter implements PodScaleStatusWriter {
+  readonly #custom: k8s.CustomObjectsApi;
+  constructor(custom: k8s.CustomObjectsApi) {
+    this.#custom = custom;
+  }
+
+  async write(namespace: string, name: string, status: PodScaleStatus): Promise<void> {
+    // Merge patch: explicit nulls remove what is no longer true (a cap that was lifted).
+    const body = { status: { capped: null, actual: null, lastResizeTime: null, ...status } };
+    await this.#custom.patchNamespacedCustomObjectStatus(
+      { group: GROUP, version: VERSION, namespace, plural: PODSCALE_PLURAL, name, body },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+  }
+}

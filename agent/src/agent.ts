@@ -1,0 +1,520 @@
+// The agent's control loop: one runOnce() per tick — read pods → sample cgroups → scrape →
+// report → arbitrate (on a new directive) → resize → read back → PodScale status — each step
+// timed; a per-pod failure is logged and the tick goes on.
+import type { PodScaleStatus } from '../../lib/api/types.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { NodeDirective__Output } from '../../proto/gen/kosmos/v1/NodeDirective.ts';
+import type { ResponseTimeWindow } from '../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
+import { type CapState, decideCap } from './actuator/cap-state.ts';
+import { type GrantPlan, type PodGrant, planGrants } from './actuator/grants.ts';
+import { buildPodScaleStatus, type PodScaleStatusWriter, sameStatus } from './actuator/podscale-status.ts';
+import { type Deadband, type MemoryLimitDecrease, planResize } from './actuator/resize-plan.ts';
+import { isMemoryDecreaseRejection, type Resizer } from './actuator/resizer.ts';
+import type { MetricsScraper, UsageReader, WriteLimiter } from './edges.ts';
+import type { AgentMetrics, ResizeOutcome } from './health/agent-metrics.ts';
+import type { HealthReport } from './health/health-server.ts';
+import type { HubLink } from './hublink/hub-link.ts';
+import { buildNodeView, type NodeView, type TrackedPod } from './pods/node-view.ts';
+import { type Allocation, type ResizeStatus, resizeStatusOf } from './pods/pod-resources.ts';
+import type { PodSource } from './pods/pod-source.ts';
+import { buildNodeReport, type PodUsage } from './report/node-report.ts';
+
+export interface AgentSettings {
+  tickMs: number;
+  reserve: Allocation;
+  deadband: Deadband;
+  memoryLimitDecrease: MemoryLimitDecrease;
+  /** How long a tick waits for the hub's answer to its report before moving on. */
+  directiveWaitMs: number;
+  /** Backoff after a failed resize request of a pod: first delay, doubling up to max. */
+  resizeRetryMs: { initial: number; max: number };
+}
+
+export interface AgentDeps {
+  nodeName: string;
+  agentVersion: string;
+  podSource: PodSource;
+  usageReader: UsageReader;
+  scraper?: MetricsScraper;
+  hub: HubLink;
+  resizer: Resizer;
+  statusWriter: PodScaleStatusWriter;
+  limiter: WriteLimiter;
+  metrics: AgentMetrics;
+  log: Logger;
+  settings: AgentSettings;
+  now?: () => number;
+}
+
+export interface TickSummary {
+  sequence: number;
+  tracked: number;
+  reportSent: boolean;
+  directive: boolean;
+  resizes: Array<{ pod: string; outcome: ResizeOutcome }>;
+  statusWrites: number;
+}
+
+interface FailedAttempt {
+  failures: number;
+  retryAtMs: number;
+}
+
+const key = (p: { namespace: string; name: string }) => `${p.namespace}/${p.name}`;
+
+export class Agent {
+  readonly #d: AgentDeps;
+  readonly #now: () => number;
+  readonly #log: Logger;
+  #sequence = 0;
+  #directive: NodeDirective__Output | undefined;
+  #grants = new Map<string, PodGrant>();
+  #memoryHeld = new Map<string, number>();
+  #failed = new Map<string, FailedAttempt>();
+  #lastResizeTime = new Map<string, string>();
+  #written = new Map<string, PodScaleStatus>();
+  #decisionLog = new Map<string, string>();
+  #memoryLimitDecrease: MemoryLimitDecrease;
+  #lastTickAtMs: number | undefined;
+  #lastTickMs: number | undefined;
+  #ticking: Promise<unknown> | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+  #trackedCount = 0;
+
+  constructor(deps: AgentDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
+    this.#log = deps.log;
+    this.#memoryLimitDecrease = deps.settings.memoryLimitDecrease;
+  }
+
+  /** Starts ticking every settings.tickMs (ticks never overlap). */
+  start(): void {
+    this.#running = true;
+    const loop = async () => {
+      if (!this.#running) return;
+      const startedAt = this.#now();
+      this.#ticking = this.runOnce().catch((err) => {
+        this.#d.metrics.ticks.inc({ outcome: 'error' });
+        this.#log.error({ err }, 'tick failed');
+      });
+      await this.#ticking;
+      if (!this.#running) return;
+      const delay = Math.max(0, this.#d.settings.tickMs - (this.#now() - startedAt));
+      this.#timer = setTimeout(loop, delay);
+    };
+    void loop();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    clearTimeout(this.#timer);
+    await this.#ticking;
+  }
+
+  health(): HealthReport {
+    const hub = this.#d.hub;
+    const state = hub.state();
+    const sinceTick = this.#lastTickAtMs === undefined ? undefined : this.#now() - this.#lastTickAtMs;
+    const away = state === 'connecting' || state === 'disconnected';
+    return {
+      // Liveness is about this process ticking, not about the hub: restarting would not bring it back.
+      live: sinceTick === undefined || sinceTick < Math.max(10_000, 5 * this.#d.settings.tickMs),
+      ready: this.#d.podSource.synced() && this.#lastTickAtMs !== undefined,
+      details: {
+        node: this.#d.nodeName,
+        hub: state,
+        failStatic: away,
+        ...(away
+          ? { hubAwayMs: hub.disconnectedForMs(), note: 'hub unreachable: holding last allocations' }
+          : {}),
+        lastTickAgoMs: sinceTick,
+        lastTickDurationMs: this.#lastTickMs,
+        trackedPods: this.#trackedCount,
+        memoryLimitDecrease: this.#memoryLimitDecrease,
+      },
+    };
+  }
+
+  async runOnce(): Promise<TickSummary> {
+    const { metrics } = this.#d;
+    const startedAt = this.#now();
+    const sequence = ++this.#sequence;
+    const summary: TickSummary = {
+      sequence,
+      tracked: 0,
+      reportSent: false,
+      directive: false,
+      resizes: [],
+      statusWrites: 0,
+    };
+
+    const snapshot = await metrics.time('read_pods', () => this.#d.podSource.snapshot());
+    const viewOf = () =>
+      buildNodeView({
+        pods: snapshot.pods,
+        podScales: snapshot.podScales,
+        directed: (this.#directive?.pods ?? []).map((p) => ({
+          uid: p.uid,
+          container: p.container,
+          sla: p.sla,
+        })),
+        sla: snapshot.sla,
+      });
+    let view = viewOf();
+    summary.tracked = view.tracked.length;
+    metrics.trackedPods.set(view.tracked.length);
+
+    const usage = await metrics.time('cgroup_read', () => this.#sampleUsage(view.tracked, startedAt));
+    const responseTimes = await metrics.time('scrape', () => this.#scrape(view.tracked, startedAt));
+
+    summary.reportSent = await metrics.time('report', () => {
+      const report = buildNodeReport({
+        nodeName: this.#d.nodeName,
+        sequence,
+        agentVersion: this.#d.agentVersion,
+        allocatable: snapshot.allocatable,
+        untrackedRequests: view.untrackedRequests,
+        pods: view.tracked,
+        usage,
+        responseTimes,
+        caps: this.#caps(view.tracked, new Map()),
+        timestampMs: startedAt,
+        windowSeconds: this.#lastTickAtMs === undefined ? 0 : (startedAt - this.#lastTickAtMs) / 1000,
+        hubWasUnreachable: this.#d.hub.takeReconnected(),
+      });
+      return this.#d.hub.send(report);
+    });
+
+    const directive = await this.#d.hub.takeDirective(sequence, this.#d.settings.directiveWaitMs);
+    if (directive) {
+      summary.directive = true;
+      this.#directive = directive;
+      view = viewOf(); // the directive may name pods tracked only through it
+      if (snapshot.allocatable) {
+        const allocatable = snapshot.allocatable;
+        await metrics.time('arbitrate', () => this.#arbitrate(directive, view, allocatable));
+      } else {
+        this.#log.warn(
+          { node: this.#d.nodeName },
+          'node allocatable unknown; directive not applied this tick',
+        );
+      }
+    }
+
+    const fresh = await metrics.time('resize', () => this.#resizeAll(view.tracked, usage, summary));
+
+    const caps = await metrics.time('read_back', () => this.#caps(view.tracked, fresh));
+    const reasons = new Map<string, number>();
+    for (const cap of caps.values()) reasons.set(cap.reason, (reasons.get(cap.reason) ?? 0) + 1);
+    metrics.cappedPods.reset();
+    for (const [reason, n] of reasons) metrics.cappedPods.set({ reason }, n);
+
+    summary.statusWrites = await metrics.time('status_write', () =>
+      this.#writeStatuses(view.tracked, fresh, caps),
+    );
+    this.#forgetGone(view.tracked);
+    this.#trackedCount = view.tracked.length;
+
+    this.#lastTickAtMs = this.#now();
+    this.#lastTickMs = this.#lastTickAtMs - startedAt;
+    metrics.ticks.inc({ outcome: 'ok' });
+    return summary;
+  }
+
+  async #sampleUsage(tracked: readonly TrackedPod[], nowMs: number): Promise<Map<string, PodUsage>> {
+    const out = new Map<string, PodUsage>();
+    const targets = tracked.map((p) => ({
+      key: p.uid,
+      uid: p.uid,
+      qosClass: p.qosClass,
+      ...(p.health.containerId ? { containerId: p.health.containerId } : {}),
+    }));
+    for (const r of await this.#d.usageReader.sample(targets, nowMs)) {
+      if (r.status === 'ok') {
+        out.set(r.key, {
+          valid: true,
+          cpuUsageMilli: r.usage.cpuUsageMilli,
+          cpuThrottledRatio: r.usage.throttledRatio,
+          ...(r.usage.memoryWorkingSetBytes !== undefined
+            ? { memoryWorkingSetBytes: r.usage.memoryWorkingSetBytes }
+            : {}),
+          ...(r.usage.psiSomeAvg10 !== undefined ? { cpuPressureSomeAvg10: r.usage.psiSomeAvg10 } : {}),
+        });
+      } else if (r.status === 'priming') {
+        out.set(r.key, {
+          valid: false,
+          ...(r.memoryWorkingSetBytes !== undefined
+            ? { memoryWorkingSetBytes: r.memoryWorkingSetBytes }
+            : {}),
+        });
+      } else {
+        out.set(r.key, { valid: false });
+      }
+    }
+    return out;
+  }
+
+  async #scrape(tracked: readonly TrackedPod[], nowMs: number): Promise<Map<string, ResponseTimeWindow>> {
+    const scraper = this.#d.scraper;
+    if (!scraper) return new Map();
+    const targets = tracked.flatMap((p) =>
+      p.scrape && p.podIp ? [{ key: p.uid, podIp: p.podIp, source: p.scrape }] : [],
+    );
+    return targets.length > 0 ? scraper.scrape(targets, nowMs) : new Map();
+  }
+
+  #arbitrate(directive: NodeDirective__Output, view: NodeView, allocatable: Allocation): GrantPlan {
+    const plan = planGrants({
+      directive,
+      tracked: view.tracked,
+      allocatable,
+      untrackedRequests: view.untrackedRequests,
+      reserve: this.#d.settings.reserve,
+    });
+    this.#grants = new Map(plan.grants.map((g) => [g.uid, g]));
+    const terms = {
+      policy: plan.policy,
+      capacity: plan.capacity,
+      allocatable,
+      untracked: plan.untrackedRequests,
+      reserve: plan.reserve,
+      held: plan.heldRequests,
+    };
+    this.#logOnce(
+      'node',
+      { ...terms, cpu: plan.terms.cpu, memory: plan.terms.memory, unknownPods: plan.unknownPods },
+      (f) => this.#log.info(f, 'node arbitration'),
+    );
+    for (const g of plan.grants) {
+      this.#logOnce(
+        `arbitration/${g.uid}`,
+        {
+          pod: g.pod,
+          desired: g.desired,
+          granted: g.granted,
+          reason: g.reason,
+          recommendOnly: g.recommendOnly,
+          capacity: plan.capacity,
+          policy: plan.policy,
+        },
+        (f) => this.#log.info(f, 'arbitrated'),
+      );
+    }
+    return plan;
+  }
+
+  /** Patches the pods whose spec is away from their grant; returns the pods the API server answered with. */
+  async #resizeAll(
+    tracked: readonly TrackedPod[],
+    usage: ReadonlyMap<string, PodUsage>,
+    summary: TickSummary,
+  ): Promise<Map<string, ResizeStatus>> {
+    const fresh = new Map<string, ResizeStatus>();
+    for (const pod of tracked) {
+      const grant = this.#grants.get(pod.uid);
+      if (!grant) continue;
+      try {
+        const outcome = await this.#resizeOne(pod, grant, usage.get(pod.uid), fresh);
+        if (outcome) {
+          this.#d.metrics.resizeRequests.inc({ outcome });
+          summary.resizes.push({ pod: key(pod), outcome });
+        }
+      } catch (err) {
+        this.#d.metrics.resizeRequests.inc({ outcome: 'error' });
+        summary.resizes.push({ pod: key(pod), outcome: 'error' });
+        this.#log.error({ err, pod: key(pod) }, 'resize step failed for pod');
+      }
+    }
+    return fresh;
+  }
+
+  async #resizeOne(
+    pod: TrackedPod,
+    grant: PodGrant,
+    usage: PodUsage | undefined,
+    fresh: Map<string, ResizeStatus>,
+  ): Promise<ResizeOutcome | undefined> {
+    const podKey = key(pod);
+    if (grant.recommendOnly) {
+      this.#logOnce(
+        `resize/${pod.uid}`,
+        { pod: podKey, desired: grant.desired, outcome: 'recommend_only' },
+        (f) => this.#log.info(f, 'resize skipped: SLA mode Recommend'),
+      );
+      return undefined;
+    }
+    const plan = planResize({
+      container: pod.container,
+      qosClass: pod.qosClass,
+      current: pod.spec,
+      target: grant.granted,
+      memoryUsageBytes: usage?.memoryWorkingSetBytes,
+      deadband: this.#d.settings.deadband,
+      memoryLimitDecrease: this.#memoryLimitDecrease,
+    });
+    if (plan.memoryCapped)
+      this.#memoryHeld.set(
+        pod.uid,
+        plan.kind === 'patch' ? plan.requested.memoryBytes : (pod.spec.memoryRequestBytes ?? 0),
+      );
+    else this.#memoryHeld.delete(pod.uid);
+    if (plan.kind === 'skip') {
+      if (plan.reason !== 'unchanged') {
+        this.#logOnce(
+          `resize/${pod.uid}`,
+          {
+            pod: podKey,
+            desired: grant.desired,
+            granted: grant.granted,
+            current: pod.spec,
+            qos: pod.qosClass,
+            outcome: plan.reason,
+          },
+          (f) => this.#log.info(f, 'resize skipped'),
+        );
+      }
+      return plan.reason === 'best-effort'
+        ? 'best_effort'
+        : plan.reason === 'deadband'
+          ? 'deadband'
+          : undefined;
+    }
+    const nowMs = this.#now();
+    const failed = this.#failed.get(pod.uid);
+    if (failed && nowMs < failed.retryAtMs) return 'backoff';
+    if (!this.#d.limiter.tryTake()) return 'throttled';
+    const fields = {
+      pod: podKey,
+      container: pod.container,
+      qos: pod.qosClass,
+      desired: grant.desired,
+      granted: grant.granted,
+      requested: plan.requested,
+      current: pod.spec,
+      reason: grant.reason,
+      memoryUsageBytes: usage?.memoryWorkingSetBytes,
+    };
+    const result = await this.#d.resizer.resize(pod.namespace, pod.name, plan.body);
+    if (result.ok) {
+      this.#failed.delete(pod.uid);
+      this.#lastResizeTime.set(pod.uid, new Date(nowMs).toISOString());
+      fresh.set(pod.uid, resizeStatusOf(result.pod));
+      this.#log.info(fields, 'resize requested');
+      return 'applied';
+    }
+    if (result.failure === 'not-found') {
+      this.#grants.delete(pod.uid);
+      this.#log.info({ ...fields, message: result.message }, 'resize target gone; dropped');
+      return 'not_found';
+    }
+    if (
+      result.failure === 'rejected' &&
+      isMemoryDecreaseRejection(result.message) &&
+      this.#memoryLimitDecrease === 'allowed'
+    ) {
+      this.#memoryLimitDecrease = 'forbidden';
+      this.#log.warn(
+        { ...fields, message: result.message },
+        'server refuses memory limit decreases; no longer attempting them',
+      );
+      return 'rejected';
+    }
+    const failures = (failed?.failures ?? 0) + 1;
+    const { initial, max } = this.#d.settings.resizeRetryMs;
+    const delayMs = result.failure === 'conflict' ? 0 : Math.min(max, initial * 2 ** (failures - 1));
+    this.#failed.set(pod.uid, { failures, retryAtMs: nowMs + delayMs });
+    this.#log.warn(
+      { ...fields, status: result.status, message: result.message, retryInMs: delayMs },
+      'resize request failed',
+    );
+    return result.failure === 'conflict' ? 'conflict' : result.failure === 'rejected' ? 'rejected' : 'error';
+  }
+
+  #caps(tracked: readonly TrackedPod[], fresh: ReadonlyMap<string, ResizeStatus>): Map<string, CapState> {
+    const caps = new Map<string, CapState>();
+    for (const pod of tracked) {
+      const grant = this.#grants.get(pod.uid);
+      const cap = decideCap({
+        desired: grant?.desired,
+        granted: grant?.granted,
+        grantReason: grant?.reason ?? 'None',
+        memoryHeldBytes: this.#memoryHeld.get(pod.uid),
+        resize: fresh.get(pod.uid) ?? pod.resize,
+        enacted: pod.enacted,
+      });
+      if (cap) caps.set(pod.uid, cap);
+    }
+    return caps;
+  }
+
+  async #writeStatuses(
+    tracked: readonly TrackedPod[],
+    fresh: ReadonlyMap<string, ResizeStatus>,
+    caps: ReadonlyMap<string, CapState>,
+  ): Promise<number> {
+    let writes = 0;
+    const nowIso = new Date(this.#now()).toISOString();
+    for (const pod of tracked) {
+      if (!pod.podScaleName) continue;
+      const name = `${pod.namespace}/${pod.podScaleName}`;
+      const prev = this.#written.get(name) ?? pod.podScaleStatus;
+      const next = buildPodScaleStatus(prev, {
+        enacted: pod.enacted,
+        cap: caps.get(pod.uid),
+        resize: fresh.get(pod.uid) ?? pod.resize,
+        lastResizeTime: this.#lastResizeTime.get(pod.uid),
+        nowIso,
+      });
+      if (sameStatus(prev, next)) {
+        this.#d.metrics.statusWrites.inc({ outcome: 'unchanged' });
+        continue;
+      }
+      if (!this.#d.limiter.tryTake()) {
+        this.#d.metrics.statusWrites.inc({ outcome: 'throttled' });
+        continue;
+      }
+      try {
+        await this.#d.statusWriter.write(pod.namespace, pod.podScaleName, next);
+        this.#written.set(name, next);
+        writes++;
+        this.#d.metrics.statusWrites.inc({ outcome: 'written' });
+        this.#log.debug(
+          { pod: key(pod), podScale: pod.podScaleName, status: next },
+          'PodScale status written',
+        );
+      } catch (err) {
+        this.#d.metrics.statusWrites.inc({ outcome: 'error' });
+        this.#log.warn({ err, pod: key(pod), podScale: pod.podScaleName }, 'PodScale status write failed');
+      }
+    }
+    return writes;
+  }
+
+  /** Drops per-pod memory of pods that left the node. */
+  #forgetGone(tracked: readonly TrackedPod[]): void {
+    const uids = new Set(tracked.map((p) => p.uid));
+    const scales = new Set(tracked.map((p) => `${p.namespace}/${p.podScaleName}`));
+    for (const map of [this.#grants, this.#memoryHeld, this.#failed, this.#lastResizeTime]) {
+      for (const uid of map.keys()) if (!uids.has(uid)) map.delete(uid);
+    }
+    for (const name of this.#written.keys()) if (!scales.has(name)) this.#written.delete(name);
+    for (const id of this.#decisionLog.keys()) {
+      const uid = id.slice(id.indexOf('/') + 1);
+      if (id !== 'node' && !uids.has(uid)) this.#decisionLog.delete(id);
+    }
+  }
+
+  /** Logs a decision only when its inputs or outcome differ from the last time (the arbitration log). */
+  #logOnce(
+    id: string,
+    fields: Record<string, unknown>,
+    emit: (fields: Record<string, unknown>) => void,
+  ): void {
+    const text = JSON.stringify(fields);
+    if (this.#decisionLog.get(id) === text) return;
+    this.#decisionLog.set(id, text);
+    emit(fields);
+  }
+}

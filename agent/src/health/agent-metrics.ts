@@ -1,0 +1,95 @@
+// The agent's Prometheus metrics, in its own registry: ticks, time per loop step (cgroup read
+// among them), resize requests by outcome, PodScale status writes, hub connection state.
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { HubState } from '../hublink/hub-link.ts';
+
+export type LoopStep =
+  | 'read_pods'
+  | 'cgroup_read'
+  | 'scrape'
+  | 'report'
+  | 'arbitrate'
+  | 'resize'
+  | 'read_back'
+  | 'status_write';
+
+export type ResizeOutcome =
+  | 'applied'
+  | 'deadband'
+  | 'unchanged'
+  | 'best_effort'
+  | 'recommend_only'
+  | 'throttled'
+  | 'backoff'
+  | 'not_found'
+  | 'conflict'
+  | 'rejected'
+  | 'error';
+
+const HUB_STATES: HubState[] = ['connecting', 'connected', 'disconnected', 'standalone'];
+
+export class AgentMetrics {
+  readonly registry = new Registry();
+  readonly ticks = new Counter({
+    name: 'kosmos_agent_ticks_total',
+    help: 'Control loop ticks by outcome (ok, error).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly stepSeconds = new Histogram({
+    name: 'kosmos_agent_step_duration_seconds',
+    help: 'Time spent in each step of one tick (cgroup_read is the cgroup read time).',
+    labelNames: ['step'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly resizeRequests = new Counter({
+    name: 'kosmos_agent_resize_requests_total',
+    help: 'Resize decisions by outcome (applied = PATCH pods/resize accepted).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly statusWrites = new Counter({
+    name: 'kosmos_agent_podscale_status_writes_total',
+    help: 'PodScale status patches by outcome (written, unchanged, error).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly hubState = new Gauge({
+    name: 'kosmos_agent_hub_connection_state',
+    help: 'Hub connection state: 1 for the current state, 0 for the others.',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly hubReconnects = new Counter({
+    name: 'kosmos_agent_hub_disconnects_total',
+    help: 'Times the hub stream was lost.',
+    registers: [this.registry],
+  });
+  readonly trackedPods = new Gauge({
+    name: 'kosmos_agent_tracked_pods',
+    help: 'Pods on this node that kosmos tracks.',
+    registers: [this.registry],
+  });
+  readonly cappedPods = new Gauge({
+    name: 'kosmos_agent_capped_pods',
+    help: 'Tracked pods whose desired allocation is capped, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  setHubState(state: HubState): void {
+    for (const s of HUB_STATES) this.hubState.set({ state: s }, s === state ? 1 : 0);
+    if (state === 'disconnected') this.hubReconnects.inc();
+  }
+
+  /** Runs `fn`, recording its duration under `step`. */
+  async time<T>(step: LoopStep, fn: () => Promise<T> | T): Promise<T> {
+    const end = this.stepSeconds.startTimer({ step });
+    try {
+      return await fn();
+    } finally {
+      end();
+    }
+  }
+}

@@ -1,0 +1,157 @@
+// What is on this node: pods (informer, field selector spec.nodeName), PodScales naming them,
+// the Node's allocatable and the SLAs (cached) whose scrape config reaches the scraper.
+import * as k8s from '@kubernetes/client-node';
+import {
+  GROUP,
+  PODSCALE_PLURAL,
+  type PodScale,
+  type ServiceLevelAgreement,
+  SLA_PLURAL,
+  VERSION,
+} from '../../../lib/api/types.ts';
+import { apiStatus } from '../../../lib/kube.ts';
+import type { Logger } from '../../../lib/log.ts';
+import type { Allocation } from './pod-resources.ts';
+import { resourcesOf } from './pod-resources.ts';
+import { WatchCache } from './watch-cache.ts';
+
+export interface PodSnapshot {
+  pods: readonly k8s.V1Pod[];
+  /** PodScales whose pod is on this node. */
+  podScales: readonly PodScale[];
+  /** The Node's allocatable; undefined until the Node was read. */
+  allocatable: Allocation | undefined;
+  sla(namespace: string, name: string): ServiceLevelAgreement | undefined;
+}
+
+export interface PodSource {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  synced(): boolean;
+  snapshot(): Promise<PodSnapshot>;
+}
+
+export interface KubePodSourceOptions {
+  kc: k8s.KubeConfig;
+  nodeName: string;
+  log: Logger;
+  /** Filter PodScales server-side with `spec.nodeName=<node>` (needs the CRD's selectableFields). */
+  podScaleNodeFieldSelector?: boolean;
+  slaTtlMs?: number;
+  nodeRefreshMs?: number;
+  now?: () => number;
+}
+
+interface CachedSla {
+  sla: ServiceLevelAgreement | undefined;
+  fetchedAt: number;
+}
+
+export class KubePodSource implements PodSource {
+  readonly #o: KubePodSourceOptions;
+  readonly #core: k8s.CoreV1Api;
+  readonly #custom: k8s.CustomObjectsApi;
+  readonly #pods: WatchCache<k8s.V1Pod>;
+  readonly #podScales: WatchCache<PodScale & k8s.KubernetesObject>;
+  readonly #slas = new Map<string, CachedSla>();
+  readonly #now: () => number;
+  #allocatable: Allocation | undefined;
+  #nodeReadAt = -Infinity;
+
+  constructor(options: KubePodSourceOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+    this.#core = options.kc.makeApiClient(k8s.CoreV1Api);
+    this.#custom = options.kc.makeApiClient(k8s.CustomObjectsApi);
+    const fieldSelector = `spec.nodeName=${options.nodeName}`;
+    this.#pods = new WatchCache<k8s.V1Pod>({
+      kc: options.kc,
+      path: '/api/v1/pods',
+      fieldSelector,
+      list: () => this.#core.listPodForAllNamespaces({ fieldSelector }),
+      log: options.log,
+    });
+    const psSelector = options.podScaleNodeFieldSelector ? fieldSelector : undefined;
+    this.#podScales = new WatchCache<PodScale & k8s.KubernetesObject>({
+      kc: options.kc,
+      path: `/apis/${GROUP}/${VERSION}/${PODSCALE_PLURAL}`,
+      ...(psSelector ? { fieldSelector: psSelector } : {}),
+      list: () =>
+        this.#custom.listClusterCustomObject({
+          group: GROUP,
+          version: VERSION,
+          plural: PODSCALE_PLURAL,
+          ...(psSelector ? { fieldSelector: psSelector } : {}),
+        }) as Promise<k8s.KubernetesListObject<PodScale & k8s.KubernetesObject>>,
+      log: options.log,
+    });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([this.#pods.start(), this.#podScales.start(), this.#refreshNode()]);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.#pods.stop(), this.#podScales.stop()]);
+  }
+
+  synced(): boolean {
+    return this.#pods.synced() && this.#podScales.synced() && this.#allocatable !== undefined;
+  }
+
+  async snapshot(): Promise<PodSnapshot> {
+    if (this.#now() - this.#nodeReadAt >= (this.#o.nodeRefreshMs ?? 30_000)) await this.#refreshNode();
+    const pods = this.#pods.list();
+    const uids = new Set(pods.map((p) => p.metadata?.uid));
+    // Without a server-side selector every PodScale of the cluster is cached; keep this node's.
+    const podScales = this.#podScales.list().filter((ps) => uids.has(ps.spec?.podRef?.uid));
+    const wanted = new Set<string>();
+    for (const ps of podScales) {
+      if (ps.spec?.slaRef?.name) wanted.add(`${ps.metadata.namespace ?? 'default'}/${ps.spec.slaRef.name}`);
+    }
+    await Promise.all([...wanted].map((key) => this.#refreshSla(key)));
+    return {
+      pods,
+      podScales,
+      allocatable: this.#allocatable,
+      sla: (namespace, name) => this.#slas.get(`${namespace}/${name}`)?.sla,
+    };
+  }
+
+  async #refreshNode(): Promise<void> {
+    this.#nodeReadAt = this.#now();
+    try {
+      const node = await this.#core.readNode({ name: this.#o.nodeName });
+      const r = resourcesOf({ requests: node.status?.allocatable ?? node.status?.capacity });
+      this.#allocatable = { cpuMilli: r.cpuRequestMilli ?? 0, memoryBytes: r.memoryRequestBytes ?? 0 };
+    } catch (err) {
+      this.#o.log.warn(
+        { err, node: this.#o.nodeName },
+        'reading the Node failed; keeping the last allocatable',
+      );
+    }
+  }
+
+  async #refreshSla(key: string): Promise<void> {
+    const cached = this.#slas.get(key);
+    if (cached && this.#now() - cached.fetchedAt < (this.#o.slaTtlMs ?? 60_000)) return;
+    const [namespace = 'default', name = ''] = key.split('/');
+    try {
+      const sla = (await this.#custom.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: SLA_PLURAL,
+        name,
+      })) as ServiceLevelAgreement;
+      this.#slas.set(key, { sla, fetchedAt: this.#now() });
+    } catch (err) {
+      if (apiStatus(err) === 404) {
+        this.#slas.set(key, { sla: undefined, fetchedAt: this.#now() });
+        return;
+      }
+      // Keep the previous SLA (if any) and try again on the next tick.
+      this.#o.log.warn({ err, sla: key }, 'reading the SLA failed; keeping the cached one');
+    }
+  }
+}

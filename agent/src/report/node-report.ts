@@ -1,0 +1,105 @@
+// Pure: the NodeReport snapshot sent every tick — node capacity terms and, per tracked pod,
+// usage, response time, enacted and capped allocation and the last resize's state.
+import type { CapReasonName } from '../../../lib/api/types.ts';
+import type { CapReason } from '../../../proto/gen/kosmos/v1/CapReason.ts';
+import type { NodeReport } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
+import type { PodReport } from '../../../proto/gen/kosmos/v1/PodReport.ts';
+import type { ResizeState } from '../../../proto/gen/kosmos/v1/ResizeState.ts';
+import type { ResponseTimeWindow } from '../../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
+import type { CapState } from '../actuator/cap-state.ts';
+import type { TrackedPod } from '../pods/node-view.ts';
+import type { Allocation, ResizeStateName } from '../pods/pod-resources.ts';
+
+/** One tick's cgroup reading of a pod; undefined fields were not available. */
+export interface PodUsage {
+  valid: boolean;
+  cpuUsageMilli?: number;
+  cpuThrottledRatio?: number;
+  memoryWorkingSetBytes?: number;
+  cpuPressureSomeAvg10?: number;
+}
+
+export interface NodeReportInput {
+  nodeName: string;
+  sequence: number;
+  agentVersion: string;
+  allocatable: Allocation | undefined;
+  untrackedRequests: Allocation;
+  pods: readonly TrackedPod[];
+  usage: ReadonlyMap<string, PodUsage>;
+  responseTimes: ReadonlyMap<string, ResponseTimeWindow>;
+  caps: ReadonlyMap<string, CapState>;
+  timestampMs: number;
+  windowSeconds: number;
+  hubWasUnreachable: boolean;
+}
+
+const RESIZE_STATE: Record<ResizeStateName, ResizeState> = {
+  None: 'RESIZE_STATE_NONE',
+  InProgress: 'RESIZE_STATE_IN_PROGRESS',
+  Deferred: 'RESIZE_STATE_DEFERRED',
+  Infeasible: 'RESIZE_STATE_INFEASIBLE',
+  Error: 'RESIZE_STATE_ERROR',
+};
+
+const CAP_REASON: Record<CapReasonName, CapReason> = {
+  SLABound: 'CAP_REASON_SLA_BOUND',
+  NodeContention: 'CAP_REASON_NODE_CONTENTION',
+  ResizeInfeasible: 'CAP_REASON_RESIZE_INFEASIBLE',
+  ResizeDeferred: 'CAP_REASON_RESIZE_DEFERRED',
+  MemoryUnsafeDecrease: 'CAP_REASON_MEMORY_UNSAFE_DECREASE',
+};
+
+export function capReasonToProto(reason: CapReasonName | undefined): CapReason {
+  return reason ? CAP_REASON[reason] : 'CAP_REASON_NONE';
+}
+
+export function resizeStateToProto(state: ResizeStateName): ResizeState {
+  return RESIZE_STATE[state];
+}
+
+const whole = (a: Allocation) => ({
+  cpuMilli: Math.round(a.cpuMilli),
+  memoryBytes: Math.round(a.memoryBytes),
+});
+
+function podReport(input: NodeReportInput, pod: TrackedPod): PodReport {
+  const usage = input.usage.get(pod.uid);
+  const cap = input.caps.get(pod.uid);
+  const rt = input.responseTimes.get(pod.uid);
+  return {
+    uid: pod.uid,
+    namespace: pod.namespace,
+    name: pod.name,
+    container: pod.container,
+    sla: pod.sla,
+    cpuUsageMilli: usage?.cpuUsageMilli ?? 0,
+    cpuThrottledRatio: usage?.cpuThrottledRatio ?? 0,
+    memoryWorkingSetBytes: Math.round(usage?.memoryWorkingSetBytes ?? 0),
+    responseTime: rt ?? { valid: false, error: pod.scrape ? 'not scraped this tick' : 'no scrape config' },
+    enacted: whole(pod.enacted ?? { cpuMilli: 0, memoryBytes: 0 }),
+    capped: whole(cap?.capped ?? { cpuMilli: 0, memoryBytes: 0 }),
+    capReason: capReasonToProto(cap?.reason),
+    resizeState: resizeStateToProto(pod.resize.state),
+    resizeMessage: pod.resize.message,
+    ready: pod.health.ready,
+    restartCount: pod.health.restartCount,
+    lastTerminationOom: pod.health.lastTerminationOom,
+    usageValid: usage?.valid ?? false,
+    cpuPressureSomeAvg10: usage?.cpuPressureSomeAvg10 ?? 0,
+  };
+}
+
+export function buildNodeReport(input: NodeReportInput): NodeReport {
+  return {
+    nodeName: input.nodeName,
+    sequence: input.sequence,
+    agentVersion: input.agentVersion,
+    allocatable: whole(input.allocatable ?? { cpuMilli: 0, memoryBytes: 0 }),
+    untrackedRequests: whole(input.untrackedRequests),
+    pods: input.pods.map((p) => podReport(input, p)),
+    timestampMs: input.timestampMs,
+    windowSeconds: input.windowSeconds,
+    hubWasUnreachable: input.hubWasUnreachable,
+  };
+}
