@@ -1,0 +1,65 @@
+// Bearer-token authentication and the TokenReview API (authentication.k8s.io/v1): tests register
+// tokens; requests without a token are anonymous; unknown tokens get 401.
+import { ApiError } from './errors.ts';
+import type { KObject } from './object-types.ts';
+
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups?: string[];
+  /** e.g. { 'authentication.kubernetes.io/node-name': ['node-1'] } */
+  extra?: Record<string, string[]>;
+}
+
+export const ANONYMOUS: UserInfo = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
+
+export class TokenRegistry {
+  private readonly tokens = new Map<string, UserInfo>();
+
+  register(token: string, user: UserInfo): void {
+    this.tokens.set(token, user);
+  }
+
+  revoke(token: string): void {
+    this.tokens.delete(token);
+  }
+
+  lookup(token: string): UserInfo | undefined {
+    return this.tokens.get(token);
+  }
+
+  /** The user behind an Authorization header; throws 401 for an unknown bearer token. */
+  authenticate(header: string | undefined): UserInfo {
+    if (!header) return ANONYMOUS;
+    const m = /^Bearer\s+(.+)$/i.exec(header);
+    if (!m) return ANONYMOUS;
+    const user = this.tokens.get(m[1]!.trim());
+    if (!user) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+    return user;
+  }
+
+  /** Answer a TokenReview: status.authenticated and the user for a known token. */
+  review(body: KObject): KObject {
+    const token: string = body.spec?.token ?? '';
+    const user = this.tokens.get(token);
+    const status = user
+      ? {
+          authenticated: true,
+          user: {
+            username: user.username,
+            ...(user.uid ? { uid: user.uid } : {}),
+            groups: user.groups ?? [],
+            ...(user.extra ? { extra: user.extra } : {}),
+          },
+          audiences: body.spec?.audiences ?? [],
+        }
+      : { authenticated: false, user: {}, error: 'invalid bearer token' };
+    return {
+      kind: 'TokenReview',
+      apiVersion: 'authentication.k8s.io/v1',
+      metadata: { creationTimestamp: null as unknown as undefined },
+      spec: body.spec ?? {},
+      status,
+    };
+  }
+}

@@ -1,0 +1,316 @@
+// The node side of pods: start bound pods (Running, Ready, containerStatuses with resources)
+// and enact in-place resizes (KEP-1287: PodResizeInProgress, or PodResizePending Deferred /
+// Infeasible). In `external` mode nothing happens by itself: simulated nodes call the same
+// operations (startPod, admitResize, completeResize) when they choose, prompted by the events.
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { isDeepStrictEqual } from 'node:util';
+import type { Logger } from '../../../lib/log.ts';
+import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
+import { clone, type Json, type KObject, nowTimestamp } from '../object-types.ts';
+import type { ObjectApi } from '../objects.ts';
+import { getCondition, podRequests, removeCondition, setCondition } from '../pods.ts';
+import type { ResourceType } from '../registry.ts';
+import type { StoreEvent } from '../store.ts';
+import { nodeAllocatable, usedOnNode } from './node-accounting.ts';
+import { nsName, splitKey, WorkQueue } from './queue.ts';
+
+export type KubeletMode = 'builtin' | 'external';
+
+export interface KubeletOptions {
+  mode: KubeletMode;
+  podStartDelayMs: number;
+  resizeDelayMs: number;
+  /** Pod IP for a starting pod (default 127.0.0.1: pods are served on loopback). */
+  podIp?: (pod: KObject) => string | undefined;
+}
+
+export type ResizeOutcome = 'None' | 'InProgress' | 'Deferred' | 'Infeasible';
+
+export interface ResizeDecision {
+  outcome: ResizeOutcome;
+  message?: string;
+}
+
+export interface KubeletEvents {
+  /** A pod was bound to a node and waits to be started. */
+  podBound: [KObject];
+  podStarted: [KObject];
+  /** A pod's desired resources differ from what its node has admitted or enacted. */
+  resizeRequested: [KObject];
+  resizeDecided: [KObject, ResizeDecision];
+  /** A resize was enacted: containerStatuses[].resources now equal the spec. */
+  podResized: [KObject];
+  podDeleted: [KObject];
+}
+
+function containerId(): string {
+  return `containerd://${randomBytes(32).toString('hex')}`;
+}
+
+function requestsOnly(resources: Json): Json {
+  return clone(resources?.requests ?? {});
+}
+
+/** Spec resources of one container, as containerStatuses[].resources reports them. */
+function enactedView(c: Json): Json {
+  const out: Json = {};
+  if (c.resources?.requests && Object.keys(c.resources.requests).length > 0)
+    out.requests = clone(c.resources.requests);
+  if (c.resources?.limits && Object.keys(c.resources.limits).length > 0)
+    out.limits = clone(c.resources.limits);
+  return out;
+}
+
+export class Kubelet extends EventEmitter<KubeletEvents> {
+  private readonly api: ObjectApi;
+  private readonly log: Logger;
+  private readonly options: KubeletOptions;
+  private readonly queue: WorkQueue;
+  private readonly pods: ResourceType;
+  private readonly nodes: ResourceType;
+  private readonly starting = new Set<string>();
+  /** Pod uid → the desired resources last considered, so each change is decided once. */
+  private readonly considered = new Map<string, string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly onChange = (ev: StoreEvent) => this.observe(ev);
+
+  constructor(api: ObjectApi, log: Logger, options: KubeletOptions) {
+    super();
+    this.api = api;
+    this.log = log;
+    this.options = options;
+    this.queue = new WorkQueue((key) => this.sync(key), log);
+    this.pods = api.registry.byPlural('', 'pods');
+    this.nodes = api.registry.byPlural('', 'nodes');
+  }
+
+  start(): void {
+    this.api.store.on('change', this.onChange);
+  }
+
+  stop(): void {
+    this.api.store.off('change', this.onChange);
+    this.queue.stop();
+    for (const t of this.timers) clearTimeout(t);
+  }
+
+  private after(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      try {
+        fn();
+      } catch (err) {
+        this.log.warn({ err }, 'kubelet step failed');
+      }
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private observe(ev: StoreEvent): void {
+    if (ev.resource !== '/pods' || !ev.object.spec?.nodeName) return;
+    const key = nsName(ev.object.metadata.namespace, ev.object.metadata.name!);
+    if (ev.type === 'DELETED') {
+      this.starting.delete(ev.object.metadata.uid!);
+      this.considered.delete(ev.object.metadata.uid!);
+      this.emit('podDeleted', ev.object);
+      this.retryPending(ev.object.spec.nodeName);
+      return;
+    }
+    this.queue.add(key);
+  }
+
+  private sync(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const pod = this.api.tryGet(this.pods, namespace, name);
+    if (!pod?.spec.nodeName || pod.metadata.deletionTimestamp) return;
+    const uid = pod.metadata.uid!;
+    if (pod.status?.phase === 'Pending' && !pod.status.containerStatuses) {
+      if (this.starting.has(uid)) return;
+      this.starting.add(uid);
+      this.emit('podBound', pod);
+      if (this.options.mode === 'builtin')
+        this.after(this.options.podStartDelayMs, () => this.startPod(namespace, name));
+      return;
+    }
+    if (pod.status?.phase !== 'Running' || !this.resizeWanted(pod)) return;
+    const desired = JSON.stringify((pod.spec.containers as Json[]).map(enactedView));
+    if (this.considered.get(uid) === desired) return;
+    this.considered.set(uid, desired);
+    this.emit('resizeRequested', pod);
+    if (this.options.mode !== 'builtin') return;
+    const decision = this.admitResize(namespace, name);
+    if (decision.outcome === 'InProgress') {
+      this.after(this.options.resizeDelayMs, () => this.completeResize(namespace, name));
+    }
+  }
+
+  /** Reconsider the pods on a node whose resize waits for room (room may have been freed). */
+  private retryPending(nodeName: string): void {
+    for (const p of this.api.store.list('/pods')) {
+      if (p.spec?.nodeName === nodeName && getCondition(p, 'PodResizePending')?.reason === 'Deferred') {
+        this.considered.delete(p.metadata.uid!);
+        this.queue.add(nsName(p.metadata.namespace, p.metadata.name!));
+      }
+    }
+  }
+
+  /** True when the spec differs from what was admitted or enacted. */
+  resizeWanted(pod: KObject): boolean {
+    const statuses: Json[] = pod.status?.containerStatuses ?? [];
+    return (pod.spec.containers as Json[]).some((c) => {
+      const s = statuses.find((x) => x.name === c.name);
+      return !s || !isDeepStrictEqual(s.resources ?? {}, enactedView(c));
+    });
+  }
+
+  private hostIp(nodeName: string): string {
+    const node = this.api.tryGet(this.nodes, undefined, nodeName);
+    const addr = (node?.status?.addresses ?? []).find((a: Json) => a.type === 'InternalIP');
+    return addr?.address ?? '127.0.0.1';
+  }
+
+  /** Start a bound pod now: Running, Ready, one running status per container. */
+  startPod(namespace: string, name: string, opts: { podIp?: string } = {}): KObject {
+    const pod = this.api.get(this.pods, namespace, name);
+    const now = nowTimestamp();
+    const podIp = opts.podIp ?? this.options.podIp?.(pod) ?? '127.0.0.1';
+    const hostIp = this.hostIp(pod.spec.nodeName);
+    pod.status = {
+      ...pod.status,
+      phase: 'Running',
+      hostIP: hostIp,
+      hostIPs: [{ ip: hostIp }],
+      podIP: podIp,
+      podIPs: [{ ip: podIp }],
+      startTime: pod.status?.startTime ?? now,
+      observedGeneration: pod.metadata.generation,
+      containerStatuses: (pod.spec.containers as Json[]).map((c) => ({
+        name: c.name,
+        image: c.image,
+        imageID: `sim://${c.image}`,
+        containerID: containerId(),
+        ready: true,
+        started: true,
+        restartCount: 0,
+        state: { running: { startedAt: now } },
+        lastState: {},
+        allocatedResources: requestsOnly(c.resources),
+        resources: enactedView(c),
+      })),
+    };
+    for (const type of [
+      'PodReadyToStartContainers',
+      'Initialized',
+      'ContainersReady',
+      'Ready',
+      'PodScheduled',
+    ]) {
+      setCondition(pod, { type, status: 'True' });
+    }
+    const started = this.api.update(this.pods, pod, 'status');
+    this.starting.delete(pod.metadata.uid!);
+    this.log.info({ pod: name, namespace, node: pod.spec.nodeName, podIp }, 'pod started');
+    this.emit('podStarted', started);
+    return started;
+  }
+
+  /**
+   * Admit (or not) the pod's desired resources on its node: InProgress when they fit,
+   * Deferred when they fit the node but not what other pods hold, Infeasible when they exceed
+   * the node's allocatable. Writes the conditions and allocatedResources.
+   */
+  admitResize(namespace: string, name: string): ResizeDecision {
+    const pod = this.api.get(this.pods, namespace, name);
+    if (!this.resizeWanted(pod)) return { outcome: 'None' };
+    const node = this.api.get(this.nodes, undefined, pod.spec.nodeName);
+    const capacity = nodeAllocatable(node);
+    const want = podRequests(pod.spec);
+    const others = usedOnNode(
+      this.api.store.list('/pods').filter((p) => p.spec?.nodeName === pod.spec.nodeName),
+      pod.metadata.uid,
+      true,
+    );
+    let decision: ResizeDecision = { outcome: 'InProgress' };
+    const checks = [
+      { resource: 'cpu', want: want.cpuMilli, cap: capacity.cpuMilli, used: others.cpuMilli },
+      { resource: 'memory', want: want.memoryBytes, cap: capacity.memoryBytes, used: others.memoryBytes },
+    ];
+    for (const c of checks) {
+      if (c.want > c.cap) {
+        decision = {
+          outcome: 'Infeasible',
+          message: `Node didn't have enough capacity: ${c.resource}, requested: ${c.want}, capacity: ${c.cap}`,
+        };
+        break;
+      }
+    }
+    if (decision.outcome === 'InProgress') {
+      for (const c of checks) {
+        if (c.want > c.cap - c.used) {
+          decision = {
+            outcome: 'Deferred',
+            message: `Node didn't have enough resource: ${c.resource}, requested: ${c.want}, used: ${c.used}, capacity: ${c.cap}`,
+          };
+          break;
+        }
+      }
+    }
+    if (decision.outcome === 'InProgress') {
+      removeCondition(pod, 'PodResizePending');
+      setCondition(pod, { type: 'PodResizeInProgress', status: 'True' });
+      for (const s of pod.status.containerStatuses as Json[]) {
+        const c = (pod.spec.containers as Json[]).find((x) => x.name === s.name);
+        if (c) s.allocatedResources = requestsOnly(c.resources);
+      }
+    } else {
+      setCondition(pod, {
+        type: 'PodResizePending',
+        status: 'True',
+        reason: decision.outcome,
+        message: decision.message,
+      });
+    }
+    this.api.update(this.pods, pod, 'status');
+    this.log.info(
+      {
+        pod: name,
+        namespace,
+        node: pod.spec.nodeName,
+        outcome: decision.outcome,
+        cpuMilli: want.cpuMilli,
+        memoryBytes: want.memoryBytes,
+        usedCpuMilli: others.cpuMilli,
+        allocatableCpuMilli: capacity.cpuMilli,
+      },
+      'resize admission',
+    );
+    this.emit('resizeDecided', pod, decision);
+    return decision;
+  }
+
+  /** Finish an admitted resize: containerStatuses[].resources take the spec's values. */
+  completeResize(namespace: string, name: string): KObject {
+    const pod = this.api.get(this.pods, namespace, name);
+    if (!getCondition(pod, 'PodResizeInProgress')) return pod;
+    for (const s of pod.status.containerStatuses as Json[]) {
+      const c = (pod.spec.containers as Json[]).find((x) => x.name === s.name);
+      if (c) {
+        s.allocatedResources = requestsOnly(c.resources);
+        s.resources = enactedView(c);
+      }
+    }
+    removeCondition(pod, 'PodResizeInProgress');
+    pod.status.observedGeneration = pod.metadata.generation;
+    const done = this.api.update(this.pods, pod, 'status');
+    const r = podRequests(done.spec);
+    this.log.info(
+      { pod: name, namespace, cpu: formatCpuMilli(r.cpuMilli), memory: formatMemoryBytes(r.memoryBytes) },
+      'resize enacted',
+    );
+    this.considered.delete(done.metadata.uid!);
+    this.emit('podResized', done);
+    this.retryPending(done.spec.nodeName);
+    return done;
+  }
+}

@@ -1,0 +1,108 @@
+// A scheduler for unbound pods: filters nodes that are ready, schedulable and have room for the
+// pod's requests, then binds to the one with the most free CPU (least allocated).
+import type { Logger } from '../../../lib/log.ts';
+import type { KObject } from '../object-types.ts';
+import type { ObjectApi } from '../objects.ts';
+import { bindToNode, podRequests, setCondition } from '../pods.ts';
+import type { ResourceType } from '../registry.ts';
+import type { StoreEvent } from '../store.ts';
+import { isTerminal, nodeAllocatable, usedOnNode } from './node-accounting.ts';
+import { nsName, splitKey, WorkQueue } from './queue.ts';
+
+function nodeReady(node: KObject): boolean {
+  if (node.spec?.unschedulable) return false;
+  const ready = (node.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
+  return !ready || ready.status === 'True';
+}
+
+export class Scheduler {
+  private readonly api: ObjectApi;
+  private readonly log: Logger;
+  private readonly queue: WorkQueue;
+  private readonly pods: ResourceType;
+  private readonly nodes: ResourceType;
+  private readonly onChange = (ev: StoreEvent) => this.observe(ev);
+
+  constructor(api: ObjectApi, log: Logger) {
+    this.api = api;
+    this.log = log;
+    this.queue = new WorkQueue((key) => this.schedule(key), log);
+    this.pods = api.registry.byPlural('', 'pods');
+    this.nodes = api.registry.byPlural('', 'nodes');
+  }
+
+  start(): void {
+    this.api.store.on('change', this.onChange);
+  }
+
+  stop(): void {
+    this.api.store.off('change', this.onChange);
+    this.queue.stop();
+  }
+
+  private observe(ev: StoreEvent): void {
+    if (ev.resource === '/pods' && ev.type !== 'DELETED' && !ev.object.spec?.nodeName) {
+      this.queue.add(nsName(ev.object.metadata.namespace, ev.object.metadata.name!));
+    } else if (ev.resource === '/nodes' || (ev.resource === '/pods' && ev.type === 'DELETED')) {
+      for (const p of this.api.store.list('/pods')) {
+        if (!p.spec?.nodeName) this.queue.add(nsName(p.metadata.namespace, p.metadata.name!));
+      }
+    }
+  }
+
+  private schedule(key: string): void {
+    const [namespace, name] = splitKey(key);
+    const pod = this.api.tryGet(this.pods, namespace, name);
+    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp || isTerminal(pod)) return;
+    if (pod.spec.schedulerName && pod.spec.schedulerName !== 'default-scheduler') return;
+    const need = podRequests(pod.spec);
+    const allPods = this.api.store.list('/pods');
+    const nodes = this.api.list(this.nodes, { labels: [], fields: [] });
+    let best: { node: KObject; freeCpuMilli: number } | undefined;
+    const reasons = new Map<string, number>();
+    for (const node of nodes) {
+      if (!nodeReady(node)) {
+        reasons.set('node(s) were unschedulable', (reasons.get('node(s) were unschedulable') ?? 0) + 1);
+        continue;
+      }
+      const selector = pod.spec.nodeSelector ?? {};
+      if (!Object.entries(selector).every(([k, v]) => node.metadata.labels?.[k] === v)) {
+        reasons.set(
+          "node(s) didn't match Pod's node affinity/selector",
+          (reasons.get("node(s) didn't match Pod's node affinity/selector") ?? 0) + 1,
+        );
+        continue;
+      }
+      const alloc = nodeAllocatable(node);
+      const used = usedOnNode(allPods.filter((p) => p.spec?.nodeName === node.metadata.name));
+      const freeCpuMilli = alloc.cpuMilli - used.cpuMilli;
+      const freeMemoryBytes = alloc.memoryBytes - used.memoryBytes;
+      if (need.cpuMilli > freeCpuMilli)
+        reasons.set('Insufficient cpu', (reasons.get('Insufficient cpu') ?? 0) + 1);
+      if (need.memoryBytes > freeMemoryBytes)
+        reasons.set('Insufficient memory', (reasons.get('Insufficient memory') ?? 0) + 1);
+      if (need.cpuMilli > freeCpuMilli || need.memoryBytes > freeMemoryBytes) continue;
+      if (!best || freeCpuMilli > best.freeCpuMilli) best = { node, freeCpuMilli };
+    }
+    if (!best) {
+      const detail = [...reasons].map(([r, n]) => `${n} ${r}`).join(', ');
+      const message = `0/${nodes.length} nodes are available${detail ? `: ${detail}` : ''}.`;
+      const current = pod.status?.conditions?.find((c: { type: string }) => c.type === 'PodScheduled');
+      if (current?.message !== message) {
+        setCondition(pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message });
+        this.api.update(this.pods, pod, 'status');
+        this.log.info(
+          { pod: name, namespace, cpuMilli: need.cpuMilli, memoryBytes: need.memoryBytes, message },
+          'pod unschedulable',
+        );
+      }
+      return;
+    }
+    bindToNode(pod, best.node.metadata.name!);
+    this.api.store.put('/pods', pod);
+    this.log.debug(
+      { pod: name, namespace, node: best.node.metadata.name, freeCpuMilli: best.freeCpuMilli },
+      'pod bound',
+    );
+  }
+}

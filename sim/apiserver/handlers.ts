@@ -1,0 +1,244 @@
+// Verb handlers for resource routes: list (selectors, limit/continue), get, create, update,
+// patch, delete, deletecollection, plus dispatch to subresources and watch.
+import type { ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, badRequest, gone, methodNotAllowed } from './errors.ts';
+import type { Json, KObject } from './object-types.ts';
+import type { DeleteOptions, ObjectApi, UpdateTarget } from './objects.ts';
+import { applyPatch, PatchType, parsePatchBody, patchTypeOf } from './patch.ts';
+import { apiVersionOf, type ResourceType, storageKey } from './registry.ts';
+import type { Route } from './routes.ts';
+import { parseFieldSelector, parseLabelSelector, type Selection } from './selectors.ts';
+import { bindPod, evictPod, scaleOf, updateScale } from './subresources.ts';
+import type { WatchHub } from './watch.ts';
+
+export type ResourceRoute = Extract<Route, { kind: 'resource' }>;
+
+export interface ApiRequest {
+  route: ResourceRoute;
+  query: URLSearchParams;
+  body: string;
+  contentType?: string;
+}
+
+export interface Reply {
+  code: number;
+  body: unknown;
+}
+
+export interface HandlerContext {
+  api: ObjectApi;
+  watches: WatchHub;
+  /** Answers create on virtual resources (tokenreviews). */
+  virtualCreate(t: ResourceType, body: KObject): Reply;
+}
+
+function parseBody(req: ApiRequest): KObject {
+  if (!req.body) throw badRequest('the request body is empty');
+  try {
+    const type = (req.contentType ?? '').toLowerCase();
+    return type.includes('yaml') ? parseYaml(req.body) : JSON.parse(req.body);
+  } catch (err) {
+    throw badRequest(`error decoding request body: ${(err as Error).message}`);
+  }
+}
+
+function selectionOf(t: ResourceType, req: ApiRequest): Selection {
+  return {
+    namespace: req.route.namespace,
+    labels: parseLabelSelector(req.query.get('labelSelector') ?? undefined),
+    fields: parseFieldSelector(req.query.get('fieldSelector') ?? undefined, t.fieldSelectors),
+  };
+}
+
+interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+function keyOf(o: KObject): string {
+  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+function list(ctx: HandlerContext, req: ApiRequest): Reply {
+  const t = req.route.type;
+  let items = ctx.api.list(t, selectionOf(t, req));
+  let rv = ctx.api.store.currentRv();
+  const token = req.query.get('continue');
+  if (token) {
+    let parsed: ContinueToken;
+    try {
+      parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    } catch {
+      throw badRequest('continue key is not valid: invalid token');
+    }
+    if (parsed.rv < ctx.api.store.oldestResumableRv(storageKey(t))) {
+      throw gone(
+        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+      );
+    }
+    rv = parsed.rv;
+    items = items.filter((o) => keyOf(o) > parsed.start);
+  }
+  const limit = Number(req.query.get('limit') ?? 0);
+  const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
+  if (limit > 0 && items.length > limit) {
+    const remaining = items.length - limit;
+    items = items.slice(0, limit);
+    const next: ContinueToken = { rv, start: keyOf(items.at(-1)!) };
+    metadata['continue'] = Buffer.from(JSON.stringify(next)).toString('base64url');
+    metadata['remainingItemCount'] = remaining;
+  }
+  return { code: 200, body: { kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata, items } };
+}
+
+function targetOf(sub: string | undefined): UpdateTarget {
+  if (sub === 'status') return 'status';
+  if (sub === 'resize') return 'resize';
+  return 'main';
+}
+
+function checkIdentity(req: ApiRequest, obj: KObject): void {
+  const { name, namespace } = req.route;
+  obj.metadata ??= {};
+  if (obj.metadata.name && name && obj.metadata.name !== name) {
+    throw badRequest(
+      `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+    );
+  }
+  if (name) obj.metadata.name = name;
+  if (req.route.type.namespaced) {
+    if (obj.metadata.namespace && namespace && obj.metadata.namespace !== namespace) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    }
+    obj.metadata.namespace ??= namespace;
+  }
+}
+
+function dryRun(req: ApiRequest): boolean {
+  return req.query.get('dryRun') === 'All';
+}
+
+function create(ctx: HandlerContext, req: ApiRequest): Reply {
+  const { type: t, subresource, namespace, name } = req.route;
+  const body = parseBody(req);
+  if (subresource === 'binding') return { code: 201, body: bindPod(ctx.api, t, namespace!, name!, body) };
+  if (subresource === 'eviction') return { code: 201, body: evictPod(ctx.api, t, namespace!, name!) };
+  if (name !== undefined || subresource) throw methodNotAllowed();
+  if (t.virtual) return ctx.virtualCreate(t, body);
+  checkIdentity(req, body);
+  return { code: 201, body: ctx.api.create(t, body, { dryRun: dryRun(req) }) };
+}
+
+function update(ctx: HandlerContext, req: ApiRequest): Reply {
+  const { type: t, subresource, namespace } = req.route;
+  const body = parseBody(req);
+  checkIdentity(req, body);
+  if (subresource === 'scale') return { code: 200, body: updateScale(ctx.api, t, namespace, body) };
+  return { code: 200, body: ctx.api.update(t, body, targetOf(subresource), { dryRun: dryRun(req) }) };
+}
+
+function patch(ctx: HandlerContext, req: ApiRequest): Reply {
+  const { type: t, subresource, namespace, name } = req.route;
+  const patchType = patchTypeOf(req.contentType);
+  const body: Json = parsePatchBody(patchType, req.body);
+  const existing = ctx.api.tryGet(t, namespace, name!);
+  if (!existing) {
+    if (patchType === PatchType.Apply && !subresource) {
+      const obj = body as KObject;
+      checkIdentity(req, obj);
+      return { code: 201, body: ctx.api.create(t, obj, { dryRun: dryRun(req) }) };
+    }
+    ctx.api.get(t, namespace, name!);
+  }
+  if (subresource === 'scale') {
+    const scale = applyPatch(scaleOf(t, existing!), patchType, body, true);
+    return { code: 200, body: updateScale(ctx.api, t, namespace, scale) };
+  }
+  const patched = applyPatch(existing!, patchType, body, t.custom === true);
+  if (!patched || typeof patched !== 'object') throw badRequest('patch produced a non-object');
+  checkIdentity(req, patched);
+  return { code: 200, body: ctx.api.update(t, patched, targetOf(subresource), { dryRun: dryRun(req) }) };
+}
+
+function deleteOptions(req: ApiRequest): DeleteOptions {
+  let body: Json = {};
+  if (req.body) {
+    try {
+      body = JSON.parse(req.body);
+    } catch {
+      throw badRequest('error decoding DeleteOptions');
+    }
+  }
+  const policy =
+    req.query.get('propagationPolicy') ??
+    body.propagationPolicy ??
+    (body.orphanDependents === true ? 'Orphan' : undefined);
+  return { propagationPolicy: policy, preconditions: body.preconditions, dryRun: dryRun(req) };
+}
+
+function remove(ctx: HandlerContext, req: ApiRequest): Reply {
+  const { type: t, namespace, name, subresource } = req.route;
+  if (subresource) throw methodNotAllowed();
+  const deleted = ctx.api.delete(t, namespace, name!, deleteOptions(req));
+  return {
+    code: deleted.metadata.deletionTimestamp && ctx.api.tryGet(t, namespace, name!) ? 202 : 200,
+    body: deleted,
+  };
+}
+
+function removeCollection(ctx: HandlerContext, req: ApiRequest): Reply {
+  const t = req.route.type;
+  const opts = deleteOptions(req);
+  const items = ctx.api
+    .list(t, selectionOf(t, req))
+    .map((o) => ctx.api.delete(t, o.metadata.namespace, o.metadata.name!, opts));
+  return { code: 200, body: { kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata: {}, items } };
+}
+
+function get(ctx: HandlerContext, req: ApiRequest): Reply {
+  const { type: t, namespace, name, subresource } = req.route;
+  const obj = ctx.api.get(t, namespace, name!);
+  return { code: 200, body: subresource === 'scale' ? scaleOf(t, obj) : obj };
+}
+
+/** Handle a resource request; returns undefined when the response was streamed (watch). */
+export function handleResource(ctx: HandlerContext, req: ApiRequest, res: ServerResponse): Reply | undefined {
+  const { type: t, verb } = req.route;
+  if (t.virtual && verb !== 'create') throw methodNotAllowed();
+  switch (verb) {
+    case 'list':
+      return list(ctx, req);
+    case 'watch': {
+      const timeout = req.query.get('timeoutSeconds');
+      ctx.watches.serve(
+        ctx.api,
+        t,
+        selectionOf(t, req),
+        {
+          resourceVersion: req.query.get('resourceVersion') ?? undefined,
+          allowWatchBookmarks: req.query.get('allowWatchBookmarks') === 'true',
+          sendInitialEvents: req.query.get('sendInitialEvents') === 'true',
+          timeoutSeconds: timeout ? Number(timeout) : undefined,
+        },
+        res,
+      );
+      return undefined;
+    }
+    case 'get':
+      return get(ctx, req);
+    case 'create':
+      return create(ctx, req);
+    case 'update':
+      return update(ctx, req);
+    case 'patch':
+      return patch(ctx, req);
+    case 'delete':
+      return remove(ctx, req);
+    case 'deletecollection':
+      return removeCollection(ctx, req);
+  }
+  throw new ApiError(405, 'MethodNotAllowed', `verb ${verb} is not supported`);
+}

@@ -1,0 +1,232 @@
+// API semantics over the raw store: create (generateName, uid, defaults, validation), update
+// (409 on stale resourceVersion, status/spec split, generation), delete (finalizers, preconditions).
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { ApiError, alreadyExists, badRequest, CauseReason, conflict, invalid, notFound } from './errors.ts';
+import { clone, type FieldError, type KObject, nowTimestamp } from './object-types.ts';
+import { apiVersionOf, type Registry, type ResourceType, storageKey } from './registry.ts';
+import { type Selection, selects } from './selectors.ts';
+import type { Store } from './store.ts';
+import { validateObjectMeta } from './validation.ts';
+
+/** Per-kind behaviour: defaults, validation and deletion rules (the real server's "strategy"). */
+export interface Strategy {
+  prepareCreate?(obj: KObject, api: ObjectApi): void;
+  validateCreate?(obj: KObject): FieldError[];
+  /** Called for main-resource and resize updates (not status). */
+  validateUpdate?(obj: KObject, old: KObject, target: UpdateTarget): FieldError[];
+  /** True to keep the object (marked for deletion) instead of removing it now. */
+  deferDelete?(obj: KObject): boolean;
+}
+
+export type UpdateTarget = 'main' | 'status' | 'resize';
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+
+function randomSuffix(): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) s += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
+  return s;
+}
+
+function toCauses(errors: FieldError[]) {
+  return errors.map((e) => ({ reason: e.reason, message: e.message, field: e.field }));
+}
+
+function withoutVolatile(o: KObject): KObject {
+  const c = clone(o);
+  delete c.metadata.resourceVersion;
+  delete c.metadata.managedFields;
+  return c;
+}
+
+function specPart(o: KObject): unknown {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
+  return rest;
+}
+
+export class ObjectApi {
+  readonly store: Store;
+  readonly registry: Registry;
+  private readonly strategies: Map<string, Strategy>;
+
+  constructor(store: Store, registry: Registry, strategies: Map<string, Strategy>) {
+    this.store = store;
+    this.registry = registry;
+    this.strategies = strategies;
+  }
+
+  private strategy(t: ResourceType): Strategy {
+    return this.strategies.get(storageKey(t)) ?? {};
+  }
+
+  private stamp(t: ResourceType, obj: KObject): KObject {
+    obj.apiVersion = apiVersionOf(t);
+    obj.kind = t.kind;
+    return obj;
+  }
+
+  get(t: ResourceType, namespace: string | undefined, name: string): KObject {
+    const o = this.store.get(storageKey(t), t.namespaced ? namespace : undefined, name);
+    if (!o) throw notFound(t, name);
+    return this.stamp(t, o);
+  }
+
+  tryGet(t: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
+    const o = this.store.get(storageKey(t), t.namespaced ? namespace : undefined, name);
+    return o ? this.stamp(t, o) : undefined;
+  }
+
+  list(t: ResourceType, sel: Selection): KObject[] {
+    const items = this.store.list(storageKey(t), t.namespaced ? sel.namespace : undefined);
+    return items.filter((o) => selects(sel, o)).map((o) => this.stamp(t, o));
+  }
+
+  create(t: ResourceType, input: KObject, opts: WriteOptions = {}): KObject {
+    const obj = clone(input);
+    obj.metadata ??= {};
+    const meta = obj.metadata;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    if (!meta.name) {
+      throw invalid(t, '', [
+        {
+          field: 'metadata.name',
+          reason: CauseReason.Required,
+          message: 'Required value: name or generateName is required',
+        },
+      ]);
+    }
+    if (t.namespaced) {
+      if (!meta.namespace) throw badRequest('the namespace of the object must be set');
+      const nsType = this.registry.byPlural('', 'namespaces');
+      const ns = this.store.get(storageKey(nsType), undefined, meta.namespace);
+      if (!ns) throw notFound(nsType, meta.namespace);
+      if (ns.metadata.deletionTimestamp) {
+        throw new ApiError(
+          403,
+          'Forbidden',
+          `${t.plural} "${meta.name}" is forbidden: unable to create new content in namespace ${meta.namespace} because it is being terminated`,
+        );
+      }
+    } else delete meta.namespace;
+    if (this.store.get(storageKey(t), meta.namespace, meta.name)) throw alreadyExists(t, meta.name);
+    this.stamp(t, obj);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = nowTimestamp();
+    meta.generation = 1;
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    const strategy = this.strategy(t);
+    t.schema?.applyDefaults(obj);
+    strategy.prepareCreate?.(obj, this);
+    const errors = [...validateObjectMeta(obj, t.namespaced), ...(t.schema?.validate(obj) ?? [])];
+    errors.push(...(strategy.validateCreate?.(obj) ?? []));
+    if (errors.length > 0) throw invalid(t, meta.name, toCauses(errors));
+    if (opts.dryRun) return obj;
+    return this.stamp(t, this.store.put(storageKey(t), obj));
+  }
+
+  /** Update the object, its status, or (pods) its resources; `input` is the full new object. */
+  update(t: ResourceType, input: KObject, target: UpdateTarget = 'main', opts: WriteOptions = {}): KObject {
+    const name = input.metadata?.name ?? '';
+    const old = this.get(t, input.metadata?.namespace, name);
+    const rv = input.metadata.resourceVersion;
+    if (rv && rv !== old.metadata.resourceVersion) throw conflict(t, name);
+    let next: KObject;
+    if (target === 'status') {
+      next = clone(old);
+      next.status = clone(input.status);
+    } else {
+      next = clone(input);
+      next.metadata = {
+        ...clone(input.metadata),
+        name: old.metadata.name,
+        namespace: old.metadata.namespace,
+        uid: old.metadata.uid,
+        creationTimestamp: old.metadata.creationTimestamp,
+        generation: old.metadata.generation,
+      };
+      if (old.metadata.deletionTimestamp) {
+        next.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
+        next.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+      } else delete next.metadata.deletionTimestamp;
+      if (t.subresources.includes('status')) next.status = clone(old.status);
+      if (next.status === undefined) delete next.status;
+    }
+    this.stamp(t, next);
+    if (target !== 'status') {
+      t.schema?.applyDefaults(next);
+      const errors = [...validateObjectMeta(next, t.namespaced), ...(t.schema?.validate(next, old) ?? [])];
+      errors.push(...(this.strategy(t).validateUpdate?.(next, old, target) ?? []));
+      if (errors.length > 0) throw invalid(t, name, toCauses(errors));
+    } else if (target === 'status' && t.schema) {
+      const errors = t.schema.validate(next, old);
+      if (errors.length > 0) throw invalid(t, name, toCauses(errors));
+    }
+    if (!isDeepStrictEqual(specPart(next), specPart(old))) {
+      next.metadata.generation = (old.metadata.generation ?? 1) + 1;
+    }
+    if (isDeepStrictEqual(withoutVolatile(next), withoutVolatile(old))) return old;
+    if (opts.dryRun) return next;
+    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+      if (!this.strategy(t).deferDelete?.(next)) {
+        return this.stamp(t, this.store.remove(storageKey(t), next.metadata.namespace, name)!);
+      }
+    }
+    return this.stamp(t, this.store.put(storageKey(t), next));
+  }
+
+  delete(t: ResourceType, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KObject {
+    const old = this.get(t, namespace, name);
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== old.metadata.uid) {
+      throw conflict(
+        t,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw conflict(
+        t,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
+    }
+    if (opts.dryRun) return old;
+    if (opts.propagationPolicy === 'Orphan') this.orphanDependents(old.metadata.uid!);
+    const strategy = this.strategy(t);
+    if ((old.metadata.finalizers ?? []).length > 0 || strategy.deferDelete?.(old)) {
+      if (old.metadata.deletionTimestamp) return old;
+      const marked = clone(old);
+      marked.metadata.deletionTimestamp = nowTimestamp();
+      marked.metadata.deletionGracePeriodSeconds = 0;
+      return this.stamp(t, this.store.put(storageKey(t), marked));
+    }
+    return this.stamp(t, this.store.remove(storageKey(t), t.namespaced ? namespace : undefined, name)!);
+  }
+
+  /** Remove owner references to `uid` so the garbage collector leaves the dependents alone. */
+  private orphanDependents(uid: string): void {
+    const hits: [string, KObject][] = [];
+    for (const [resource, o] of this.store.entries()) {
+      if (o.metadata.ownerReferences?.some((r) => r.uid === uid)) hits.push([resource, o]);
+    }
+    for (const [resource, o] of hits) {
+      const c = clone(o);
+      c.metadata.ownerReferences = c.metadata.ownerReferences!.filter((r) => r.uid !== uid);
+      if (c.metadata.ownerReferences.length === 0) delete c.metadata.ownerReferences;
+      this.store.put(resource, c);
+    }
+  }
+}

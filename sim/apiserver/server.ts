@@ -1,0 +1,158 @@
+// The HTTP front: reads requests, authenticates, applies injected faults, routes to discovery or
+// resource handlers and writes JSON (or Status) responses. Plain node:http on loopback.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../lib/log.ts';
+import type { TokenRegistry, UserInfo } from './auth.ts';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
+import { ApiError } from './errors.ts';
+import type { Faults, RequestInfo } from './faults.ts';
+import { type HandlerContext, handleResource, type Reply } from './handlers.ts';
+import type { Registry } from './registry.ts';
+import { resolveRoute } from './routes.ts';
+
+export interface RequestRecord extends RequestInfo {
+  code: number;
+  user: string;
+}
+
+export interface HttpDeps {
+  registry: Registry;
+  handlers: HandlerContext;
+  faults: Faults;
+  tokens: TokenRegistry;
+  log: Logger;
+  /** Called once per resource request with its outcome (request accounting). */
+  onRequest(record: RequestRecord): void;
+}
+
+function send(res: ServerResponse, code: number, body: unknown): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  const headers: Record<string, string | number> = {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+  };
+  if (code === 429) headers['Retry-After'] = 1;
+  res.writeHead(code, headers);
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function discovery(deps: HttpDeps, route: ReturnType<typeof resolveRoute>, host: string): Reply {
+  const notFound = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  switch (route.kind) {
+    case 'root':
+      return { code: 200, body: { paths: ['/api', '/api/v1', '/apis', '/healthz', '/version'] } };
+    case 'version':
+      return { code: 200, body: versionInfo() };
+    case 'healthz':
+      return { code: 200, body: 'ok' };
+    case 'api':
+      return { code: 200, body: apiVersions(host) };
+    case 'apis':
+      return { code: 200, body: apiGroupList(deps.registry) };
+    case 'group': {
+      const doc = apiGroup(deps.registry, route.group);
+      if (!doc) throw notFound();
+      return { code: 200, body: doc };
+    }
+    case 'groupVersion': {
+      const doc = apiResourceList(deps.registry, route.group, route.version);
+      if (!doc) throw notFound();
+      return { code: 200, body: doc };
+    }
+    default:
+      throw notFound();
+  }
+}
+
+async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  let info: RequestInfo | undefined;
+  let user: UserInfo | undefined;
+  let code = 500;
+  try {
+    const body = await readBody(req);
+    user = deps.tokens.authenticate(req.headers.authorization);
+    const route = resolveRoute(deps.registry, req.method ?? 'GET', url);
+    if (route.kind !== 'resource') {
+      const reply = discovery(deps, route, req.headers.host ?? '127.0.0.1');
+      code = reply.code;
+      if (route.kind === 'healthz') {
+        res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+        return;
+      }
+      send(res, reply.code, reply.body);
+      return;
+    }
+    info = {
+      verb: route.verb,
+      resource: route.type.plural,
+      subresource: route.subresource,
+      namespace: route.namespace,
+      name: route.name,
+    };
+    const delayMs = deps.faults.takeDelayMs(info);
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    const fault = deps.faults.takeFailure(info);
+    if (fault) {
+      deps.log.debug({ verb: info.verb, resource: info.resource, code: fault.code }, 'injected fault');
+      throw fault;
+    }
+    const reply = handleResource(
+      deps.handlers,
+      { route, query: url.searchParams, body, contentType: req.headers['content-type'] },
+      res,
+    );
+    code = reply ? reply.code : 200;
+    if (reply) send(res, reply.code, reply.body);
+  } catch (err) {
+    const apiErr =
+      err instanceof ApiError
+        ? err
+        : new ApiError(500, 'InternalError', `Internal error occurred: ${(err as Error).message}`);
+    if (!(err instanceof ApiError))
+      deps.log.error({ err, url: url.pathname, method: req.method }, 'request failed');
+    code = apiErr.code;
+    send(res, apiErr.code, apiErr.toStatus());
+  } finally {
+    if (info) deps.onRequest({ ...info, code, user: user?.username ?? 'system:anonymous' });
+  }
+}
+
+export interface RunningHttp {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function listen(deps: HttpDeps, port: number, host: string): Promise<RunningHttp> {
+  const server = createServer((req, res) => {
+    void handle(deps, req, res);
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port: actual,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
