@@ -92,12 +92,20 @@ interface PodState {
 const V2_CONTROLLERS = 'cpuset cpu io memory hugetlb pids rdma misc\n';
 const USER_SHARE = 0.95;
 
-async function writeAtomic(dir: string, files: Record<string, string>): Promise<void> {
+/** Writes each file as temp + rename so a reader never sees a torn file; skips unchanged ones. */
+async function writeAtomic(
+  dir: string,
+  files: Record<string, string>,
+  written?: Map<string, string>,
+): Promise<void> {
   await Promise.all(
     Object.entries(files).map(async ([name, content]) => {
+      const file = path.join(dir, name);
+      if (written?.get(file) === content) return;
       const tmp = path.join(dir, `.${name}.tmp`);
       await writeFile(tmp, content);
-      await rename(tmp, path.join(dir, name));
+      await rename(tmp, file);
+      written?.set(file, content);
     }),
   );
 }
@@ -120,16 +128,17 @@ export async function createCgroupWriter(options: CgroupWriterOptions): Promise<
   });
   const { version } = layout;
   const pods = new Map<string, PodState>();
+  const written = new Map<string, string>();
 
   async function writeCgroup(relDir: string, counters: CgroupCounters): Promise<void> {
     if (version === 'v2') {
-      await writeAtomic(path.join(layout.hierarchies.cpu, relDir), filesV2(counters));
+      await writeAtomic(path.join(layout.hierarchies.cpu, relDir), filesV2(counters), written);
       return;
     }
     const files = filesV1(counters);
     await Promise.all([
-      writeAtomic(path.join(layout.hierarchies.cpu, relDir), files.cpu),
-      writeAtomic(path.join(layout.hierarchies.memory, relDir), files.memory),
+      writeAtomic(path.join(layout.hierarchies.cpu, relDir), files.cpu, written),
+      writeAtomic(path.join(layout.hierarchies.memory, relDir), files.memory, written),
     ]);
   }
 
@@ -155,7 +164,8 @@ export async function createCgroupWriter(options: CgroupWriterOptions): Promise<
   } else {
     await mkdir(layout.hierarchies.cpu, { recursive: true });
     await mkdir(layout.hierarchies.memory, { recursive: true });
-    await writeAtomic(layout.hierarchies.cpu, { 'cpu.shares': '1024\n' });
+    await writeAtomic(layout.hierarchies.cpu, { 'cpu.shares': '1024\n', 'cpuacct.usage': '0\n' });
+    await writeAtomic(layout.hierarchies.memory, { 'memory.usage_in_bytes': '0\n' });
     for (const alias of ['cpu', 'cpuacct']) {
       await symlink('cpu,cpuacct', path.join(options.root, alias)).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'EEXIST') throw err;
@@ -189,14 +199,11 @@ export async function createCgroupWriter(options: CgroupWriterOptions): Promise<
   return {
     layout,
     async ensurePod(spec) {
-      let pod = pods.get(spec.uid);
-      if (!pod) {
-        pod = { pod: spec, containers: new Map(), chain: Promise.resolve() };
-        pods.set(spec.uid, pod);
-      }
-      const target = pod;
+      const existing = pods.get(spec.uid);
+      const target = existing ?? { pod: spec, containers: new Map(), chain: Promise.resolve() };
+      if (!existing) pods.set(spec.uid, target);
       await enqueue(target, async () => {
-        await createCgroup(podDir(spec), zeroCounters());
+        if (!existing) await createCgroup(podDir(spec), zeroCounters());
         for (const container of spec.containers) {
           if (target.containers.has(container.name)) continue;
           const counters = zeroCounters();
@@ -255,7 +262,9 @@ export async function createCgroupWriter(options: CgroupWriterOptions): Promise<
       pods.delete(uid);
       await enqueue(pod, async () => {
         for (const hierarchy of new Set(Object.values(layout.hierarchies))) {
-          await rm(path.join(hierarchy, podDir(pod.pod)), { recursive: true, force: true });
+          const dir = path.join(hierarchy, podDir(pod.pod));
+          await rm(dir, { recursive: true, force: true });
+          for (const file of written.keys()) if (file.startsWith(`${dir}/`)) written.delete(file);
         }
       });
     },
