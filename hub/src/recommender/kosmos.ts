@@ -40,8 +40,11 @@ export function recommendKosmos(
     (utilization >= t.saturatedUtilization || signal.throttledRatio >= t.throttledRatioSaturated);
   const violating = rt !== undefined && rt > targetResponseSeconds;
   // The quota hides the real demand: usage and finished requests are capped by it, and the SLO suffers.
+  // While a backlog drains (the step after), the window's response time still shows the queue
+  // served at its start, so only a pod still pegged at its quota counts.
+  const pegged = usageValid && utilization >= t.saturatedUtilization;
   const hiddenDemand =
-    cpuBound && (rt === undefined ? utilization >= t.saturatedUtilization : rt > config.sloSeconds);
+    (state.draining ? pegged : cpuBound) && (rt === undefined ? pegged : rt > config.sloSeconds);
 
   // 1. CPU cost per request (core-ms per request): EWMA of usage / rate.
   const costSample = trains ? usage / rate : undefined;
@@ -58,7 +61,8 @@ export function recommendKosmos(
   let correction = state.modelCorrection;
   let correctionSample: number | undefined;
   const inBand = utilization >= t.identifyUtilization.min && utilization <= t.identifyUtilization.max;
-  const identifiable = utilization < t.identifyUtilization.max && !hiddenDemand;
+  // Not while a backlog drains (the step after hidden demand): the queue is not in steady state.
+  const identifiable = utilization < t.identifyUtilization.max && !hiddenDemand && !state.draining;
   if (trains && !idle && identifiable && cost !== undefined && cost > 0 && (inBand || violating)) {
     const modelSeconds = (q * cost) / (enacted - usage);
     correctionSample = clamp(rt / modelSeconds, t.correction.min, t.correction.max);
@@ -110,20 +114,32 @@ export function recommendKosmos(
   }
 
   // 5. Throttling-aware: a CPU-bound pod violating its SLO cannot be judged by usage (capped by the
-  // quota): grow multiplicatively, by the observed overshoot of the SLO.
+  // quota). Under overload the response time of the last finished requests ≈ the time to drain the
+  // queue ahead of them, so the backlog is ≈ RT · usage millicore-seconds of work: the arrivals it
+  // hid (backlog / period) plus the work to drain it (backlogFactor counts both).
+  // Without a response time (nothing finished) grow by maxGrowthFactor.
+  let backlogCpuMilli: number | undefined;
   if (hiddenDemand) {
-    const factor =
-      rt === undefined
-        ? config.maxGrowthFactor
-        : clamp(rt / targetResponseSeconds, 1.25, config.maxGrowthFactor);
-    if (enacted * factor > target) {
-      target = enacted * factor;
+    let hidden: number;
+    if (rt === undefined) {
+      hidden = enacted * config.maxGrowthFactor;
+    } else {
+      backlogCpuMilli = (rt * usage) / Math.max(signal.periodSeconds, 1e-3);
+      hidden = Math.max(
+        (feedForward ?? usage) + t.backlogFactor * backlogCpuMilli,
+        enacted * t.minSaturatedGrowthFactor,
+      );
+    }
+    if (hidden > target) {
+      target = hidden;
       rule = 'saturated';
     }
   }
 
-  // 6. Rate limits: measured surges may grow up to surgeGrowthFactor, feedback up to maxGrowthFactor.
-  const confidentSurge = rule === 'feed-forward' && signal.requestCount >= t.confidentRequestCount;
+  // 6. Rate limits: measured surges (rate or backlog) may grow up to surgeGrowthFactor, the rest up to
+  // maxGrowthFactor; decreases are limited to maxDecreaseFraction; small changes are skipped.
+  const measured = rule === 'feed-forward' || (rule === 'saturated' && backlogCpuMilli !== undefined);
+  const confidentSurge = measured && signal.requestCount >= t.confidentRequestCount;
   const growthLimit =
     enacted *
     (confidentSurge ? Math.max(t.surgeGrowthFactor, config.maxGrowthFactor) : config.maxGrowthFactor);
@@ -166,6 +182,7 @@ export function recommendKosmos(
     feedForwardCpuMilli: feedForward,
     cpuBound,
     hiddenDemand,
+    backlogCpuMilli,
     idle,
     targetCpuMilli: target,
     unboundedCpuMilli,
@@ -190,6 +207,7 @@ export function recommendKosmos(
       cpuCostMilliSecondsPerRequest: cost,
       modelCorrection: correction,
       previousRequestRate: rate,
+      draining: hiddenDemand,
     },
     terms,
     reason:

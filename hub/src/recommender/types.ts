@@ -67,6 +67,10 @@ export interface KosmosTuning {
    */
   saturatedUtilization: number;
   throttledRatioSaturated: number;
+  /** Hidden demand: feed-forward + backlogFactor × backlog/period (1 = hidden arrivals, 2 = also drain it in one period). */
+  backlogFactor: number;
+  /** Hidden demand grows CPU by at least this factor. */
+  minSaturatedGrowthFactor: number;
   /** Largest fraction CPU may shrink by in one step. */
   maxDecreaseFraction: number;
   /** Relative change below which CPU is left alone unless the SLO is at risk. */
@@ -120,6 +124,8 @@ export interface RecommenderState {
   modelCorrection: number;
   /** Request rate of the previous window, req/s (for the trend term). */
   previousRequestRate?: number;
+  /** The previous step saw hidden demand (a backlog): this window is a drain, not a steady state. */
+  draining?: boolean;
   /** Working set of the previous window, bytes, and how many consecutive steps it stayed stable. */
   previousWorkingSetBytes?: number;
   workingSetStableSteps: number;
@@ -169,6 +175,8 @@ export interface RecommendationTerms {
   feedForwardCpuMilli?: number;
   cpuBound?: boolean;
   hiddenDemand?: boolean;
+  /** Work queued in a saturated pod spread over one period, millicores. */
+  backlogCpuMilli?: number;
   idle?: boolean;
   /** CPU target before growth/decrease limits and SLA bounds. */
   targetCpuMilli: number;
