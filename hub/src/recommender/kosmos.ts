@@ -79,8 +79,9 @@ export function recommendKosmos(
   }
 
   // 3. Feed-forward: capacity = predicted load + headroom for the response-time target (PS queue).
+  // No trend while a backlog drains: the finished-request rate then includes the drained queue.
   const trend =
-    state.previousRequestRate === undefined
+    state.previousRequestRate === undefined || state.draining
       ? 0
       : t.rateTrendGain * Math.max(0, rate - state.previousRequestRate);
   const rateNoiseMargin = t.rateNoiseSigmas * Math.sqrt(rate / Math.max(signal.periodSeconds, 1e-3));
