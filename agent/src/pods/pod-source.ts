@@ -9,11 +9,11 @@ import {
   SLA_PLURAL,
   VERSION,
 } from '../../../lib/api/types.ts';
+import { type Informer, startInformer } from '../../../lib/informer.ts';
 import { apiStatus } from '../../../lib/kube.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { Allocation } from './pod-resources.ts';
 import { resourcesOf } from './pod-resources.ts';
-import { WatchCache } from './watch-cache.ts';
 
 export interface PodSnapshot {
   pods: readonly k8s.V1Pod[];
@@ -51,8 +51,8 @@ export class KubePodSource implements PodSource {
   readonly #o: KubePodSourceOptions;
   readonly #core: k8s.CoreV1Api;
   readonly #custom: k8s.CustomObjectsApi;
-  readonly #pods: WatchCache<k8s.V1Pod>;
-  readonly #podScales: WatchCache<PodScale & k8s.KubernetesObject>;
+  #pods: Informer<k8s.V1Pod> | undefined;
+  #podScales: Informer<PodScale & k8s.KubernetesObject> | undefined;
   readonly #slas = new Map<string, CachedSla>();
   readonly #now: () => number;
   #allocatable: Allocation | undefined;
@@ -63,48 +63,55 @@ export class KubePodSource implements PodSource {
     this.#now = options.now ?? Date.now;
     this.#core = options.kc.makeApiClient(k8s.CoreV1Api);
     this.#custom = options.kc.makeApiClient(k8s.CustomObjectsApi);
-    const fieldSelector = `spec.nodeName=${options.nodeName}`;
-    this.#pods = new WatchCache<k8s.V1Pod>({
-      kc: options.kc,
+  }
+
+  /** Starts the informers; resolves once they listed (or after syncTimeoutMs, still syncing). */
+  async start(syncTimeoutMs = 30_000): Promise<void> {
+    const { kc, log, nodeName } = this.#o;
+    const fieldSelector = `spec.nodeName=${nodeName}`;
+    this.#pods = startInformer<k8s.V1Pod>({
+      kc,
       path: '/api/v1/pods',
       fieldSelector,
-      list: () => this.#core.listPodForAllNamespaces({ fieldSelector }),
-      log: options.log,
+      listFn: () => this.#core.listPodForAllNamespaces({ fieldSelector }),
+      log,
     });
-    const psSelector = options.podScaleNodeFieldSelector ? fieldSelector : undefined;
-    this.#podScales = new WatchCache<PodScale & k8s.KubernetesObject>({
-      kc: options.kc,
+    // PodScales are not field-selectable unless the CRD declares selectableFields: without it
+    // every PodScale of the cluster is watched and filtered here by the pods of this node.
+    const psSelector = this.#o.podScaleNodeFieldSelector ? fieldSelector : undefined;
+    this.#podScales = startInformer<PodScale & k8s.KubernetesObject>({
+      kc,
       path: `/apis/${GROUP}/${VERSION}/${PODSCALE_PLURAL}`,
       ...(psSelector ? { fieldSelector: psSelector } : {}),
-      list: () =>
+      listFn: () =>
         this.#custom.listClusterCustomObject({
           group: GROUP,
           version: VERSION,
           plural: PODSCALE_PLURAL,
           ...(psSelector ? { fieldSelector: psSelector } : {}),
         }) as Promise<k8s.KubernetesListObject<PodScale & k8s.KubernetesObject>>,
-      log: options.log,
+      log,
     });
-  }
-
-  async start(): Promise<void> {
-    await Promise.all([this.#pods.start(), this.#podScales.start(), this.#refreshNode()]);
+    await this.#refreshNode();
+    await Promise.all([this.#pods.waitForSync(syncTimeoutMs), this.#podScales.waitForSync(syncTimeoutMs)]).catch(
+      (err) => log.warn({ err }, 'informers not synced yet; the agent stays unready until they are'),
+    );
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.#pods.stop(), this.#podScales.stop()]);
+    await Promise.all([this.#pods?.stop(), this.#podScales?.stop()]);
   }
 
   synced(): boolean {
-    return this.#pods.synced() && this.#podScales.synced() && this.#allocatable !== undefined;
+    return (this.#pods?.synced() ?? false) && (this.#podScales?.synced() ?? false) && this.#allocatable !== undefined;
   }
 
   async snapshot(): Promise<PodSnapshot> {
     if (this.#now() - this.#nodeReadAt >= (this.#o.nodeRefreshMs ?? 30_000)) await this.#refreshNode();
-    const pods = this.#pods.list();
+    const pods = this.#pods?.list() ?? [];
     const uids = new Set(pods.map((p) => p.metadata?.uid));
     // Without a server-side selector every PodScale of the cluster is cached; keep this node's.
-    const podScales = this.#podScales.list().filter((ps) => uids.has(ps.spec?.podRef?.uid));
+    const podScales = (this.#podScales?.list() ?? []).filter((ps) => uids.has(ps.spec?.podRef?.uid));
     const wanted = new Set<string>();
     for (const ps of podScales) {
       if (ps.spec?.slaRef?.name) wanted.add(`${ps.metadata.namespace ?? 'default'}/${ps.spec.slaRef.name}`);

@@ -1,0 +1,167 @@
+// Start-up wiring of the agent: kube clients, pod source, cgroup reader, hub link, actuator,
+// metrics and health server around one Agent loop. main.ts and the integration tests call it.
+import { cpus, totalmem } from 'node:os';
+import si from 'systeminformation';
+import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
+import type { Logger } from '../../lib/log.ts';
+import { TokenBucket } from '../../lib/rate-limit.ts';
+import { KubePodScaleStatusWriter } from './actuator/podscale-status.ts';
+import { KubeResizer } from './actuator/resizer.ts';
+import { Agent } from './agent.ts';
+import { detectCgroupLayout } from './cgroup/layout-detect.ts';
+import { createCgroupReader } from './cgroup/reader.ts';
+import type { AgentConfig } from './config.ts';
+import type { MetricsScraper, UsageReader, UsageResult, UsageTarget } from './edges.ts';
+import { AgentMetrics } from './health/agent-metrics.ts';
+import { type HealthServer, startHealthServer } from './health/health-server.ts';
+import { GrpcHubLink } from './hublink/grpc-hub-link.ts';
+import { type HubLink, StandaloneHubLink } from './hublink/hub-link.ts';
+import type { BackoffOptions } from './hublink/backoff.ts';
+import { KubePodSource } from './pods/pod-source.ts';
+
+export const AGENT_VERSION = '0.1.0';
+
+export interface StartOptions {
+  log: Logger;
+  /** Replaces the edges built from the config (tests). */
+  scraper?: MetricsScraper;
+  usageReader?: UsageReader;
+  hubBackoff?: BackoffOptions;
+  nodeRefreshMs?: number;
+}
+
+export interface RunningAgent {
+  agent: Agent;
+  metrics: AgentMetrics;
+  hub: HubLink;
+  health: HealthServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * A UsageReader that detects the cgroup layout when first needed and again after a failure
+ * (a node whose kubepods tree appears late is normal), reporting usage invalid meanwhile.
+ */
+export function lazyCgroupReader(root: string, log: Logger, retryMs = 30_000): UsageReader {
+  let reader: UsageReader | undefined;
+  let failedAt = -Infinity;
+  let lastError = '';
+  return {
+    async sample(targets: readonly UsageTarget[], nowMs: number): Promise<UsageResult[]> {
+      if (!reader && nowMs - failedAt >= retryMs) {
+        try {
+          const layout = await detectCgroupLayout({ root });
+          log.info({ root, version: layout.version, driver: layout.driver, kubepods: layout.kubepodsDir }, 'cgroup layout');
+          reader = createCgroupReader({ layout, logger: log });
+        } catch (err) {
+          failedAt = nowMs;
+          lastError = (err as Error).message;
+          log.warn({ err, root }, 'cgroup layout not found; usage is reported invalid until it is');
+        }
+      }
+      if (!reader) return targets.map((t) => ({ key: t.key, status: 'skipped', reason: lastError }));
+      return reader.sample(targets, nowMs);
+    },
+  };
+}
+
+/** The host's own view (systeminformation), to sanity-check the Node's allocatable. */
+async function hostCapacity(): Promise<{ cpuMilli: number; memoryBytes: number }> {
+  try {
+    const [cpu, mem] = await Promise.all([si.cpu(), si.mem()]);
+    return { cpuMilli: cpu.cores * 1000, memoryBytes: mem.total };
+  } catch {
+    return { cpuMilli: cpus().length * 1000, memoryBytes: totalmem() };
+  }
+}
+
+export async function startAgent(config: AgentConfig, options: StartOptions): Promise<RunningAgent> {
+  const log = options.log.child({ component: 'agent', node: config.nodeName });
+  const kc = kubeConfigFor({
+    ...(config.kubeServer ? { server: config.kubeServer } : {}),
+    ...(config.kubeToken ? { token: config.kubeToken } : {}),
+    ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+    inCluster: config.inCluster,
+  });
+  const clients = kubeClients(kc);
+  const metrics = new AgentMetrics();
+  const podSource = new KubePodSource({
+    kc,
+    nodeName: config.nodeName,
+    log: log.child({ component: 'pods' }),
+    podScaleNodeFieldSelector: config.podScaleNodeFieldSelector,
+    ...(options.nodeRefreshMs ? { nodeRefreshMs: options.nodeRefreshMs } : {}),
+  });
+  const hubLog = log.child({ component: 'hublink' });
+  const hub: HubLink = config.standalone
+    ? new StandaloneHubLink((report) => hubLog.info({ report }, 'node report (standalone)'))
+    : new GrpcHubLink({
+        address: config.hubAddress,
+        nodeName: config.nodeName,
+        agentVersion: AGENT_VERSION,
+        ...(config.hubTokenFile ? { tokenFile: config.hubTokenFile } : {}),
+        ...(options.hubBackoff ? { backoff: options.hubBackoff } : {}),
+        log: hubLog,
+        onStateChange: (state) => metrics.setHubState(state),
+      });
+  metrics.setHubState(hub.state());
+  const agent = new Agent({
+    nodeName: config.nodeName,
+    agentVersion: AGENT_VERSION,
+    podSource,
+    usageReader: options.usageReader ?? lazyCgroupReader(config.cgroupRoot, log.child({ component: 'cgroup' })),
+    ...(options.scraper ? { scraper: options.scraper } : {}),
+    hub,
+    resizer: new KubeResizer(clients.core),
+    statusWriter: new KubePodScaleStatusWriter(clients.custom),
+    limiter: new TokenBucket({ qps: config.writeQps, burst: config.writeBurst }),
+    metrics,
+    log,
+    settings: {
+      tickMs: config.tickMs,
+      reserve: { cpuMilli: config.reserveCpuMilli, memoryBytes: config.reserveMemoryBytes },
+      deadband: {
+        percent: config.deadbandPercent,
+        cpuMilli: config.deadbandCpuMilli,
+        memoryBytes: config.deadbandMemoryBytes,
+      },
+      // Standalone is report-only: nothing is ever resized because no directive arrives.
+      memoryLimitDecrease: config.memoryLimitDecrease,
+      directiveWaitMs: config.directiveWaitMs,
+      resizeRetryMs: { initial: 1000, max: 60_000 },
+    },
+  });
+  const health = await startHealthServer({
+    port: config.healthPort,
+    host: config.bindAddress,
+    registry: metrics.registry,
+    health: () => agent.health(),
+  });
+  log.info(
+    { healthPort: health.port, hub: config.standalone ? 'standalone' : config.hubAddress, tickMs: config.tickMs },
+    'agent starting',
+  );
+  await podSource.start();
+  const host = await hostCapacity();
+  const snapshot = await podSource.snapshot();
+  const allocatable = snapshot.allocatable;
+  if (allocatable && (allocatable.cpuMilli > host.cpuMilli || allocatable.memoryBytes > host.memoryBytes)) {
+    log.warn({ allocatable, host }, 'Node allocatable exceeds what this host has (simulated node or wrong --node-name?)');
+  } else {
+    log.info({ allocatable, host }, 'node capacity');
+  }
+  hub.start();
+  agent.start();
+  return {
+    agent,
+    metrics,
+    hub,
+    health,
+    stop: async () => {
+      await agent.stop();
+      await hub.stop();
+      await podSource.stop();
+      await health.close();
+    },
+  };
+}
