@@ -133,7 +133,11 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
         this.after(this.options.podStartDelayMs, () => this.startPod(namespace, name));
       return;
     }
-    if (pod.status?.phase !== 'Running' || !this.resizeWanted(pod)) return;
+    if (pod.status?.phase !== 'Running') return;
+    if (!this.resizeWanted(pod)) {
+      this.settle(pod);
+      return;
+    }
     const desired = JSON.stringify((pod.spec.containers as Json[]).map(enactedView));
     if (this.considered.get(uid) === desired) return;
     this.considered.set(uid, desired);
@@ -143,6 +147,19 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     if (decision.outcome === 'InProgress') {
       this.after(this.options.resizeDelayMs, () => this.completeResize(namespace, name));
     }
+  }
+
+  /** The spec went back to what is enacted: drop resize conditions and stale allocations. */
+  private settle(pod: KObject): void {
+    this.considered.delete(pod.metadata.uid!);
+    if (!getCondition(pod, 'PodResizePending') && !getCondition(pod, 'PodResizeInProgress')) return;
+    removeCondition(pod, 'PodResizePending');
+    removeCondition(pod, 'PodResizeInProgress');
+    for (const s of pod.status.containerStatuses as Json[]) {
+      const c = (pod.spec.containers as Json[]).find((x) => x.name === s.name);
+      if (c) s.allocatedResources = requestsOnly(c.resources);
+    }
+    this.api.update(this.pods, pod, 'status');
   }
 
   /** Reconsider the pods on a node whose resize waits for room (room may have been freed). */
