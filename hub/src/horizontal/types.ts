@@ -76,7 +76,6 @@ export type HorizontalReason =
   | 'Stabilizing'
   | 'ReplicasComing'
   | 'AtMaximum'
-  | 'AtMinimum'
   | 'Steady';
 
 export interface HorizontalTerms {

@@ -1,0 +1,269 @@
+import { describe, expect, it } from 'vitest';
+import { decideReplicas, stepAllowance } from '../../../../hub/src/horizontal/decide.ts';
+import { HORIZONTAL_DEFAULTS, horizontalConfig } from '../../../../hub/src/horizontal/defaults.ts';
+import type {
+  HorizontalInput,
+  HorizontalPodInput,
+  HorizontalState,
+} from '../../../../hub/src/horizontal/types.ts';
+
+const cappedPod = (cappedCpuMilli: number): HorizontalPodInput => ({
+  desiredCpuMilli: 2000 + cappedCpuMilli,
+  enactedCpuMilli: 2000,
+  cappedCpuMilli,
+  usageCpuMilli: 1950,
+  cappedReason: 'SLABound',
+  ready: true,
+});
+const easyPod = (desiredCpuMilli: number): HorizontalPodInput => ({
+  desiredCpuMilli,
+  enactedCpuMilli: desiredCpuMilli,
+  cappedCpuMilli: 0,
+  usageCpuMilli: desiredCpuMilli * 0.7,
+  cappedReason: 'None',
+  ready: true,
+});
+const input = (over: Partial<HorizontalInput>): HorizontalInput => ({
+  nowSeconds: 0,
+  currentReplicas: 2,
+  readyReplicas: 2,
+  minReplicas: 1,
+  maxReplicas: 10,
+  maxCpuMilliPerPod: 2000,
+  pods: [easyPod(1000), easyPod(1000)],
+  demandCpuMilli: 2000,
+  ...over,
+});
+
+/** Feeds the same input at the given times, threading state; returns each step's replicas and reason. */
+function run(times: number[], make: (now: number) => HorizontalInput, start?: HorizontalState) {
+  let state = start;
+  return times.map((now) => {
+    const d = decideReplicas(HORIZONTAL_DEFAULTS, state, make(now));
+    state = d.state;
+    return { now, replicas: d.replicas, reason: d.reason, terms: d.terms };
+  });
+}
+
+describe('decideReplicas', () => {
+  it.each([
+    {
+      name: 'raises replicas below the minimum at once',
+      current: 1,
+      min: 3,
+      max: 10,
+      expected: 3,
+      reason: 'BelowMinimum',
+    },
+    {
+      name: 'lowers replicas above the maximum at once',
+      current: 12,
+      min: 1,
+      max: 10,
+      expected: 10,
+      reason: 'AboveMaximum',
+    },
+    { name: 'holds a steady service', current: 2, min: 1, max: 10, expected: 2, reason: 'Steady' },
+  ])('$name', ({ current, min, max, expected, reason }) => {
+    const d = decideReplicas(
+      HORIZONTAL_DEFAULTS,
+      undefined,
+      input({
+        currentReplicas: current,
+        readyReplicas: current,
+        minReplicas: min,
+        maxReplicas: max,
+        demandCpuMilli: 1500 * current,
+      }),
+    );
+    expect(d.replicas).toBe(expected);
+    expect(d.reason).toBe(reason);
+  });
+
+  it('scales out only after the pods stayed capped for the scale-up window', () => {
+    // Two pods at the SLA max (2000m) each want 1000m more: demand 6000m.
+    const steps = run([0, 5, 10, 15], (now) =>
+      input({ nowSeconds: now, pods: [cappedPod(1000), cappedPod(1000)], demandCpuMilli: 6000 }),
+    );
+    expect(steps.map((s) => s.reason)).toEqual([
+      'CappedWaitingForWindow',
+      'CappedWaitingForWindow',
+      'CappedWaitingForWindow',
+      'ScaleOut',
+    ]);
+    // ceil(6000 / (0.8 · 2000)) = 4 at once, not one at a time.
+    expect(steps.map((s) => s.replicas)).toEqual([2, 2, 2, 4]);
+  });
+
+  it('forgets the capped window when a tick is not capped', () => {
+    const steps = run([0, 5, 10, 15, 20], (now) =>
+      input({
+        nowSeconds: now,
+        pods: now === 10 ? [easyPod(1900), easyPod(1900)] : [cappedPod(1000), cappedPod(1000)],
+        demandCpuMilli: 6000,
+      }),
+    );
+    expect(steps.map((s) => s.replicas)).toEqual([2, 2, 2, 2, 2]);
+    expect(steps[4]!.terms.cappedForSeconds).toBe(5);
+  });
+
+  it('adds enough replicas for contention-capped CPU even when the demand would fit at the SLA max', () => {
+    // Pods capped by node contention at 800m while wanting 1600m: demand 3200m fits 2 pods at 2000m,
+    // but 1600m unmet needs ceil(1600 / 1600) = 1 more replica beyond the 2 ready ones.
+    const pod: HorizontalPodInput = {
+      ...cappedPod(800),
+      desiredCpuMilli: 1600,
+      enactedCpuMilli: 800,
+      cappedReason: 'NodeContention',
+    };
+    const steps = run([0, 15], (now) => input({ nowSeconds: now, pods: [pod, pod], demandCpuMilli: 3200 }));
+    expect(steps[1]).toMatchObject({ replicas: 3, reason: 'ScaleOut' });
+  });
+
+  it('counts replicas that are not ready yet as capacity on the way', () => {
+    const d = decideReplicas(
+      HORIZONTAL_DEFAULTS,
+      { cappedSinceSeconds: 0 },
+      input({
+        nowSeconds: 60,
+        currentReplicas: 4,
+        readyReplicas: 2,
+        pods: [cappedPod(1000), cappedPod(1000)],
+        demandCpuMilli: 6000,
+      }),
+    );
+    expect(d).toMatchObject({ replicas: 4, reason: 'ReplicasComing' });
+  });
+
+  it('waits for stabilization after a change before scaling out again', () => {
+    const d = decideReplicas(
+      HORIZONTAL_DEFAULTS,
+      { cappedSinceSeconds: 0, lastChangeSeconds: 10 },
+      input({ nowSeconds: 30, pods: [cappedPod(1000), cappedPod(1000)], demandCpuMilli: 6000 }),
+    );
+    expect(d).toMatchObject({ replicas: 2, reason: 'Stabilizing' });
+  });
+
+  it.each([
+    { name: 'limits a scale-out to the step allowance', current: 2, max: 50, demand: 40_000, expected: 6 },
+    { name: 'never scales out beyond the maximum', current: 2, max: 3, demand: 40_000, expected: 3 },
+  ])('$name', ({ current, max, demand, expected }) => {
+    const d = decideReplicas(
+      HORIZONTAL_DEFAULTS,
+      { cappedSinceSeconds: 0 },
+      input({
+        nowSeconds: 100,
+        currentReplicas: current,
+        readyReplicas: current,
+        maxReplicas: max,
+        pods: [cappedPod(5000), cappedPod(5000)],
+        demandCpuMilli: demand,
+      }),
+    );
+    expect(d.replicas).toBe(expected);
+  });
+
+  it('reports AtMaximum when capped with no replicas left', () => {
+    const d = decideReplicas(
+      HORIZONTAL_DEFAULTS,
+      { cappedSinceSeconds: 0 },
+      input({
+        nowSeconds: 100,
+        maxReplicas: 2,
+        pods: [cappedPod(1000), cappedPod(1000)],
+        demandCpuMilli: 6000,
+      }),
+    );
+    expect(d).toMatchObject({ replicas: 2, reason: 'AtMaximum' });
+  });
+
+  it('scales in after the scale-down window to the most replicas needed during it', () => {
+    // 4 pods; demand 1000m fits 1 pod at 0.6·2000 until t=100 where 2000m needs 2.
+    const steps = run([0, 100, 170, 180], (now) =>
+      input({
+        nowSeconds: now,
+        currentReplicas: 4,
+        readyReplicas: 4,
+        pods: [easyPod(500), easyPod(500), easyPod(500), easyPod(500)],
+        demandCpuMilli: now === 100 ? 2000 : 1000,
+      }),
+    );
+    expect(steps.map((s) => s.reason)).toEqual([
+      'FitsFewerWaitingForWindow',
+      'FitsFewerWaitingForWindow',
+      'FitsFewerWaitingForWindow',
+      'ScaleIn',
+    ]);
+    expect(steps[3]!.replicas).toBe(2);
+  });
+
+  it('removes at most half the replicas per scale-in and never goes below the minimum', () => {
+    const pods = Array.from({ length: 8 }, () => easyPod(100));
+    const d = decideReplicas(
+      HORIZONTAL_DEFAULTS,
+      { fitsFewerSinceSeconds: 0, fitsFewerMaxNeeded: 1 },
+      input({
+        nowSeconds: 400,
+        currentReplicas: 8,
+        readyReplicas: 8,
+        minReplicas: 2,
+        pods,
+        demandCpuMilli: 800,
+      }),
+    );
+    expect(d).toMatchObject({ replicas: 4, reason: 'ScaleIn' });
+    const atMin = decideReplicas(
+      HORIZONTAL_DEFAULTS,
+      { fitsFewerSinceSeconds: 0 },
+      input({ nowSeconds: 400, currentReplicas: 2, readyReplicas: 2, minReplicas: 2, demandCpuMilli: 100 }),
+    );
+    expect(atMin).toMatchObject({ replicas: 2, reason: 'Steady' });
+  });
+
+  it('keeps the per-pod headroom out of the load when counting replicas', () => {
+    // demand 3 pods × 300m headroom + 2700m load; per pod at 0.8·2000 − 300 = 1300m → ceil(2700/1300) = 3.
+    const d = decideReplicas(
+      HORIZONTAL_DEFAULTS,
+      undefined,
+      input({
+        currentReplicas: 3,
+        readyReplicas: 3,
+        pods: [easyPod(1200), easyPod(1200), easyPod(1200)],
+        demandCpuMilli: 3600,
+        perPodHeadroomCpuMilli: 300,
+      }),
+    );
+    expect(d.terms.neededForDemand).toBe(3);
+  });
+});
+
+describe('stepAllowance', () => {
+  it.each([
+    { rule: { maxStepReplicas: 4, maxStepPercent: 100 }, current: 2, dir: 'up', expected: 4 },
+    { rule: { maxStepReplicas: 4, maxStepPercent: 100 }, current: 10, dir: 'up', expected: 10 },
+    { rule: { maxStepReplicas: 0, maxStepPercent: 50 }, current: 5, dir: 'down', expected: 2 },
+    { rule: { maxStepReplicas: 0, maxStepPercent: 50 }, current: 1, dir: 'down', expected: 1 },
+    {
+      rule: { maxStepReplicas: 0, maxStepPercent: 0 },
+      current: 3,
+      dir: 'up',
+      expected: Number.POSITIVE_INFINITY,
+    },
+  ] as const)(
+    'allows $expected for $current replicas ($dir, $rule.maxStepReplicas pods / $rule.maxStepPercent %)',
+    ({ rule, current, dir, expected }) => {
+      expect(stepAllowance({ windowSeconds: 0, stabilizationSeconds: 0, ...rule }, current, dir)).toBe(
+        expected,
+      );
+    },
+  );
+});
+
+describe('horizontalConfig', () => {
+  it('overrides defaults field by field', () => {
+    const c = horizontalConfig({ scaleUp: { windowSeconds: 30 }, scaleDownFill: 0.5 });
+    expect(c.scaleUp).toEqual({ ...HORIZONTAL_DEFAULTS.scaleUp, windowSeconds: 30 });
+    expect(c.scaleDownFill).toBe(0.5);
+    expect(c.scaleDown).toEqual(HORIZONTAL_DEFAULTS.scaleDown);
+  });
+});
