@@ -15,6 +15,8 @@ export interface SlaObservation {
   requestRate?: number;
   /** Why scaling cannot do what the service needs (replica bounds, SLA max), if so. */
   limited?: { reason: string; message: string };
+  /** Matched pods that cannot be tracked (missing container, not resizable), if any. */
+  skipped?: { reason: string; message: string };
   lastScaleTime?: string;
 }
 
@@ -80,6 +82,17 @@ export function buildSlaStatus(
           'False',
           'WithinBounds',
           'scaling is within bounds',
+          nowIso,
+          gen,
+        ),
+    o.skipped
+      ? condition(prev?.conditions, 'PodsSkipped', 'True', o.skipped.reason, o.skipped.message, nowIso, gen)
+      : condition(
+          prev?.conditions,
+          'PodsSkipped',
+          'False',
+          'AllTracked',
+          'every matched pod is tracked',
           nowIso,
           gen,
         ),

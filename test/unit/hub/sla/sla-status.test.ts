@@ -43,6 +43,18 @@ describe('buildSlaStatus', () => {
     });
   });
 
+  it('reports matched pods that cannot be tracked in the PodsSkipped condition', () => {
+    const s = buildSlaStatus(
+      undefined,
+      { ...base, skipped: { reason: 'ContainerNotFound', message: 'pod web-3: no container app' } },
+      't0',
+    );
+    expect(s.conditions?.find((c) => c.type === 'PodsSkipped')).toMatchObject({
+      status: 'True',
+      reason: 'ContainerNotFound',
+    });
+  });
+
   it.each([
     [0.183, '183ms'],
     [1.234, '1.23s'],

@@ -1,0 +1,332 @@
+// The hub's control loop, one runOnce() per period: for each SLA reconcile its PodScales, plan the
+// service from the agents' latest reports, publish directives, scale through /scale, write status.
+import type { V1Pod } from '@kubernetes/client-node';
+import type { ServiceLevelAgreement, ServiceLevelAgreementStatus } from '../../../lib/api/types.ts';
+import type { Informer } from '../../../lib/informer.ts';
+import type { Logger } from '../../../lib/log.ts';
+import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
+import type { ArbitrationPolicy } from '../../../proto/gen/kosmos/v1/ArbitrationPolicy.ts';
+import type { PlanServiceFn, PodObservation, ServiceControlState, ServicePolicy } from '../control/types.ts';
+import type { ScaleWriter } from '../horizontal/scale-writer.ts';
+import type { HubMetrics } from '../metrics/hub-metrics.ts';
+import type { ClusterModel } from '../model/cluster-model.ts';
+import type { SlaWriter } from '../sla/kube-writer.ts';
+import { type SlaController, type SlaReconcileResult, slaKeyOf } from '../sla/sla-controller.ts';
+import { buildSlaStatus, type SlaObservation, statusNeedsWrite } from '../sla/sla-status.ts';
+import { SloAttainment } from '../status/slo-attainment.ts';
+import type { StatusBoard } from '../status/status-board.ts';
+import { podStatus, slaSummary } from '../status/views.ts';
+import { computeWeights } from '../status/weights.ts';
+import { publishDecisions } from './decisions.ts';
+import {
+  capReasonName,
+  containerResources,
+  desiredNeedsWrite,
+  isPodReady,
+  podSignal,
+  resources,
+} from './signals.ts';
+
+export interface ControlLoopDeps {
+  slas: Informer<ServiceLevelAgreement>;
+  pods: Informer<V1Pod>;
+  controller: SlaController;
+  model: ClusterModel;
+  planService: PlanServiceFn;
+  policyOf: (sla: ServiceLevelAgreement) => ServicePolicy;
+  writer: SlaWriter;
+  scaleWriter: ScaleWriter;
+  board: StatusBoard;
+  metrics: HubMetrics;
+  log: Logger;
+  now: () => number;
+  nodeStaleAfterMs: number;
+}
+
+/** What the loop remembers about one SLA between ticks. */
+interface SlaMemory {
+  control?: ServiceControlState;
+  weights: Map<string, number>;
+  attainment: SloAttainment;
+  lastSignalMs: Map<string, number>;
+  lastDecision: Map<string, string>;
+  status?: ServiceLevelAgreementStatus;
+  lastScaleTime?: string;
+}
+
+export class ControlLoop {
+  readonly #d: ControlLoopDeps;
+  readonly #memory = new Map<string, SlaMemory>();
+  #nodePolicy = new Map<string, ArbitrationPolicy>();
+
+  constructor(deps: ControlLoopDeps) {
+    this.#d = deps;
+  }
+
+  policyFor(node: string): ArbitrationPolicy {
+    return this.#nodePolicy.get(node) ?? 'ARBITRATION_POLICY_PROPORTIONAL';
+  }
+
+  async runOnce(): Promise<void> {
+    const { model, metrics, log } = this.#d;
+    const nowMs = this.#d.now();
+    const stale = model.markSilentStale(nowMs, this.#d.nodeStaleAfterMs);
+    if (stale.length) log.warn({ nodes: stale }, 'nodes went silent; marked stale');
+    const keys = new Set<string>();
+    const trackedUids = new Set<string>();
+    const nodePolicy = new Map<string, ArbitrationPolicy>();
+    for (const sla of this.#d.slas.list()) {
+      const key = slaKeyOf(sla);
+      keys.add(key);
+      const end = metrics.stepSeconds.startTimer({ step: 'service' });
+      try {
+        await this.#service(sla, nowMs, trackedUids, nodePolicy);
+      } catch (err) {
+        log.error({ err, sla: key }, 'service step failed; continuing with the next SLA');
+      } finally {
+        end();
+      }
+    }
+    this.#nodePolicy = nodePolicy;
+    for (const key of this.#memory.keys()) {
+      if (!keys.has(key)) {
+        this.#memory.delete(key);
+        this.#d.controller.forget(key);
+      }
+    }
+    for (const uid of model.plannedUids()) if (!trackedUids.has(uid)) model.forgetPod(uid);
+    this.#d.board.retainServices(keys);
+    metrics.publish(this.#d.board.services());
+  }
+
+  #mem(key: string): SlaMemory {
+    let m = this.#memory.get(key);
+    if (!m) {
+      m = {
+        weights: new Map(),
+        attainment: new SloAttainment(),
+        lastSignalMs: new Map(),
+        lastDecision: new Map(),
+      };
+      this.#memory.set(key, m);
+    }
+    return m;
+  }
+
+  async #service(
+    sla: ServiceLevelAgreement,
+    nowMs: number,
+    trackedUids: Set<string>,
+    nodePolicy: Map<string, ArbitrationPolicy>,
+  ): Promise<void> {
+    const key = slaKeyOf(sla);
+    const mem = this.#mem(key);
+    const r = await this.#d.controller.reconcile(sla);
+    let policy: ServicePolicy | undefined;
+    try {
+      policy = this.#d.policyOf(sla);
+    } catch (err) {
+      r.invalid ??= { reason: 'InvalidSpec', message: (err as Error).message };
+    }
+    if (r.invalid || !policy || !r.scale) {
+      for (const t of r.tracked) trackedUids.add(t.uid);
+      await this.#writeStatus(sla, mem, this.#observation(sla, r, mem));
+      this.#publishView(sla, r, mem, policy, undefined);
+      return;
+    }
+    const { model } = this.#d;
+    const statistic = sla.spec.objective.statistic ?? 'p95';
+    const observations: PodObservation[] = r.tracked.map((t) => {
+      trackedUids.add(t.uid);
+      const obs = model.observation(t.uid);
+      const fresh =
+        model.isFresh(t.uid) && obs !== undefined && mem.lastSignalMs.get(t.uid) !== obs.receivedMs;
+      if (fresh) mem.lastSignalMs.set(t.uid, obs.receivedMs);
+      const report = obs?.report;
+      return {
+        key: t.uid,
+        ready: isPodReady(t.pod),
+        enacted: report?.enacted ? resources(report.enacted) : containerResources(t.pod, t.container),
+        ...(fresh ? { signal: podSignal(report!, obs.windowSeconds, statistic) } : {}),
+        capped: resources(report?.capped),
+        cappedReason: capReasonName(report?.capReason),
+      };
+    });
+    for (const uid of mem.lastSignalMs.keys()) if (!trackedUids.has(uid)) mem.lastSignalMs.delete(uid);
+    const plan = this.#d.planService(policy, mem.control, {
+      nowSeconds: nowMs / 1000,
+      currentReplicas: r.scale.specReplicas,
+      readyReplicas: observations.filter((o) => o.ready).length,
+      pods: observations,
+    });
+    mem.control = plan.state;
+    const recommendOnly = policy.mode === 'Recommend';
+    const byUid = new Map(r.tracked.map((t) => [t.uid, t]));
+    for (const p of plan.pods) {
+      const t = byUid.get(p.key);
+      if (!t) continue;
+      const node = t.nodeName ?? model.observation(t.uid)?.node ?? '';
+      if (node) {
+        nodePolicy.set(
+          node,
+          policy.arbitration === 'minimum-first' ||
+            nodePolicy.get(node) === 'ARBITRATION_POLICY_MINIMUM_FIRST'
+            ? 'ARBITRATION_POLICY_MINIMUM_FIRST'
+            : 'ARBITRATION_POLICY_PROPORTIONAL',
+        );
+      }
+      model.setPlan(t.uid, node, {
+        uid: t.uid,
+        namespace: sla.metadata.namespace,
+        name: t.name,
+        container: t.container,
+        desired: p.desired,
+        minimum: policy.minResources,
+        maximum: policy.maxResources,
+        priority: policy.priority,
+        recommendOnly,
+        sla: key,
+      });
+      const ps = r.podScales.get(t.name);
+      if (ps && desiredNeedsWrite(ps.spec.desired, p.desired)) {
+        const desired = {
+          cpu: formatCpuMilli(p.desired.cpuMilli),
+          memory: formatMemoryBytes(p.desired.memoryBytes),
+        };
+        await this.#d.writer.patchPodScaleDesired(sla.metadata.namespace!, t.name, desired);
+      }
+    }
+    let replicas = r.scale.specReplicas;
+    if (!recommendOnly && plan.replicas !== r.scale.specReplicas) {
+      const res = await this.#d.scaleWriter.scale(
+        sla.metadata.namespace!,
+        sla.spec.targetRef,
+        r.scale.specReplicas,
+        plan.replicas,
+      );
+      if (res === 'written') {
+        this.#d.controller.scaled(key, plan.replicas);
+        replicas = plan.replicas;
+        mem.lastScaleTime = new Date(nowMs).toISOString();
+      }
+    }
+    publishDecisions({
+      plan,
+      sla,
+      names: new Map(r.tracked.map((t) => [t.uid, t.name])),
+      last: mem.lastDecision,
+      board: this.#d.board,
+      metrics: this.#d.metrics,
+      log: this.#d.log,
+      nowMs,
+      recommendOnly,
+    });
+    mem.attainment.record(plan.service.responseTimeSeconds, policy.recommender.sloSeconds);
+    const weights = computeWeights(
+      mem.weights,
+      new Map(observations.filter((o) => o.enacted.cpuMilli > 0).map((o) => [o.key, o.enacted.cpuMilli])),
+    );
+    mem.weights = weights.state;
+    const o = this.#observation(sla, r, mem);
+    o.desiredReplicas = plan.replicas;
+    o.replicas = Math.max(replicas, r.scale.statusReplicas);
+    o.observedResponseSeconds = plan.service.responseTimeSeconds;
+    o.requestRate = plan.service.requestRate;
+    const h = plan.horizontal;
+    if (h.reason === 'AtMaximum' || h.reason === 'AboveMaximum' || h.reason === 'BelowMinimum') {
+      o.limited = {
+        reason: h.reason,
+        message: `replicas held at ${plan.replicas} (min ${policy.minReplicas}, max ${policy.maxReplicas})`,
+      };
+    }
+    await this.#writeStatus(sla, mem, o);
+    this.#publishView(sla, r, mem, policy, { plan, weights: weights.weights, replicas });
+  }
+
+  #observation(sla: ServiceLevelAgreement, r: SlaReconcileResult, mem: SlaMemory): SlaObservation {
+    const reporting = r.tracked.filter((t) => this.#d.model.isFresh(t.uid)).length;
+    const o: SlaObservation = {
+      observedGeneration: sla.metadata.generation,
+      podsTracked: r.tracked.length,
+      podsReporting: reporting,
+      ...(r.invalid ? { invalid: r.invalid } : {}),
+      ...(r.scale ? { replicas: r.scale.statusReplicas } : {}),
+      ...(mem.lastScaleTime ? { lastScaleTime: mem.lastScaleTime } : {}),
+    };
+    if (r.unfit.length) {
+      o.skipped = {
+        reason: r.unfit[0]!.reason,
+        message: r.unfit.map((u) => `${u.pod}: ${u.message}`).join('; '),
+      };
+    }
+    return o;
+  }
+
+  async #writeStatus(sla: ServiceLevelAgreement, mem: SlaMemory, o: SlaObservation): Promise<void> {
+    const prev = mem.status ?? sla.status;
+    const next = buildSlaStatus(prev, o, new Date(this.#d.now()).toISOString());
+    if (!statusNeedsWrite(prev, next)) return;
+    const res = await this.#d.writer.patchSlaStatus(sla.metadata.namespace!, sla.metadata.name!, next);
+    if (res === 'patched') mem.status = next;
+  }
+
+  #publishView(
+    sla: ServiceLevelAgreement,
+    r: SlaReconcileResult,
+    mem: SlaMemory,
+    policy: ServicePolicy | undefined,
+    tick: { plan: ReturnType<PlanServiceFn>; weights: Map<string, number>; replicas: number } | undefined,
+  ): void {
+    const { model } = this.#d;
+    const key = slaKeyOf(sla);
+    const planned = new Map(tick?.plan.pods.map((p) => [p.key, p]));
+    const statistic = sla.spec.objective.statistic ?? 'p95';
+    const pods = r.tracked.map((t) => {
+      const obs = model.observation(t.uid);
+      const report = obs?.report;
+      const signal = report ? podSignal(report, obs.windowSeconds, statistic) : undefined;
+      const p = planned.get(t.uid);
+      return podStatus({
+        namespace: sla.metadata.namespace!,
+        name: t.name,
+        uid: t.uid,
+        node: t.nodeName ?? obs?.node ?? '',
+        container: t.container,
+        sla: key,
+        desired: p?.desired ?? plannedDesired(model, t.uid) ?? containerResources(t.pod, t.container),
+        enacted: report?.enacted ? resources(report.enacted) : containerResources(t.pod, t.container),
+        capped: p?.capped ?? resources(report?.capped),
+        capReason: p?.cappedReason ?? capReasonName(report?.capReason),
+        cpuUsageMilli: report?.cpuUsageMilli ?? 0,
+        memoryWorkingSetBytes: Number(report?.memoryWorkingSetBytes ?? 0),
+        responseTimeSeconds: signal?.responseTimeSeconds,
+        requestRate: signal?.requestRate ?? 0,
+        resizeState: report?.resizeState ?? '',
+        lbWeight: tick?.weights.get(t.uid) ?? 0,
+        lastUpdateMs: obs?.receivedMs ?? 0,
+        nodeStale: obs ? !model.isFresh(t.uid) : false,
+      });
+    });
+    const ready = mem.status?.conditions?.find((c) => c.type === 'Ready');
+    this.#d.board.publishService({
+      sla: slaSummary({
+        sla,
+        objectiveSeconds: policy?.recommender.sloSeconds ?? 0,
+        observedSeconds: tick?.plan.service.responseTimeSeconds,
+        requestRate: tick?.plan.service.requestRate ?? 0,
+        replicas: tick?.replicas ?? r.scale?.specReplicas ?? 0,
+        desiredReplicas: tick?.plan.replicas ?? r.scale?.specReplicas ?? 0,
+        podsTracked: r.tracked.length,
+        ready: ready?.status === 'True',
+        message: r.invalid?.message ?? ready?.message ?? '',
+        sloAttainment: mem.attainment.ratio(),
+      }),
+      pods,
+    });
+  }
+}
+
+function plannedDesired(model: ClusterModel, uid: string) {
+  const d = model.plan(uid)?.directive.desired;
+  return d ? { cpuMilli: Number(d.cpuMilli ?? 0), memoryBytes: Number(d.memoryBytes ?? 0) } : undefined;
+}

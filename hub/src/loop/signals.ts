@@ -1,0 +1,97 @@
+// Conversions between the wire (agent reports), the Kubernetes objects and the control code's
+// observation shapes, plus the PodScale write deadband. Pure.
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import type { CapReasonName, ResourceQuantities, Statistic } from '../../../lib/api/types.ts';
+import { parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
+import type { CapReason } from '../../../proto/gen/kosmos/v1/CapReason.ts';
+import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';
+import type { Resources__Output } from '../../../proto/gen/kosmos/v1/Resources.ts';
+import type { ResponseTimeWindow__Output } from '../../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
+import type { PodCapReason } from '../control/types.ts';
+import type { PodSignal, Resources } from '../recommender/types.ts';
+
+export const CAP_REASONS: Record<string, PodCapReason> = {
+  CAP_REASON_SLA_BOUND: 'SLABound',
+  CAP_REASON_NODE_CONTENTION: 'NodeContention',
+  CAP_REASON_RESIZE_INFEASIBLE: 'ResizeInfeasible',
+  CAP_REASON_RESIZE_DEFERRED: 'ResizeDeferred',
+  CAP_REASON_MEMORY_UNSAFE_DECREASE: 'MemoryUnsafeDecrease',
+};
+
+export function capReasonName(reason: CapReason | string | undefined): PodCapReason {
+  return CAP_REASONS[String(reason)] ?? 'None';
+}
+
+export function capReasonWire(reason: PodCapReason | CapReasonName): string {
+  const entry = Object.entries(CAP_REASONS).find(([, v]) => v === reason);
+  return entry ? entry[0] : 'CAP_REASON_NONE';
+}
+
+export function resources(r: Resources__Output | null | undefined): Resources {
+  return { cpuMilli: Number(r?.cpuMilli ?? 0), memoryBytes: Number(r?.memoryBytes ?? 0) };
+}
+
+export function statisticSeconds(rt: ResponseTimeWindow__Output, statistic: Statistic): number {
+  switch (statistic) {
+    case 'mean':
+      return rt.meanSeconds;
+    case 'p50':
+      return rt.p50Seconds;
+    case 'p90':
+      return rt.p90Seconds;
+    case 'p99':
+      return rt.p99Seconds;
+    default:
+      return rt.p95Seconds;
+  }
+}
+
+/** The recommender's signal from one pod report; response time only when the window had requests. */
+export function podSignal(report: PodReport__Output, windowSeconds: number, statistic: Statistic): PodSignal {
+  const rt = report.responseTime;
+  const periodSeconds = windowSeconds > 0 ? windowSeconds : rt?.windowSeconds || 1;
+  const requestCount = rt?.valid ? Number(rt.requestCount) : 0;
+  const enacted = resources(report.enacted);
+  return {
+    periodSeconds,
+    enactedCpuMilli: enacted.cpuMilli,
+    enactedMemoryBytes: enacted.memoryBytes,
+    cpuUsageMilli: report.cpuUsageMilli,
+    throttledRatio: report.cpuThrottledRatio,
+    requestRate: requestCount / periodSeconds,
+    requestCount,
+    ...(rt?.valid && requestCount > 0 ? { responseTimeSeconds: statisticSeconds(rt, statistic) } : {}),
+    memoryWorkingSetBytes: Number(report.memoryWorkingSetBytes),
+    oomKilled: report.lastTerminationOom,
+    usageValid: report.usageValid,
+  };
+}
+
+/** What the pod spec asks for now (the enacted size until an agent reports the kubelet's view). */
+export function containerResources(pod: V1Pod, container: string): Resources {
+  const c: V1Container | undefined = pod.spec?.containers.find((x) => x.name === container);
+  const status = pod.status?.containerStatuses?.find((s) => s.name === container)?.resources;
+  const req = status?.requests ?? c?.resources?.requests ?? {};
+  return {
+    cpuMilli: req['cpu'] ? parseCpuMilli(req['cpu']) : 0,
+    memoryBytes: req['memory'] ? parseMemoryBytes(req['memory']) : 0,
+  };
+}
+
+export function isPodReady(pod: V1Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** PodScale spec.desired is rewritten only when CPU or memory moved beyond the deadband. */
+export function desiredNeedsWrite(
+  current: ResourceQuantities | undefined,
+  next: Resources,
+  fraction = 0.05,
+): boolean {
+  if (!current?.cpu || !current.memory) return true;
+  const moved = (a: number, b: number) => Math.abs(a - b) > fraction * Math.max(a, b);
+  return (
+    moved(parseCpuMilli(current.cpu), next.cpuMilli) ||
+    moved(parseMemoryBytes(current.memory), next.memoryBytes)
+  );
+}

@@ -1,0 +1,63 @@
+// Builds the status API's messages (SlaSummary, PodStatus) from one tick of the control loop. Pure.
+import type { ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { PodStatus } from '../../../proto/gen/kosmos/v1/PodStatus.ts';
+import type { SlaSummary } from '../../../proto/gen/kosmos/v1/SlaSummary.ts';
+import type { Resources } from '../recommender/types.ts';
+
+export interface SummaryInput {
+  sla: ServiceLevelAgreement;
+  objectiveSeconds: number;
+  observedSeconds?: number;
+  requestRate: number;
+  replicas: number;
+  desiredReplicas: number;
+  podsTracked: number;
+  ready: boolean;
+  message: string;
+  sloAttainment: number;
+}
+
+export function slaSummary(i: SummaryInput): SlaSummary {
+  const { sla } = i;
+  return {
+    namespace: sla.metadata.namespace,
+    name: sla.metadata.name,
+    target: `${sla.spec.targetRef.kind}/${sla.spec.targetRef.name}`,
+    objectiveSeconds: i.objectiveSeconds,
+    statistic: sla.spec.objective.statistic ?? 'p95',
+    observedSeconds: i.observedSeconds ?? 0,
+    replicas: i.replicas,
+    desiredReplicas: i.desiredReplicas,
+    podsTracked: i.podsTracked,
+    ready: i.ready,
+    mode: sla.spec.policy?.mode ?? 'Auto',
+    message: i.message,
+    requestRate: i.requestRate,
+    sloAttainment: i.sloAttainment,
+  };
+}
+
+export interface PodStatusInput {
+  namespace: string;
+  name: string;
+  uid: string;
+  node: string;
+  container: string;
+  sla: string;
+  desired: Resources;
+  enacted: Resources;
+  capped: Resources;
+  capReason: string;
+  cpuUsageMilli: number;
+  memoryWorkingSetBytes: number;
+  responseTimeSeconds?: number;
+  requestRate: number;
+  resizeState: string;
+  lbWeight: number;
+  lastUpdateMs: number;
+  nodeStale: boolean;
+}
+
+export function podStatus(i: PodStatusInput): PodStatus {
+  return { ...i, responseTimeSeconds: i.responseTimeSeconds ?? 0 };
+}
