@@ -1,0 +1,274 @@
+// `npm start`: the embedded-cluster demo. Starts the in-memory API server and simulated nodes in
+// this process, the real hub and one real agent per node as child processes (real gRPC), applies
+// the scenario's Deployments and SLAs, replays the trace, shows a live view and writes a report.
+
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { kubeClients } from '../../lib/kube.ts';
+import { createLogger } from '../../lib/log.ts';
+import { startApiServer } from '../apiserver/index.ts';
+import { createTempCgroupRoot, type TempCgroupRoot } from '../node/cgroup-root.ts';
+import { createCgroupWriter } from '../node/cgroup-writer.ts';
+import { type ServiceRecord, summarize, writeDemoReport } from '../report/demo-report.ts';
+import { loadScenarioFile } from '../scenario/scenario-file.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { applyScenario } from './apply.ts';
+import { LiveCluster } from './live-cluster.ts';
+import { type LiveSnapshot, renderLiveView } from './live-view.ts';
+import { ProcessGroup } from './processes.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+function positive(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+const program = new Command('kosmos-demo')
+  .description(
+    'Runs kosmos on an embedded cluster: simulated nodes and workloads replay a request trace while the real hub and agents keep each service inside its objective.',
+  )
+  .option('--scenario <file>', 'scenario YAML (see sim/scenarios/)', join(root, 'sim/scenarios/default.yaml'))
+  .option('--duration <seconds>', 'stop after this many seconds (default: the scenario duration)', positive)
+  .option('--speed <factor>', 'replay the trace this many times faster than the scenario says', positive, 1)
+  .option(
+    '--report-dir <dir>',
+    'where to write index.html, SVG charts and summary.json',
+    join(root, 'report'),
+  )
+  .option('--no-live', 'print a line every 10 s instead of redrawing the live view')
+  .addHelpText('after', '\nLogs of the hub, agents and simulated cluster go to <report-dir>/logs/.');
+
+interface DemoOptions {
+  scenario: string;
+  duration?: number;
+  speed: number;
+  reportDir: string;
+  live: boolean;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const opts = program.parse().opts<DemoOptions>();
+  let scenario: Scenario;
+  try {
+    scenario = await loadScenarioFile(opts.scenario);
+  } catch (err) {
+    console.error(`kosmos demo: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const duration = opts.duration ?? scenario.durationSeconds;
+  const logDir = join(opts.reportDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const log = createLogger({
+    name: 'kosmos-demo',
+    destination: (await import('node:fs')).createWriteStream(join(logDir, 'cluster.log')),
+  });
+
+  let ipCounter = 0;
+  const podIps = new Map<string, string>();
+  const api = await startApiServer({
+    crdDir: join(root, 'deploy/crds'),
+    nodes: scenario.nodes.map((n) => ({
+      name: n.name,
+      cpu: `${n.allocatable.cpuMilli}m`,
+      memory: String(n.allocatable.memoryBytes),
+    })),
+    podStartDelayMs: Math.max(...scenario.services.map((s) => s.startupSeconds)) * 1000,
+    resizeDelayMs: scenario.resizeDelaySeconds * 1000,
+    podIp: (pod) => {
+      const uid = pod.metadata.uid!;
+      if (!podIps.has(uid)) {
+        ipCounter++;
+        podIps.set(uid, `127.1.${(ipCounter >> 8) & 255}.${ipCounter & 255}`);
+      }
+      return podIps.get(uid);
+    },
+    log: log.child({ component: 'apiserver' }),
+  });
+  const clients = kubeClients(api.kubeConfig());
+
+  const cgroupRoots: TempCgroupRoot[] = [];
+  const writers = new Map<string, Awaited<ReturnType<typeof createCgroupWriter>>>();
+  for (const node of scenario.nodes) {
+    const dir = await createTempCgroupRoot(`kosmos-demo-${node.name}-`);
+    cgroupRoots.push(dir);
+    writers.set(node.name, await createCgroupWriter({ root: dir.path }));
+  }
+
+  let stopping = false;
+  const notes: string[] = [];
+  const group = new ProcessGroup(logDir, (child, code) => {
+    notes.push(`${child.name} exited unexpectedly (code ${code}); see ${child.logPath}`);
+  });
+  const [grpcPort, statusPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  group.start({
+    name: 'hub',
+    script: join(root, 'hub/src/main.ts'),
+    args: [
+      '--kube-server',
+      api.url,
+      '--grpc-port',
+      String(grpcPort),
+      '--status-port',
+      String(statusPort),
+      '--metrics-port',
+      String(metricsPort),
+      '--bind-address',
+      '127.0.0.1',
+    ],
+  });
+  for (const node of scenario.nodes) {
+    const dir = cgroupRoots[scenario.nodes.indexOf(node)]!.path;
+    group.start({
+      name: `agent-${node.name}`,
+      script: join(root, 'agent/src/main.ts'),
+      args: [
+        '--node-name',
+        node.name,
+        '--hub-address',
+        `127.0.0.1:${grpcPort}`,
+        '--kube-server',
+        api.url,
+        '--cgroup-root',
+        dir,
+        '--health-port',
+        '0',
+        '--bind-address',
+        '127.0.0.1',
+      ],
+    });
+  }
+
+  await applyScenario(clients, scenario);
+  const cluster = new LiveCluster({
+    scenario,
+    core: clients.core,
+    writers,
+    log: log.child({ component: 'nodes' }),
+  });
+
+  const records: ServiceRecord[] = scenario.services.map((s) => ({
+    name: s.name,
+    sloSeconds: s.sla.sloSeconds,
+    statistic: s.sla.statistic,
+    samples: [],
+    pods: new Map(),
+  }));
+  const tty = process.stdout.isTTY && opts.live;
+  const started = Date.now();
+  let elapsed = 0;
+
+  const finish = async (stoppedEarly: boolean) => {
+    if (stopping) return;
+    stopping = true;
+    if (tty) process.stdout.write('\n');
+    console.log('stopping hub, agents and the embedded cluster ...');
+    await group.stopAll();
+    await cluster.close();
+    await api.stop();
+    await Promise.all(cgroupRoots.map((r) => r.remove()));
+    const summary = summarize(scenario.name, records, stoppedEarly);
+    const index = await writeDemoReport(opts.reportDir, summary, records);
+    for (const s of summary.services) {
+      console.log(
+        `${s.name}: SLO (${s.statistic} ≤ ${Math.round(s.sloSeconds * 1000)} ms) violated ${s.sloViolationPercent.toFixed(1)}% of the time, ${s.coreSecondsAllocated} core-seconds allocated, ${s.resizes} resizes, ${s.scaleEvents} replica changes`,
+      );
+    }
+    console.log(`report: ${index}`);
+  };
+  process.once('SIGINT', () => void finish(true).then(() => process.exit(130)));
+  process.once('SIGTERM', () => void finish(true).then(() => process.exit(143)));
+
+  while (!stopping && elapsed < duration) {
+    const tickStart = Date.now();
+    const traceSeconds = elapsed * opts.speed;
+    const step = await cluster.step(traceSeconds, 1);
+    const desired = await desiredByPod(clients);
+    for (const [i, svc] of step.services.entries()) {
+      const rec = records[i]!;
+      rec.samples.push({
+        t: elapsed,
+        requestRate: svc.requestRate,
+        responseTimeSeconds: svc.responseTimeSeconds,
+        replicas: svc.replicas,
+      });
+      for (const p of svc.pods) {
+        p.desiredCpuMilli = desired.get(p.uid)?.desired;
+        p.cappedCpuMilli = desired.get(p.uid)?.capped;
+        const series = rec.pods.get(p.name) ?? [];
+        series.push({
+          t: elapsed,
+          desiredCpuMilli: p.desiredCpuMilli,
+          enactedCpuMilli: p.enactedCpuMilli,
+          usageCpuMilli: p.usageCpuMilli,
+        });
+        rec.pods.set(p.name, series);
+      }
+    }
+    const snapshot: LiveSnapshot = {
+      scenario: scenario.name,
+      elapsedSeconds: elapsed,
+      durationSeconds: duration,
+      traceSeconds,
+      services: step.services,
+      hubConnected: true,
+      notes,
+    };
+    if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderLiveView(snapshot, true)}\n`);
+    else if (elapsed % 10 === 0)
+      console.log(
+        renderLiveView(snapshot, false)
+          .split('\n')
+          .filter((l) => !l.startsWith('  '))
+          .join(' | '),
+      );
+    elapsed++;
+    const wait = started + elapsed * 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    void tickStart;
+  }
+  await finish(false);
+}
+
+/** PodScale desired and capped CPU by pod uid, for the live view. */
+async function desiredByPod(
+  clients: ReturnType<typeof kubeClients>,
+): Promise<Map<string, { desired?: number; capped?: number }>> {
+  const out = new Map<string, { desired?: number; capped?: number }>();
+  const { parseCpuMilli } = await import('../../lib/quantity.ts');
+  const list = (await clients.custom.listClusterCustomObject({
+    group: 'autoscaling.kosmos.dev',
+    version: 'v1alpha1',
+    plural: 'podscales',
+  })) as {
+    items: {
+      spec?: { podRef?: { uid?: string }; desired?: { cpu?: string } };
+      status?: { capped?: { cpu?: string } };
+    }[];
+  };
+  for (const ps of list.items) {
+    const uid = ps.spec?.podRef?.uid;
+    if (!uid) continue;
+    out.set(uid, {
+      desired: ps.spec?.desired?.cpu ? parseCpuMilli(ps.spec.desired.cpu) : undefined,
+      capped: ps.status?.capped?.cpu ? parseCpuMilli(ps.status.capped.cpu) : undefined,
+    });
+  }
+  return out;
+}
+
+await main();
