@@ -84,15 +84,15 @@ export class WatchHub {
       resource,
       close: () => finish(),
       destroy: () => {
+        res.socket?.destroy();
         finish();
-        res.destroy();
       },
     };
     const finish = () => {
       unsubscribe();
       for (const timer of timers) clearTimeout(timer);
       this.active.delete(watch);
-      if (!res.writableEnded) res.end();
+      if (!res.writableEnded && !res.destroyed && !res.socket?.destroyed) res.end();
     };
     res.on('close', finish);
     try {

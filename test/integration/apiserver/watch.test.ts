@@ -9,7 +9,11 @@ interface Seen {
 }
 
 /** Start a raw watch and collect its events until `done`. */
-async function collect(c: Cluster, path: string, params: Record<string, unknown>) {
+async function collect(
+  c: Cluster,
+  path: string,
+  params: Record<string, string | number | boolean | undefined>,
+) {
   const events: Seen[] = [];
   const raw: { type: string; object: k8s.KubernetesObject & { code?: number } }[] = [];
   let ended: unknown = 'open';
