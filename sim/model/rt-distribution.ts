@@ -10,6 +10,8 @@ export type DemandDistribution =
 /** A unit-mean distribution: cdf and quantile. */
 export interface UnitShape {
   cdf(x: number): number;
+  /** Density; null for shapes without one (deterministic). */
+  pdf: ((x: number) => number) | null;
   quantile(p: number): number;
   /** Squared coefficient of variation. */
   cv2: number;
@@ -72,12 +74,14 @@ export function normalQuantile(p: number): number {
 
 const EXPONENTIAL: UnitShape = {
   cdf: (x) => (x <= 0 ? 0 : 1 - Math.exp(-x)),
+  pdf: (x) => (x < 0 ? 0 : Math.exp(-x)),
   quantile: (p) => -Math.log(1 - Math.min(p, 1 - 1e-12)),
   cv2: 1,
 };
 
 const DETERMINISTIC: UnitShape = {
   cdf: (x) => (x < 1 ? 0 : 1),
+  pdf: null,
   quantile: () => 1,
   cv2: 0,
 };
@@ -89,6 +93,11 @@ function lognormal(cv: number): UnitShape {
   const mu = -sigma2 / 2;
   return {
     cdf: (x) => (x <= 0 ? 0 : normalCdf((Math.log(x) - mu) / sigma)),
+    pdf: (x) => {
+      if (x <= 0) return 0;
+      const z = (Math.log(x) - mu) / sigma;
+      return Math.exp(-0.5 * z * z) / (x * sigma * Math.sqrt(2 * Math.PI));
+    },
     quantile: (p) => Math.exp(mu + sigma * normalQuantile(p)),
     cv2: cv * cv,
   };
@@ -143,6 +152,14 @@ export class RtMixture {
 
   add(weight: number, scaleSeconds: number): void {
     if (!(weight > 0) || !(scaleSeconds > 0)) return;
+    this.#totalWeight += weight;
+    this.#weightedScale += weight * scaleSeconds;
+    // Equal scales (identical pods in a step) merge: fewer components, same distribution.
+    const last = this.#size - 1;
+    if (last >= 0 && Math.abs(this.#scales[last]! - scaleSeconds) <= 1e-9 * scaleSeconds) {
+      this.#weights[last]! += weight;
+      return;
+    }
     if (this.#size === this.#weights.length) {
       const w = new Float64Array(this.#size * 2);
       w.set(this.#weights);
@@ -154,8 +171,6 @@ export class RtMixture {
     this.#weights[this.#size] = weight;
     this.#scales[this.#size] = scaleSeconds;
     this.#size++;
-    this.#totalWeight += weight;
-    this.#weightedScale += weight * scaleSeconds;
   }
 
   addAll(other: RtMixture): void {
@@ -175,7 +190,20 @@ export class RtMixture {
     return acc / this.#totalWeight;
   }
 
-  /** p-quantile, by bisection inside [min_i s_i·q(p), max_i s_i·q(p)] (the mixture quantile lies there). */
+  /** Density at t (requires a shape with a density). */
+  #pdf(tSeconds: number, pdf: (x: number) => number): number {
+    let acc = 0;
+    for (let i = 0; i < this.#size; i++) {
+      const s = this.#scales[i]!;
+      acc += (this.#weights[i]! * pdf(tSeconds / s)) / s;
+    }
+    return acc / this.#totalWeight;
+  }
+
+  /**
+   * p-quantile. It lies in [min_i s_i·q(p), max_i s_i·q(p)]; Newton steps from the mean-scale guess,
+   * kept inside that shrinking bracket (bisection when a step leaves it), to 1e-5 relative.
+   */
   quantile(p: number): number {
     if (this.#size === 0) return Number.NaN;
     const q0 = this.shape.quantile(p);
@@ -189,10 +217,21 @@ export class RtMixture {
     lo *= q0;
     hi *= q0;
     if (hi - lo <= hi * 1e-6) return hi;
-    for (let iter = 0; iter < 48 && hi - lo > hi * 1e-5; iter++) {
-      const mid = 0.5 * (lo + hi);
-      if (this.cdf(mid) >= p) hi = mid;
-      else lo = mid;
+    const pdf = this.shape.pdf;
+    let t = Math.min(hi, Math.max(lo, this.mean() * q0));
+    for (let iter = 0; iter < 60; iter++) {
+      const f = this.cdf(t) - p;
+      if (f >= 0) hi = t;
+      else lo = t;
+      if (hi - lo <= hi * 1e-5) break;
+      let next = Number.NaN;
+      if (pdf) {
+        const d = this.#pdf(t, pdf);
+        if (d > 0) next = t - f / d;
+      }
+      if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      if (Math.abs(next - t) <= t * 1e-7) return next;
+      t = next;
     }
     return 0.5 * (lo + hi);
   }

@@ -11,21 +11,25 @@ export function sampleArrivals(rateRps: number, dtSeconds: number, noise: Arriva
 }
 
 export interface RoutablePod {
-  ready: boolean;
   /** Relative load-balancer weight (≥ 0). */
   weight: number;
 }
 
 /**
- * Splits `arrivals` over the ready pods ∝ weight into `out` (same order as `pods`); returns the
- * requests that found no ready pod (or only zero weights) and are dropped.
+ * Splits `arrivals` over the pods that `isReady` accepts, ∝ weight, into `out` (same order as
+ * `pods`); returns the requests that found no ready pod (or only zero weights) and are dropped.
  */
-export function splitArrivals(arrivals: number, pods: readonly RoutablePod[], out: Float64Array): number {
+export function splitArrivals<P extends RoutablePod>(
+  arrivals: number,
+  pods: readonly P[],
+  isReady: (pod: P) => boolean,
+  out: Float64Array,
+): number {
   let total = 0;
-  for (const pod of pods) if (pod.ready && pod.weight > 0) total += pod.weight;
+  for (const pod of pods) if (pod.weight > 0 && isReady(pod)) total += pod.weight;
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i]!;
-    out[i] = total > 0 && pod.ready && pod.weight > 0 ? (arrivals * pod.weight) / total : 0;
+    out[i] = total > 0 && pod.weight > 0 && isReady(pod) ? (arrivals * pod.weight) / total : 0;
   }
   return total > 0 ? 0 : arrivals;
 }

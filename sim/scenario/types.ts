@@ -1,0 +1,48 @@
+// A scenario resolved to numbers and loaded traces: what the discrete engine and the live
+// simulated cluster both run. The YAML form and its validation live in scenario-file.ts.
+import type { PodResources, ServiceSla } from '../discrete/controller.ts';
+import type { DemandDistribution } from '../model/rt-distribution.ts';
+import type { ArrivalNoise } from '../model/traffic.ts';
+import type { Trace } from '../traces/trace.ts';
+
+export interface WorkloadSpec {
+  /** Mean CPU-seconds per request (D). */
+  cpuSecondsPerRequest: number;
+  distribution: DemandDistribution;
+  baseMemoryBytes: number;
+  memoryPerRequestBytes: number;
+  /** Requests that would take longer are rejected (bounded queue). */
+  timeoutSeconds: number;
+}
+
+export interface ServiceScenario {
+  name: string;
+  namespace: string;
+  workload: WorkloadSpec;
+  /** Time from a pod's creation (or restart) to ready; it serves nothing before. */
+  startupSeconds: number;
+  /** Replicas at t = 0. */
+  replicas: number;
+  /** Size of the pods at t = 0 and of pods created later (the Deployment template). */
+  resources: PodResources;
+  sla: ServiceSla;
+  trace: Trace;
+  arrivals: ArrivalNoise;
+}
+
+export interface NodeScenario {
+  name: string;
+  allocatable: PodResources;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  seed: number;
+  durationSeconds: number;
+  stepSeconds: number;
+  /** Delay between an accepted in-place resize and the kubelet enacting it. */
+  resizeDelaySeconds: number;
+  nodes: NodeScenario[];
+  services: ServiceScenario[];
+}
