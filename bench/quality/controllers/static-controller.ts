@@ -14,7 +14,7 @@ export class StaticContender implements Controller {
   readonly periodSeconds: number;
   private readonly sizing: ReadonlyMap<string, StaticSizing>;
 
-  constructor(sizing: ReadonlyMap<string, StaticSizing>, periodSeconds = 15) {
+  constructor(sizing: ReadonlyMap<string, StaticSizing>, periodSeconds = 5) {
     this.sizing = sizing;
     this.periodSeconds = periodSeconds;
   }
