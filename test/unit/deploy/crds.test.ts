@@ -301,7 +301,10 @@ describe('PodScale validation', () => {
   });
 
   it('rejects an unknown cap reason, a bad quantity and missing references', () => {
-    const ps = { ...podScale({ desired: { cpu: 'lots' }, slaRef: {} }), status: { capped: { reason: 'Bored' } } };
+    const ps = {
+      ...podScale({ desired: { cpu: 'lots' }, slaRef: {} }),
+      status: { capped: { reason: 'Bored' } },
+    };
     expect(validatePodScale(ps).map((e) => [e.field, e.reason])).toEqual(
       expect.arrayContaining([
         ['spec.slaRef.name', 'FieldValueRequired'],

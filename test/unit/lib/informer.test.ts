@@ -1,9 +1,11 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as k8s from '@kubernetes/client-node';
 import { KubeConfig, type KubernetesListObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelayMs, type Informer, startInformer } from '../../../lib/informer.ts';
 import { silentLogger } from '../../../lib/log.ts';
+import { startApiServer } from '../../../sim/apiserver/index.ts';
 
 type Cm = V1ConfigMap;
 const PATH = '/api/v1/namespaces/default/configmaps';
@@ -232,5 +234,36 @@ describe('backoffDelayMs', () => {
   ])('attempt %d waits between %d and %d ms', (attempt, lo, hi) => {
     expect(backoffDelayMs(attempt, opts, () => 0)).toBe(lo);
     expect(backoffDelayMs(attempt, opts, () => 1)).toBe(hi);
+  });
+});
+
+describe('startInformer against the embedded API server', () => {
+  it('watches only the pods its field selector matches', async () => {
+    const server = await startApiServer({ nodes: 2 });
+    cleanups.push(() => server.stop());
+    const core = server.kubeConfig().makeApiClient(k8s.CoreV1Api);
+    const fieldSelector = 'spec.nodeName=node-1';
+    const inf = startInformer<k8s.V1Pod>({
+      kc: server.kubeConfig(),
+      path: '/api/v1/pods',
+      listFn: () => core.listPodForAllNamespaces({ fieldSelector }),
+      fieldSelector,
+      log: silentLogger(),
+      backoff: { initialMs: 20, maxMs: 100 },
+    });
+    cleanups.push(() => inf.stop());
+    const added: string[] = [];
+    inf.on('add', (p) => added.push(p.metadata!.name!));
+    const pod = (name: string, nodeName: string) => ({
+      metadata: { name, namespace: 'default' },
+      spec: { nodeName, containers: [{ name: 'c', image: 'app' }] },
+    });
+    await core.createNamespacedPod({ namespace: 'default', body: pod('before', 'node-1') });
+    await inf.waitForSync(3000);
+    await core.createNamespacedPod({ namespace: 'default', body: pod('other', 'node-2') });
+    await core.createNamespacedPod({ namespace: 'default', body: pod('after', 'node-1') });
+    await until(() => added.includes('after'));
+    expect(added).toEqual(['before', 'after']);
+    expect(inf.get('default', 'other')).toBeUndefined();
   });
 });
