@@ -127,6 +127,8 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     const uid = pod.metadata.uid!;
     if (pod.status?.phase === 'Pending' && !pod.status.containerStatuses) {
       if (this.starting.has(uid)) return;
+      // No node object, no kubelet: the pod stays Pending, as on a real cluster.
+      if (!this.api.tryGet(this.nodes, undefined, pod.spec.nodeName)) return;
       this.starting.add(uid);
       this.emit('podBound', pod);
       if (this.options.mode === 'builtin')
