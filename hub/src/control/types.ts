@@ -17,8 +17,8 @@ export interface ServicePolicy {
   horizontal: HorizontalConfig;
   minReplicas: number;
   maxReplicas: number;
-  /** Allocation of a pod at start (spec.resources.default, else min). */
-  defaultResources: Resources;
+  /** spec.resources.default clamped to [min, max]; an absent field means: keep the pod's own value. */
+  defaultResources: Partial<Resources>;
   minResources: Resources;
   maxResources: Resources;
   arbitration: ArbitrationPolicyName;

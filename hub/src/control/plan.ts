@@ -1,0 +1,140 @@
+// The per-service control step shared by the live hub and the discrete-time simulator: one
+// recommendation per pod, the service aggregate, the replica decision, and the changes to log.
+import { decideReplicas } from '../horizontal/decide.ts';
+import type { HorizontalPodInput } from '../horizontal/types.ts';
+import { recommend } from '../recommender/recommend.ts';
+import type { RecommenderState, Resources } from '../recommender/types.ts';
+import { aggregateService } from './aggregate.ts';
+import type {
+  DecisionRecord,
+  PodObservation,
+  PodPlan,
+  ServiceControlState,
+  ServiceObservations,
+  ServicePlan,
+  ServicePolicy,
+} from './types.ts';
+
+/**
+ * Pure. Pods with a signal get a recommendation; pods without one hold their enacted allocation
+ * (and keep their recommender state). A pod's capped CPU/memory is what the SLA max cut from its
+ * target plus what the agent could not enact (node contention, resize Infeasible/Deferred); the
+ * horizontal decision sees it together with the service demand. Recommender state of pods no
+ * longer observed is dropped.
+ */
+export function planService(
+  policy: ServicePolicy,
+  previous: ServiceControlState | undefined,
+  observations: ServiceObservations,
+): ServicePlan {
+  const previousPods = previous?.pods ?? {};
+  const podStates: Record<string, RecommenderState> = {};
+  const pods: PodPlan[] = [];
+  const decisions: DecisionRecord[] = [];
+  for (const pod of observations.pods) {
+    const plan = planPod(policy, previousPods[pod.key], pod);
+    if (plan.state) podStates[pod.key] = plan.state;
+    pods.push(plan.plan);
+    if (plan.plan.terms && !sameResources(plan.plan.desired, pod.enacted)) {
+      decisions.push({
+        kind: 'vertical',
+        key: pod.key,
+        from: pod.enacted,
+        to: plan.plan.desired,
+        reason: plan.plan.reason,
+        terms: plan.plan.terms,
+      });
+    }
+  }
+  const service = aggregateService(observations.pods, pods);
+  const horizontalPods: HorizontalPodInput[] = pods.map((plan, i) => {
+    const obs = observations.pods[i];
+    return {
+      desiredCpuMilli: plan.desired.cpuMilli + plan.capped.cpuMilli,
+      enactedCpuMilli: obs?.enacted.cpuMilli ?? 0,
+      cappedCpuMilli: plan.capped.cpuMilli,
+      usageCpuMilli: obs?.signal?.cpuUsageMilli ?? 0,
+      cappedReason: plan.cappedReason,
+      ready: obs?.ready ?? false,
+    };
+  });
+  const horizontal = decideReplicas(policy.horizontal, previous?.horizontal, {
+    nowSeconds: observations.nowSeconds,
+    currentReplicas: observations.currentReplicas,
+    readyReplicas: observations.readyReplicas,
+    minReplicas: policy.minReplicas,
+    maxReplicas: policy.maxReplicas,
+    maxCpuMilliPerPod: policy.maxResources.cpuMilli,
+    pods: horizontalPods,
+    demandCpuMilli: service.demandCpuMilli,
+    perPodHeadroomCpuMilli: service.perPodHeadroomCpuMilli,
+  });
+  if (horizontal.replicas !== observations.currentReplicas) {
+    decisions.push({
+      kind: 'horizontal',
+      from: observations.currentReplicas,
+      to: horizontal.replicas,
+      reason: horizontal.reason,
+      terms: horizontal.terms,
+    });
+  }
+  return {
+    pods,
+    replicas: horizontal.replicas,
+    horizontal,
+    service,
+    decisions,
+    state: { pods: podStates, horizontal: horizontal.state },
+  };
+}
+
+function planPod(
+  policy: ServicePolicy,
+  state: RecommenderState | undefined,
+  pod: PodObservation,
+): { plan: PodPlan; state: RecommenderState | undefined } {
+  if (!pod.signal) {
+    return {
+      plan: {
+        key: pod.key,
+        desired: pod.enacted,
+        reason: 'no fresh signal: holding the enacted allocation',
+        capped: pod.capped,
+        cappedReason: pod.cappedReason,
+      },
+      state,
+    };
+  }
+  const rec = recommend(policy.recommender, state, pod.signal);
+  const slaCap: Resources = {
+    cpuMilli:
+      rec.terms.cpuBoundedBySla === 'max'
+        ? Math.max(0, rec.terms.unboundedCpuMilli - rec.desired.cpuMilli)
+        : 0,
+    memoryBytes:
+      rec.terms.memoryBoundedBySla === 'max'
+        ? Math.max(0, rec.terms.unboundedMemoryBytes - rec.desired.memoryBytes)
+        : 0,
+  };
+  const agentCapped = pod.capped.cpuMilli > 0 || pod.capped.memoryBytes > 0;
+  const slaCapped = slaCap.cpuMilli > 0 || slaCap.memoryBytes > 0;
+  return {
+    plan: {
+      key: pod.key,
+      desired: rec.desired,
+      terms: rec.terms,
+      reason: rec.reason,
+      capped: {
+        cpuMilli: slaCap.cpuMilli + Math.max(0, pod.capped.cpuMilli),
+        memoryBytes: slaCap.memoryBytes + Math.max(0, pod.capped.memoryBytes),
+      },
+      cappedReason:
+        agentCapped && pod.cappedReason !== 'None' ? pod.cappedReason : slaCapped ? 'SLABound' : 'None',
+    },
+    state: rec.state,
+  };
+}
+
+function sameResources(a: Resources, b: Resources): boolean {
+  return a.cpuMilli === b.cpuMilli && a.memoryBytes === b.memoryBytes;
+}
