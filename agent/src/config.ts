@@ -53,7 +53,8 @@ export const DEFAULTS = {
 function intArg(name: string, min: number): (v: string) => number {
   return (v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
     return n;
   };
 }
@@ -109,9 +110,10 @@ export function agentCommand(): Command {
         .default(DEFAULTS.hubAddress),
     )
     .addOption(
-      new Option('--hub-token-file <path>', 'identity token sent in Hello (projected ServiceAccount token)').env(
-        'KOSMOS_HUB_TOKEN_FILE',
-      ),
+      new Option(
+        '--hub-token-file <path>',
+        'identity token sent in Hello (projected ServiceAccount token)',
+      ).env('KOSMOS_HUB_TOKEN_FILE'),
     )
     .addOption(
       new Option('--standalone [bool]', 'no hub: report to the logs only, never resize')
@@ -120,7 +122,9 @@ export function agentCommand(): Command {
         .argParser(boolArg),
     )
     .addOption(
-      new Option('--cgroup-root <path>', 'cgroup file system mount').env('KOSMOS_CGROUP_ROOT').default(DEFAULTS.cgroupRoot),
+      new Option('--cgroup-root <path>', 'cgroup file system mount')
+        .env('KOSMOS_CGROUP_ROOT')
+        .default(DEFAULTS.cgroupRoot),
     )
     .addOption(
       new Option('--tick <duration>', 'report/control period (e.g. 1s, 500ms)')
@@ -140,11 +144,15 @@ export function agentCommand(): Command {
         .default(0, DEFAULTS.reserveMemory)
         .argParser(memoryArg),
     )
-    .addOption(new Option('--kube-server <url>', 'API server URL (embedded cluster)').env('KOSMOS_KUBE_SERVER'))
+    .addOption(
+      new Option('--kube-server <url>', 'API server URL (embedded cluster)').env('KOSMOS_KUBE_SERVER'),
+    )
     .addOption(new Option('--kube-token <token>', 'bearer token for --kube-server').env('KOSMOS_KUBE_TOKEN'))
     .addOption(new Option('--kubeconfig <path>', 'kubeconfig file (default $KUBECONFIG, ~/.kube/config)'))
     .addOption(
-      new Option('--in-cluster [bool]', 'use the pod ServiceAccount').env('KOSMOS_IN_CLUSTER').argParser(boolArg),
+      new Option('--in-cluster [bool]', 'use the pod ServiceAccount')
+        .env('KOSMOS_IN_CLUSTER')
+        .argParser(boolArg),
     )
     .addOption(
       new Option('--health-port <port>', 'HTTP port for /healthz /readyz /metrics (0 = any free port)')
@@ -222,7 +230,8 @@ export function parseAgentConfig(argv: string[], configure?: (cmd: Command) => v
   configure?.(cmd);
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts();
-  if (!o['nodeName']) cmd.error('error: --node-name (or $NODE_NAME) is required: the node this agent runs on');
+  if (!o['nodeName'])
+    cmd.error('error: --node-name (or $NODE_NAME) is required: the node this agent runs on');
   return {
     nodeName: o['nodeName'],
     hubAddress: o['hubAddress'],

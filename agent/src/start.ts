@@ -1,6 +1,7 @@
 // Start-up wiring of the agent: kube clients, pod source, cgroup reader, hub link, actuator,
 // metrics and health server around one Agent loop. main.ts and the integration tests call it.
 import { cpus, totalmem } from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
 import si from 'systeminformation';
 import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import type { Logger } from '../../lib/log.ts';
@@ -14,9 +15,9 @@ import type { AgentConfig } from './config.ts';
 import type { MetricsScraper, UsageReader, UsageResult, UsageTarget } from './edges.ts';
 import { AgentMetrics } from './health/agent-metrics.ts';
 import { type HealthServer, startHealthServer } from './health/health-server.ts';
+import type { BackoffOptions } from './hublink/backoff.ts';
 import { GrpcHubLink } from './hublink/grpc-hub-link.ts';
 import { type HubLink, StandaloneHubLink } from './hublink/hub-link.ts';
-import type { BackoffOptions } from './hublink/backoff.ts';
 import { KubePodSource } from './pods/pod-source.ts';
 
 export const AGENT_VERSION = '0.1.0';
@@ -51,7 +52,10 @@ export function lazyCgroupReader(root: string, log: Logger, retryMs = 30_000): U
       if (!reader && nowMs - failedAt >= retryMs) {
         try {
           const layout = await detectCgroupLayout({ root });
-          log.info({ root, version: layout.version, driver: layout.driver, kubepods: layout.kubepodsDir }, 'cgroup layout');
+          log.info(
+            { root, version: layout.version, driver: layout.driver, kubepods: layout.kubepodsDir },
+            'cgroup layout',
+          );
           reader = createCgroupReader({ layout, logger: log });
         } catch (err) {
           failedAt = nowMs;
@@ -75,14 +79,30 @@ async function hostCapacity(): Promise<{ cpuMilli: number; memoryBytes: number }
   }
 }
 
-export async function startAgent(config: AgentConfig, options: StartOptions): Promise<RunningAgent> {
-  const log = options.log.child({ component: 'agent', node: config.nodeName });
-  const kc = kubeConfigFor({
+/**
+ * The kube client config. client-node refuses plain http unless the cluster says skipTLSVerify
+ * (there is no TLS to verify), so an explicit http:// server (the embedded cluster) gets it set.
+ */
+export function agentKubeConfig(config: AgentConfig): KubeConfig {
+  if (config.kubeServer?.startsWith('http:')) {
+    const kc = new KubeConfig();
+    kc.loadFromClusterAndUser(
+      { name: 'kosmos', server: config.kubeServer, skipTLSVerify: true },
+      config.kubeToken ? { name: 'kosmos', token: config.kubeToken } : { name: 'kosmos' },
+    );
+    return kc;
+  }
+  return kubeConfigFor({
     ...(config.kubeServer ? { server: config.kubeServer } : {}),
     ...(config.kubeToken ? { token: config.kubeToken } : {}),
     ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
     inCluster: config.inCluster,
   });
+}
+
+export async function startAgent(config: AgentConfig, options: StartOptions): Promise<RunningAgent> {
+  const log = options.log.child({ component: 'agent', node: config.nodeName });
+  const kc = agentKubeConfig(config);
   const clients = kubeClients(kc);
   const metrics = new AgentMetrics();
   const podSource = new KubePodSource({
@@ -109,7 +129,8 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
     nodeName: config.nodeName,
     agentVersion: AGENT_VERSION,
     podSource,
-    usageReader: options.usageReader ?? lazyCgroupReader(config.cgroupRoot, log.child({ component: 'cgroup' })),
+    usageReader:
+      options.usageReader ?? lazyCgroupReader(config.cgroupRoot, log.child({ component: 'cgroup' })),
     ...(options.scraper ? { scraper: options.scraper } : {}),
     hub,
     resizer: new KubeResizer(clients.core),
@@ -138,7 +159,11 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
     health: () => agent.health(),
   });
   log.info(
-    { healthPort: health.port, hub: config.standalone ? 'standalone' : config.hubAddress, tickMs: config.tickMs },
+    {
+      healthPort: health.port,
+      hub: config.standalone ? 'standalone' : config.hubAddress,
+      tickMs: config.tickMs,
+    },
     'agent starting',
   );
   await podSource.start();
@@ -146,7 +171,10 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
   const snapshot = await podSource.snapshot();
   const allocatable = snapshot.allocatable;
   if (allocatable && (allocatable.cpuMilli > host.cpuMilli || allocatable.memoryBytes > host.memoryBytes)) {
-    log.warn({ allocatable, host }, 'Node allocatable exceeds what this host has (simulated node or wrong --node-name?)');
+    log.warn(
+      { allocatable, host },
+      'Node allocatable exceeds what this host has (simulated node or wrong --node-name?)',
+    );
   } else {
     log.info({ allocatable, host }, 'node capacity');
   }
