@@ -1,0 +1,72 @@
+// SVG charts of one workload (vega-lite → vega → SVG, no canvas): the SLA statistic over time per
+// service and contender against the SLO, and allocated cores over time per contender vs the optimum.
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { SeriesPoint } from './run-job.ts';
+
+export type ChartInput = {
+  workload: string;
+  series: { contender: string; points: SeriesPoint[] }[];
+};
+
+async function toSvg(spec: vl.TopLevelSpec): Promise<string> {
+  const compiled = vl.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  return view.toSVG();
+}
+
+/** Response time (the SLA statistic, log scale) per contender, one panel per service, SLO as a rule. */
+export async function responseTimeChart(input: ChartInput): Promise<string> {
+  const values = input.series.flatMap((s) =>
+    s.points
+      .filter((p) => p.rtMs !== null)
+      .map((p) => ({ ...p, contender: s.contender, rtMs: Math.max(1, p.rtMs!) })),
+  );
+  return toSvg({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: `${input.workload}: response time (SLA statistic) vs SLO`,
+    data: { values },
+    facet: { row: { field: 'service', type: 'nominal' } },
+    spec: {
+      width: 720,
+      height: 200,
+      layer: [
+        {
+          mark: { type: 'line', strokeWidth: 1 },
+          encoding: {
+            x: { field: 't', type: 'quantitative', title: 'simulated seconds' },
+            y: { field: 'rtMs', type: 'quantitative', scale: { type: 'log' }, title: 'ms' },
+            color: { field: 'contender', type: 'nominal' },
+          },
+        },
+        {
+          mark: { type: 'rule', color: 'black', strokeDash: [4, 4] },
+          encoding: { y: { field: 'sloMs', type: 'quantitative', aggregate: 'max' } },
+        },
+      ],
+    },
+    resolve: { scale: { y: 'independent' } },
+  } as unknown as vl.TopLevelSpec);
+}
+
+/** Allocated cores (all services) over time per contender. */
+export async function coresChart(input: ChartInput): Promise<string> {
+  const values = input.series.flatMap((s) => {
+    const byT = new Map<number, number>();
+    for (const p of s.points) byT.set(p.t, (byT.get(p.t) ?? 0) + p.cores);
+    return [...byT].map(([t, cores]) => ({ t, cores, contender: s.contender }));
+  });
+  return toSvg({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: `${input.workload}: allocated cores`,
+    width: 720,
+    height: 260,
+    data: { values },
+    mark: { type: 'line', strokeWidth: 1 },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: 'simulated seconds' },
+      y: { field: 'cores', type: 'quantitative', title: 'cores' },
+      color: { field: 'contender', type: 'nominal' },
+    },
+  });
+}

@@ -1,0 +1,168 @@
+// npm run bench:quality — every contender on every workload in the discrete engine, side by side:
+// prints a table per workload, writes bench/results/quality*.json and SVG charts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { coresChart, responseTimeChart } from './charts.ts';
+import { CONTENDERS, type ContenderName } from './contenders.ts';
+import { runPool } from './pool.ts';
+import { goalChecks, goalTable, markdownTable, terminalTable, type WorkloadResult } from './report.ts';
+import type { JobResult, JobSpec } from './run-job.ts';
+import {
+  FULL_DURATION_SECONDS,
+  QUICK_DURATION_SECONDS,
+  TRACE_WINDOWS,
+  WORKLOADS,
+  type WorkloadName,
+} from './workloads.ts';
+
+function listOf<T extends string>(allowed: readonly T[], what: string) {
+  return (value: string): T[] => {
+    const names = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const n of names) {
+      if (!allowed.includes(n as T))
+        throw new InvalidArgumentError(`unknown ${what} "${n}" (one of: ${allowed.join(', ')})`);
+    }
+    return names as T[];
+  };
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+const program = new Command('bench:quality')
+  .description(
+    'Control-quality benchmark: kosmos vs HPA, VPA, KOSMOS-original, static and the offline optimum',
+  )
+  .option(
+    '--quick',
+    `short run (${QUICK_DURATION_SECONDS} simulated s per workload instead of ${FULL_DURATION_SECONDS})`,
+  )
+  .option(
+    '--workload <names>',
+    `comma-separated subset of: ${WORKLOADS.join(', ')}`,
+    listOf(WORKLOADS, 'workload'),
+  )
+  .option(
+    '--contender <names>',
+    `comma-separated subset of: ${CONTENDERS.join(', ')}`,
+    listOf(CONTENDERS, 'contender'),
+  )
+  .option('--duration <seconds>', 'simulated seconds per workload (overrides --quick)', positiveInt)
+  .option('--seed <n>', 'seed of the arrival noise', positiveInt, 42)
+  .option('--threads <n>', 'worker threads', positiveInt, Math.max(1, Math.min(2, availableParallelism())))
+  .option('--out <dir>', 'where JSON and SVG results go', 'bench/results')
+  .option('--no-charts', 'skip the SVG charts')
+  .addHelpText(
+    'after',
+    '\nResults: <out>/quality.json (all), <out>/quality-<workload>.json, <out>/quality-<workload>-{rt,cores}.svg, <out>/quality.md',
+  );
+
+type Options = {
+  quick?: boolean;
+  workload?: WorkloadName[];
+  contender?: ContenderName[];
+  duration?: number;
+  seed: number;
+  threads: number;
+  out: string;
+  charts: boolean;
+};
+
+async function main(): Promise<void> {
+  program.parse();
+  const opts = program.opts<Options>();
+  const durationSeconds = opts.duration ?? (opts.quick ? QUICK_DURATION_SECONDS : FULL_DURATION_SECONDS);
+  const workloads = opts.workload ?? [...WORKLOADS];
+  const contenders = opts.contender ?? [...CONTENDERS];
+  const bucket = Math.max(5, Math.round(durationSeconds / 240));
+  const jobs: JobSpec[] = workloads.flatMap((workload) =>
+    contenders.map((contender) => ({
+      workload,
+      contender,
+      durationSeconds,
+      seed: opts.seed,
+      chartBucketSeconds: bucket,
+    })),
+  );
+  const started = performance.now();
+  process.stderr.write(
+    `bench:quality: ${jobs.length} runs of ${durationSeconds} simulated s on ${opts.threads} threads\n`,
+  );
+  const results = await runPool(jobs, opts.threads, (r, done) => {
+    const what = `${r.spec.workload}/${r.spec.contender}`;
+    const how = r.ok ? `${(r.wallMs / 1000).toFixed(1)} s` : `skipped: ${r.reason.split('\n')[0]}`;
+    process.stderr.write(`  [${done}/${jobs.length}] ${what} ${how}\n`);
+  });
+  const byWorkload: WorkloadResult[] = [];
+  for (const workload of workloads) {
+    const ok = results.filter(
+      (r): r is Extract<JobResult, { ok: true }> => r.ok && r.spec.workload === workload,
+    );
+    ok.sort((a, b) => contenders.indexOf(a.spec.contender) - contenders.indexOf(b.spec.contender));
+    if (ok.length === 0) continue;
+    byWorkload.push({
+      workload,
+      optimumCoreSeconds: ok[0]!.optimumCoreSeconds,
+      figures: ok.map((r) => r.figures),
+    });
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const out = resolve(opts.out);
+  mkdirSync(out, { recursive: true });
+  const meta = {
+    command: `npm run bench:quality --${opts.quick ? ' --quick' : ''}`,
+    durationSeconds,
+    seed: opts.seed,
+    traceWindows: TRACE_WINDOWS,
+    wallSeconds,
+    skipped: results
+      .filter((r) => !r.ok)
+      .map((r) => ({ ...r.spec, reason: (r as { reason: string }).reason.split('\n')[0] })),
+  };
+  const checks = byWorkload.flatMap(goalChecks);
+  writeFileSync(
+    join(out, 'quality.json'),
+    `${JSON.stringify({ ...meta, workloads: byWorkload, goals: checks }, null, 2)}\n`,
+  );
+  for (const w of byWorkload) {
+    const series = results
+      .filter((r): r is Extract<JobResult, { ok: true }> => r.ok && r.spec.workload === w.workload)
+      .map((r) => ({ contender: r.spec.contender, points: r.series }));
+    writeFileSync(
+      join(out, `quality-${w.workload}.json`),
+      `${JSON.stringify({ ...meta, ...w, series }, null, 2)}\n`,
+    );
+    if (opts.charts) {
+      writeFileSync(
+        join(out, `quality-${w.workload}-rt.svg`),
+        await responseTimeChart({ workload: w.workload, series }),
+      );
+      writeFileSync(
+        join(out, `quality-${w.workload}-cores.svg`),
+        await coresChart({ workload: w.workload, series }),
+      );
+    }
+  }
+  const md = byWorkload.map((w) => `#### ${w.workload}\n\n${markdownTable(w)}\n`).join('\n');
+  writeFileSync(join(out, 'quality.md'), md);
+  for (const w of byWorkload) console.log(`${terminalTable(w)}\n`);
+  if (checks.length > 0) console.log(`Goal check (kosmos)\n${goalTable(checks)}\n`);
+  if (meta.skipped.length > 0)
+    console.log(
+      `Skipped: ${meta.skipped.map((s) => `${s.workload}/${s.contender} (${s.reason})`).join('; ')}`,
+    );
+  console.log(`${jobs.length} runs in ${wallSeconds.toFixed(1)} s; results in ${out}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
