@@ -205,6 +205,7 @@ function onlyCpuMemoryChanged(newSpec: Json, oldSpec: Json): boolean {
         if (res[k]) {
           delete res[k].cpu;
           delete res[k].memory;
+          if (Object.keys(res[k]).length === 0) delete res[k];
         }
       }
       return res;
