@@ -76,6 +76,7 @@ export function startInformer<T extends k8s.KubernetesObject>(options: InformerO
   let lastRelistMs = Date.now();
   let retryTimer: NodeJS.Timeout | undefined;
   const syncWaiters: Array<() => void> = [];
+  const failures = new WeakMap<k8s.ListWatch<T>, number>();
 
   const emit = (event: InformerEvent, obj: T) => {
     for (const fn of handlers[event]) {
@@ -98,8 +99,9 @@ export function startInformer<T extends k8s.KubernetesObject>(options: InformerO
 
   const wire = (lw: k8s.ListWatch<T>) => {
     lw.on('error', (err) => {
+      failures.set(lw, (failures.get(lw) ?? 0) + 1);
       if (stopped || (lw !== current && lw !== pending)) return;
-      onError(err, lw === pending ? 'relist' : 'resume');
+      onError(err, lw);
     });
     lw.on('connect', () => {
       if (lw === current) lastActivityMs = Date.now();
@@ -115,29 +117,33 @@ export function startInformer<T extends k8s.KubernetesObject>(options: InformerO
 
   /** Starts a ListWatch; resolves to whether its list and watch were established. */
   const launch = async (lw: k8s.ListWatch<T>): Promise<boolean> => {
-    const errorsBefore = errorCount;
+    const failuresBefore = failures.get(lw) ?? 0;
     try {
       await lw.start();
     } catch (err) {
       // Configuration and request-building errors are thrown rather than reported.
-      onError(err, lw === current ? 'resume' : 'relist');
+      failures.set(lw, failuresBefore + 1);
+      if (!stopped) onError(err, lw);
       return false;
     }
-    return errorCount === errorsBefore && !stopped;
+    return (failures.get(lw) ?? 0) === failuresBefore && !stopped;
   };
 
-  let errorCount = 0;
-  const onError = (err: unknown, retry: 'relist' | 'resume') => {
-    errorCount++;
+  const onError = (err: unknown, lw: k8s.ListWatch<T>) => {
     lastError = err;
-    if (retry === 'relist') pending = undefined;
+    const retry = lw === current ? 'resume' : 'relist';
+    if (lw === pending) {
+      pending = undefined;
+      void lw.stop();
+    }
     const delayMs = backoffDelayMs(attempt, backoff);
     attempt++;
     log.warn({ err, attempt, delayMs, retry }, 'informer failed; restarting after backoff');
     clearTimeout(retryTimer);
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
-      void (retry === 'relist' || !current ? relist('retry') : resume());
+      if (retry === 'relist' || !current) void relist('retry');
+      else if (lw === current) void resume();
     }, delayMs);
   };
 
