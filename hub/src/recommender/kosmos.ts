@@ -147,7 +147,7 @@ export function recommendKosmos(
   const decreaseLimit = enacted * (1 - t.maxDecreaseFraction);
   let limited = clamp(target, decreaseLimit, growthLimit);
   const smallChange = Math.abs(limited - enacted) < t.deadbandFraction * enacted;
-  if (smallChange && !(violating && limited > enacted) && rule !== 'no-usage') {
+  if (smallChange && limited !== enacted && !(violating && limited > enacted)) {
     limited = enacted;
     rule = 'deadband';
   }
