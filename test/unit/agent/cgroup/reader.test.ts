@@ -2,6 +2,7 @@ import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { QosClass } from '../../../../agent/src/cgroup/layout.ts';
 import { detectCgroupLayout } from '../../../../agent/src/cgroup/layout-detect.ts';
 import {
   createCgroupReader,
@@ -37,19 +38,23 @@ function okUsage(result: UsageResult | undefined) {
   return result.usage;
 }
 
-const POD = { uid: '0b7c4d2e-1111-4222-8333-944455566677', qosClass: 'Burstable' as const };
+const POD: { uid: string; qosClass: QosClass } = {
+  uid: '0b7c4d2e-1111-4222-8333-944455566677',
+  qosClass: 'Burstable',
+};
 const APP_ID = `containerd://${'a1'.repeat(32)}`;
 const SIDECAR_ID = `containerd://${'b2'.repeat(32)}`;
 
-async function simulatedNode(options: Omit<CgroupWriterOptions, 'root'>) {
+async function simulatedNode(options: Omit<CgroupWriterOptions, 'root'>, qosClass: QosClass = 'Burstable') {
   const root = await tempRoot();
+  const pod = { ...POD, qosClass };
   const runtimeScheme = { containerd: 'containerd', crio: 'cri-o', docker: 'docker' }[
     options.runtime ?? 'containerd'
   ];
   const ids = [APP_ID, SIDECAR_ID].map((id) => id.replace('containerd', runtimeScheme));
   const writer = await createCgroupWriter({ root, ...options });
   await writer.ensurePod({
-    ...POD,
+    ...pod,
     containers: [
       { name: 'app', containerId: ids[0] as string, cpuLimitMilli: 1000 },
       { name: 'sidecar', containerId: ids[1] as string },
@@ -57,51 +62,56 @@ async function simulatedNode(options: Omit<CgroupWriterOptions, 'root'>) {
   });
   const layout = await detectCgroupLayout({ root });
   const targets: UsageTarget[] = [
-    { key: 'app', ...POD, containerId: ids[0] as string },
-    { key: 'sidecar', ...POD, containerId: ids[1] as string },
-    { key: 'pod', ...POD },
+    { key: 'app', ...pod, containerId: ids[0] as string },
+    { key: 'sidecar', ...pod, containerId: ids[1] as string },
+    { key: 'pod', ...pod },
   ];
   return { root, writer, layout, targets };
 }
 
 describe('CgroupReader on each kubelet layout', () => {
-  it.each<[string, Omit<CgroupWriterOptions, 'root'>]>([
+  it.each<[string, Omit<CgroupWriterOptions, 'root'>, QosClass?]>([
     ['v2 systemd containerd', { version: 'v2', driver: 'systemd', runtime: 'containerd' }],
+    ['a v2 Guaranteed pod directly under kubepods', { version: 'v2', driver: 'systemd' }, 'Guaranteed'],
+    ['a v1 cgroupfs BestEffort pod', { version: 'v1', driver: 'cgroupfs' }, 'BestEffort'],
     ['v2 systemd crio', { version: 'v2', driver: 'systemd', runtime: 'crio' }],
     ['v2 cgroupfs', { version: 'v2', driver: 'cgroupfs', runtime: 'containerd' }],
     ['v1 systemd docker', { version: 'v1', driver: 'systemd', runtime: 'docker' }],
     ['v1 cgroupfs', { version: 'v1', driver: 'cgroupfs', runtime: 'containerd' }],
     ['non-default root', { version: 'v2', driver: 'systemd', cgroupRoot: '/kubelet' }],
-  ])('measures CPU rate, throttling and working set on %s after a priming tick', async (_name, options) => {
-    const { writer, layout, targets } = await simulatedNode(options);
-    const reader = createCgroupReader({ layout, logger: silentLogger() });
-    const first = byKey(await reader.sample(targets, 10_000));
-    expect([...first.values()].map((r) => r.status)).toEqual(['priming', 'priming', 'priming']);
+  ])(
+    'measures CPU rate, throttling and working set on %s after a priming tick',
+    async (_name, options, qosClass) => {
+      const { writer, layout, targets } = await simulatedNode(options, qosClass);
+      const reader = createCgroupReader({ layout, logger: silentLogger() });
+      const first = byKey(await reader.sample(targets, 10_000));
+      expect([...first.values()].map((r) => r.status)).toEqual(['priming', 'priming', 'priming']);
 
-    await writer.advance(containerKey(POD.uid, 'app'), {
-      cpuUsedMilliSeconds: 1500,
-      periods: 20,
-      throttledPeriods: 5,
-      memoryBytes: 100 * MiB,
-      pageCacheBytes: 30 * MiB,
-    });
-    await writer.advance(containerKey(POD.uid, 'sidecar'), {
-      cpuUsedMilliSeconds: 500,
-      memoryBytes: 20 * MiB,
-    });
-    const second = byKey(await reader.sample(targets, 12_000));
-    const app = okUsage(second.get('app'));
-    expect(app.cpuUsageMilli).toBeCloseTo(750, 6);
-    expect(app.throttledRatio).toBeCloseTo(0.25, 6);
-    expect(app.memoryWorkingSetBytes).toBe(100 * MiB);
-    expect(app.windowSeconds).toBe(2);
-    const pod = okUsage(second.get('pod'));
-    expect(pod.cpuUsageMilli).toBeCloseTo(1000, 6);
-    expect(pod.memoryWorkingSetBytes).toBe(120 * MiB);
-    expect(okUsage(second.get('sidecar')).throttledRatio).toBe(0);
-    if (options.version === 'v2') expect(app.psiSomeAvg10).toBeGreaterThan(0);
-    else expect(app.psiSomeAvg10).toBeUndefined();
-  });
+      await writer.advance(containerKey(POD.uid, 'app'), {
+        cpuUsedMilliSeconds: 1500,
+        periods: 20,
+        throttledPeriods: 5,
+        memoryBytes: 100 * MiB,
+        pageCacheBytes: 30 * MiB,
+      });
+      await writer.advance(containerKey(POD.uid, 'sidecar'), {
+        cpuUsedMilliSeconds: 500,
+        memoryBytes: 20 * MiB,
+      });
+      const second = byKey(await reader.sample(targets, 12_000));
+      const app = okUsage(second.get('app'));
+      expect(app.cpuUsageMilli).toBeCloseTo(750, 6);
+      expect(app.throttledRatio).toBeCloseTo(0.25, 6);
+      expect(app.memoryWorkingSetBytes).toBe(100 * MiB);
+      expect(app.windowSeconds).toBe(2);
+      const pod = okUsage(second.get('pod'));
+      expect(pod.cpuUsageMilli).toBeCloseTo(1000, 6);
+      expect(pod.memoryWorkingSetBytes).toBe(120 * MiB);
+      expect(okUsage(second.get('sidecar')).throttledRatio).toBe(0);
+      if (options.version === 'v2') expect(app.psiSomeAvg10).toBeGreaterThan(0);
+      else expect(app.psiSomeAvg10).toBeUndefined();
+    },
+  );
 });
 
 describe('CgroupReader failure modes', () => {
