@@ -93,9 +93,10 @@ export class KubePodSource implements PodSource {
       log,
     });
     await this.#refreshNode();
-    await Promise.all([this.#pods.waitForSync(syncTimeoutMs), this.#podScales.waitForSync(syncTimeoutMs)]).catch(
-      (err) => log.warn({ err }, 'informers not synced yet; the agent stays unready until they are'),
-    );
+    await Promise.all([
+      this.#pods.waitForSync(syncTimeoutMs),
+      this.#podScales.waitForSync(syncTimeoutMs),
+    ]).catch((err) => log.warn({ err }, 'informers not synced yet; the agent stays unready until they are'));
   }
 
   async stop(): Promise<void> {
@@ -103,7 +104,11 @@ export class KubePodSource implements PodSource {
   }
 
   synced(): boolean {
-    return (this.#pods?.synced() ?? false) && (this.#podScales?.synced() ?? false) && this.#allocatable !== undefined;
+    return (
+      (this.#pods?.synced() ?? false) &&
+      (this.#podScales?.synced() ?? false) &&
+      this.#allocatable !== undefined
+    );
   }
 
   async snapshot(): Promise<PodSnapshot> {

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { buildPodScaleStatus, sameStatus } from '../../../../agent/src/actuator/podscale-status.ts';
+
+const none = { state: 'None' as const, message: '' };
+
+describe('buildPodScaleStatus', () => {
+  it('writes actual, capped with its reason, and the two conditions', () => {
+    const status = buildPodScaleStatus(undefined, {
+      enacted: { cpuMilli: 1800, memoryBytes: 256 * 2 ** 20 },
+      cap: { capped: { cpuMilli: 1800, memoryBytes: 0 }, reason: 'NodeContention', message: 'no room' },
+      resize: none,
+      lastResizeTime: '2026-01-01T00:00:00.000Z',
+      nowIso: '2026-01-01T00:00:01.000Z',
+    });
+    expect(status).toEqual({
+      actual: { cpu: '1800m', memory: '256Mi' },
+      capped: { cpu: '1800m', reason: 'NodeContention', message: 'no room' },
+      lastResizeTime: '2026-01-01T00:00:00.000Z',
+      conditions: [
+        expect.objectContaining({ type: 'Enacted', status: 'True', reason: 'Enacted' }),
+        expect.objectContaining({ type: 'Capped', status: 'True', reason: 'NodeContention' }),
+      ],
+    });
+  });
+
+  it('is unchanged when nothing but the clock moved, so no write is needed', () => {
+    const input = {
+      enacted: { cpuMilli: 500, memoryBytes: 0 },
+      cap: undefined,
+      resize: none,
+      lastResizeTime: undefined,
+    };
+    const first = buildPodScaleStatus(undefined, { ...input, nowIso: '2026-01-01T00:00:00.000Z' });
+    const second = buildPodScaleStatus(first, { ...input, nowIso: '2026-01-01T00:05:00.000Z' });
+    expect(sameStatus(first, second)).toBe(true);
+  });
+
+  it('changes, with a new transition time, when a resize turns Infeasible', () => {
+    const before = buildPodScaleStatus(undefined, {
+      enacted: { cpuMilli: 500, memoryBytes: 0 },
+      cap: undefined,
+      resize: none,
+      lastResizeTime: undefined,
+      nowIso: '2026-01-01T00:00:00.000Z',
+    });
+    const after = buildPodScaleStatus(before, {
+      enacted: { cpuMilli: 500, memoryBytes: 0 },
+      cap: { capped: { cpuMilli: 500, memoryBytes: 0 }, reason: 'ResizeInfeasible', message: 'too big' },
+      resize: { state: 'Infeasible', message: 'too big' },
+      lastResizeTime: undefined,
+      nowIso: '2026-01-01T00:01:00.000Z',
+    });
+    expect(sameStatus(before, after)).toBe(false);
+    expect(after.conditions![0]).toMatchObject({
+      type: 'Enacted',
+      status: 'False',
+      reason: 'ResizeInfeasible',
+      lastTransitionTime: '2026-01-01T00:01:00.000Z',
+    });
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseAgentConfig } from '../../../agent/src/config.ts';
+
+const quiet = (cmd: import('commander').Command) => {
+  cmd.exitOverride();
+  cmd.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+};
+
+describe('parseAgentConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = parseAgentConfig(['--node-name=n1'], quiet);
+    expect(c).toMatchObject({
+      nodeName: 'n1',
+      tickMs: 1000,
+      reserveCpuMilli: 0,
+      healthPort: 9091,
+      deadbandPercent: 5,
+      deadbandCpuMilli: 10,
+      deadbandMemoryBytes: 4 * 2 ** 20,
+      standalone: false,
+      memoryLimitDecrease: 'allowed',
+    });
+  });
+
+  it('parses durations and quantities', () => {
+    const c = parseAgentConfig(
+      ['--node-name=n1', '--tick=500ms', '--reserve-cpu=250m', '--reserve-memory=1Gi', '--standalone'],
+      quiet,
+    );
+    expect(c).toMatchObject({
+      tickMs: 500,
+      reserveCpuMilli: 250,
+      reserveMemoryBytes: 2 ** 30,
+      standalone: true,
+    });
+  });
+
+  it.each([[['--tick=soon', '--node-name=n1']], [['--reserve-cpu=lots', '--node-name=n1']], [[]]])(
+    'rejects %o with an error that says what to do',
+    (argv) => {
+      expect(() => parseAgentConfig(argv, quiet)).toThrow();
+    },
+  );
+});
