@@ -42,6 +42,7 @@ export function crdResourceTypes(crd: KObject): ResourceType[] {
           applyDefaults: (o) => compiled.applyDefaults(o),
         },
         custom: true,
+        printerColumns: v.additionalPrinterColumns,
       };
     });
 }

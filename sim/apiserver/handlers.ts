@@ -10,6 +10,7 @@ import { apiVersionOf, type ResourceType, storageKey } from './registry.ts';
 import type { Route } from './routes.ts';
 import { parseFieldSelector, parseLabelSelector, type Selection } from './selectors.ts';
 import { bindPod, evictPod, scaleOf, updateScale } from './subresources.ts';
+import { toTable, wantsTable } from './table.ts';
 import type { WatchHub } from './watch.ts';
 
 export type ResourceRoute = Extract<Route, { kind: 'resource' }>;
@@ -19,6 +20,7 @@ export interface ApiRequest {
   query: URLSearchParams;
   body: string;
   contentType?: string;
+  accept?: string;
 }
 
 export interface Reply {
@@ -88,6 +90,10 @@ function list(ctx: HandlerContext, req: ApiRequest): Reply {
     const next: ContinueToken = { rv, start: keyOf(items.at(-1)!) };
     metadata['continue'] = Buffer.from(JSON.stringify(next)).toString('base64url');
     metadata['remainingItemCount'] = remaining;
+  }
+  if (wantsTable(req.accept)) {
+    const table = toTable(t, items, String(rv), t.printerColumns);
+    return { code: 200, body: { ...table, metadata: { ...table.metadata, ...metadata } } };
   }
   return { code: 200, body: { kind: `${t.kind}List`, apiVersion: apiVersionOf(t), metadata, items } };
 }
@@ -201,7 +207,10 @@ function removeCollection(ctx: HandlerContext, req: ApiRequest): Reply {
 function get(ctx: HandlerContext, req: ApiRequest): Reply {
   const { type: t, namespace, name, subresource } = req.route;
   const obj = ctx.api.get(t, namespace, name!);
-  return { code: 200, body: subresource === 'scale' ? scaleOf(t, obj) : obj };
+  if (subresource === 'scale') return { code: 200, body: scaleOf(t, obj) };
+  if (wantsTable(req.accept))
+    return { code: 200, body: toTable(t, [obj], obj.metadata.resourceVersion!, t.printerColumns) };
+  return { code: 200, body: obj };
 }
 
 /** Handle a resource request; returns undefined when the response was streamed (watch). */

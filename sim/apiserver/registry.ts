@@ -37,6 +37,14 @@ export interface ResourceType {
   virtual?: boolean;
   /** True for resources that came from a CRD. */
   custom?: boolean;
+  /** A CRD version's additionalPrinterColumns (for Table output). */
+  printerColumns?: {
+    name: string;
+    type: string;
+    jsonPath: string;
+    priority?: number;
+    description?: string;
+  }[];
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -111,7 +111,13 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     }
     const reply = handleResource(
       deps.handlers,
-      { route, query: url.searchParams, body, contentType: req.headers['content-type'] },
+      {
+        route,
+        query: url.searchParams,
+        body,
+        contentType: req.headers['content-type'],
+        accept: req.headers.accept,
+      },
       res,
     );
     code = reply ? reply.code : 200;
