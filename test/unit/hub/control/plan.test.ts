@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import type {
+  PodObservation,
+  ServiceControlState,
+  ServicePolicy,
+} from '../../../../hub/src/control/index.ts';
+import { planService, policyFromSla } from '../../../../hub/src/control/index.ts';
+import type { PodSignal } from '../../../../hub/src/recommender/index.ts';
+
+const MI = 1024 * 1024;
+const policy: ServicePolicy = (() => {
+  const { policy: p } = policyFromSla({
+    targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+    objective: { responseTime: '200ms', statistic: 'p95' },
+    metrics: { scrape: { port: 8080, metric: 'http_request_duration_seconds' } },
+    resources: { min: { cpu: '100m', memory: '64Mi' }, max: { cpu: '2', memory: '1Gi' } },
+    replicas: { min: 1, max: 8 },
+  });
+  if (!p) throw new Error('test SLA must be valid');
+  return p;
+})();
+
+const signal = (over: Partial<PodSignal>): PodSignal => ({
+  periodSeconds: 5,
+  enactedCpuMilli: 1000,
+  enactedMemoryBytes: 256 * MI,
+  cpuUsageMilli: 500,
+  throttledRatio: 0,
+  requestRate: 25,
+  requestCount: 125,
+  responseTimeSeconds: 0.1,
+  memoryWorkingSetBytes: 200 * MI,
+  oomKilled: false,
+  ...over,
+});
+const pod = (
+  key: string,
+  over: Partial<PodSignal> = {},
+  extra: Partial<PodObservation> = {},
+): PodObservation => {
+  const s = signal(over);
+  return {
+    key,
+    ready: true,
+    enacted: { cpuMilli: s.enactedCpuMilli, memoryBytes: s.enactedMemoryBytes },
+    signal: s,
+    capped: { cpuMilli: 0, memoryBytes: 0 },
+    cappedReason: 'None',
+    ...extra,
+  };
+};
+
+describe('planService', () => {
+  it('weights the service response time by requests across pods of different sizes', () => {
+    const plan = planService(policy, undefined, {
+      nowSeconds: 0,
+      currentReplicas: 2,
+      readyReplicas: 2,
+      pods: [
+        pod('a', {
+          requestCount: 300,
+          requestRate: 60,
+          responseTimeSeconds: 0.1,
+          enactedCpuMilli: 2000,
+          cpuUsageMilli: 1200,
+        }),
+        pod('b', {
+          requestCount: 100,
+          requestRate: 20,
+          responseTimeSeconds: 0.3,
+          enactedCpuMilli: 500,
+          cpuUsageMilli: 400,
+        }),
+      ],
+    });
+    expect(plan.service.responseTimeSeconds).toBeCloseTo((300 * 0.1 + 100 * 0.3) / 400, 12);
+    expect(plan.service.requestRate).toBe(80);
+    expect(plan.service.enactedCpuMilli).toBe(2500);
+    expect(plan.pods.map((p) => p.key)).toEqual(['a', 'b']);
+  });
+
+  it('holds a pod without a fresh signal and keeps its recommender state', () => {
+    const first = planService(policy, undefined, {
+      nowSeconds: 0,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      pods: [pod('a')],
+    });
+    const stale: PodObservation = {
+      ...pod('a'),
+      signal: undefined,
+      enacted: { cpuMilli: 777, memoryBytes: 300 * MI },
+    };
+    const second = planService(policy, first.state, {
+      nowSeconds: 5,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      pods: [stale],
+    });
+    expect(second.pods[0]!.desired).toEqual({ cpuMilli: 777, memoryBytes: 300 * MI });
+    expect(second.state.pods['a']).toEqual(first.state.pods['a']);
+    expect(second.decisions).toEqual([]);
+  });
+
+  it('drops the state of pods that are gone', () => {
+    const first = planService(policy, undefined, {
+      nowSeconds: 0,
+      currentReplicas: 2,
+      readyReplicas: 2,
+      pods: [pod('a'), pod('b')],
+    });
+    const second = planService(policy, first.state, {
+      nowSeconds: 5,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      pods: [pod('a')],
+    });
+    expect(Object.keys(second.state.pods)).toEqual(['a']);
+  });
+
+  it('logs a vertical decision only for pods whose desired differs from enacted', () => {
+    const plan = planService(policy, undefined, {
+      nowSeconds: 0,
+      currentReplicas: 2,
+      readyReplicas: 2,
+      pods: [
+        pod('busy', { responseTimeSeconds: 0.5, cpuUsageMilli: 950, throttledRatio: 0.8 }),
+        pod('idle', { requestRate: 0, requestCount: 0, responseTimeSeconds: undefined, cpuUsageMilli: 1 }),
+      ],
+    });
+    const vertical = plan.decisions.filter((d) => d.kind === 'vertical');
+    expect(vertical.map((d) => d.key)).toEqual(['busy']);
+    expect(vertical[0]).toMatchObject({
+      from: { cpuMilli: 1000 },
+      reason: expect.stringContaining('saturated'),
+    });
+  });
+
+  it('reports CPU cut by the SLA max as capped and scales out after the window, by the unmet demand', () => {
+    // Two pods at the 2-core max, saturated, response time far over the SLO.
+    const hot = (key: string) =>
+      pod(key, {
+        enactedCpuMilli: 2000,
+        cpuUsageMilli: 1990,
+        throttledRatio: 0.9,
+        requestRate: 99.5,
+        requestCount: 497,
+        responseTimeSeconds: 1.5,
+      });
+    let state: ServiceControlState | undefined;
+    const replicas: number[] = [];
+    for (const now of [0, 5, 10, 15]) {
+      const plan = planService(policy, state, {
+        nowSeconds: now,
+        currentReplicas: 2,
+        readyReplicas: 2,
+        pods: [hot('a'), hot('b')],
+      });
+      state = plan.state;
+      replicas.push(plan.replicas);
+      expect(plan.pods.every((p) => p.cappedReason === 'SLABound' && p.capped.cpuMilli > 0)).toBe(true);
+      if (now === 15) {
+        expect(plan.decisions.find((d) => d.kind === 'horizontal')).toMatchObject({
+          from: 2,
+          reason: 'ScaleOut',
+        });
+      }
+    }
+    expect(replicas.slice(0, 3)).toEqual([2, 2, 2]);
+    expect(replicas[3]).toBeGreaterThanOrEqual(4);
+  });
+
+  it('adds the agent-reported cap to the SLA cap and keeps the agent reason', () => {
+    const plan = planService(policy, undefined, {
+      nowSeconds: 0,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      pods: [pod('a', {}, { capped: { cpuMilli: 300, memoryBytes: 0 }, cappedReason: 'NodeContention' })],
+    });
+    expect(plan.pods[0]).toMatchObject({ capped: { cpuMilli: 300 }, cappedReason: 'NodeContention' });
+  });
+
+  it('is deterministic: the same inputs give the same plan', () => {
+    const obs = {
+      nowSeconds: 0,
+      currentReplicas: 2,
+      readyReplicas: 2,
+      pods: [pod('a'), pod('b', { responseTimeSeconds: 0.4 })],
+    };
+    expect(planService(policy, undefined, obs)).toEqual(planService(policy, undefined, obs));
+  });
+});
