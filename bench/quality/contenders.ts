@@ -15,6 +15,7 @@ import { VpaContender } from './controllers/vpa-controller.ts';
 
 export const CONTENDERS = [
   'kosmos',
+  'kosmos-equal-lb',
   'hpa-cpu70',
   'hpa-cpu50',
   'hpa-rt',
@@ -93,6 +94,17 @@ export async function buildContender(
   switch (name) {
     case 'kosmos':
       return kosmosController();
+    case 'kosmos-equal-lb': {
+      // The same controller with its load-balancer weights dropped: traffic splits equally over ready pods.
+      const inner = await kosmosController();
+      if (!inner) return undefined;
+      return {
+        name: 'kosmos-equal-lb',
+        periodSeconds: inner.periodSeconds,
+        start: (ctx) => inner.start?.(ctx),
+        decide: (obs) => ({ ...inner.decide(obs), weights: [] }),
+      };
+    }
     case 'hpa-cpu70':
       return new HpaContender({ kind: 'cpu', targetUtilizationPercent: 70 });
     case 'hpa-cpu50':

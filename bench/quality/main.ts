@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   const out = resolve(opts.out);
   mkdirSync(out, { recursive: true });
   const meta = {
-    command: `npm run bench:quality --${opts.quick ? ' --quick' : ''}`,
+    command: `npm run bench:quality${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     durationSeconds,
     seed: opts.seed,
     traceWindows: TRACE_WINDOWS,
