@@ -6,6 +6,7 @@ import si from 'systeminformation';
 import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import type { Logger } from '../../lib/log.ts';
 import { TokenBucket } from '../../lib/rate-limit.ts';
+import type { ResponseTimeWindow } from '../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 import { KubePodScaleStatusWriter } from './actuator/podscale-status.ts';
 import { KubeResizer } from './actuator/resizer.ts';
 import { Agent } from './agent.ts';
@@ -18,6 +19,8 @@ import { type HealthServer, startHealthServer } from './health/health-server.ts'
 import type { BackoffOptions } from './hublink/backoff.ts';
 import { GrpcHubLink } from './hublink/grpc-hub-link.ts';
 import { type HubLink, StandaloneHubLink } from './hublink/hub-link.ts';
+import { createResponseTimeTracker } from './metrics/response-time-tracker.ts';
+import { createSnapshotScraper } from './metrics/scraper.ts';
 import { KubePodSource } from './pods/pod-source.ts';
 
 export const AGENT_VERSION = '0.1.0';
@@ -65,6 +68,24 @@ export function lazyCgroupReader(root: string, log: Logger, retryMs = 30_000): U
       }
       if (!reader) return targets.map((t) => ({ key: t.key, status: 'skipped', reason: lastError }));
       return reader.sample(targets, nowMs);
+    },
+  };
+}
+
+/** Scrapes each pod's cumulative histogram and turns successive snapshots into per-tick windows. */
+export function windowedScraper(log: Logger): MetricsScraper {
+  const snapshots = createSnapshotScraper({ logger: log });
+  const tracker = createResponseTimeTracker();
+  return {
+    async scrape(targets, nowMs) {
+      const results = await snapshots.scrapeAll(targets);
+      const windows = new Map<string, ResponseTimeWindow>();
+      for (const t of targets) {
+        const r = results.get(t.key) ?? { ok: false as const, error: 'not scraped' };
+        windows.set(t.key, tracker.update(t.key, r, nowMs));
+      }
+      tracker.retain(targets.map((t) => t.key));
+      return windows;
     },
   };
 }
@@ -131,7 +152,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
     podSource,
     usageReader:
       options.usageReader ?? lazyCgroupReader(config.cgroupRoot, log.child({ component: 'cgroup' })),
-    ...(options.scraper ? { scraper: options.scraper } : {}),
+    scraper: options.scraper ?? windowedScraper(log.child({ component: 'scraper' })),
     hub,
     resizer: new KubeResizer(clients.core),
     statusWriter: new KubePodScaleStatusWriter(clients.custom),
