@@ -30,7 +30,7 @@ export interface PodReport {
    */
   'enacted'?: (_kosmos_v1_Resources | null);
   /**
-   * desired that could not be enacted (0 = not capped)
+   * the allocation the pod is held to below desired (0 = not capped); cap_reason says why
    */
   'capped'?: (_kosmos_v1_Resources | null);
   'capReason'?: (_kosmos_v1_CapReason);
@@ -73,7 +73,7 @@ export interface PodReport__Output {
    */
   'enacted': (_kosmos_v1_Resources__Output | null);
   /**
-   * desired that could not be enacted (0 = not capped)
+   * the allocation the pod is held to below desired (0 = not capped); cap_reason says why
    */
   'capped': (_kosmos_v1_Resources__Output | null);
   'capReason': (_kosmos_v1_CapReason__Output);
