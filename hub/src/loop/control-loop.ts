@@ -88,6 +88,11 @@ export class ControlLoop {
       }
     }
     this.#nodePolicy = nodePolicy;
+    try {
+      await this.#d.controller.sweepOrphans(keys);
+    } catch (err) {
+      log.error({ err }, 'orphan PodScale sweep failed');
+    }
     for (const key of this.#memory.keys()) {
       if (!keys.has(key)) {
         this.#memory.delete(key);
@@ -193,7 +198,7 @@ export class ControlLoop {
           cpu: formatCpuMilli(p.desired.cpuMilli),
           memory: formatMemoryBytes(p.desired.memoryBytes),
         };
-        await this.#d.writer.patchPodScaleDesired(sla.metadata.namespace!, t.name, desired);
+        await this.#d.writer.patchPodScaleSpec(sla.metadata.namespace!, t.name, { desired });
       }
     }
     let replicas = r.scale.specReplicas;

@@ -5,7 +5,7 @@ import {
   GROUP,
   PODSCALE_PLURAL,
   type PodScale,
-  type ResourceQuantities,
+  type PodScaleSpec,
   type ServiceLevelAgreementStatus,
   SLA_PLURAL,
   VERSION,
@@ -24,10 +24,11 @@ export interface ObjectRef {
 export interface SlaWriter {
   createPodScale(ps: PodScale): Promise<'created' | 'exists'>;
   deletePodScale(namespace: string, name: string): Promise<'deleted' | 'gone'>;
-  patchPodScaleDesired(
+  /** Merge-patches part of a PodScale's spec (desired, nodeName). */
+  patchPodScaleSpec(
     namespace: string,
     name: string,
-    desired: ResourceQuantities,
+    spec: Partial<PodScaleSpec>,
   ): Promise<'patched' | 'gone'>;
   patchSlaStatus(
     namespace: string,
@@ -96,12 +97,12 @@ export function kubeSlaWriter(
         },
         { 404: 'gone' as const },
       ),
-    patchPodScaleDesired: (namespace, name, desired) =>
+    patchPodScaleSpec: (namespace, name, spec) =>
       write(
         'podscales',
         'patch',
         async () => {
-          const body = { spec: { desired } };
+          const body = { spec };
           await custom.patchNamespacedCustomObject(
             { ...crd(namespace, PODSCALE_PLURAL), name, body },
             mergePatch(),

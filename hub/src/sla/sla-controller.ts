@@ -8,7 +8,7 @@ import type { Logger } from '../../../lib/log.ts';
 import type { ScaleClient, ScaleView } from '../horizontal/scale-writer.ts';
 import type { ObjectRef, SlaWriter } from './kube-writer.ts';
 import { matches, parseSelector, SelectorError } from './label-selector.ts';
-import { planPodScales, type TrackedPod, type UnfitPod } from './podscale-plan.ts';
+import { planPodScales, SLA_LABEL, type TrackedPod, type UnfitPod } from './podscale-plan.ts';
 
 export interface SlaReconcileResult {
   key: string;
@@ -58,6 +58,20 @@ export class SlaController {
   forget(key: string): void {
     this.#targets.delete(key);
     for (const a of this.#announced) if (a.startsWith(`${key}/`)) this.#announced.delete(a);
+  }
+
+  /** Deletes PodScales whose SLA is gone (the garbage collector does too, when it runs). */
+  async sweepOrphans(liveSlaKeys: Set<string>): Promise<void> {
+    for (const ps of this.#d.podScales.list()) {
+      const slaName = ps.metadata.labels?.[SLA_LABEL];
+      const key = `${ps.metadata.namespace}/${slaName}`;
+      if (!slaName || liveSlaKeys.has(key) || ps.metadata.deletionTimestamp) continue;
+      const r = await this.#d.writer.deletePodScale(ps.metadata.namespace!, ps.metadata.name!);
+      this.#d.log.info(
+        { sla: key, podScale: ps.metadata.name, result: r },
+        'PodScale deleted: its SLA is gone',
+      );
+    }
   }
 
   async reconcile(sla: ServiceLevelAgreement): Promise<SlaReconcileResult> {
@@ -128,7 +142,12 @@ export class SlaController {
     const byName = new Map(podScales.map((ps) => [ps.metadata.name!, ps]));
     for (const t of plan.tracked) {
       const ps = byName.get(t.name);
-      if (ps) result.podScales.set(t.name, ps);
+      if (!ps) continue;
+      result.podScales.set(t.name, ps);
+      // Scheduled after its PodScale was created: the node's agent finds its pods by spec.nodeName.
+      if (t.nodeName && ps.spec.nodeName !== t.nodeName) {
+        await this.#d.writer.patchPodScaleSpec(namespace, t.name, { nodeName: t.nodeName });
+      }
     }
     result.tracked = plan.tracked;
     result.unfit = plan.unfit;

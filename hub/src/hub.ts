@@ -1,0 +1,316 @@
+// Start-up wiring of the hub: informers, the cluster model, agent and status gRPC servers, metrics,
+// Lease leader election and the control loop timer. main.ts and the integration tests call it.
+import * as k8s from '@kubernetes/client-node';
+import {
+  API_VERSION,
+  PODSCALE_PLURAL,
+  type PodScale,
+  type ServiceLevelAgreement,
+  SLA_PLURAL,
+} from '../../lib/api/types.ts';
+import { kosmosProto } from '../../lib/grpc/proto.ts';
+import { type Informer, startInformer } from '../../lib/informer.ts';
+import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
+import { LeaderElector, leaseStoreFor } from '../../lib/leader.ts';
+import type { Logger } from '../../lib/log.ts';
+import { TokenBucket } from '../../lib/rate-limit.ts';
+import { AgentServer } from './agentserver/agent-server.ts';
+import {
+  type GrpcServerOptions,
+  type RunningGrpcServer,
+  startGrpcServer,
+} from './agentserver/grpc-server.ts';
+import { type AgentAuthenticator, kubeTokenReviewer, noAuth, tokenReviewAuth } from './auth/agent-auth.ts';
+import type { HubConfig } from './config.ts';
+import { planService } from './control/index.ts';
+import type { PlanServiceFn, ServicePolicy } from './control/types.ts';
+import { kubeScaleClient, ScaleWriter } from './horizontal/scale-writer.ts';
+import { ControlLoop } from './loop/control-loop.ts';
+import { policyOf } from './loop/policy-of.ts';
+import { type RunningHttp, startMetricsServer } from './metrics/http-server.ts';
+import { HubMetrics } from './metrics/hub-metrics.ts';
+import { ClusterModel } from './model/cluster-model.ts';
+import { kubeSlaWriter } from './sla/kube-writer.ts';
+import { SLA_LABEL } from './sla/podscale-plan.ts';
+import { SlaController } from './sla/sla-controller.ts';
+import { StatusBoard } from './status/status-board.ts';
+import { statusHandlers } from './status/status-server.ts';
+
+export interface HubOptions {
+  config: HubConfig;
+  log: Logger;
+  /** The per-service control step and the SLA → policy mapping (default: hub/src/control). */
+  planService?: PlanServiceFn;
+  policyOf?: (sla: ServiceLevelAgreement) => ServicePolicy;
+  /** Client config; default built from the config's kube flags. */
+  kc?: k8s.KubeConfig;
+  grpcOptions?: GrpcServerOptions;
+  now?: () => number;
+  /** How long to wait for the informers' first list at start. */
+  syncTimeoutMs?: number;
+}
+
+export interface RunningHub {
+  hubId: string;
+  grpcPort: number;
+  statusPort: number;
+  metricsPort: number;
+  isLeader(): boolean;
+  model: ClusterModel;
+  board: StatusBoard;
+  metrics: HubMetrics;
+  /** One control-loop pass now (tests); the timer keeps running. */
+  runOnce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** client-node refuses plain http unless the cluster skips TLS verification (the embedded cluster). */
+export function hubKubeConfig(config: HubConfig): k8s.KubeConfig {
+  if (config.kubeServer?.startsWith('http:')) {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromClusterAndUser(
+      { name: 'kosmos', server: config.kubeServer, skipTLSVerify: true },
+      config.kubeToken ? { name: 'kosmos', token: config.kubeToken } : { name: 'kosmos' },
+    );
+    return kc;
+  }
+  return kubeConfigFor({
+    ...(config.kubeServer ? { server: config.kubeServer } : {}),
+    ...(config.kubeToken ? { token: config.kubeToken } : {}),
+    ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+    inCluster: config.inCluster,
+  });
+}
+
+function informerFor<T extends k8s.KubernetesObject>(
+  kc: k8s.KubeConfig,
+  log: Logger,
+  path: string,
+  listFn: () => Promise<k8s.KubernetesListObject<T>>,
+  labelSelector?: string,
+): Informer<T> {
+  return startInformer<T>({ kc, path, listFn, log, ...(labelSelector ? { labelSelector } : {}) });
+}
+
+export async function startHub(options: HubOptions): Promise<RunningHub> {
+  const { config } = options;
+  const log = options.log.child({ component: 'hub', identity: config.identity });
+  const now = options.now ?? Date.now;
+  const kc = options.kc ?? hubKubeConfig(config);
+  const clients = kubeClients(kc);
+  const [group, version] = API_VERSION.split('/') as [string, string];
+
+  const slas = informerFor<ServiceLevelAgreement>(
+    kc,
+    log,
+    `/apis/${API_VERSION}/${SLA_PLURAL}`,
+    () => clients.custom.listClusterCustomObject({ group, version, plural: SLA_PLURAL }) as never,
+  );
+  const pods = informerFor<k8s.V1Pod>(kc, log, '/api/v1/pods', () => clients.core.listPodForAllNamespaces());
+  const podScales = informerFor<PodScale>(
+    kc,
+    log,
+    `/apis/${API_VERSION}/${PODSCALE_PLURAL}`,
+    () =>
+      clients.custom.listClusterCustomObject({
+        group,
+        version,
+        plural: PODSCALE_PLURAL,
+        labelSelector: SLA_LABEL,
+      }) as never,
+    SLA_LABEL,
+  );
+
+  const model = new ClusterModel();
+  const board = new StatusBoard();
+  const metrics = new HubMetrics();
+  // Where each pod runs, by uid: the agent server refuses reports about pods on other nodes.
+  const podNodes = new Map<string, string>();
+  const indexPod = (p: k8s.V1Pod) => {
+    if (p.metadata?.uid && p.spec?.nodeName) podNodes.set(p.metadata.uid, p.spec.nodeName);
+  };
+  pods.on('add', indexPod);
+  pods.on('update', indexPod);
+  pods.on('delete', (p) => {
+    const uid = p.metadata?.uid;
+    if (!uid) return;
+    podNodes.delete(uid);
+    model.forgetPod(uid);
+  });
+
+  const limiter = new TokenBucket({ qps: config.writeQps, burst: config.writeBurst });
+  const writer = kubeSlaWriter(kc, limiter, config.identity, (resource, verb, result) =>
+    metrics.apiWrites.inc({ resource, verb, result }),
+  );
+  const scaleClient = kubeScaleClient(kc);
+  const controller = new SlaController({
+    pods,
+    podScales,
+    scale: scaleClient,
+    writer,
+    log: log.child({ component: 'sla' }),
+    now,
+  });
+  const loop = new ControlLoop({
+    slas,
+    pods,
+    controller,
+    model,
+    planService: options.planService ?? planService,
+    policyOf: options.policyOf ?? policyOf,
+    writer,
+    scaleWriter: new ScaleWriter(scaleClient, limiter),
+    board,
+    metrics,
+    log: log.child({ component: 'loop' }),
+    now,
+    nodeStaleAfterMs: config.nodeStaleAfterMs,
+  });
+
+  let leading = !config.leaderElect;
+  let elector: LeaderElector | undefined;
+  const isLeader = () => leading;
+  const auth: AgentAuthenticator =
+    config.agentAuth === 'tokenreview'
+      ? tokenReviewAuth(kubeTokenReviewer(kc), config.agentAudience)
+      : noAuth();
+  const agentServer = new AgentServer({
+    model,
+    auth,
+    placement: (uid) => podNodes.get(uid),
+    isLeader,
+    hubId: config.identity,
+    tickPeriodMs: config.periodMs,
+    now,
+    log: log.child({ component: 'agentserver' }),
+    policyFor: (node) => loop.policyFor(node),
+    onReport: (node, refused) => {
+      for (const r of refused) metrics.refusedPodReports.inc({ node, reason: r.reason });
+    },
+  });
+
+  const proto = kosmosProto().kosmos.v1;
+  const servers: Array<RunningGrpcServer | RunningHttp> = [];
+  const stopInformers = () => Promise.all([slas.stop(), pods.stop(), podScales.stop()]);
+  let grpcServer: RunningGrpcServer;
+  let statusServer: RunningGrpcServer;
+  let http: RunningHttp;
+  try {
+    const syncMs = options.syncTimeoutMs ?? 60_000;
+    await Promise.all([slas.waitForSync(syncMs), pods.waitForSync(syncMs), podScales.waitForSync(syncMs)]);
+    grpcServer = await startGrpcServer(
+      config.bindAddress,
+      config.grpcPort,
+      [[proto.AgentHub.service, agentServer.handlers()]],
+      options.grpcOptions,
+    );
+    servers.push(grpcServer);
+    statusServer = await startGrpcServer(config.bindAddress, config.statusPort, [
+      [proto.HubStatus.service, statusHandlers({ board, hubId: config.identity, isLeader })],
+    ]);
+    servers.push(statusServer);
+    http = await startMetricsServer(config.bindAddress, config.metricsPort, {
+      registry: metrics.registry,
+      ready: () => {
+        if (!slas.synced() || !pods.synced() || !podScales.synced())
+          return { ok: false, reason: 'informers syncing' };
+        return leading
+          ? { ok: true, reason: 'leading' }
+          : { ok: false, reason: 'standby: another hub leads' };
+      },
+    });
+    servers.push(http);
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.stop()));
+    await stopInformers();
+    throw err;
+  }
+
+  if (config.leaderElect) {
+    const d = config.leaseDurationSeconds;
+    elector = new LeaderElector({
+      store: leaseStoreFor(clients.coordination),
+      namespace: config.leaseNamespace,
+      name: config.leaseName,
+      identity: config.identity,
+      log,
+      timings: {
+        leaseDurationSeconds: d,
+        renewDeadlineSeconds: (d * 2) / 3,
+        retryPeriodSeconds: Math.max(0.1, d / 7.5),
+      },
+      onStartedLeading: () => {
+        leading = true;
+        metrics.leader.set(1);
+      },
+      onStoppedLeading: () => {
+        leading = false;
+        metrics.leader.set(0);
+        agentServer.closeAll('this hub lost leadership; reconnect to the leader');
+      },
+    });
+    elector.start();
+  } else {
+    metrics.leader.set(1);
+  }
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    if (!leading) return;
+    const end = metrics.stepSeconds.startTimer({ step: 'runOnce' });
+    try {
+      await loop.runOnce();
+    } catch (err) {
+      log.error({ err }, 'control loop pass failed');
+    } finally {
+      end();
+      metrics.agentsConnected.set(agentServer.connectedNodes().length);
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick().finally(schedule);
+    }, config.periodMs);
+  };
+  schedule();
+  log.info(
+    {
+      grpcPort: grpcServer.port,
+      statusPort: statusServer.port,
+      metricsPort: http.port,
+      leaderElect: config.leaderElect,
+      agentAuth: config.agentAuth,
+      periodMs: config.periodMs,
+    },
+    'hub started',
+  );
+
+  return {
+    hubId: config.identity,
+    grpcPort: grpcServer.port,
+    statusPort: statusServer.port,
+    metricsPort: http.port,
+    isLeader,
+    model,
+    board,
+    metrics,
+    runOnce: () => {
+      running = running.then(tick);
+      return running;
+    },
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      agentServer.closeAll('hub shutting down');
+      await elector?.stop();
+      leading = false;
+      await Promise.all(servers.map((s) => s.stop()));
+      await stopInformers();
+      log.info('hub stopped');
+    },
+  };
+}

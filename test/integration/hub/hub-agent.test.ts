@@ -1,0 +1,263 @@
+// Hub and agent (real code, real gRPC) against the embedded API server: PodScale lifecycle,
+// vertical scaling enacted by the agent, scale-out through /scale, scale-in, kosmosctl.
+import type * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAgentConfig } from '../../../agent/src/config.ts';
+import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
+import { kosmosctl } from '../../../hub/src/cli/kosmosctl.ts';
+import { parseHubConfig } from '../../../hub/src/config.ts';
+import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
+import {
+  GROUP,
+  PODSCALE_PLURAL,
+  type PodScale,
+  type ServiceLevelAgreement,
+  SLA_PLURAL,
+  VERSION,
+} from '../../../lib/api/types.ts';
+import { kubeClients } from '../../../lib/kube.ts';
+import { silentLogger } from '../../../lib/log.ts';
+import { parseCpuMilli } from '../../../lib/quantity.ts';
+import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { Workload } from './workload.ts';
+
+const NS = 'default';
+const NODE = 'node-1';
+
+async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+const deployment: k8s.V1Deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', namespace: NS },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'sample:1',
+            resources: {
+              requests: { cpu: '200m', memory: '128Mi' },
+              limits: { cpu: '200m', memory: '128Mi' },
+            },
+          },
+        ],
+      },
+    },
+  },
+};
+
+const sla: ServiceLevelAgreement = {
+  apiVersion: `${GROUP}/${VERSION}`,
+  kind: 'ServiceLevelAgreement',
+  metadata: { name: 'web', namespace: NS },
+  spec: {
+    targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+    container: 'app',
+    objective: { responseTime: '200ms', statistic: 'p95' },
+    metrics: { scrape: { port: 8080, path: '/metrics', metric: 'http_request_duration_seconds' } },
+    resources: { min: { cpu: '100m', memory: '64Mi' }, max: { cpu: '1', memory: '512Mi' } },
+    replicas: { min: 1, max: 4 },
+    policy: {
+      mode: 'Auto',
+      horizontal: {
+        scaleUp: { windowSeconds: 1, stabilizationSeconds: 1 },
+        scaleDown: { windowSeconds: 2, stabilizationSeconds: 1 },
+      },
+    },
+  },
+};
+
+describe('hub + agent against the embedded cluster', () => {
+  let api: ApiServer;
+  let hub: RunningHub;
+  let agent: RunningAgent;
+  let workload: Workload;
+  let clients: ReturnType<typeof kubeClients>;
+
+  const crd = { group: GROUP, version: VERSION, namespace: NS };
+  const podScales = async () =>
+    (
+      (await clients.custom.listNamespacedCustomObject({ ...crd, plural: PODSCALE_PLURAL })) as {
+        items: PodScale[];
+      }
+    ).items;
+  const runningPods = async () =>
+    (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=web' })).items.filter(
+      (p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp,
+    );
+  const specReplicas = async () =>
+    (await clients.apps.readNamespacedDeployment({ name: 'web', namespace: NS })).spec?.replicas;
+
+  beforeAll(async () => {
+    api = await startApiServer({
+      crdDir: 'deploy/crds',
+      nodes: [{ name: NODE, cpu: '8', memory: '16Gi' }],
+      podStartDelayMs: 5,
+      resizeDelayMs: 10,
+    });
+    clients = kubeClients(api.kubeConfig());
+    await clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment });
+    await waitFor('2 web pods running', async () => (await runningPods()).length === 2);
+    workload = new Workload(api);
+    const config = parseHubConfig([
+      '--grpc-port=0',
+      '--status-port=0',
+      '--metrics-port=0',
+      '--bind-address=127.0.0.1',
+      '--period=200ms',
+      '--identity=hub-test',
+      '--write-qps=200',
+      '--write-burst=200',
+    ]);
+    hub = await startHub({ config, log: silentLogger(), kc: api.kubeConfig(), syncTimeoutMs: 10_000 });
+    agent = await startAgent(
+      parseAgentConfig([
+        `--node-name=${NODE}`,
+        `--hub-address=127.0.0.1:${hub.grpcPort}`,
+        `--kube-server=${api.url}`,
+        '--tick=200ms',
+        '--directive-wait=150ms',
+        '--health-port=0',
+        '--bind-address=127.0.0.1',
+        '--write-qps=200',
+        '--write-burst=200',
+      ]),
+      {
+        log: silentLogger(),
+        scraper: workload.scraper(),
+        usageReader: workload.usageReader(),
+        hubBackoff: { initialMs: 50, maxMs: 200, factor: 2 },
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await agent?.stop();
+    await hub?.stop();
+    await api?.stop();
+  });
+
+  it('creating an SLA creates one PodScale per pod, owned by the SLA, desired = current resources', async () => {
+    await clients.custom.createNamespacedCustomObject({ ...crd, plural: SLA_PLURAL, body: sla });
+    const items = await waitFor('2 PodScales', async () => {
+      const list = await podScales();
+      return list.length === 2 ? list : undefined;
+    });
+    const pods = await runningPods();
+    expect(items.map((p) => p.spec.podRef.uid).sort()).toEqual(pods.map((p) => p.metadata!.uid).sort());
+    for (const ps of items) {
+      expect(ps.metadata.ownerReferences?.[0]).toMatchObject({
+        kind: 'ServiceLevelAgreement',
+        name: 'web',
+        controller: true,
+      });
+      expect(ps.spec).toMatchObject({ container: 'app', nodeName: NODE });
+    }
+    const status = await waitFor('SLA status Ready with 2 pods', async () => {
+      const s = (await clients.custom.getNamespacedCustomObject({
+        ...crd,
+        plural: SLA_PLURAL,
+        name: 'web',
+      })) as ServiceLevelAgreement;
+      return s.status?.podsTracked === 2 &&
+        s.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True'
+        ? s.status
+        : undefined;
+    });
+    expect(status.conditions?.find((c) => c.type === 'Invalid')?.status).toBe('False');
+  });
+
+  it('a load increase raises desired CPU and the agent enacts it in place', async () => {
+    workload.totalRps = 200; // 100 rps per pod × 5 ms = 500m each
+    const raised = await waitFor('PodScale desired above 400m', async () => {
+      const list = await podScales();
+      return list.length === 2 && list.every((ps) => parseCpuMilli(ps.spec.desired.cpu ?? '0') > 400)
+        ? list
+        : undefined;
+    });
+    expect(raised.length).toBe(2);
+    await waitFor('pods resized in place above 400m', async () => {
+      const pods = await runningPods();
+      return (
+        pods.length === 2 &&
+        pods.every(
+          (p) => parseCpuMilli(p.status?.containerStatuses?.[0]?.resources?.requests?.cpu ?? '0') > 400,
+        )
+      );
+    });
+    expect(
+      (await runningPods()).every((p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) === 0),
+    ).toBe(true);
+  });
+
+  it('kosmosctl status shows the SLA with its pods', async () => {
+    const lines: string[] = [];
+    const { program, done } = kosmosctl((l) => lines.push(l));
+    program.exitOverride();
+    await program.parseAsync(['--hub', `127.0.0.1:${hub.statusPort}`, 'status'], { from: 'user' });
+    done();
+    const text = lines.join('\n');
+    expect(text).toContain('hub hub-test (leader)');
+    expect(text).toMatch(/default\/web\s+Deployment\/web\s+Auto\s+200ms p95/);
+  });
+
+  it('persistent capping at the SLA maximum scales the Deployment out through /scale', async () => {
+    workload.totalRps = 600; // 3000m of demand, 1000m max per pod
+    const replicas = await waitFor(
+      'Deployment scaled out',
+      async () => {
+        const r = await specReplicas();
+        return r !== undefined && r > 2 ? r : undefined;
+      },
+      20_000,
+    );
+    expect(replicas).toBeLessThanOrEqual(4);
+    expect(api.requestCounts().get('patch deployments/scale')).toBeGreaterThanOrEqual(1);
+    expect(api.requestCounts().get('update deployments') ?? 0).toBe(0);
+    await waitFor('a PodScale per new pod', async () => (await podScales()).length === replicas);
+  });
+
+  it('low demand scales it in after the window', async () => {
+    const before = (await specReplicas())!;
+    workload.totalRps = 10;
+    await waitFor('Deployment scaled in', async () => ((await specReplicas()) ?? before) < before, 20_000);
+  });
+
+  it('deleting a pod removes its PodScale', async () => {
+    const [victim] = await runningPods();
+    const name = victim!.metadata!.name!;
+    await clients.core.deleteNamespacedPod({ name, namespace: NS, gracePeriodSeconds: 0 });
+    await waitFor(
+      'its PodScale gone',
+      async () => !(await podScales()).some((ps) => ps.metadata.name === name),
+    );
+  });
+
+  it('deleting the SLA removes all its PodScales', async () => {
+    await clients.custom.deleteNamespacedCustomObject({ ...crd, plural: SLA_PLURAL, name: 'web' });
+    await waitFor('no PodScales left', async () => (await podScales()).length === 0);
+    await waitFor('hub forgot the service', () => hub.board.services().length === 0);
+  });
+});
