@@ -200,6 +200,7 @@ export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
 
   return {
     async sample(targets, nowMs) {
+      const startedMs = performance.now();
       const results: UsageResult[] = new Array(targets.length);
       let next = 0;
       const worker = async () => {
@@ -213,6 +214,11 @@ export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
       for (const key of previous.keys()) if (!live.has(key)) previous.delete(key);
       const liveIds = new Set(targets.map((t) => t.containerId));
       for (const id of resolvedDirs.keys()) if (!liveIds.has(id)) resolvedDirs.delete(id);
+      const skipped = results.filter((r) => r.status === 'skipped').length;
+      logger.debug(
+        { cgroups: targets.length, skipped, elapsedMs: Math.round(performance.now() - startedMs) },
+        'cgroups sampled',
+      );
       return results;
     },
   };

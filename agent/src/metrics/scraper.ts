@@ -1,6 +1,7 @@
-// The agent's MetricsScraper: fetches each tracked pod's Prometheus endpoint (the SLA's port, path
-// and metric) over its pod IP with a timeout; every failure is a per-pod result, never a throw.
+// Fetches a pod's Prometheus endpoint (the SLA's port, path and metric) over its pod IP with a
+// timeout and extracts the latency snapshot; every failure is a per-pod result, never a throw.
 
+import { Agent, get } from 'node:http';
 import type { ScrapeSource } from '../../../lib/api/types.ts';
 import type { Logger } from '../../../lib/log.ts';
 import {
@@ -14,7 +15,7 @@ import {
 export interface ScrapeTarget {
   /** Caller's key for the result (e.g. the pod uid). */
   key: string;
-  podIP: string;
+  podIp: string;
   source: ScrapeSource;
   /** Only series with these labels count (e.g. { route: '/api' }); all series are summed otherwise. */
   labels?: Record<string, string>;
@@ -22,8 +23,8 @@ export interface ScrapeTarget {
 
 export type ScrapeResult = { ok: true; snapshot: LatencySnapshot } | { ok: false; error: string };
 
-/** Edge interface: one latency snapshot per tracked pod per tick. */
-export interface MetricsScraper {
+/** One cumulative latency snapshot per pod (metrics-scraper.ts turns them into windows). */
+export interface SnapshotScraper {
   scrape(target: ScrapeTarget): Promise<ScrapeResult>;
   scrapeAll(targets: readonly ScrapeTarget[]): Promise<Map<string, ScrapeResult>>;
 }
@@ -41,53 +42,71 @@ export interface MetricsScraperOptions {
 export const DEFAULT_METRICS_PATH = '/metrics';
 const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
 
-export function scrapeUrl(podIP: string, source: ScrapeSource): string {
-  const host = podIP.includes(':') ? `[${podIP}]` : podIP;
+export function scrapeUrl(podIp: string, source: ScrapeSource): string {
+  const host = podIp.includes(':') ? `[${podIp}]` : podIp;
   const path = source.path ?? DEFAULT_METRICS_PATH;
   return `http://${host}:${source.port}${path.startsWith('/') ? path : `/${path}`}`;
 }
 
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) throw new BadPayloadError(`payload larger than ${maxBytes} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+class HttpStatusError extends Error {}
+
+/**
+ * GET with node:http rather than fetch: fetch refuses the WHATWG "bad ports" (6000, 6665–6669,
+ * 10080, ...), which are legitimate container ports. The timeout covers the whole request.
+ */
+function httpGetText(url: string, timeoutMs: number, maxBytes: number, agent: Agent): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = get(
+      url,
+      { agent, headers: { accept: ACCEPT }, signal: AbortSignal.timeout(timeoutMs) },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          reject(new HttpStatusError(`HTTP ${res.statusCode} from ${url}`));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.byteLength;
+          if (size > maxBytes) {
+            res.destroy();
+            reject(new BadPayloadError(`payload larger than ${maxBytes} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+  });
 }
 
-function describeFetchError(err: unknown, timeoutMs: number): string {
-  const error = err as Error & { cause?: { code?: string; message?: string } };
+function describeError(err: unknown, timeoutMs: number): string {
+  const error = err as NodeJS.ErrnoException;
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return `timeout after ${timeoutMs}ms`;
   if (error instanceof BadPayloadError) return `bad payload: ${error.message}`;
-  const cause = error.cause?.code ?? error.cause?.message;
-  return `fetch failed: ${cause ?? error.message}`;
+  if (error instanceof HttpStatusError) return error.message;
+  return `connection failed: ${error.code ?? error.message}`;
 }
 
-export function createMetricsScraper(options: MetricsScraperOptions): MetricsScraper {
+export function createSnapshotScraper(options: MetricsScraperOptions): SnapshotScraper {
   const { logger } = options;
   const timeoutMs = options.timeoutMs ?? 2000;
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const concurrency = options.concurrency ?? 16;
+  // a fresh connection per scrape: a reused idle socket the pod already closed would fail the tick
+  const agent = new Agent({ keepAlive: false });
 
   async function scrape(target: ScrapeTarget): Promise<ScrapeResult> {
-    const url = scrapeUrl(target.podIP, target.source);
+    const url = scrapeUrl(target.podIp, target.source);
     let text: string;
     try {
-      const response = await fetch(url, {
-        headers: { accept: ACCEPT },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (!response.ok) {
-        await response.body?.cancel();
-        return fail(target, url, `HTTP ${response.status} from ${url}`);
-      }
-      text = await readLimited(response, maxBodyBytes);
+      text = await httpGetText(url, timeoutMs, maxBodyBytes, agent);
     } catch (err) {
-      return fail(target, url, describeFetchError(err, timeoutMs));
+      return fail(target, url, describeError(err, timeoutMs));
     }
     try {
       const samples = parseSamples(text);

@@ -2,11 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Histogram, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createMetricsScraper } from '../../../../agent/src/metrics/metrics-scraper.ts';
 import {
   createResponseTimeTracker,
   PRIMING_ERROR,
 } from '../../../../agent/src/metrics/response-time-tracker.ts';
-import { createMetricsScraper, type ScrapeTarget, scrapeUrl } from '../../../../agent/src/metrics/scraper.ts';
+import {
+  createSnapshotScraper,
+  type ScrapeTarget,
+  scrapeUrl,
+} from '../../../../agent/src/metrics/scraper.ts';
 import { silentLogger } from '../../../../lib/log.ts';
 
 const servers: Server[] = [];
@@ -32,11 +37,11 @@ afterEach(async () => {
 
 const target = (port: number, path = '/metrics'): ScrapeTarget => ({
   key: 'pod-a',
-  podIP: '127.0.0.1',
+  podIp: '127.0.0.1',
   source: { port, path, metric: 'http_request_duration_seconds' },
 });
 
-describe('MetricsScraper against real HTTP endpoints on loopback', () => {
+describe('SnapshotScraper against real HTTP endpoints on loopback', () => {
   it('scrapes prom-client histogram output and turns two scrapes into a window', async () => {
     const registry = new Registry();
     const histogram = new Histogram({
@@ -50,7 +55,7 @@ describe('MetricsScraper against real HTTP endpoints on loopback', () => {
       res.setHeader('content-type', registry.contentType);
       res.end(await registry.metrics());
     });
-    const scraper = createMetricsScraper({ logger: silentLogger() });
+    const scraper = createSnapshotScraper({ logger: silentLogger() });
     const tracker = createResponseTimeTracker();
     histogram.observe({ route: '/a' }, 0.01);
     expect(tracker.update('pod-a', await scraper.scrape(target(port)), 1000)).toMatchObject({
@@ -71,7 +76,7 @@ describe('MetricsScraper against real HTTP endpoints on loopback', () => {
     const port = await serve(() => {
       // never answers
     });
-    const scraper = createMetricsScraper({ logger: silentLogger(), timeoutMs: 200 });
+    const scraper = createSnapshotScraper({ logger: silentLogger(), timeoutMs: 200 });
     expect(await scraper.scrape(target(port))).toEqual({ ok: false, error: 'timeout after 200ms' });
   });
 
@@ -90,7 +95,7 @@ describe('MetricsScraper against real HTTP endpoints on loopback', () => {
       res.statusCode = status;
       res.end(body);
     });
-    const result = await createMetricsScraper({ logger: silentLogger() }).scrape(target(port));
+    const result = await createSnapshotScraper({ logger: silentLogger() }).scrape(target(port));
     expect(result).toMatchObject({ ok: false, error: expect.stringMatching(error) });
   });
 
@@ -103,7 +108,7 @@ describe('MetricsScraper against real HTTP endpoints on loopback', () => {
     const closed = await serve(() => undefined);
     const server = servers.pop() as Server;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const results = await createMetricsScraper({ logger: silentLogger() }).scrapeAll([
+    const results = await createSnapshotScraper({ logger: silentLogger() }).scrapeAll([
       { ...target(good), key: 'good' },
       { ...target(closed), key: 'refused' },
     ]);
@@ -135,6 +140,30 @@ describe('MetricsScraper against real HTTP endpoints on loopback', () => {
     });
     tracker.retain([]);
     expect(tracker.update('p', snapshot(40), 15_000)).toMatchObject({ valid: false, error: PRIMING_ERROR });
+  });
+
+  it('answers one window per pod per tick through the MetricsScraper edge', async () => {
+    let count = 0;
+    const port = await serve((_req, res) => {
+      count += 10;
+      res.end(`# TYPE http_request_duration_seconds histogram
+http_request_duration_seconds_bucket{le="0.1"} ${count}
+http_request_duration_seconds_bucket{le="+Inf"} ${count}
+http_request_duration_seconds_sum ${count * 0.05}
+http_request_duration_seconds_count ${count}
+`);
+    });
+    const scraper = createMetricsScraper({ logger: silentLogger(), timeoutMs: 500 });
+    const targets = [target(port), { ...target(6000), key: 'unreachable' }]; // 6000: a port fetch() refuses
+    const first = await scraper.scrape(targets, 0);
+    expect(first.get('pod-a')).toMatchObject({ valid: false, error: PRIMING_ERROR });
+    expect(first.get('unreachable')).toMatchObject({
+      valid: false,
+      error: expect.stringMatching(/ECONNREFUSED/),
+    });
+    const second = await scraper.scrape(targets, 2000);
+    expect(second.get('pod-a')).toMatchObject({ valid: true, requestCount: 10, windowSeconds: 2 });
+    expect(second.get('pod-a')?.meanSeconds).toBeCloseTo(0.05, 10);
   });
 
   it('builds the URL from the pod IP and the SLA scrape source', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResponseTimeTracker } from '../../../../agent/src/metrics/response-time-tracker.ts';
-import { createMetricsScraper, type ScrapeTarget } from '../../../../agent/src/metrics/scraper.ts';
+import { createSnapshotScraper, type ScrapeTarget } from '../../../../agent/src/metrics/scraper.ts';
 import { silentLogger } from '../../../../lib/log.ts';
 import {
   countsFromCdf,
@@ -21,10 +21,10 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((e) => e.close()));
 });
 
-const scraper = createMetricsScraper({ logger: silentLogger() });
+const scraper = createSnapshotScraper({ logger: silentLogger() });
 const targetFor = (key: string, ip: string, port: number): ScrapeTarget => ({
   key,
-  podIP: ip,
+  podIp: ip,
   source: { port, metric: REQUEST_DURATION_METRIC },
 });
 
