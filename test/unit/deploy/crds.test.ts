@@ -144,8 +144,8 @@ describe('ServiceLevelAgreement validation', () => {
       priority: 1,
       maxGrowthFactor: 2,
       horizontal: {
-        scaleUp: { windowSeconds: 30, stabilizationSeconds: 60, maxStepReplicas: 0, maxStepPercent: 100 },
-        scaleDown: { windowSeconds: 300, stabilizationSeconds: 300, maxStepReplicas: 0, maxStepPercent: 50 },
+        scaleUp: { windowSeconds: 15, stabilizationSeconds: 30, maxStepReplicas: 4, maxStepPercent: 100 },
+        scaleDown: { windowSeconds: 180, stabilizationSeconds: 60, maxStepReplicas: 0, maxStepPercent: 50 },
       },
     });
   });
