@@ -147,6 +147,8 @@ export async function listen(deps: HttpDeps, port: number, host: string): Promis
     void handle(deps, req, res);
   });
   server.keepAliveTimeout = 5000;
+  // Watches are long-lived and a busy simulation may stall the loop: no request deadline.
+  server.requestTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

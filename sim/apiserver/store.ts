@@ -72,6 +72,16 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     return out;
   }
 
+  /**
+   * The stored objects themselves (no copies), for read-only scans by controllers on hot paths.
+   * Callers must not modify what they get.
+   */
+  *scan(resource: string, namespace?: string): Generator<Readonly<KObject>> {
+    for (const o of this.bucket(resource).objects.values()) {
+      if (namespace === undefined || o.metadata.namespace === namespace) yield o;
+    }
+  }
+
   /** Every stored object of every resource (garbage collection walks this). */
   *entries(): Generator<[string, KObject]> {
     for (const [resource, b] of this.buckets) for (const o of b.objects.values()) yield [resource, o];

@@ -166,8 +166,11 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
 
   /** Reconsider the pods on a node whose resize waits for room (room may have been freed). */
   private retryPending(nodeName: string): void {
-    for (const p of this.api.store.list('/pods')) {
-      if (p.spec?.nodeName === nodeName && getCondition(p, 'PodResizePending')?.reason === 'Deferred') {
+    for (const p of this.api.store.scan('/pods')) {
+      if (
+        p.spec?.nodeName === nodeName &&
+        getCondition(p as KObject, 'PodResizePending')?.reason === 'Deferred'
+      ) {
         this.considered.delete(p.metadata.uid!);
         this.queue.add(nsName(p.metadata.namespace, p.metadata.name!));
       }
@@ -246,7 +249,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     const capacity = nodeAllocatable(node);
     const want = podRequests(pod.spec);
     const others = usedOnNode(
-      this.api.store.list('/pods').filter((p) => p.spec?.nodeName === pod.spec.nodeName),
+      [...this.api.store.scan('/pods')].filter((p) => p.spec?.nodeName === pod.spec.nodeName) as KObject[],
       pod.metadata.uid,
       true,
     );

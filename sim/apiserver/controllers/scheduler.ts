@@ -44,8 +44,9 @@ export class Scheduler {
     if (ev.resource === '/pods' && ev.type !== 'DELETED' && !ev.object.spec?.nodeName) {
       this.queue.add(nsName(ev.object.metadata.namespace, ev.object.metadata.name!));
     } else if (ev.resource === '/nodes' || (ev.resource === '/pods' && ev.type === 'DELETED')) {
-      for (const p of this.api.store.list('/pods')) {
-        if (!p.spec?.nodeName) this.queue.add(nsName(p.metadata.namespace, p.metadata.name!));
+      for (const p of this.api.store.scan('/pods')) {
+        if (!p.spec?.nodeName && !p.metadata.deletionTimestamp)
+          this.queue.add(nsName(p.metadata.namespace, p.metadata.name!));
       }
     }
   }
@@ -56,7 +57,13 @@ export class Scheduler {
     if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp || isTerminal(pod)) return;
     if (pod.spec.schedulerName && pod.spec.schedulerName !== 'default-scheduler') return;
     const need = podRequests(pod.spec);
-    const allPods = this.api.store.list('/pods');
+    const byNode = new Map<string, KObject[]>();
+    for (const p of this.api.store.scan('/pods')) {
+      if (!p.spec?.nodeName) continue;
+      const list = byNode.get(p.spec.nodeName) ?? [];
+      list.push(p as KObject);
+      byNode.set(p.spec.nodeName, list);
+    }
     const nodes = this.api.list(this.nodes, { labels: [], fields: [] });
     let best: { node: KObject; freeCpuMilli: number } | undefined;
     const reasons = new Map<string, number>();
@@ -74,7 +81,7 @@ export class Scheduler {
         continue;
       }
       const alloc = nodeAllocatable(node);
-      const used = usedOnNode(allPods.filter((p) => p.spec?.nodeName === node.metadata.name));
+      const used = usedOnNode(byNode.get(node.metadata.name!) ?? []);
       const freeCpuMilli = alloc.cpuMilli - used.cpuMilli;
       const freeMemoryBytes = alloc.memoryBytes - used.memoryBytes;
       if (need.cpuMilli > freeCpuMilli)

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../../../lib/log.ts';
 import { clone, type Json, type KObject, nowTimestamp } from '../object-types.ts';
 import type { ObjectApi } from '../objects.ts';
-import { apiVersionOf, type ResourceType } from '../registry.ts';
+import { apiVersionOf, type ResourceType, storageKey } from '../registry.ts';
 import { fromLabelSelectorObject, matchesLabels } from '../selectors.ts';
 import type { StoreEvent } from '../store.ts';
 import { nsName, splitKey, WorkQueue } from './queue.ts';
@@ -103,9 +103,11 @@ export class WorkloadController {
   }
 
   private owned(t: ResourceType, namespace: string, owner: KObject): KObject[] {
-    return this.api
-      .list(t, { namespace, labels: [], fields: [] })
-      .filter((o) => controllerUid(o) === owner.metadata.uid);
+    const out: KObject[] = [];
+    for (const o of this.api.store.scan(storageKey(t), namespace)) {
+      if (controllerUid(o as KObject) === owner.metadata.uid) out.push(clone(o as KObject));
+    }
+    return out;
   }
 
   private writeStatus(t: ResourceType, obj: KObject, status: Json): void {

@@ -135,4 +135,75 @@ describe('core verbs through @kubernetes/client-node', () => {
     const apps = await c.apps.getAPIResources();
     expect(apps.resources.find((r) => r.name === 'deployments')?.shortNames).toEqual(['deploy']);
   });
+
+  it('serves Leases with optimistic concurrency, as a leader elector needs', async () => {
+    const lease = await c.coordination.createNamespacedLease({
+      namespace: 'kube-system',
+      body: { metadata: { name: 'kosmos-hub' }, spec: { holderIdentity: 'a', leaseDurationSeconds: 15 } },
+    });
+    const taken = await c.coordination.replaceNamespacedLease({
+      namespace: 'kube-system',
+      name: 'kosmos-hub',
+      body: { ...lease, spec: { ...lease.spec, holderIdentity: 'b' } },
+    });
+    expect(taken.spec?.holderIdentity).toBe('b');
+    const lost = await rejection(
+      c.coordination.replaceNamespacedLease({
+        namespace: 'kube-system',
+        name: 'kosmos-hub',
+        body: { ...lease, spec: { ...lease.spec, holderIdentity: 'c' } },
+      }),
+    );
+    expect(lost.code).toBe(409);
+  });
+
+  it('creates through server-side apply when the object is missing, and merges when present', async () => {
+    const apply = (data: Record<string, string>) =>
+      c.core.patchNamespacedConfigMap(
+        {
+          namespace: 'default',
+          name: 'applied',
+          fieldManager: 'test',
+          body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' }, data },
+        },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
+      );
+    expect((await apply({ a: '1' })).data).toEqual({ a: '1' });
+    expect((await apply({ b: '2' })).data).toEqual({ a: '1', b: '2' });
+  });
+
+  it('records Events in both core/v1 and events.k8s.io/v1', async () => {
+    await c.core.createNamespacedEvent({
+      namespace: 'default',
+      body: {
+        metadata: { generateName: 'e-' },
+        involvedObject: { kind: 'Pod', name: 'x', namespace: 'default' },
+        reason: 'Resized',
+        message: 'm',
+        type: 'Normal',
+      },
+    });
+    const byReason = await c.core.listNamespacedEvent({
+      namespace: 'default',
+      fieldSelector: 'reason=Resized,involvedObject.name=x',
+    });
+    expect(byReason.items).toHaveLength(1);
+    const ev = k8s.EventsV1Api;
+    const events = c.kc.makeApiClient(ev);
+    await events.createNamespacedEvent({
+      namespace: 'default',
+      body: {
+        metadata: { name: 'ev2' },
+        eventTime: new Date(),
+        reason: 'Scaled',
+        action: 'Scale',
+        reportingController: 'kosmos',
+        reportingInstance: 'hub-0',
+        type: 'Normal',
+      },
+    });
+    expect(
+      (await events.listNamespacedEvent({ namespace: 'default' })).items.map((e) => e.metadata?.name),
+    ).toEqual(['ev2']);
+  });
 });
