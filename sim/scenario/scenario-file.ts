@@ -67,7 +67,7 @@ export const SCENARIO_DEFAULTS = {
   memoryBase: '64Mi',
   memoryPerRequest: '1Mi',
   timeout: '10s',
-  statistic: 'mean',
+  statistic: 'p95',
   metricsPort: 8080,
   metricName: 'http_request_duration_seconds',
 } as const;

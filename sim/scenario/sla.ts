@@ -22,7 +22,7 @@ export function parseSla(spec: ServiceLevelAgreementSpec, template: PodResources
   const def = r.default ?? {};
   return {
     sloSeconds: slo,
-    statistic: spec.objective.statistic ?? 'mean',
+    statistic: spec.objective.statistic ?? 'p95',
     minCpuMilli: r.min.cpu !== undefined ? parseCpuMilli(r.min.cpu) : 1,
     maxCpuMilli: r.max.cpu !== undefined ? parseCpuMilli(r.max.cpu) : Number.POSITIVE_INFINITY,
     minMemoryBytes: r.min.memory !== undefined ? parseMemoryBytes(r.min.memory) : 1,

@@ -72,7 +72,7 @@ describe('scenario files', () => {
     });
     expect(web.sla).toMatchObject({
       sloSeconds: 0.2,
-      statistic: 'mean',
+      statistic: 'p95',
       minCpuMilli: 100,
       maxCpuMilli: 1000,
       minReplicas: 1,

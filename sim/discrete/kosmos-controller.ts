@@ -1,0 +1,210 @@
+// The "kosmos" contender: the hub's pure per-service planner (planService) and the agent's node
+// arbiter (arbitrate) stepped directly on engine observations, as the live hub and agents would.
+
+import { arbitrate, nodeCapacity } from '../../agent/src/arbiter/index.ts';
+import {
+  type PodObservation as HubPodObservation,
+  type PodCapReason,
+  planService,
+  policyFromSla,
+  type ServiceControlState,
+  type ServicePolicy,
+} from '../../hub/src/control/index.ts';
+import { RECOMMENDER_DEFAULTS } from '../../hub/src/recommender/defaults.ts';
+import type { ArbitrationPolicyName } from '../../lib/api/types.ts';
+import type {
+  Controller,
+  ControllerActions,
+  ControllerContext,
+  Observation,
+  PodObservation,
+  PodResources,
+  ResizeAction,
+} from './controller.ts';
+import { statisticOf } from './recorder.ts';
+
+export interface KosmosControllerOptions {
+  /** Control period, seconds (the hub's tick; default the recommender's 5 s). */
+  periodSeconds?: number;
+  /** Publish load-balancer weights ∝ enacted CPU (resource-aware balancing; default true). */
+  weightedBalancing?: boolean;
+}
+
+interface ServiceRuntime {
+  policy: ServicePolicy;
+  state: ServiceControlState | undefined;
+}
+
+interface PodMemory {
+  /** What the node arbiter could not grant at the last tick. */
+  contention: PodResources;
+  oomKills: number;
+}
+
+const ZERO: PodResources = { cpuMilli: 0, memoryBytes: 0 };
+
+export class KosmosController implements Controller {
+  readonly name = 'kosmos';
+  readonly periodSeconds: number;
+  readonly #weighted: boolean;
+  readonly #services = new Map<string, ServiceRuntime>();
+  readonly #pods = new Map<string, PodMemory>();
+
+  constructor(options: KosmosControllerOptions = {}) {
+    this.periodSeconds = options.periodSeconds ?? RECOMMENDER_DEFAULTS.periodSeconds;
+    this.#weighted = options.weightedBalancing ?? true;
+  }
+
+  start(context: ControllerContext): void {
+    for (const s of context.services) {
+      const result = policyFromSla(s.sla.spec);
+      if (!result.policy) {
+        const why = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+        throw new Error(`service ${s.name}: SLA has no valid policy (${why})`);
+      }
+      this.#services.set(s.name, { policy: result.policy, state: undefined });
+    }
+  }
+
+  decide(observation: Observation): ControllerActions {
+    const actions: Required<Pick<ControllerActions, 'resizes' | 'replicas' | 'weights'>> = {
+      resizes: [],
+      replicas: [],
+      weights: [],
+    };
+    const desired = new Map<string, { pod: PodObservation; desired: PodResources; policy: ServicePolicy }>();
+    for (const service of observation.services) {
+      const runtime = this.#runtime(service.name, service.sla.spec);
+      const plan = planService(runtime.policy, runtime.state, {
+        nowSeconds: observation.nowSeconds,
+        currentReplicas: service.replicas.target,
+        readyReplicas: service.replicas.ready,
+        pods: service.pods.map((pod) => this.#hubPod(pod, runtime.policy, observation.windowSeconds)),
+      });
+      runtime.state = plan.state;
+      if (runtime.policy.mode !== 'Auto') continue;
+      plan.pods.forEach((p, i) => {
+        const pod = service.pods[i]!;
+        desired.set(pod.name, { pod, desired: p.desired, policy: runtime.policy });
+      });
+      if (plan.replicas !== service.replicas.target) {
+        actions.replicas.push({ service: service.name, replicas: plan.replicas });
+      }
+      if (this.#weighted) {
+        for (const pod of service.pods)
+          actions.weights.push({ pod: pod.name, weight: Math.max(1, pod.enacted.cpuMilli) });
+      }
+    }
+    const allPods = new Map(observation.services.flatMap((s) => s.pods.map((p) => [p.name, p] as const)));
+    for (const node of observation.nodes)
+      actions.resizes.push(...this.#arbitrateNode(node, desired, allPods));
+    this.#forgetGone(observation);
+    return actions;
+  }
+
+  #runtime(name: string, spec: Parameters<typeof policyFromSla>[0]): ServiceRuntime {
+    let runtime = this.#services.get(name);
+    if (!runtime) {
+      const result = policyFromSla(spec);
+      if (!result.policy) throw new Error(`service ${name}: SLA has no valid policy`);
+      runtime = { policy: result.policy, state: undefined };
+      this.#services.set(name, runtime);
+    }
+    return runtime;
+  }
+
+  /** What the agent would report for the pod: its window signal and what could not be enacted. */
+  #hubPod(pod: PodObservation, policy: ServicePolicy, windowSeconds: number): HubPodObservation {
+    const memory = this.#pods.get(pod.name) ?? { contention: ZERO, oomKills: pod.oomKills };
+    const oomKilled = pod.oomKills > memory.oomKills;
+    memory.oomKills = pod.oomKills;
+    this.#pods.set(pod.name, memory);
+    let capped = memory.contention;
+    let cappedReason: PodCapReason =
+      capped.cpuMilli > 0 || capped.memoryBytes > 0 ? 'NodeContention' : 'None';
+    if (pod.resize === 'Deferred' || pod.resize === 'Infeasible') {
+      capped = {
+        cpuMilli: Math.max(0, pod.desired.cpuMilli - pod.enacted.cpuMilli),
+        memoryBytes: Math.max(0, pod.desired.memoryBytes - pod.enacted.memoryBytes),
+      };
+      cappedReason = pod.resize === 'Deferred' ? 'ResizeDeferred' : 'ResizeInfeasible';
+    }
+    const rt = pod.rt;
+    const statistic = policy.recommender.statistic;
+    return {
+      key: pod.name,
+      ready: pod.ready,
+      enacted: pod.enacted,
+      capped,
+      cappedReason,
+      ...(pod.ready
+        ? {
+            signal: {
+              periodSeconds: windowSeconds,
+              enactedCpuMilli: pod.enacted.cpuMilli,
+              enactedMemoryBytes: pod.enacted.memoryBytes,
+              cpuUsageMilli: pod.usedCores * 1000,
+              throttledRatio: pod.throttledFraction,
+              requestRate: pod.throughput,
+              requestCount: pod.throughput * windowSeconds,
+              ...(rt ? { responseTimeSeconds: statisticOf(rt, statistic) } : {}),
+              memoryWorkingSetBytes: pod.peakWorkingSetBytes,
+              oomKilled,
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** The agent's step on one node: fit Σ desired into allocatable, resize to the grants. */
+  #arbitrateNode(
+    node: Observation['nodes'][number],
+    desired: Map<string, { pod: PodObservation; desired: PodResources; policy: ServicePolicy }>,
+    allPods: Map<string, PodObservation>,
+  ): ResizeAction[] {
+    const entries = node.pods.flatMap((name) => {
+      const d = desired.get(name);
+      return d ? [{ name, ...d }] : [];
+    });
+    if (entries.length === 0) return [];
+    // Pods not planned this tick (Recommend mode) keep their size: untracked requests for the arbiter.
+    const untracked = { cpuMilli: 0, memoryBytes: 0 };
+    for (const name of node.pods) {
+      const other = desired.has(name) ? undefined : allPods.get(name);
+      if (!other) continue;
+      untracked.cpuMilli += other.enacted.cpuMilli;
+      untracked.memoryBytes += other.enacted.memoryBytes;
+    }
+    const policy: ArbitrationPolicyName = entries[0]!.policy.arbitration;
+    const result = arbitrate({
+      capacity: nodeCapacity(node.allocatable, untracked, ZERO),
+      policy,
+      pods: entries.map((e) => ({
+        key: e.name,
+        desired: e.desired,
+        minimum: e.policy.minResources,
+        priority: e.policy.priority,
+      })),
+    });
+    const resizes: ResizeAction[] = [];
+    result.grants.forEach((grant, i) => {
+      const e = entries[i]!;
+      const memory = this.#pods.get(e.name);
+      if (memory) memory.contention = grant.capped ? grant.cappedBy : ZERO;
+      const g = grant.granted;
+      if (g.cpuMilli !== e.pod.desired.cpuMilli || g.memoryBytes !== e.pod.desired.memoryBytes) {
+        resizes.push({ pod: e.name, cpuMilli: g.cpuMilli, memoryBytes: g.memoryBytes });
+      }
+    });
+    return resizes;
+  }
+
+  #forgetGone(observation: Observation): void {
+    const live = new Set(observation.services.flatMap((s) => s.pods.map((p) => p.name)));
+    for (const name of this.#pods.keys()) if (!live.has(name)) this.#pods.delete(name);
+  }
+}
+
+export function createKosmosController(options: KosmosControllerOptions = {}): Controller {
+  return new KosmosController(options);
+}
