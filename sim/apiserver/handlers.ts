@@ -231,6 +231,9 @@ export function handleResource(ctx: HandlerContext, req: ApiRequest, res: Server
           allowWatchBookmarks: req.query.get('allowWatchBookmarks') === 'true',
           sendInitialEvents: req.query.get('sendInitialEvents') === 'true',
           timeoutSeconds: timeout ? Number(timeout) : undefined,
+          render: wantsTable(req.accept)
+            ? (o) => toTable(t, [o], o.metadata.resourceVersion!, t.printerColumns)
+            : undefined,
         },
         res,
       );

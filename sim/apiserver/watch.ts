@@ -13,6 +13,8 @@ export interface WatchParams {
   allowWatchBookmarks: boolean;
   sendInitialEvents: boolean;
   timeoutSeconds?: number;
+  /** Re-shape each event's object (Table output for kubectl get -w). */
+  render?: (o: KObject) => unknown;
 }
 
 export interface ActiveWatch {
@@ -45,7 +47,10 @@ export class WatchHub {
 
   serve(api: ObjectApi, t: ResourceType, sel: Selection, params: WatchParams, res: ServerResponse): void {
     const resource = storageKey(t);
-    const stamp = (o: KObject): KObject => ({ ...o, apiVersion: apiVersionOf(t), kind: t.kind });
+    const stamp = (o: KObject): unknown => {
+      const obj = { ...o, apiVersion: apiVersionOf(t), kind: t.kind };
+      return params.render ? params.render(obj) : obj;
+    };
     const rvParam = params.resourceVersion;
     let fromRv: number | undefined;
     if (rvParam && rvParam !== '0') {
@@ -97,7 +102,7 @@ export class WatchHub {
     res.on('close', finish);
     try {
       if (fromRv === undefined) {
-        for (const o of api.list(t, sel)) write('ADDED', o);
+        for (const o of api.list(t, sel)) write('ADDED', stamp(o));
         if (params.sendInitialEvents && params.allowWatchBookmarks) {
           bookmark({ 'k8s.io/initial-events-end': 'true' });
         }

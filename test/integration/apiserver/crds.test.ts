@@ -68,6 +68,20 @@ describe('custom resources from deploy/crds with schema and CEL validation', () 
     expect(listed.items.map((i) => i.metadata.name)).toEqual(['ok']);
   });
 
+  it('renders a Table with the CRD printer columns for kubectl get', async () => {
+    const res = await fetch(`${c.server.url}/apis/${GROUP}/${VERSION}/namespaces/${ns}/${SLA_PLURAL}`, {
+      headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
+    });
+    const table = (await res.json()) as {
+      kind: string;
+      columnDefinitions: { name: string }[];
+      rows: { cells: unknown[] }[];
+    };
+    expect(table.kind).toBe('Table');
+    expect(table.columnDefinitions.map((d) => d.name).slice(0, 3)).toEqual(['Name', 'Target', 'Objective']);
+    expect(table.rows[0]?.cells.slice(0, 3)).toEqual(['ok', 'web', '200ms']);
+  });
+
   it("rejects an invalid SLA with 422 carrying the CEL rule's message and field", async () => {
     const err = await rejection(
       c.custom.createNamespacedCustomObject({ ...slaPath, body: sla('bad', { min: 5, max: 2 }) }),
