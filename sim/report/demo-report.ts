@@ -114,9 +114,10 @@ async function serviceCharts(r: ServiceRecord): Promise<{ file: string; svg: str
     {
       file: `${r.name}-rt.svg`,
       svg: await lineChartSvg({
-        title: `${r.name}: ${r.statistic} response time vs objective`,
+        title: `${r.name}: ${r.statistic} response time vs objective (axis clipped at 5× objective)`,
         xLabel: 'time (s)',
         yLabel: 'ms',
+        yMax: r.sloSeconds * 5000,
         series: [
           {
             name: `${r.statistic} RT`,
@@ -171,6 +172,12 @@ async function serviceCharts(r: ServiceRecord): Promise<{ file: string; svg: str
       }),
     },
   ];
+}
+
+/** The pod-template hash is the same for every pod: keep the pod's own suffix. */
+function shortPodName(pod: string): string {
+  const parts = pod.split('-');
+  return parts.length >= 3 ? `${parts.slice(0, -2).join('-')}-…${parts.at(-1)}` : pod;
 }
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -19,6 +19,8 @@ export interface LineChartOptions {
   height?: number;
   /** Step interpolation (allocations and replica counts change in steps). */
   step?: boolean;
+  /** Clip the y axis here (outliers would flatten the interesting range). */
+  yMax?: number;
 }
 
 export async function lineChartSvg(options: LineChartOptions): Promise<string> {
@@ -33,10 +35,15 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
     width: options.width ?? 640,
     height: options.height ?? 220,
     data: { values },
-    mark: { type: 'line', interpolate: options.step ? 'step-after' : 'linear', strokeWidth: 1.5 },
+    mark: { type: 'line', interpolate: options.step ? 'step-after' : 'linear', strokeWidth: 1.5, clip: true },
     encoding: {
       x: { field: 'x', type: 'quantitative', title: options.xLabel },
-      y: { field: 'y', type: 'quantitative', title: options.yLabel },
+      y: {
+        field: 'y',
+        type: 'quantitative',
+        title: options.yLabel,
+        ...(options.yMax !== undefined ? { scale: { domain: [0, options.yMax] } } : {}),
+      },
       color: { field: 'series', type: 'nominal', title: null, sort: options.series.map((s) => s.name) },
       strokeDash: {
         field: 'dashed',
