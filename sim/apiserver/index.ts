@@ -6,7 +6,7 @@
 // kubelet, stop() }. The kubelet is pluggable: `kubelet: 'external'` leaves pod start and resize
 // enactment to the caller, who listens to handle.kubelet events ('podBound', 'resizeRequested',
 // 'podDeleted') and calls handle.kubelet.startPod / admitResize / completeResize when it decides.
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { type Logger, silentLogger } from '../../lib/log.ts';
 import { TokenRegistry, type UserInfo } from './auth.ts';
 import { GarbageCollector } from './controllers/garbage-collector.ts';
@@ -27,10 +27,12 @@ import { builtinStrategies } from './strategies.ts';
 import { WatchHub } from './watch.ts';
 
 export type { UserInfo } from './auth.ts';
-export type { KubeletEvents, ResizeDecision } from './controllers/kubelet.ts';
+export type { Kubelet, KubeletEvents, KubeletMode, ResizeDecision } from './controllers/kubelet.ts';
 export type { DelayRule, FailRule } from './faults.ts';
 export type { NodeSpec } from './nodes.ts';
 export type { KObject } from './object-types.ts';
+export type { ObjectApi } from './objects.ts';
+export type { ResourceType } from './registry.ts';
 export type { RequestRecord } from './server.ts';
 
 export interface ApiServerOptions {
@@ -178,5 +180,3 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     },
   };
 }
-
-export { KubeConfig };
