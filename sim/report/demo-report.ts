@@ -88,7 +88,7 @@ async function serviceCharts(r: ServiceRecord): Promise<{ file: string; svg: str
     });
   const podSeries = (field: (p: PodSample) => number | undefined, suffix: string): ChartSeries[] =>
     [...r.pods].map(([pod, samples]) => ({
-      name: `${pod} ${suffix}`,
+      name: `${shortPodName(pod)} ${suffix}`,
       points: at(samples, field, (s) => s.t),
     }));
   const last = r.samples.at(-1)?.t ?? 0;
@@ -180,7 +180,7 @@ function shortPodName(pod: string): string {
   return parts.length >= 3 ? `${parts.slice(0, -2).join('-')}-…${parts.at(-1)}` : pod;
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export async function writeDemoReport(
   dir: string,
@@ -193,17 +193,17 @@ export async function writeDemoReport(
     const charts = await serviceCharts(r);
     for (const c of charts) writeFileSync(join(dir, c.file), c.svg);
     const s = summary.services.find((x) => x.name === r.name)!;
-    sections.push(`<section><h2>${escape(r.name)}</h2>
+    sections.push(`<section><h2>${escapeHtml(r.name)}</h2>
 <p>objective: ${s.statistic} ≤ ${Math.round(s.sloSeconds * 1000)} ms · SLO violated ${s.sloViolationPercent.toFixed(1)}% of the time ·
 ${s.coreSecondsAllocated} core-seconds allocated (${s.coreSecondsUsed} used) · ${s.resizes} resizes · ${s.scaleEvents} replica changes</p>
-${charts.map((c) => `<img src="${c.file}" alt="${escape(c.file)}">`).join('\n')}
+${charts.map((c) => `<img src="${c.file}" alt="${escapeHtml(c.file)}">`).join('\n')}
 </section>`);
   }
   const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>kosmos demo: ${escape(summary.scenario)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>kosmos demo: ${escapeHtml(summary.scenario)}</title>
 <style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}img{display:block;margin:1em 0;max-width:100%}</style>
 </head><body>
-<h1>kosmos demo — scenario ${escape(summary.scenario)}</h1>
+<h1>kosmos demo — scenario ${escapeHtml(summary.scenario)}</h1>
 <p>${Math.round(summary.durationSeconds)} s of demo time${summary.stoppedEarly ? ' (stopped early)' : ''}. Figures in <a href="summary.json">summary.json</a>.</p>
 ${sections.join('\n')}
 </body></html>
