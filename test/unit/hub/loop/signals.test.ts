@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import {
+  capReasonName,
+  capReasonWire,
+  containerResources,
+  desiredNeedsWrite,
+  podSignal,
+} from '../../../../hub/src/loop/signals.ts';
+import { podReport } from '../fixtures.ts';
+
+describe('podSignal', () => {
+  it('takes the SLA statistic, the rate over the window and the enacted allocation', () => {
+    const s = podSignal(podReport({ uid: 'a' }), 2, 'p95');
+    expect(s).toMatchObject({
+      periodSeconds: 2,
+      enactedCpuMilli: 250,
+      cpuUsageMilli: 100,
+      requestCount: 100,
+      requestRate: 50,
+      responseTimeSeconds: 0.1,
+      oomKilled: false,
+      usageValid: true,
+    });
+  });
+
+  it.each([
+    { name: 'an invalid scrape', rt: { valid: false, requestCount: 100 } },
+    { name: 'a window without requests', rt: { valid: true, requestCount: 0 } },
+  ])('carries no response time for $name', (c) => {
+    const base = podReport({ uid: 'a' });
+    const s = podSignal({ ...base, responseTime: { ...base.responseTime!, ...c.rt } }, 1, 'mean');
+    expect(s.responseTimeSeconds).toBeUndefined();
+    expect(s.requestCount).toBe(0);
+  });
+
+  it.each([
+    ['mean', 0.05],
+    ['p50', 0.04],
+    ['p90', 0.08],
+    ['p99', 0.15],
+  ] as const)('statistic %s → %s s', (statistic, want) => {
+    expect(podSignal(podReport({ uid: 'a' }), 1, statistic).responseTimeSeconds).toBe(want);
+  });
+});
+
+describe('cap reasons', () => {
+  it.each([
+    ['CAP_REASON_NODE_CONTENTION', 'NodeContention'],
+    ['CAP_REASON_SLA_BOUND', 'SLABound'],
+    ['CAP_REASON_NONE', 'None'],
+    ['CAP_REASON_UNSPECIFIED', 'None'],
+  ])('%s ↔ %s', (wire, name) => {
+    expect(capReasonName(wire)).toBe(name);
+    if (name !== 'None') expect(capReasonWire(name as never)).toBe(wire);
+  });
+});
+
+describe('desiredNeedsWrite (PodScale deadband)', () => {
+  it.each([
+    { current: undefined, next: { cpuMilli: 300, memoryBytes: 2 ** 27 }, write: true },
+    {
+      current: { cpu: '300m', memory: '128Mi' },
+      next: { cpuMilli: 310, memoryBytes: 2 ** 27 },
+      write: false,
+    },
+    { current: { cpu: '300m', memory: '128Mi' }, next: { cpuMilli: 400, memoryBytes: 2 ** 27 }, write: true },
+    { current: { cpu: '300m', memory: '128Mi' }, next: { cpuMilli: 300, memoryBytes: 2 ** 28 }, write: true },
+  ])('$current → $next: write=$write', (c) => {
+    expect(desiredNeedsWrite(c.current, c.next)).toBe(c.write);
+  });
+});
+
+describe('containerResources', () => {
+  it('prefers what the kubelet reports over the spec', () => {
+    const pod = {
+      spec: { containers: [{ name: 'app', resources: { requests: { cpu: '200m', memory: '128Mi' } } }] },
+      status: {
+        containerStatuses: [{ name: 'app', resources: { requests: { cpu: '300m', memory: '128Mi' } } }],
+      },
+    } as never;
+    expect(containerResources(pod, 'app')).toEqual({ cpuMilli: 300, memoryBytes: 128 * 2 ** 20 });
+  });
+});
