@@ -37,7 +37,7 @@ export class WeightSyncer {
 
   /** One round; throws when the hub or the proxy can't be reached (the loop logs and goes on). */
   async runOnce(): Promise<SyncResult> {
-    const { source, addresses, proxy, backend, port, log } = this.#d;
+    const { source, addresses, proxy, backend, port } = this.#d;
     const pods = await source.current();
     addresses.retain?.(pods);
     const targets: PodTarget[] = [];
