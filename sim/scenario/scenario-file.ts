@@ -1,5 +1,6 @@
 // Scenario files (YAML): parse, validate (schema, then cross-field rules), resolve to a Scenario
 // with its traces loaded. Every problem names its field; see docs/model.md for the format.
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -275,6 +276,14 @@ export function scenarioPath(nameOrPath: string): string {
   return isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath);
 }
 
+/** Names of the scenarios in sim/scenarios/. */
+export function bundledScenarios(): string[] {
+  return readdirSync(SCENARIOS_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
 /** Reads, validates and resolves a scenario file (or bundled scenario name). */
 export async function loadScenario(nameOrPath = 'default', options: ResolveOptions = {}): Promise<Scenario> {
   const path = scenarioPath(nameOrPath);
@@ -282,7 +291,12 @@ export async function loadScenario(nameOrPath = 'default', options: ResolveOptio
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ScenarioError(path, [{ field: '(file)', message: `cannot read: ${(err as Error).message}` }]);
+    const bundled = /^[a-z0-9-]+$/.test(nameOrPath)
+      ? ` (bundled scenarios: ${bundledScenarios().join(', ')}; or give a path to a YAML file)`
+      : '';
+    throw new ScenarioError(path, [
+      { field: '(file)', message: `cannot read: ${(err as Error).message}${bundled}` },
+    ]);
   }
   return resolveScenario(parseScenarioYaml(text, path), options, path);
 }
