@@ -1,6 +1,6 @@
 // Hub and agent (real code, real gRPC) against the embedded API server: PodScale lifecycle,
 // vertical scaling enacted by the agent, scale-out through /scale, scale-in, kosmosctl.
-import type * as k8s from '@kubernetes/client-node';
+import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../../agent/src/config.ts';
 import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
@@ -253,6 +253,44 @@ describe('hub + agent against the embedded cluster', () => {
       'its PodScale gone',
       async () => !(await podScales()).some((ps) => ps.metadata.name === name),
     );
+  });
+
+  it('mode Recommend publishes desired CPU and replicas but never resizes or scales', async () => {
+    await clients.custom.patchNamespacedCustomObject(
+      { ...crd, plural: SLA_PLURAL, name: 'web', body: { spec: { policy: { mode: 'Recommend' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await waitFor('hub sees Recommend', () => hub.board.service(NS, 'web')?.sla.mode === 'Recommend');
+    const replicas = (await specReplicas())!;
+    const enacted = new Map(
+      (await runningPods()).map((p) => [
+        p.metadata!.name!,
+        p.status?.containerStatuses?.[0]?.resources?.requests?.cpu,
+      ]),
+    );
+    workload.totalRps = 1200;
+    await waitFor(
+      'a recommendation to add replicas',
+      () => {
+        const s = hub.board.service(NS, 'web')?.sla;
+        return s && Number(s.desiredReplicas) > replicas;
+      },
+      20_000,
+    );
+    await waitFor('PodScale desired raised', async () =>
+      (await podScales()).some((ps) => parseCpuMilli(ps.spec.desired.cpu ?? '0') >= 900),
+    );
+    // The agent has had its directives for a few ticks since.
+    const seq = hub.model.node(NODE)!.sequence;
+    await waitFor('three more agent reports', () => hub.model.node(NODE)!.sequence >= seq + 3);
+    expect(await specReplicas()).toBe(replicas);
+    const now = new Map(
+      (await runningPods()).map((p) => [
+        p.metadata!.name!,
+        p.status?.containerStatuses?.[0]?.resources?.requests?.cpu,
+      ]),
+    );
+    expect(now).toEqual(enacted);
   });
 
   it('deleting the SLA removes all its PodScales', async () => {
