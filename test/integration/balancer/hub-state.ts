@@ -12,8 +12,9 @@ export const SLA = { namespace: 'shop', name: 'web' } as const;
 export interface HubState {
   address: string;
   board: StatusBoard;
-  /** Publishes the SLA's pods with these enacted CPUs (millicores), weights as the control loop computes them. */
-  publish(enactedCpuMilli: Record<string, number>): Map<string, number>;
+  /** Publishes the SLA's pods with these enacted CPUs (millicores), weights as the control loop computes them;
+   *  pod UIDs from `uids` (the API server's) or made up. */
+  publish(enactedCpuMilli: Record<string, number>, uids?: ReadonlyMap<string, string>): Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -33,7 +34,7 @@ export async function startHubState(): Promise<HubState> {
   return {
     address: `127.0.0.1:${port}`,
     board,
-    publish(enacted) {
+    publish(enacted, uids) {
       const { weights, state: next } = computeWeights(state, new Map(Object.entries(enacted)), {
         smoothing: 1,
         floorFraction: 0.1,
@@ -42,7 +43,7 @@ export async function startHubState(): Promise<HubState> {
       const pods: PodStatus[] = Object.entries(enacted).map(([name, cpuMilli]) => ({
         namespace: SLA.namespace,
         name,
-        uid: `uid-${name}`,
+        uid: uids?.get(name) ?? `uid-${name}`,
         sla: `${SLA.namespace}/${SLA.name}`,
         enacted: { cpuMilli, memoryBytes: 256 * 2 ** 20 },
         lbWeight: weights.get(name) ?? 0,
