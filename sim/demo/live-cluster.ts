@@ -1,27 +1,30 @@
 // The simulated nodes of the demo, in wall-clock time: every step it routes the trace's arrivals
 // to the ready pods of each service, steps each pod's queue with the CPU the kubelet enacted, and
-// exposes the result where the real agent looks: cgroup files and each pod's /metrics.
+// exposes the result where the real agent looks: cgroup files and each pod's /metrics (served on
+// the pod's own loopback IP and the SLA's scrape port).
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '../../lib/log.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../lib/quantity.ts';
 import { workloadParams } from '../discrete/sim-service.ts';
-import { RtHistogram } from '../model/histogram.ts';
 import { PodQueue, type WorkloadParams } from '../model/pod-queue.ts';
 import { Prng, seedFor } from '../model/prng.ts';
 import { RtMixture } from '../model/rt-distribution.ts';
 import { sampleArrivals, splitArrivals } from '../model/traffic.ts';
 import { type CgroupWriter, containerKey } from '../node/cgroup-writer.ts';
+import { createMetricsEndpoints, type MetricsEndpoints } from '../node/metrics-endpoint.ts';
 import type { Scenario, ServiceScenario } from '../scenario/types.ts';
 import type { LivePod, LiveService } from './live-view.ts';
-import { createPodMetricsServers, type PodMetricsServers } from './pod-metrics.ts';
 
 interface PodState {
   uid: string;
   name: string;
   node: string;
   queue: PodQueue;
-  histogram: RtHistogram;
   cgroupReady: boolean;
+  /** The pod's /metrics server runs (it needs the pod IP, known once the pod started). */
+  endpointUp: boolean;
+  /** The fluid model completes fractions of requests; the histogram counts whole ones. */
+  completionCarry: number;
 }
 
 interface ServiceState {
@@ -29,7 +32,8 @@ interface ServiceState {
   params: WorkloadParams;
   rng: Prng;
   pods: Map<string, PodState>;
-  metrics: PodMetricsServers;
+  metrics: MetricsEndpoints;
+  scrapePort: number;
   stepsWithRt: number;
   stepsViolated: number;
 }
@@ -76,11 +80,8 @@ export class LiveCluster {
         params,
         rng: new Prng(seedFor(options.scenario.seed, spec.name)),
         pods: new Map(),
-        metrics: createPodMetricsServers({
-          port: spec.sla.spec.metrics.scrape?.port ?? 8080,
-          path: spec.sla.spec.metrics.scrape?.path ?? '/metrics',
-          metric: spec.sla.spec.metrics.scrape?.metric ?? 'http_request_duration_seconds',
-        }),
+        metrics: createMetricsEndpoints({ path: spec.sla.spec.metrics.scrape?.path ?? '/metrics' }),
+        scrapePort: spec.sla.spec.metrics.scrape?.port ?? 8080,
         stepsWithRt: 0,
         stepsViolated: 0,
       };
@@ -118,11 +119,25 @@ export class LiveCluster {
       const state = this.#stateFor(svc, pod);
       const cpuMilli = enactedCpuMilli(pod, container);
       const result = state.queue.step({ arrivals: split[i]!, capacityCores: cpuMilli / 1000, dtSeconds: dt });
-      if (result.completions > 0 && Number.isFinite(result.meanRtSeconds)) {
-        state.histogram.observe(result.completions, result.meanRtSeconds);
-        stepRt.add(result.completions, result.meanRtSeconds);
+      if (!state.endpointUp && pod.status?.podIP) {
+        await svc.metrics.addPod(state.uid, { ip: pod.status.podIP, port: svc.scrapePort });
+        state.endpointUp = true;
       }
-      if (pod.status?.podIP) svc.metrics.publish(state.uid, pod.status.podIP, state.histogram.snapshot());
+      if (result.completions > 0 && Number.isFinite(result.meanRtSeconds)) {
+        const mean = result.meanRtSeconds;
+        stepRt.add(result.completions, mean);
+        if (state.endpointUp) {
+          const whole = Math.floor(state.completionCarry + result.completions);
+          state.completionCarry += result.completions - whole;
+          const shape = svc.params.shape;
+          if (whole > 0)
+            svc.metrics.observe(state.uid, {
+              count: whole,
+              sumSeconds: whole * mean,
+              cdf: (t) => shape.cdf(t / mean),
+            });
+        }
+      }
       await this.#writeCgroup(state, pod, container, cpuMilli, result);
       livePods.push({
         uid: state.uid,
@@ -157,7 +172,7 @@ export class LiveCluster {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#services.map((s) => s.metrics.closeAll()));
+    await Promise.all(this.#services.map((s) => s.metrics.close()));
   }
 
   #stateFor(svc: ServiceState, pod: V1Pod): PodState {
@@ -169,8 +184,9 @@ export class LiveCluster {
         name: pod.metadata!.name!,
         node: pod.spec?.nodeName ?? '',
         queue: new PodQueue(svc.params),
-        histogram: new RtHistogram(svc.params.shape),
         cgroupReady: false,
+        endpointUp: false,
+        completionCarry: 0,
       };
       svc.pods.set(uid, state);
     }
@@ -221,7 +237,7 @@ export class LiveCluster {
     for (const [uid, state] of svc.pods) {
       if (alive.has(uid)) continue;
       svc.pods.delete(uid);
-      svc.metrics.remove(uid);
+      await svc.metrics.removePod(uid);
       await this.#o.writers.get(state.node)?.removePod(uid);
       this.#o.log.info({ pod: state.name, node: state.node }, 'simulated pod gone');
     }

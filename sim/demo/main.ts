@@ -12,7 +12,7 @@ import { startApiServer } from '../apiserver/index.ts';
 import { createTempCgroupRoot, type TempCgroupRoot } from '../node/cgroup-root.ts';
 import { createCgroupWriter } from '../node/cgroup-writer.ts';
 import { type ServiceRecord, summarize, writeDemoReport } from '../report/demo-report.ts';
-import { loadScenarioFile } from '../scenario/scenario-file.ts';
+import { loadScenario } from '../scenario/scenario-file.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { applyScenario } from './apply.ts';
 import { LiveCluster } from './live-cluster.ts';
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   const opts = program.parse().opts<DemoOptions>();
   let scenario: Scenario;
   try {
-    scenario = await loadScenarioFile(opts.scenario);
+    scenario = await loadScenario(opts.scenario);
   } catch (err) {
     console.error(`kosmos demo: ${(err as Error).message}`);
     process.exit(2);
@@ -193,55 +193,63 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void finish(true).then(() => process.exit(130)));
   process.once('SIGTERM', () => void finish(true).then(() => process.exit(143)));
 
-  while (!stopping && elapsed < duration) {
-    const tickStart = Date.now();
-    const traceSeconds = elapsed * opts.speed;
-    const step = await cluster.step(traceSeconds, 1);
-    const desired = await desiredByPod(clients);
-    for (const [i, svc] of step.services.entries()) {
-      const rec = records[i]!;
-      rec.samples.push({
-        t: elapsed,
-        requestRate: svc.requestRate,
-        responseTimeSeconds: svc.responseTimeSeconds,
-        replicas: svc.replicas,
-      });
-      for (const p of svc.pods) {
-        p.desiredCpuMilli = desired.get(p.uid)?.desired;
-        p.cappedCpuMilli = desired.get(p.uid)?.capped;
-        const series = rec.pods.get(p.name) ?? [];
-        series.push({
-          t: elapsed,
-          desiredCpuMilli: p.desiredCpuMilli,
-          enactedCpuMilli: p.enactedCpuMilli,
-          usageCpuMilli: p.usageCpuMilli,
-        });
-        rec.pods.set(p.name, series);
-      }
-    }
-    const snapshot: LiveSnapshot = {
-      scenario: scenario.name,
-      elapsedSeconds: elapsed,
-      durationSeconds: duration,
-      traceSeconds,
-      services: step.services,
-      hubConnected: true,
-      notes,
-    };
-    if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderLiveView(snapshot, true)}\n`);
-    else if (elapsed % 10 === 0)
-      console.log(
-        renderLiveView(snapshot, false)
-          .split('\n')
-          .filter((l) => !l.startsWith('  '))
-          .join(' | '),
-      );
-    elapsed++;
-    const wait = started + elapsed * 1000 - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    void tickStart;
+  try {
+    await runLoop();
+  } catch (err) {
+    console.error(`kosmos demo: simulation failed: ${(err as Error).stack ?? err}`);
+    await finish(true);
+    process.exit(1);
   }
   await finish(false);
+
+  async function runLoop(): Promise<void> {
+    while (!stopping && elapsed < duration) {
+      const traceSeconds = elapsed * opts.speed;
+      const step = await cluster.step(traceSeconds, 1);
+      const desired = await desiredByPod(clients);
+      for (const [i, svc] of step.services.entries()) {
+        const rec = records[i]!;
+        rec.samples.push({
+          t: elapsed,
+          requestRate: svc.requestRate,
+          responseTimeSeconds: svc.responseTimeSeconds,
+          replicas: svc.replicas,
+        });
+        for (const p of svc.pods) {
+          p.desiredCpuMilli = desired.get(p.uid)?.desired;
+          p.cappedCpuMilli = desired.get(p.uid)?.capped;
+          const series = rec.pods.get(p.name) ?? [];
+          series.push({
+            t: elapsed,
+            desiredCpuMilli: p.desiredCpuMilli,
+            enactedCpuMilli: p.enactedCpuMilli,
+            usageCpuMilli: p.usageCpuMilli,
+          });
+          rec.pods.set(p.name, series);
+        }
+      }
+      const snapshot: LiveSnapshot = {
+        scenario: scenario.name,
+        elapsedSeconds: elapsed,
+        durationSeconds: duration,
+        traceSeconds,
+        services: step.services,
+        hubConnected: true,
+        notes,
+      };
+      if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderLiveView(snapshot, true)}\n`);
+      else if (elapsed % 10 === 0)
+        console.log(
+          renderLiveView(snapshot, false)
+            .split('\n')
+            .filter((l) => !l.startsWith('  '))
+            .join(' | '),
+        );
+      elapsed++;
+      const wait = started + elapsed * 1000 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 /** PodScale desired and capped CPU by pod uid, for the live view. */
