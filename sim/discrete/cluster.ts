@@ -196,10 +196,14 @@ export function retryDeferred(pod: SimPod, nowSeconds: number, delaySeconds: num
   return true;
 }
 
-/** Applies an accepted resize whose delay has passed; true when the size changed. */
+/**
+ * Applies an accepted resize whose delay has passed; true when the size changed. Like the kubelet
+ * (≥ 1.33), a memory limit below the current working set is not applied: the resize stays in progress.
+ */
 export function enactDue(pod: SimPod, nowSeconds: number): boolean {
   if (pod.resize !== 'InProgress' || !pod.pendingResize) return false;
   if (nowSeconds + 1e-9 < pod.pendingResize.enactAtSeconds) return false;
+  if (pod.pendingResize.target.memoryBytes < pod.window.workingSetBytes) return false;
   pod.enacted = { ...pod.pendingResize.target };
   pod.pendingResize = null;
   pod.resize = 'None';
@@ -209,6 +213,7 @@ export function enactDue(pod: SimPod, nowSeconds: number): boolean {
 /** Restarts a pod (OOM kill, or evict-and-recreate): the requests in it are lost; unready for startup. */
 export function restart(pod: SimPod, nowSeconds: number, startupSeconds: number): number {
   const lost = pod.queue.reset();
+  pod.window.workingSetBytes = pod.queue.params.baseMemoryBytes;
   pod.restarts++;
   if (pod.node) {
     pod.phase = 'Starting';

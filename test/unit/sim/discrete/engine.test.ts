@@ -80,6 +80,21 @@ describe('discrete engine', () => {
     expect(rec.events.some((e) => e.kind === 'resize-infeasible' && e.pod === 'web-0')).toBe(true);
   });
 
+  it('holds an in-place memory decrease below the working set in progress instead of OOM-killing', () => {
+    // 100 Mi base + N·1 Mi with N = ρ/(1−ρ) = 1 at 25 rps per 1-core pod: working set ≈ 101 Mi.
+    const ctl = scripted(5, (o) =>
+      o.nowSeconds === 5 ? { resizes: [{ pod: 'web-0', memoryBytes: 100 * MI }] } : {},
+    );
+    const rec = runDiscrete(scenario([service('web', { arrivals: 'none' })]), {
+      controller: ctl,
+      durationSeconds: 20,
+    });
+    const pod = ctl.seen.at(-1)!.services[0]!.pods[0]!;
+    expect(pod.resize).toBe('InProgress');
+    expect(pod.enacted.memoryBytes).toBe(512 * MI);
+    expect(rec.events.some((e) => e.kind === 'oom-kill')).toBe(false);
+  });
+
   it('creates pods on scale-up that serve nothing until their startup delay has passed', () => {
     const ctl = scripted(10, (o) =>
       o.nowSeconds === 10 ? { replicas: [{ service: 'web', replicas: 4 }] } : {},
