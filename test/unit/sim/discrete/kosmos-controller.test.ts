@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runDiscrete } from '../../../../sim/discrete/engine.ts';
 import { KosmosController } from '../../../../sim/discrete/kosmos-controller.ts';
 import { recordingHash } from '../../../../sim/discrete/recorder.ts';
+import { loadScenario } from '../../../../sim/scenario/scenario-file.ts';
 import { scenario, service } from './fixtures.ts';
 
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((x, y) => x + y, 0);
@@ -43,5 +44,15 @@ describe('kosmos contender (planService + arbitrate on the discrete engine)', ()
     const a = runDiscrete(stepScenario, { controller: new KosmosController() });
     const b = runDiscrete(stepScenario, { controller: new KosmosController() });
     expect(recordingHash(a)).toBe(recordingHash(b));
+  });
+
+  it('reproduces the default scenario (NASA trace, Poisson arrivals) bit for bit from its seed', async () => {
+    const sc = await loadScenario('default');
+    const a = runDiscrete(sc, { controller: new KosmosController() });
+    const b = runDiscrete(sc, { controller: new KosmosController() });
+    expect(recordingHash(a)).toBe(recordingHash(b));
+    expect(recordingHash(runDiscrete(sc, { controller: new KosmosController(), seed: 2 }))).not.toBe(
+      recordingHash(a),
+    );
   });
 });
