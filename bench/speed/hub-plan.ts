@@ -1,0 +1,216 @@
+// hub-plan: one hub control period at fleet scale with the hub's own model and pure control code —
+// fold every node's report into the ClusterModel, plan every SLA (recommender + horizontal via
+// planService), then build every node's directive — timed per phase, per SLA and per node.
+import { planService } from '../../hub/src/control/plan.ts';
+import { policyFromSla } from '../../hub/src/control/policy.ts';
+import type { PodObservation, ServiceControlState, ServicePolicy } from '../../hub/src/control/types.ts';
+import { capReasonName, podSignal, resources } from '../../hub/src/loop/signals.ts';
+import { ClusterModel } from '../../hub/src/model/cluster-model.ts';
+import { buildFleet, FLEET_SLA_SPEC, nodeReport } from './fleet.ts';
+import { retainedMemory } from './gc.ts';
+import { type BenchResult, metric } from './report.ts';
+import { mib, summarize } from './stats.ts';
+
+export interface HubPlanOptions {
+  nodes: number;
+  slas: number;
+  podsPerSla: number;
+  periods: number;
+  /**
+   * Nodes whose report folding and directive building are timed in each measured period; the
+   * period's cost of those phases is extrapolated from them (0 = every node).
+   */
+  sampleNodes: number;
+}
+
+export const HUB_PLAN_DEFAULTS = {
+  nodes: 5000,
+  slas: 5000,
+  podsPerSla: 30,
+  periods: 4,
+  sampleNodes: 1000,
+} as const;
+export const HUB_PLAN_QUICK = {
+  nodes: 5000,
+  slas: 5000,
+  podsPerSla: 30,
+  periods: 2,
+  sampleNodes: 250,
+} as const;
+
+const PERIOD_SECONDS = 1;
+
+/** Evenly spaced node indexes, `count` of them (all when count is 0 or ≥ total). */
+export function sampleOf(total: number, count: number): number[] {
+  if (count <= 0 || count >= total) return Array.from({ length: total }, (_, i) => i);
+  const step = total / count;
+  return Array.from({ length: count }, (_, i) => Math.floor(i * step));
+}
+
+function sumLast(values: readonly number[], n: number): number {
+  let sum = 0;
+  for (let i = Math.max(0, values.length - n); i < values.length; i++) sum += values[i] as number;
+  return sum;
+}
+
+function policy(): ServicePolicy {
+  const result = policyFromSla(FLEET_SLA_SPEC);
+  if (!result.policy) throw new Error(`bench SLA invalid: ${JSON.stringify(result.errors)}`);
+  return result.policy;
+}
+
+export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
+  const started = performance.now();
+  const fleet = buildFleet(o.nodes, o.slas, o.podsPerSla);
+  const pods = o.slas * o.podsPerSla;
+  const policies = fleet.slaKeys.map(() => policy());
+  const states: (ServiceControlState | undefined)[] = fleet.slaKeys.map(() => undefined);
+  const enacted = new Map<string, number>();
+  const model = new ClusterModel();
+  const memBefore = retainedMemory();
+  const foldMs: number[] = [];
+  const planMs: number[] = [];
+  const directiveMs: number[] = [];
+  const perSlaMs: number[] = [];
+  const perReportMs: number[] = [];
+  const perNodeDirectiveMs: number[] = [];
+  let decisions = 0;
+  let directivePods = 0;
+  let nowMs = Date.now();
+
+  const sampled = sampleOf(o.nodes, o.sampleNodes);
+  const scale = o.nodes / sampled.length;
+  let buildMs = 0;
+  for (let period = 1; period <= o.periods + 1; period++) {
+    nowMs += PERIOD_SECONDS * 1000;
+    // the first period builds the model and the recommender states and is not measured
+    const measured = period > 1;
+    const folded = measured ? sampled : fleet.nodes.map((_, n) => n);
+    for (const n of folded) {
+      const report = nodeReport(fleet, n, period, PERIOD_SECONDS, (uid) => enacted.get(uid) ?? 500, nowMs);
+      const r0 = performance.now();
+      model.foldReport(report, nowMs);
+      const r1 = performance.now();
+      if (measured) perReportMs.push(r1 - r0);
+      else buildMs += r1 - r0;
+    }
+    if (measured) foldMs.push(sumLast(perReportMs, sampled.length) * scale);
+
+    const t = performance.now();
+    for (let s = 0; s < o.slas; s++) {
+      const s0 = performance.now();
+      const observations: PodObservation[] = (fleet.slaPods[s] ?? []).map((p) => {
+        const obs = model.observation(p.uid);
+        const report = obs?.report;
+        return {
+          key: p.uid,
+          ready: report?.ready ?? false,
+          enacted: resources(report?.enacted),
+          ...(obs && model.isFresh(p.uid) ? { signal: podSignal(obs.report, obs.windowSeconds, 'p95') } : {}),
+          capped: resources(report?.capped),
+          cappedReason: capReasonName(report?.capReason),
+        };
+      });
+      const pol = policies[s] as ServicePolicy;
+      const plan = planService(pol, states[s], {
+        nowSeconds: nowMs / 1000,
+        currentReplicas: o.podsPerSla,
+        readyReplicas: observations.length,
+        pods: observations,
+      });
+      states[s] = plan.state;
+      decisions += plan.decisions.length;
+      const slaPods = fleet.slaPods[s] ?? [];
+      plan.pods.forEach((pp, i) => {
+        const p = slaPods[i];
+        if (!p) return;
+        model.setPlan(p.uid, p.node, {
+          uid: p.uid,
+          namespace: p.namespace,
+          name: p.name,
+          container: 'app',
+          desired: pp.desired,
+          minimum: pol.minResources,
+          maximum: pol.maxResources,
+          priority: pol.priority,
+          recommendOnly: false,
+          sla: fleet.slaKeys[s] as string,
+        });
+        enacted.set(p.uid, pp.desired.cpuMilli);
+      });
+      if (measured) perSlaMs.push(performance.now() - s0);
+    }
+    if (measured) planMs.push(performance.now() - t);
+
+    if (!measured) continue;
+    for (const n of sampled) {
+      const d0 = performance.now();
+      directivePods += model.directivesFor(fleet.nodes[n] as string).length * scale;
+      perNodeDirectiveMs.push(performance.now() - d0);
+    }
+    directiveMs.push(sumLast(perNodeDirectiveMs, sampled.length) * scale);
+  }
+  const memAfter = retainedMemory();
+  const fold = summarize(foldMs);
+  const plan = summarize(planMs);
+  const directive = summarize(directiveMs);
+  const totalMs = fold.mean + plan.mean + directive.mean;
+  const sla = summarize(perSlaMs);
+  const measuredPeriods = foldMs.length;
+  return {
+    name: 'hub-plan',
+    title: `hub control period at ${o.nodes.toLocaleString('en-US')} nodes / ${pods.toLocaleString('en-US')} pods`,
+    params: {
+      nodes: o.nodes,
+      slas: o.slas,
+      podsPerSla: o.podsPerSla,
+      pods,
+      measuredPeriods,
+      sampleNodes: sampled.length,
+    },
+    metrics: [
+      metric('period total (fold + plan + directives)', totalMs, 'ms', 'mean over measured periods'),
+      metric('  fold reports into model', fold.mean, 'ms', `${o.nodes} NodeReports`),
+      metric('  plan all SLAs', plan.mean, 'ms', 'recommender + horizontal, per SLA'),
+      metric('  build node directives', directive.mean, 'ms', `${o.nodes} directivesFor() calls`),
+      metric('pods planned per second', (pods * 1000) / plan.mean, '/s', 'planning phase only'),
+      metric('pods per second, whole period', (pods * 1000) / totalMs, '/s'),
+      metric('per-SLA decision latency p50', sla.p50, 'ms', `${o.podsPerSla} pods each`),
+      metric('per-SLA decision latency p99', sla.p99, 'ms'),
+      metric('per-SLA decision latency max', sla.max, 'ms'),
+      metric('fold per report p50', summarize(perReportMs).p50, 'ms'),
+      metric('fold per report p99', summarize(perReportMs).p99, 'ms'),
+      metric('directive per node p99', summarize(perNodeDirectiveMs).p99, 'ms'),
+      metric(
+        '1 s period sustainable',
+        totalMs < 1000,
+        'bool',
+        `needs < 1000 ms; ${(totalMs / 1000).toFixed(2)} s used`,
+      ),
+      metric(
+        'decisions per period',
+        decisions / (o.periods + 1),
+        'count',
+        'pods whose desired moved, + replica changes',
+      ),
+      metric('directive pods per period', directivePods / o.periods, 'count'),
+      metric('model build (first period fold)', buildMs, 'ms', 'all reports into an empty model'),
+      metric(
+        'heap retained by model + state',
+        mib(memAfter.heapUsedBytes - memBefore.heapUsedBytes),
+        'MiB',
+        'after a full GC',
+      ),
+      metric('heap retained at end', mib(memAfter.heapUsedBytes), 'MiB'),
+    ],
+    notes: [
+      ...(sampled.length < o.nodes
+        ? [
+            `Folding and directives are timed on ${sampled.length} of ${o.nodes} nodes per period and scaled ×${scale.toFixed(1)} (each report's cost depends on the model size, which is steady after the first period); planning covers every SLA.`,
+          ]
+        : []),
+      'Pure control and the hub model in one thread, no gRPC and no API writes (grpc-reports measures the agent server); the first period (model and recommender state build-up) is not measured.',
+    ],
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}
