@@ -86,17 +86,17 @@ export function haproxyConfig(o: {
   ].join('\n');
 }
 
-export async function startHaproxy(o: {
-  backend: string;
-  slots: number;
-  serverPort: number;
-}): Promise<Haproxy> {
+/** Starts HAProxy with the generated test config, or with `config(socketPath, port)` when given. */
+export async function startHaproxy(
+  o: { backend: string; slots: number; serverPort: number },
+  config?: (socketPath: string, port: number) => string,
+): Promise<Haproxy> {
   requireHaproxy();
   const dir = mkdtempSync(join(tmpdir(), 'kosmos-haproxy-'));
   const socketPath = join(dir, 'admin.sock');
   const port = await freePort();
   const cfg = join(dir, 'haproxy.cfg');
-  writeFileSync(cfg, haproxyConfig({ socketPath, port, ...o }));
+  writeFileSync(cfg, config ? config(socketPath, port) : haproxyConfig({ socketPath, port, ...o }));
   const child: ChildProcess = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
@@ -105,10 +105,14 @@ export async function startHaproxy(o: {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const runtime = new HaproxyRuntime({ socketPath, timeoutMs: 2000 });
   try {
-    await waitFor('the haproxy admin socket', async () => {
-      if (child.exitCode !== null) throw new Error(`haproxy exited ${child.exitCode}: ${stderr}`);
-      return (await runtime.command('show info')).includes('Name: HAProxy') || undefined;
-    });
+    await Promise.race([
+      waitFor('the haproxy admin socket', async () =>
+        (await runtime.command('show info')).includes('Name: HAProxy') ? true : undefined,
+      ),
+      exited.then(() => {
+        throw new Error(`haproxy exited ${child.exitCode}: ${stderr}`);
+      }),
+    ]);
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
