@@ -178,10 +178,11 @@ async function main(): Promise<void> {
     if (tty) process.stdout.write('\n');
     console.log('stopping hub, agents and the embedded cluster ...');
     await group.stopAll();
+    const apiRequests = api.requestCounts();
     await cluster.close();
     await api.stop();
     await Promise.all(cgroupRoots.map((r) => r.remove()));
-    const summary = summarize(scenario.name, records, stoppedEarly);
+    const summary = summarize(scenario.name, records, stoppedEarly, apiRequests);
     const index = await writeDemoReport(opts.reportDir, summary, records);
     for (const s of summary.services) {
       console.log(

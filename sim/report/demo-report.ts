@@ -37,9 +37,26 @@ export interface DemoSummary {
     coreSecondsUsed: number;
     resizes: number;
     scaleEvents: number;
+    initialReplicas: number;
     maxReplicas: number;
+    /** Largest CPU any pod of the service had enacted, and the first pod's first enacted CPU. */
+    initialEnactedCpuMilli: number;
+    maxEnactedCpuMilli: number;
+    /** SLO violation over the last `tailSeconds` of the run: did the service end inside it? */
+    tailSeconds: number;
+    tailViolationPercent: number;
   }[];
   stoppedEarly: boolean;
+  /** API requests served by the embedded cluster, by "verb resource[/subresource]". */
+  apiRequests?: Record<string, number>;
+}
+
+const TAIL_SECONDS = 20;
+
+function violationPercent(samples: ServiceSample[], sloSeconds: number): number {
+  const withRt = samples.filter((s) => s.responseTimeSeconds !== undefined);
+  const violated = withRt.filter((s) => s.responseTimeSeconds! > sloSeconds).length;
+  return withRt.length ? (100 * violated) / withRt.length : 0;
 }
 
 function changes(values: number[]): number {
@@ -49,10 +66,16 @@ function changes(values: number[]): number {
 }
 
 /** Per-service figures from the samples (1 sample ≈ 1 s of demo time, weighted by its interval). */
-export function summarize(scenario: string, records: ServiceRecord[], stoppedEarly: boolean): DemoSummary {
+export function summarize(
+  scenario: string,
+  records: ServiceRecord[],
+  stoppedEarly: boolean,
+  apiRequests?: Map<string, number>,
+): DemoSummary {
   const services = records.map((r) => {
-    const withRt = r.samples.filter((s) => s.responseTimeSeconds !== undefined);
-    const violated = withRt.filter((s) => s.responseTimeSeconds! > r.sloSeconds).length;
+    const end = r.samples.at(-1)?.t ?? 0;
+    const enacted = [...r.pods.values()].flatMap((samples) => samples.map((s) => s.enactedCpuMilli));
+    const firstPod = [...r.pods.values()][0]?.[0];
     let allocated = 0;
     let used = 0;
     let resizes = 0;
@@ -68,16 +91,30 @@ export function summarize(scenario: string, records: ServiceRecord[], stoppedEar
       name: r.name,
       sloSeconds: r.sloSeconds,
       statistic: r.statistic,
-      sloViolationPercent: withRt.length ? (100 * violated) / withRt.length : 0,
+      sloViolationPercent: violationPercent(r.samples, r.sloSeconds),
       coreSecondsAllocated: Math.round(allocated * 10) / 10,
       coreSecondsUsed: Math.round(used * 10) / 10,
       resizes,
       scaleEvents: changes(r.samples.map((s) => s.replicas)),
+      initialReplicas: r.samples[0]?.replicas ?? 0,
       maxReplicas: Math.max(0, ...r.samples.map((s) => s.replicas)),
+      initialEnactedCpuMilli: firstPod?.enactedCpuMilli ?? 0,
+      maxEnactedCpuMilli: Math.max(0, ...enacted),
+      tailSeconds: TAIL_SECONDS,
+      tailViolationPercent: violationPercent(
+        r.samples.filter((s) => s.t > end - TAIL_SECONDS),
+        r.sloSeconds,
+      ),
     };
   });
   const duration = Math.max(0, ...records.flatMap((r) => r.samples.map((s) => s.t)));
-  return { scenario, durationSeconds: duration, services, stoppedEarly };
+  return {
+    scenario,
+    durationSeconds: duration,
+    services,
+    stoppedEarly,
+    ...(apiRequests ? { apiRequests: Object.fromEntries([...apiRequests].sort()) } : {}),
+  };
 }
 
 async function serviceCharts(r: ServiceRecord): Promise<{ file: string; svg: string }[]> {
