@@ -189,6 +189,56 @@ describe('hub + agent against the embedded cluster', () => {
     expect(status.conditions?.find((c) => c.type === 'Invalid')?.status).toBe('False');
   });
 
+  it('reports what CEL cannot catch — a missing target, pods that cannot be resized — as conditions and Events', async () => {
+    await clients.apps.createNamespacedDeployment({
+      namespace: NS,
+      body: {
+        metadata: { name: 'plain', namespace: NS },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: { app: 'plain' } },
+          template: {
+            metadata: { labels: { app: 'plain' } },
+            spec: { containers: [{ name: 'app', image: 'x' }] },
+          },
+        },
+      },
+    });
+    const variant = (name: string, target: string): ServiceLevelAgreement => ({
+      ...sla,
+      metadata: { name, namespace: NS },
+      spec: { ...sla.spec, targetRef: { ...sla.spec.targetRef, name: target } },
+    });
+    for (const body of [variant('ghost', 'nope'), variant('plain', 'plain')]) {
+      await clients.custom.createNamespacedCustomObject({ ...crd, plural: SLA_PLURAL, body });
+    }
+    const condition = async (name: string, type: string) => {
+      const s = (await clients.custom.getNamespacedCustomObject({
+        ...crd,
+        plural: SLA_PLURAL,
+        name,
+      })) as ServiceLevelAgreement;
+      const c = s.status?.conditions?.find((x) => x.type === type);
+      return c?.status === 'True' ? c : undefined;
+    };
+    expect((await waitFor('ghost Invalid', () => condition('ghost', 'Invalid'))).reason).toBe(
+      'TargetNotFound',
+    );
+    expect((await waitFor('plain PodsSkipped', () => condition('plain', 'PodsSkipped'))).reason).toBe(
+      'NotResizable',
+    );
+    const events = await waitFor('Warning events', async () => {
+      const list = (await clients.events.listNamespacedEvent({ namespace: NS })).items;
+      const reasons = new Set(list.filter((e) => e.type === 'Warning').map((e) => e.reason));
+      return reasons.has('TargetNotFound') && reasons.has('NotResizable') ? list : undefined;
+    });
+    expect(events.find((e) => e.reason === 'NotResizable')?.regarding?.kind).toBe('Pod');
+    expect((await podScales()).filter((ps) => ps.spec.slaRef.name !== 'web')).toEqual([]);
+    for (const name of ['ghost', 'plain'])
+      await clients.custom.deleteNamespacedCustomObject({ ...crd, plural: SLA_PLURAL, name });
+    await clients.apps.deleteNamespacedDeployment({ name: 'plain', namespace: NS });
+  });
+
   it('a load increase raises desired CPU and the agent enacts it in place', async () => {
     workload.totalRps = 200; // 100 rps per pod × 5 ms = 500m each
     const raised = await waitFor('PodScale desired above 400m', async () => {
@@ -257,7 +307,12 @@ describe('hub + agent against the embedded cluster', () => {
 
   it('mode Recommend publishes desired CPU and replicas but never resizes or scales', async () => {
     await clients.custom.patchNamespacedCustomObject(
-      { ...crd, plural: SLA_PLURAL, name: 'web', body: { spec: { policy: { mode: 'Recommend' } } } },
+      {
+        ...crd,
+        plural: SLA_PLURAL,
+        name: 'web',
+        body: { spec: { policy: { mode: 'Recommend' }, resources: { max: { cpu: '500m' } } } },
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
     await waitFor('hub sees Recommend', () => hub.board.service(NS, 'web')?.sla.mode === 'Recommend');
@@ -278,7 +333,7 @@ describe('hub + agent against the embedded cluster', () => {
       20_000,
     );
     await waitFor('PodScale desired raised', async () =>
-      (await podScales()).some((ps) => parseCpuMilli(ps.spec.desired.cpu ?? '0') >= 900),
+      (await podScales()).every((ps) => parseCpuMilli(ps.spec.desired.cpu ?? '0') === 500),
     );
     // The agent has had its directives for a few ticks since.
     const seq = hub.model.node(NODE)!.sequence;
