@@ -31,14 +31,14 @@ const program = new Command('kosmos-demo')
   .description(
     'Runs kosmos on an embedded cluster: simulated nodes and workloads replay a request trace while the real hub and agents keep each service inside its objective.',
   )
-  .option('--scenario <file>', 'scenario YAML (see sim/scenarios/)', join(root, 'sim/scenarios/default.yaml'))
+  .option(
+    '--scenario <name|file>',
+    'a bundled scenario (default, step, flash-crowd, twitter) or a scenario YAML file',
+    'default',
+  )
   .option('--duration <seconds>', 'stop after this many seconds (default: the scenario duration)', positive)
   .option('--speed <factor>', 'replay the trace this many times faster than the scenario says', positive, 1)
-  .option(
-    '--report-dir <dir>',
-    'where to write index.html, SVG charts and summary.json',
-    join(root, 'report'),
-  )
+  .option('--report-dir <dir>', 'where to write index.html, SVG charts and summary.json', 'report')
   .option('--no-live', 'print a line every 10 s instead of redrawing the live view')
   .addHelpText('after', '\nLogs of the hub, agents and simulated cluster go to <report-dir>/logs/.');
 
