@@ -153,6 +153,10 @@ async function main(): Promise<void> {
     });
   }
 
+  notes.push(
+    `inspect it live: npx kosmosctl status --hub 127.0.0.1:${statusPort}   ·   kubectl --kubeconfig ${api.kubeconfigPath} get sla,podscales`,
+  );
+  console.log(notes[0]);
   await applyScenario(clients, scenario);
   const cluster = new LiveCluster({
     scenario,
