@@ -11,6 +11,7 @@ import {
   type ServicePolicy,
 } from '../../hub/src/control/index.ts';
 import { RECOMMENDER_DEFAULTS } from '../../hub/src/recommender/defaults.ts';
+import { computeWeights, type WeightState } from '../../hub/src/status/weights.ts';
 import type { ArbitrationPolicyName } from '../../lib/api/types.ts';
 import type {
   Controller,
@@ -26,13 +27,16 @@ import { statisticOf } from './recorder.ts';
 export interface KosmosControllerOptions {
   /** Control period, seconds (the hub's tick; default the recommender's 5 s). */
   periodSeconds?: number;
-  /** Publish load-balancer weights ∝ enacted CPU (resource-aware balancing; default true). */
+  /** Publish load-balancer weights ∝ enacted CPU, computed as the hub does (hub/src/status/weights.ts);
+   *  false: equal split over ready pods (default true). */
   weightedBalancing?: boolean;
 }
 
 interface ServiceRuntime {
   policy: ServicePolicy;
   state: ServiceControlState | undefined;
+  /** Smoothed enacted CPU per pod, carried between weight computations. */
+  weights: WeightState;
 }
 
 interface PodMemory {
@@ -62,7 +66,7 @@ export class KosmosController implements Controller {
         const why = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
         throw new Error(`service ${s.name}: SLA has no valid policy (${why})`);
       }
-      this.#services.set(s.name, { policy: result.policy, state: undefined });
+      this.#services.set(s.name, { policy: result.policy, state: undefined, weights: new Map() });
     }
   }
 
@@ -88,11 +92,25 @@ export class KosmosController implements Controller {
         desired.set(pod.name, { pod, desired: p.desired, policy: runtime.policy });
       });
       if (plan.replicas !== service.replicas.target) {
+        if (process.env.KDEBUG)
+          console.error(
+            service.name,
+            plan.horizontal.reason,
+            JSON.stringify(plan.horizontal.terms),
+            JSON.stringify(plan.pods.map((p) => [p.desired.cpuMilli, p.capped.cpuMilli, p.cappedReason])),
+          );
         actions.replicas.push({ service: service.name, replicas: plan.replicas });
       }
       if (this.#weighted) {
-        for (const pod of service.pods)
-          actions.weights.push({ pod: pod.name, weight: Math.max(1, pod.enacted.cpuMilli) });
+        // As the hub's control loop: every pod with an enacted size, starting ones included.
+        const enacted = new Map(
+          service.pods
+            .filter((p) => p.enacted.cpuMilli > 0)
+            .map((p) => [p.name, p.enacted.cpuMilli] as const),
+        );
+        const { weights, state } = computeWeights(runtime.weights, enacted);
+        runtime.weights = state;
+        for (const [pod, weight] of weights) actions.weights.push({ pod, weight });
       }
     }
     const allPods = new Map(observation.services.flatMap((s) => s.pods.map((p) => [p.name, p] as const)));
@@ -107,7 +125,7 @@ export class KosmosController implements Controller {
     if (!runtime) {
       const result = policyFromSla(spec);
       if (!result.policy) throw new Error(`service ${name}: SLA has no valid policy`);
-      runtime = { policy: result.policy, state: undefined };
+      runtime = { policy: result.policy, state: undefined, weights: new Map() };
       this.#services.set(name, runtime);
     }
     return runtime;
