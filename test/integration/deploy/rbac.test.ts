@@ -1,0 +1,255 @@
+// Least privilege, checked against behaviour: the real hub and agent run against the embedded API
+// server with their own ServiceAccount identities through a full scaling cycle, and every request
+// each one makes must be granted by the Role/ClusterRole that deploy/rbac gives it.
+import { readFileSync } from 'node:fs';
+import type * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { parseAgentConfig } from '../../../agent/src/config.ts';
+import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
+import { parseHubConfig } from '../../../hub/src/config.ts';
+import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
+import {
+  GROUP,
+  PODSCALE_PLURAL,
+  type ServiceLevelAgreement,
+  SLA_PLURAL,
+  VERSION,
+} from '../../../lib/api/types.ts';
+import { kubeClients, kubeConfigFor } from '../../../lib/kube.ts';
+import { silentLogger } from '../../../lib/log.ts';
+import { type ApiServer, type RequestRecord, startApiServer } from '../../../sim/apiserver/index.ts';
+import { Workload } from '../hub/workload.ts';
+
+const deployDir = new URL('../../../deploy/', import.meta.url).pathname;
+const HUB_USER = 'system:serviceaccount:kosmos-system:kosmos-hub';
+const AGENT_USER = 'system:serviceaccount:kosmos-system:kosmos-agent';
+
+interface Rule {
+  resources: string[];
+  verbs: string[];
+  namespace?: string;
+}
+
+/** Rules granted to a ServiceAccount user by the bindings in deploy/rbac. */
+function grantedRules(user: string): Rule[] {
+  const docs = ['rbac/agent.yaml', 'rbac/hub.yaml'].flatMap((f) =>
+    parseAllDocuments(readFileSync(deployDir + f, 'utf8')).map((d) => d.toJS()),
+  );
+  const [, , ns, sa] = user.split(':');
+  const bindings = docs.filter(
+    (d) =>
+      (d.kind === 'ClusterRoleBinding' || d.kind === 'RoleBinding') &&
+      d.subjects.some(
+        (s: { kind: string; name: string; namespace: string }) =>
+          s.kind === 'ServiceAccount' && s.name === sa && s.namespace === ns,
+      ),
+  );
+  return bindings.flatMap((b) => {
+    const role = docs.find((d) => d.kind === b.roleRef.kind && d.metadata.name === b.roleRef.name);
+    const namespace = b.kind === 'RoleBinding' ? b.metadata.namespace : undefined;
+    return (role?.rules ?? []).map((r: Rule) => ({ ...r, namespace }));
+  });
+}
+
+function allowed(rules: Rule[], r: RequestRecord): boolean {
+  const resource = r.subresource ? `${r.resource}/${r.subresource}` : r.resource;
+  return rules.some(
+    (rule) =>
+      rule.resources.includes(resource) &&
+      rule.verbs.includes(r.verb) &&
+      (rule.namespace === undefined || rule.namespace === r.namespace),
+  );
+}
+
+async function waitFor(
+  what: string,
+  probe: () => Promise<boolean> | boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (
+      await Promise.resolve()
+        .then(probe)
+        .catch(() => false)
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const deployment: k8s.V1Deployment = {
+  metadata: { name: 'web', namespace: 'default' },
+  spec: {
+    replicas: 1,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image: 'sample:1',
+            resources: {
+              requests: { cpu: '200m', memory: '128Mi' },
+              limits: { cpu: '200m', memory: '128Mi' },
+            },
+          },
+        ],
+      },
+    },
+  },
+};
+
+const sla: ServiceLevelAgreement = {
+  apiVersion: `${GROUP}/${VERSION}`,
+  kind: 'ServiceLevelAgreement',
+  metadata: { name: 'web', namespace: 'default' },
+  spec: {
+    targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+    container: 'app',
+    objective: { responseTime: '200ms', statistic: 'p95' },
+    metrics: { scrape: { port: 8080, path: '/metrics', metric: 'http_request_duration_seconds' } },
+    resources: { min: { cpu: '100m', memory: '64Mi' }, max: { cpu: '500m', memory: '512Mi' } },
+    replicas: { min: 1, max: 3 },
+    policy: { horizontal: { scaleUp: { windowSeconds: 1, stabilizationSeconds: 1 } } },
+  },
+};
+
+describe('RBAC in deploy/rbac grants every request the hub and agent make', () => {
+  let api: ApiServer;
+  let hub: RunningHub | undefined;
+  let agent: RunningAgent | undefined;
+  const records: RequestRecord[] = [];
+
+  beforeAll(async () => {
+    api = await startApiServer({
+      crdDir: `${deployDir}crds`,
+      nodes: [{ name: 'node-1', cpu: '8', memory: '16Gi' }],
+      podStartDelayMs: 5,
+      resizeDelayMs: 10,
+    });
+    api.tokens.register('hub-token', { username: HUB_USER, groups: ['system:serviceaccounts'] });
+    api.tokens.register('agent-token', {
+      username: AGENT_USER,
+      groups: ['system:serviceaccounts'],
+      extra: { 'authentication.kubernetes.io/node-name': ['node-1'] },
+    });
+    api.onRequest((r) => records.push(r));
+    const admin = kubeClients(api.kubeConfig());
+    await admin.core.createNamespace({ body: { metadata: { name: 'kosmos-system' } } });
+    await admin.apps.createNamespacedDeployment({ namespace: 'default', body: deployment });
+
+    const workload = new Workload(api);
+    workload.totalRps = 120; // 1.2 cores of demand: one pod capped at 500m cannot serve it
+    hub = await startHub({
+      config: parseHubConfig([
+        '--grpc-port=0',
+        '--status-port=0',
+        '--metrics-port=0',
+        '--bind-address=127.0.0.1',
+        '--period=200ms',
+        '--leader-elect=true',
+        '--lease-namespace=kosmos-system',
+        '--identity=rbac-test',
+      ]),
+      log: silentLogger(),
+      kc: kubeConfigFor({ server: api.url, token: 'hub-token' }),
+      syncTimeoutMs: 10_000,
+    });
+    agent = await startAgent(
+      parseAgentConfig([
+        '--node-name=node-1',
+        `--hub-address=127.0.0.1:${hub.grpcPort}`,
+        `--kube-server=${api.url}`,
+        '--kube-token=agent-token',
+        '--tick=200ms',
+        '--directive-wait=150ms',
+        '--health-port=0',
+        '--bind-address=127.0.0.1',
+      ]),
+      { log: silentLogger(), scraper: workload.scraper(), usageReader: workload.usageReader() },
+    );
+    await admin.custom.createNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: 'default',
+      plural: SLA_PLURAL,
+      body: sla,
+    });
+    // A full cycle: PodScales created, pods resized in place, the Deployment scaled out, a pod deleted.
+    await waitFor(
+      'a resize and a scale-out',
+      () =>
+        records.some((r) => r.subresource === 'resize' && r.code < 300) &&
+        records.some((r) => r.subresource === 'scale' && r.verb !== 'get' && r.code < 300),
+    );
+    const pods = await admin.core.listNamespacedPod({ namespace: 'default' });
+    const victim = pods.items[0]!.metadata!;
+    await admin.core.deleteNamespacedPod({ namespace: 'default', name: victim.name! });
+    await waitFor('the deleted pod’s PodScale removed', async () => {
+      const list = (await admin.custom.listNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: 'default',
+        plural: PODSCALE_PLURAL,
+      })) as {
+        items: { spec: { podRef: { uid: string } } }[];
+      };
+      return !list.items.some((ps) => ps.spec.podRef.uid === victim.uid);
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await agent?.stop();
+    await hub?.stop();
+    await api?.stop();
+  });
+
+  it.each([
+    ['hub', HUB_USER],
+    ['agent', AGENT_USER],
+  ])('every request of the %s is granted by its role', (_name, user) => {
+    const mine = records.filter((r) => r.user === user);
+    expect(mine.length).toBeGreaterThan(10);
+    const rules = grantedRules(user);
+    const denied = [
+      ...new Set(
+        mine
+          .filter((r) => !allowed(rules, r))
+          .map(
+            (r) =>
+              `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''} ns=${r.namespace ?? '-'}`,
+          ),
+      ),
+    ];
+    expect(denied).toEqual([]);
+  });
+
+  it('the agent only resizes and never writes replicas; the hub never resizes', () => {
+    const writes = (user: string) =>
+      records.filter((r) => r.user === user && !['get', 'list', 'watch'].includes(r.verb));
+    expect(writes(AGENT_USER).some((r) => r.subresource === 'resize')).toBe(true);
+    expect(writes(AGENT_USER).some((r) => r.subresource === 'scale')).toBe(false);
+    expect(writes(HUB_USER).some((r) => r.subresource === 'resize')).toBe(false);
+    expect(writes(HUB_USER).some((r) => r.subresource === 'scale')).toBe(true);
+  });
+
+  it('the check can fail: a request outside the role is reported', () => {
+    const rules = grantedRules(AGENT_USER);
+    expect(
+      allowed(rules, {
+        verb: 'patch',
+        resource: 'deployments',
+        subresource: 'scale',
+        code: 200,
+        user: AGENT_USER,
+      }),
+    ).toBe(false);
+    expect(
+      allowed(rules, { verb: 'patch', resource: 'pods', subresource: 'resize', code: 200, user: AGENT_USER }),
+    ).toBe(true);
+  });
+});
