@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { type BalancingRow, balancingMarkdown, balancingRow, balancingTable } from './balancing.ts';
 import { coresChart, responseTimeChart } from './charts.ts';
 import { CONTENDERS, type ContenderName } from './contenders.ts';
 import { runPool } from './pool.ts';
@@ -128,9 +129,10 @@ async function main(): Promise<void> {
       .map((r) => ({ ...r.spec, reason: (r as { reason: string }).reason.split('\n')[0] })),
   };
   const checks = byWorkload.flatMap(goalChecks);
+  const balancing = byWorkload.map(balancingRow).filter((r): r is BalancingRow => r !== undefined);
   writeFileSync(
     join(out, 'quality.json'),
-    `${JSON.stringify({ ...meta, workloads: byWorkload, goals: checks }, null, 2)}\n`,
+    `${JSON.stringify({ ...meta, workloads: byWorkload, goals: checks, balancing }, null, 2)}\n`,
   );
   for (const w of byWorkload) {
     const series = results
@@ -151,10 +153,18 @@ async function main(): Promise<void> {
       );
     }
   }
-  const md = byWorkload.map((w) => `#### ${w.workload}\n\n${markdownTable(w)}\n`).join('\n');
+  let md = byWorkload.map((w) => `#### ${w.workload}\n\n${markdownTable(w)}\n`).join('\n');
+  if (balancing.length > 0) {
+    md += `\n#### Resource-aware load balancing (kosmos vs kosmos-equal-lb)\n\n${balancingMarkdown(balancing)}\n`;
+  }
   writeFileSync(join(out, 'quality.md'), md);
   for (const w of byWorkload) console.log(`${terminalTable(w)}\n`);
   if (checks.length > 0) console.log(`Goal check (kosmos)\n${goalTable(checks)}\n`);
+  if (balancing.length > 0) {
+    console.log(
+      `Resource-aware load balancing: weighted (kosmos) vs equal split (kosmos-equal-lb)\n${balancingTable(balancing)}\n`,
+    );
+  }
   if (meta.skipped.length > 0)
     console.log(
       `Skipped: ${meta.skipped.map((s) => `${s.workload}/${s.contender} (${s.reason})`).join('; ')}`,

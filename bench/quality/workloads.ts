@@ -6,7 +6,7 @@ import type { Scenario, ServiceScenario } from '../../sim/scenario/types.ts';
 import { loadRealTrace } from '../../sim/traces/real-trace.ts';
 import { syntheticTrace, type Trace } from '../../sim/traces/trace.ts';
 
-export const WORKLOADS = ['nasa', 'twitter', 'step', 'flash-crowd'] as const;
+export const WORKLOADS = ['nasa', 'twitter', 'step', 'flash-crowd', 'uneven-nodes'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 
 const MI = 1024 * 1024;
@@ -53,7 +53,7 @@ const MIN_CPU_MILLI = 100;
 const MAX_CPU_MILLI = 2000;
 const MAX_REPLICAS = 10;
 
-function sla(shape: ServiceShape): ServiceSla {
+function sla(shape: ServiceShape, minReplicas = 1): ServiceSla {
   return {
     sloSeconds: shape.sloSeconds,
     statistic: shape.statistic,
@@ -62,7 +62,7 @@ function sla(shape: ServiceShape): ServiceSla {
     minMemoryBytes: 128 * MI,
     maxMemoryBytes: 1024 * MI,
     defaultResources: DEFAULT_RESOURCES,
-    minReplicas: 1,
+    minReplicas,
     maxReplicas: MAX_REPLICAS,
     policy: { mode: 'Auto', controller: 'kosmos' },
     spec: {
@@ -74,13 +74,13 @@ function sla(shape: ServiceShape): ServiceSla {
         min: { cpu: `${MIN_CPU_MILLI}m`, memory: '128Mi' },
         max: { cpu: `${MAX_CPU_MILLI}m`, memory: '1Gi' },
       },
-      replicas: { min: 1, max: MAX_REPLICAS },
+      replicas: { min: minReplicas, max: MAX_REPLICAS },
       policy: { mode: 'Auto', controller: 'kosmos' },
     },
   } as ServiceSla;
 }
 
-function service(shape: ServiceShape, trace: Trace, replicas: number): ServiceScenario {
+function service(shape: ServiceShape, trace: Trace, replicas: number, minReplicas = 1): ServiceScenario {
   return {
     name: shape.name,
     namespace: 'bench',
@@ -94,7 +94,7 @@ function service(shape: ServiceShape, trace: Trace, replicas: number): ServiceSc
     startupSeconds: 20,
     replicas,
     resources: DEFAULT_RESOURCES,
-    sla: sla(shape),
+    sla: sla(shape, minReplicas),
     trace,
     arrivals: 'poisson',
   };
@@ -116,7 +116,8 @@ async function traces(name: WorkloadName, durationSeconds: number): Promise<[Tra
         });
       return [await load(w.frontend), await load(w.backend)];
     }
-    case 'step': {
+    case 'step':
+    case 'uneven-nodes': {
       const at = Math.round(durationSeconds / 4);
       return [
         syntheticTrace({ kind: 'step', fromRps: 30, toRps: 120, atSeconds: at }),
@@ -141,12 +142,21 @@ async function traces(name: WorkloadName, durationSeconds: number): Promise<[Tra
   }
 }
 
+/** Node CPU: three equal 4-core nodes; `uneven-nodes` has two 2.5-core nodes and a 1.2-core one, so
+ *  the pods placed on the small node are held smaller by the node arbiter than their peers. */
+function nodeCpuMilli(name: WorkloadName): number[] {
+  return name === 'uneven-nodes' ? [2500, 2500, 1200] : [4000, 4000, 4000];
+}
+
 export async function buildScenario(
   name: WorkloadName,
   durationSeconds: number,
   seed: number,
 ): Promise<Scenario> {
   const [front, back] = await traces(name, durationSeconds);
+  // uneven-nodes keeps at least 3 frontend pods, so the service always spans pods of different sizes.
+  const frontendMin = name === 'uneven-nodes' ? 3 : 1;
+  const cpus = nodeCpuMilli(name);
   return {
     name,
     description: `${name}: frontend ${front.label}; backend ${back.label}`,
@@ -154,10 +164,13 @@ export async function buildScenario(
     durationSeconds,
     stepSeconds: 1,
     resizeDelaySeconds: 2,
-    nodes: ['node-a', 'node-b', 'node-c'].map((n) => ({
+    nodes: ['node-a', 'node-b', 'node-c'].map((n, i) => ({
       name: n,
-      allocatable: { cpuMilli: 4000, memoryBytes: 8192 * MI },
+      allocatable: { cpuMilli: cpus[i]!, memoryBytes: 8192 * MI },
     })),
-    services: [service(SERVICES[0]!, front, 2), service(SERVICES[1]!, back, 1)],
+    services: [
+      service(SERVICES[0]!, front, Math.max(2, frontendMin), frontendMin),
+      service(SERVICES[1]!, back, 1),
+    ],
   };
 }
