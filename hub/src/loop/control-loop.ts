@@ -22,6 +22,7 @@ import {
   capReasonName,
   containerResources,
   desiredNeedsWrite,
+  enactedResources,
   isPodReady,
   podSignal,
   resources,
@@ -148,11 +149,15 @@ export class ControlLoop {
         model.isFresh(t.uid) && obs !== undefined && mem.lastSignalMs.get(t.uid) !== obs.receivedMs;
       if (fresh) mem.lastSignalMs.set(t.uid, obs.receivedMs);
       const report = obs?.report;
+      const ready = isPodReady(t.pod);
+      const enacted = enactedResources(report, t.pod, t.container);
+      // A pod that is not serving yet has no signal to act on: it keeps its allocation until ready.
+      const hasSignal = fresh && ready && resources(report?.enacted).cpuMilli > 0;
       return {
         key: t.uid,
-        ready: isPodReady(t.pod),
-        enacted: report?.enacted ? resources(report.enacted) : containerResources(t.pod, t.container),
-        ...(fresh ? { signal: podSignal(report!, obs.windowSeconds, statistic) } : {}),
+        ready,
+        enacted,
+        ...(hasSignal ? { signal: podSignal(report!, obs.windowSeconds, statistic) } : {}),
         capped: resources(report?.capped),
         cappedReason: capReasonName(report?.capReason),
       };
@@ -299,7 +304,7 @@ export class ControlLoop {
         container: t.container,
         sla: key,
         desired: p?.desired ?? plannedDesired(model, t.uid) ?? containerResources(t.pod, t.container),
-        enacted: report?.enacted ? resources(report.enacted) : containerResources(t.pod, t.container),
+        enacted: enactedResources(report, t.pod, t.container),
         capped: p?.capped ?? resources(report?.capped),
         capReason: p?.cappedReason ?? capReasonName(report?.capReason),
         cpuUsageMilli: report?.cpuUsageMilli ?? 0,

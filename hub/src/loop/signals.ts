@@ -67,6 +67,19 @@ export function podSignal(report: PodReport__Output, windowSeconds: number, stat
   };
 }
 
+/**
+ * The pod's enacted size: the kubelet's view as the agent reported it, else what the spec asks for.
+ * A report of zero CPU means the kubelet has not started the container yet, not a zero-CPU pod.
+ */
+export function enactedResources(
+  report: PodReport__Output | undefined,
+  pod: V1Pod,
+  container: string,
+): Resources {
+  const reported = resources(report?.enacted);
+  return reported.cpuMilli > 0 ? reported : containerResources(pod, container);
+}
+
 /** What the pod spec asks for now (the enacted size until an agent reports the kubelet's view). */
 export function containerResources(pod: V1Pod, container: string): Resources {
   const c: V1Container | undefined = pod.spec?.containers.find((x) => x.name === container);
