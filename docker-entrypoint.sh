@@ -8,5 +8,6 @@ case "$cmd" in
   hub) exec node /app/hub/src/main.ts "$@" ;;
   kosmosctl) exec node /app/hub/src/cli/kosmosctl.ts "$@" ;;
   sample-app) exec node /app/sample/app.ts "$@" ;;
-  *) echo "usage: kosmos agent|hub|kosmosctl|sample-app [flags] (try --help)" >&2; exit 64 ;;
+  balancer) exec node /app/hub/src/balancer/main.ts "$@" ;;
+  *) echo "usage: kosmos agent|hub|kosmosctl|balancer|sample-app [flags] (try --help)" >&2; exit 64 ;;
 esac
