@@ -92,13 +92,6 @@ export class KosmosController implements Controller {
         desired.set(pod.name, { pod, desired: p.desired, policy: runtime.policy });
       });
       if (plan.replicas !== service.replicas.target) {
-        if (process.env.KDEBUG)
-          console.error(
-            service.name,
-            plan.horizontal.reason,
-            JSON.stringify(plan.horizontal.terms),
-            JSON.stringify(plan.pods.map((p) => [p.desired.cpuMilli, p.capped.cpuMilli, p.cappedReason])),
-          );
         actions.replicas.push({ service: service.name, replicas: plan.replicas });
       }
       if (this.#weighted) {

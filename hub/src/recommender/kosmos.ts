@@ -85,7 +85,24 @@ export function recommendKosmos(
       ? 0
       : t.rateTrendGain * Math.max(0, rate - state.previousRequestRate);
   const rateNoiseMargin = t.rateNoiseSigmas * Math.sqrt(rate / Math.max(signal.periodSeconds, 1e-3));
-  const predictedRequestRate = rate + trend + rateNoiseMargin;
+  // Burstiness beyond Poisson: running mean and variance of the window rate. Not from a pegged pod
+  // or a draining backlog: the finished-request rate then shows the quota, not the arrivals.
+  const a = t.rateStatsSmoothing;
+  const rateSample = !(pegged || state.draining);
+  const rateMean = !rateSample
+    ? state.rateMean
+    : state.rateMean === undefined
+      ? rate
+      : state.rateMean + a * (rate - state.rateMean);
+  const rateVariance =
+    !rateSample || state.rateMean === undefined
+      ? (state.rateVariance ?? 0)
+      : (1 - a) * ((state.rateVariance ?? 0) + a * (rate - state.rateMean) ** 2);
+  const rateDeviation = Math.sqrt(rateVariance);
+  const predictedRequestRate = Math.max(
+    rate + trend + rateNoiseMargin,
+    rateMean === undefined ? 0 : rateMean + t.rateNoiseSigmas * rateDeviation,
+  );
   const loadCpuMilli = cost === undefined ? undefined : Math.max(predictedRequestRate * cost, usage);
   const headroom = cost === undefined ? undefined : correction * headroomCpuMilli(cost, meanTargetSeconds);
   const feedForward =
@@ -170,6 +187,8 @@ export function recommendKosmos(
     error,
     previousError,
     rateNoiseMargin,
+    rateMean,
+    rateDeviation,
     piCpuMilli: pi,
     targetResponseSeconds,
     statisticFactor: q,
@@ -208,6 +227,8 @@ export function recommendKosmos(
       cpuCostMilliSecondsPerRequest: cost,
       modelCorrection: correction,
       previousRequestRate: rate,
+      rateMean,
+      rateVariance,
       draining: hiddenDemand,
     },
     terms,

@@ -1,5 +1,5 @@
-// Memory sizing of the default law: working set plus margin, a bump after an OOM kill, and
-// decreases that are slow, only on a stable working set, and never below it.
+// Memory sizing of the default law: the working set's running peak plus room for in-flight growth,
+// a bump after an OOM kill, and decreases that are slow, only on a stable working set, never below the peak.
 import type { KosmosTuning, MemoryRule, PodSignal, RecommenderState } from './types.ts';
 
 export interface MemoryRecommendation {
@@ -7,11 +7,14 @@ export interface MemoryRecommendation {
   unboundedMemoryBytes: number;
   rule: MemoryRule;
   /** State fields the memory law owns. */
-  state: Pick<RecommenderState, 'previousWorkingSetBytes' | 'workingSetStableSteps' | 'stepsSinceOom'>;
+  state: Pick<
+    RecommenderState,
+    'previousWorkingSetBytes' | 'workingSetStableSteps' | 'stepsSinceOom' | 'peakWorkingSetBytes'
+  >;
 }
 
 /**
- * need = workingSet·(1 + margin) + floor.
+ * need = peak·(1 + margin) + floor, peak = max(workingSet, previous peak·(1 − memoryPeakDecay)).
  * - OOM kill: max(need, enacted·(1 + oomBumpFraction), enacted + oomBumpBytes).
  * - need > enacted: grow to need at once.
  * - need < enacted·(1 − deadband): shrink toward need by at most maxMemoryDecreaseFraction per
@@ -40,6 +43,7 @@ export function recommendMemory(
         previousWorkingSetBytes: state.previousWorkingSetBytes,
         workingSetStableSteps: 0,
         stepsSinceOom,
+        peakWorkingSetBytes: state.peakWorkingSetBytes,
       },
     };
   }
@@ -47,8 +51,15 @@ export function recommendMemory(
   const stable =
     previous !== undefined && Math.abs(workingSet - previous) <= tuning.memoryStableFraction * previous;
   const workingSetStableSteps = stable ? state.workingSetStableSteps + 1 : 0;
-  const nextState = { previousWorkingSetBytes: workingSet, workingSetStableSteps, stepsSinceOom };
-  const need = workingSet * (1 + tuning.memoryMargin) + tuning.memoryFloorBytes;
+  // A restart empties the pod: the peak before an OOM kill is what it must hold next time.
+  const peak = Math.max(workingSet, (state.peakWorkingSetBytes ?? 0) * (1 - tuning.memoryPeakDecay));
+  const nextState = {
+    previousWorkingSetBytes: workingSet,
+    workingSetStableSteps,
+    stepsSinceOom,
+    peakWorkingSetBytes: peak,
+  };
+  const need = peak * (1 + tuning.memoryMargin) + tuning.memoryFloorBytes;
   const roundUp = (bytes: number): number =>
     Math.ceil(bytes / tuning.memoryGranularityBytes) * tuning.memoryGranularityBytes;
 

@@ -55,6 +55,12 @@ export interface KosmosTuning {
    * one period, √(rate/period), times this many sigmas, is added to the rate.
    */
   rateNoiseSigmas: number;
+  /**
+   * Weight of a new window in the running mean and variance of the window request rate, 0..1. The
+   * variance holds what the traffic's burstiness adds to the Poisson noise; the load is planned for
+   * mean + rateNoiseSigmas·σ when that exceeds the current window's rate plus its noise.
+   */
+  rateStatsSmoothing: number;
   /** Utilization band in which the queueing-model correction is identified. */
   identifyUtilization: { min: number; max: number };
   /** Bounds of the learned queueing-model correction factor. */
@@ -77,9 +83,14 @@ export interface KosmosTuning {
   deadbandFraction: number;
   /** Without traffic and without a model: extra room kept above usage, fraction. */
   idleUsageHeadroom: number;
-  /** Memory: working set × (1 + memoryMargin) + memoryFloorBytes. */
+  /**
+   * Memory: peak × (1 + memoryMargin) + memoryFloorBytes, peak = the working set's running peak
+   * (max of the window's peak and the previous peak decayed by memoryPeakDecay per step): the margin
+   * is room for requests in flight to grow during a burst.
+   */
   memoryMargin: number;
   memoryFloorBytes: number;
+  memoryPeakDecay: number;
   /** OOM bump: max(enacted × (1 + oomBumpFraction), enacted + oomBumpBytes). */
   oomBumpFraction: number;
   oomBumpBytes: number;
@@ -124,8 +135,13 @@ export interface RecommenderState {
   modelCorrection: number;
   /** Request rate of the previous window, req/s (for the trend term). */
   previousRequestRate?: number;
+  /** Running mean and variance of the window request rate, req/s and (req/s)². */
+  rateMean?: number;
+  rateVariance?: number;
   /** The previous step saw hidden demand (a backlog): this window is a drain, not a steady state. */
   draining?: boolean;
+  /** Running peak of the working set, bytes (decays by memoryPeakDecay per step). */
+  peakWorkingSetBytes?: number;
   /** Working set of the previous window, bytes, and how many consecutive steps it stayed stable. */
   previousWorkingSetBytes?: number;
   workingSetStableSteps: number;
@@ -163,6 +179,9 @@ export interface RecommendationTerms {
   piCpuMilli?: number;
   /** kosmos: model terms. */
   rateNoiseMargin?: number;
+  /** Running mean and standard deviation of the window request rate, req/s. */
+  rateMean?: number;
+  rateDeviation?: number;
   targetResponseSeconds?: number;
   statisticFactor?: number;
   costSampleMilliSecondsPerRequest?: number;

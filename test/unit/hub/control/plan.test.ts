@@ -125,7 +125,13 @@ describe('planService', () => {
       readyReplicas: 2,
       pods: [
         pod('busy', { responseTimeSeconds: 0.5, cpuUsageMilli: 950, throttledRatio: 0.8 }),
-        pod('idle', { requestRate: 0, requestCount: 0, responseTimeSeconds: undefined, cpuUsageMilli: 1 }),
+        pod('idle', {
+          requestRate: 0,
+          requestCount: 0,
+          responseTimeSeconds: undefined,
+          cpuUsageMilli: 1,
+          memoryWorkingSetBytes: 100 * MI,
+        }),
       ],
     });
     const vertical = plan.decisions.filter((d) => d.kind === 'vertical');

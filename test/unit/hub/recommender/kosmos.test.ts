@@ -263,21 +263,21 @@ describe('kosmos memory', () => {
   const mem = (over: Partial<PodSignal>, state?: RecommenderState) =>
     recommend(config, state ?? known(), signal(over));
 
-  it('grows memory to working set × 1.15 + 16Mi at once', () => {
+  it('grows memory to working set × 1.5 + 64Mi at once (room for requests in flight)', () => {
     const r = mem({ memoryWorkingSetBytes: 400 * MI });
     expect(r.terms.memoryRule).toBe('working-set');
-    expect(r.desired.memoryBytes).toBe(Math.ceil(400 * 1.15 + 16) * MI);
+    expect(r.desired.memoryBytes).toBe((400 * 1.5 + 64) * MI);
   });
 
-  it('bumps memory after an OOM kill by the larger of +20 % and +100Mi', () => {
-    expect(mem({ oomKilled: true, memoryWorkingSetBytes: 100 * MI }).desired.memoryBytes).toBe(356 * MI);
+  it('bumps memory after an OOM kill by the larger of +50 % and +128Mi', () => {
+    expect(mem({ oomKilled: true, memoryWorkingSetBytes: 100 * MI }).desired.memoryBytes).toBe(384 * MI);
     expect(
       mem({ oomKilled: true, enactedMemoryBytes: 1000 * MI, memoryWorkingSetBytes: 100 * MI }).desired
         .memoryBytes,
-    ).toBe(1200 * MI);
+    ).toBe(1500 * MI);
   });
 
-  it('shrinks memory only after the working set is stable, by ≤ 10 % per step, never below working set × 1.15', () => {
+  it('shrinks memory only after the working set is stable, by ≤ 10 % per step, never below working set × 1.5', () => {
     let state: RecommenderState | undefined = known({ previousWorkingSetBytes: 100 * MI });
     let memory = 1000 * MI;
     const rules: string[] = [];
@@ -294,8 +294,25 @@ describe('kosmos memory', () => {
     }
     expect(rules.slice(0, 5)).toEqual(Array(5).fill('unstable-hold'));
     expect(rules).toContain('decrease-limited');
-    expect(memory).toBeGreaterThanOrEqual(100 * MI * 1.15 + 16 * MI);
-    expect(memory).toBeLessThanOrEqual(100 * MI * 1.15 + 17 * MI);
+    expect(memory).toBeGreaterThanOrEqual(100 * MI * 1.5 + 64 * MI);
+    expect(memory).toBeLessThanOrEqual(100 * MI * 1.5 + 65 * MI);
+  });
+
+  it('never drops memory below the recent peak working set after a burst ends', () => {
+    let state: RecommenderState | undefined = known({ previousWorkingSetBytes: 100 * MI });
+    let memory = 256 * MI;
+    // A burst: the working set peaks at 300Mi for one window, then falls back to 100Mi.
+    const workingSets = [100, 300, ...Array(30).fill(100)];
+    for (const [k, ws] of workingSets.entries()) {
+      const r = recommend(
+        config,
+        state,
+        signal({ enactedMemoryBytes: memory, memoryWorkingSetBytes: ws * MI }),
+      );
+      state = r.state;
+      memory = r.desired.memoryBytes;
+      if (k >= 1) expect(memory).toBeGreaterThan(300 * MI);
+    }
   });
 
   it('does not shrink memory within the hold time after an OOM kill', () => {
