@@ -330,3 +330,29 @@ describe('kosmos memory', () => {
     expect(r.terms.memoryBoundedBySla).toBe('max');
   });
 });
+
+describe('kosmos rate dispersion', () => {
+  it('plans the load for the running mean + 2σ of a bursty window rate, above the last quiet window', () => {
+    let state: RecommenderState | undefined = known();
+    let last: ReturnType<typeof recommend> | undefined;
+    // Windows alternating 20 and 80 req/s at a fixed size: mean ≈ 50, σ ≈ 30.
+    for (let k = 0; k < 60; k++) {
+      const rate = k % 2 === 0 ? 80 : 20;
+      last = recommend(
+        config,
+        state,
+        signal({
+          enactedCpuMilli: 4000,
+          requestRate: rate,
+          requestCount: rate * 5,
+          cpuUsageMilli: rate * 20,
+        }),
+      );
+      state = last.state;
+    }
+    // The last window was a quiet one (20 req/s): the plan still covers the bursts.
+    expect(last!.terms.requestRate).toBe(20);
+    expect(last!.terms.rateDeviation).toBeGreaterThan(20);
+    expect(last!.terms.predictedRequestRate).toBeGreaterThan(90);
+  });
+});
