@@ -1,6 +1,6 @@
 // The one logger factory: pino JSON with stable field names. Components take a child logger
 // ({ component, node, ... }) as a parameter instead of importing a singleton.
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { type Logger, type LoggerOptions, pino } from 'pino';
 
 export type { Logger };
 

@@ -9,12 +9,19 @@ import { GENERATOR_FLAGS, PROTO_FILES, PROTO_ROOT } from '../lib/grpc/proto-opti
 const check = process.argv.includes('--check');
 const committed = join(PROTO_ROOT, 'gen');
 const outDir = check ? mkdtempSync(join(tmpdir(), 'kosmos-gen-')) : committed;
-const generator = new URL('../node_modules/@grpc/proto-loader/build/bin/proto-loader-gen-types.js', import.meta.url).pathname;
+const generator = new URL(
+  '../node_modules/@grpc/proto-loader/build/bin/proto-loader-gen-types.js',
+  import.meta.url,
+).pathname;
 
 if (!check) rmSync(committed, { recursive: true, force: true });
-execFileSync(process.execPath, [generator, ...GENERATOR_FLAGS, '-I', PROTO_ROOT, '-O', outDir, ...PROTO_FILES], {
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [generator, ...GENERATOR_FLAGS, '-I', PROTO_ROOT, '-O', outDir, ...PROTO_FILES],
+  {
+    stdio: 'inherit',
+  },
+);
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

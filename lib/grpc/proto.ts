@@ -11,7 +11,10 @@ let loaded: (AgentHubGrpc & StatusGrpc) | undefined;
 
 export function kosmosProto(): AgentHubGrpc & StatusGrpc {
   if (!loaded) {
-    const definition = protoLoader.loadSync(PROTO_FILES, { ...LOADER_OPTIONS, includeDirs: [...LOADER_OPTIONS.includeDirs] });
+    const definition = protoLoader.loadSync(PROTO_FILES, {
+      ...LOADER_OPTIONS,
+      includeDirs: [...LOADER_OPTIONS.includeDirs],
+    });
     loaded = grpc.loadPackageDefinition(definition) as unknown as AgentHubGrpc & StatusGrpc;
   }
   return loaded;
