@@ -17,6 +17,8 @@ export interface SimPodSpec {
   memoryBytes: number;
   /** Requests per second arriving at the pod. */
   rps: number;
+  /** CPU time one request needs, millicore-seconds (default REQUEST_COST_MILLI_SECONDS). */
+  costMilliSeconds?: number;
 }
 
 /** CPU time one request needs, millicore-seconds (10 = 10 ms of one core). */
@@ -91,7 +93,8 @@ export class NodeSim {
     const arrivals = pod.rps * dtSeconds + (this.#carry.get(pod.uid) ?? 0);
     const count = Math.floor(arrivals);
     this.#carry.set(pod.uid, arrivals - count);
-    const meanSeconds = meanResponseSeconds(pod.rps, pod.cpuMilli);
+    const cost = pod.costMilliSeconds ?? REQUEST_COST_MILLI_SECONDS;
+    const meanSeconds = meanResponseSeconds(pod.rps, pod.cpuMilli, cost);
     if (count > 0) {
       this.#endpoints.observe(pod.uid, {
         count,
@@ -99,7 +102,7 @@ export class NodeSim {
         cdf: (t) => 1 - Math.exp(-t / meanSeconds),
       });
     }
-    const demandMilli = pod.rps * REQUEST_COST_MILLI_SECONDS;
+    const demandMilli = pod.rps * cost;
     const usedMilli = Math.min(demandMilli, pod.cpuMilli);
     const periods = Math.round(dtSeconds * 10);
     const key = containerKey(pod.uid, pod.container);

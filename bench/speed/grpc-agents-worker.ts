@@ -1,0 +1,173 @@
+// Worker thread of the grpc-reports benchmark: plays N agents, each on its own AgentHub.Connect
+// stream (real grpc-js client, loopback), sending NodeReports and timing each directive's return.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import * as grpc from '@grpc/grpc-js';
+import { kosmosProto } from '../../lib/grpc/proto.ts';
+import type { AgentMessage } from '../../proto/gen/kosmos/v1/AgentMessage.ts';
+import type { HubMessage__Output } from '../../proto/gen/kosmos/v1/HubMessage.ts';
+import { type Fleet, nodeReport } from './fleet.ts';
+
+export interface AgentsWorkerInput {
+  port: number;
+  fleet: Fleet;
+  /** Real time between two reports of one agent; 0 = send the next as soon as the directive arrives. */
+  paceMs: number;
+  durationMs: number;
+}
+
+export interface AgentsWorkerOutput {
+  rttMs: number[];
+  sent: number;
+  answered: number;
+  /** Directives that arrived inside the measured window (all streams connected → deadline). */
+  answeredInWindow: number;
+  directivePods: number;
+  reportBytes: number;
+  errors: string[];
+}
+
+type Stream = grpc.ClientDuplexStream<Buffer, HubMessage__Output>;
+
+function varint(value: number): number[] {
+  const bytes: number[] = [];
+  let v = value;
+  while (v >= 0x80) {
+    bytes.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  bytes.push(v);
+  return bytes;
+}
+
+/** Length of the varint at `offset`, bytes. */
+function varintLength(buf: Buffer, offset: number): number {
+  let n = 0;
+  while (((buf[offset + n] as number) & 0x80) !== 0) n++;
+  return n + 1;
+}
+
+/**
+ * Encodes a node's report body once; each send appends only its sequence (NodeReport field 2) and
+ * wraps it as AgentMessage.report (field 2), so one worker thread can play hundreds of agents.
+ */
+export function reportEncoder(encodedMessage: Buffer): (sequence: number) => Buffer {
+  const body = encodedMessage.subarray(1 + varintLength(encodedMessage, 1));
+  return (sequence) => {
+    const tail = Buffer.from([0x10, ...varint(sequence)]);
+    const head = Buffer.from([0x12, ...varint(body.byteLength + tail.byteLength)]);
+    return Buffer.concat([head, body, tail]);
+  };
+}
+
+async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
+  const { fleet, paceMs, durationMs } = input;
+  const proto = kosmosProto();
+  const out: AgentsWorkerOutput = {
+    rttMs: [],
+    sent: 0,
+    answered: 0,
+    answeredInWindow: 0,
+    directivePods: 0,
+    reportBytes: 0,
+    errors: [],
+  };
+  const connect = proto.kosmos.v1.AgentHub.service.Connect;
+  const RawClient = grpc.makeGenericClientConstructor(
+    { Connect: { ...connect, requestSerialize: (b: Buffer) => b } } as unknown as grpc.ServiceDefinition,
+    'AgentHub',
+  );
+  const windowSeconds = Math.max(paceMs, 1000) / 1000;
+  let deadline = Number.POSITIVE_INFINITY;
+  let welcomed = 0;
+  const starters: (() => void)[] = [];
+  // every stream is connected before any report is sent; the measured window starts then
+  const ready = () => {
+    if (++welcomed < fleet.nodes.length) return;
+    deadline = performance.now() + durationMs;
+    parentPort?.postMessage({ type: 'started' });
+    for (const start of starters) start();
+  };
+  const clients: grpc.Client[] = [];
+  const agents = fleet.nodes.map(
+    (nodeName, n) =>
+      new Promise<void>((resolve) => {
+        // own subchannel pool: one TCP connection per agent, as separate nodes would have
+        const client = new RawClient(`127.0.0.1:${input.port}`, grpc.credentials.createInsecure(), {
+          'grpc.use_local_subchannel_pool': 1,
+        });
+        clients.push(client);
+        const call = (client as unknown as { Connect(): Stream }).Connect();
+        const encoded = connect.requestSerialize({
+          report: nodeReport(fleet, n, 0, windowSeconds, () => 500, Date.now()),
+        } satisfies AgentMessage);
+        if (n === 0) out.reportBytes = encoded.byteLength;
+        const encode = reportEncoder(encoded);
+        const sentAt = new Map<number, number>();
+        let sequence = 0;
+        let timer: NodeJS.Timeout | undefined;
+        const finish = () => {
+          clearTimeout(timer);
+          call.end();
+          resolve();
+        };
+        const send = () => {
+          if (performance.now() >= deadline) return finish();
+          sequence++;
+          sentAt.set(sequence, performance.now());
+          out.sent++;
+          call.write(encode(sequence));
+        };
+        call.on('data', (msg: HubMessage__Output) => {
+          if (msg.welcome) {
+            // agents of real nodes are not in step: spread the first reports over one pace
+            starters.push(() => {
+              if (paceMs > 0) timer = setTimeout(send, Math.random() * paceMs);
+              else send();
+            });
+            ready();
+            return;
+          }
+          const d = msg.directive;
+          if (!d) return;
+          const at = sentAt.get(Number(d.inReplyTo));
+          if (at === undefined) return;
+          sentAt.delete(Number(d.inReplyTo));
+          const now = performance.now();
+          out.rttMs.push(now - at);
+          out.answered++;
+          if (now <= deadline) out.answeredInWindow++;
+          out.directivePods += d.pods.length;
+          if (paceMs <= 0) send();
+          else timer = setTimeout(send, Math.max(0, paceMs - (performance.now() - at)));
+        });
+        call.on('error', (err: Error) => {
+          if (out.errors.length < 5) out.errors.push(`${nodeName}: ${err.message}`);
+          finish();
+        });
+        call.write(
+          connect.requestSerialize({
+            hello: { nodeName, agentVersion: 'bench', protocolVersion: 1 },
+          } satisfies AgentMessage),
+        );
+      }),
+  );
+  await Promise.all(agents);
+  for (const c of clients) c.close();
+  return out;
+}
+
+run(workerData as AgentsWorkerInput).then(
+  (out) => parentPort?.postMessage({ type: 'done', ...out }),
+  (err: Error) =>
+    parentPort?.postMessage({
+      type: 'done',
+      rttMs: [],
+      sent: 0,
+      answered: 0,
+      answeredInWindow: 0,
+      directivePods: 0,
+      reportBytes: 0,
+      errors: [err.stack ?? err.message],
+    }),
+);
