@@ -1,7 +1,7 @@
 // Generates TypeScript types for proto/kosmos/v1 into proto/gen. With --check, generates into a
 // temporary folder and fails when proto/gen differs (CI's drift check).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { GENERATOR_FLAGS, PROTO_FILES, PROTO_ROOT } from '../lib/grpc/proto-options.ts';
@@ -22,6 +22,14 @@ execFileSync(
     stdio: 'inherit',
   },
 );
+
+// The generator writes the absolute path of each source into a header comment; make it relative so
+// every checkout generates the same files.
+for (const file of files(outDir)) {
+  const text = readFileSync(file, 'utf8');
+  const relativeText = text.replaceAll(`// Original file: ${PROTO_ROOT}`, '// Original file: proto/');
+  if (relativeText !== text) writeFileSync(file, relativeText);
+}
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

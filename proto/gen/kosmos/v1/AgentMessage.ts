@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/kosmos/v1/agenthub.proto
+// Original file: proto/kosmos/v1/agenthub.proto
 
 import type { Hello as _kosmos_v1_Hello, Hello__Output as _kosmos_v1_Hello__Output } from '../../kosmos/v1/Hello.ts';
 import type { NodeReport as _kosmos_v1_NodeReport, NodeReport__Output as _kosmos_v1_NodeReport__Output } from '../../kosmos/v1/NodeReport.ts';

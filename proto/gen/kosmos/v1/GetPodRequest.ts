@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/kosmos/v1/status.proto
+// Original file: proto/kosmos/v1/status.proto
 
 
 export interface GetPodRequest {

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/kosmos/v1/agenthub.proto
+// Original file: proto/kosmos/v1/agenthub.proto
 
 import type { Welcome as _kosmos_v1_Welcome, Welcome__Output as _kosmos_v1_Welcome__Output } from '../../kosmos/v1/Welcome.ts';
 import type { NodeDirective as _kosmos_v1_NodeDirective, NodeDirective__Output as _kosmos_v1_NodeDirective__Output } from '../../kosmos/v1/NodeDirective.ts';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/kosmos/v1/agenthub.proto
+// Original file: proto/kosmos/v1/agenthub.proto
 
 import type { PodDirective as _kosmos_v1_PodDirective, PodDirective__Output as _kosmos_v1_PodDirective__Output } from '../../kosmos/v1/PodDirective.ts';
 import type { ArbitrationPolicy as _kosmos_v1_ArbitrationPolicy, ArbitrationPolicy__Output as _kosmos_v1_ArbitrationPolicy__Output } from '../../kosmos/v1/ArbitrationPolicy.ts';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/kosmos/v1/agenthub.proto
+// Original file: proto/kosmos/v1/agenthub.proto
 
 import type { Resources as _kosmos_v1_Resources, Resources__Output as _kosmos_v1_Resources__Output } from '../../kosmos/v1/Resources.ts';
 import type { PodReport as _kosmos_v1_PodReport, PodReport__Output as _kosmos_v1_PodReport__Output } from '../../kosmos/v1/PodReport.ts';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/kosmos/v1/agenthub.proto
+// Original file: proto/kosmos/v1/agenthub.proto
 
 import type { ResponseTimeWindow as _kosmos_v1_ResponseTimeWindow, ResponseTimeWindow__Output as _kosmos_v1_ResponseTimeWindow__Output } from '../../kosmos/v1/ResponseTimeWindow.ts';
 import type { Resources as _kosmos_v1_Resources, Resources__Output as _kosmos_v1_Resources__Output } from '../../kosmos/v1/Resources.ts';

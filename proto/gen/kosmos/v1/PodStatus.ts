@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/kosmos/v1/status.proto
+// Original file: proto/kosmos/v1/status.proto
 
 import type { Resources as _kosmos_v1_Resources, Resources__Output as _kosmos_v1_Resources__Output } from '../../kosmos/v1/Resources.ts';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/kosmos/v1/status.proto
+// Original file: proto/kosmos/v1/status.proto
 
 import type { SlaSummary as _kosmos_v1_SlaSummary, SlaSummary__Output as _kosmos_v1_SlaSummary__Output } from '../../kosmos/v1/SlaSummary.ts';
 import type { PodStatus as _kosmos_v1_PodStatus, PodStatus__Output as _kosmos_v1_PodStatus__Output } from '../../kosmos/v1/PodStatus.ts';
