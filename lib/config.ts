@@ -1,8 +1,10 @@
 // The one configuration loader: typed options from flags (commander, with --help) and environment
 // variables, validated with errors that name the flag or variable and say what is allowed.
 import { Command, CommanderError, Option } from 'commander';
+import { parseCpuMilli, parseMemoryBytes } from './quantity.ts';
 
-export type OptionType = 'string' | 'int' | 'number' | 'bool' | 'duration' | 'enum';
+/** 'cpu' parses a Kubernetes CPU quantity to milli-cores, 'memory' a memory quantity to bytes. */
+export type OptionType = 'string' | 'int' | 'number' | 'bool' | 'duration' | 'enum' | 'cpu' | 'memory';
 
 export interface OptionSpec {
   /** Long flag name without dashes, e.g. "hub-address" (→ --hub-address). */
@@ -15,9 +17,11 @@ export interface OptionSpec {
   help: string;
   /** Allowed values of an enum. */
   choices?: readonly string[];
-  /** Bounds of int / number / duration (ms) values. */
+  /** Bounds of int / number / duration (ms) / cpu (milli) / memory (bytes) values. */
   min?: number;
   max?: number;
+  /** Exclusive lower bound (e.g. 0 for a value that must be positive). */
+  exclusiveMin?: number;
   /** Must be given (by flag or env) when there is no default. */
   required?: boolean;
 }
@@ -32,7 +36,7 @@ export interface ConfigDefinition<O extends Record<string, OptionSpec>> {
 
 type ValueOf<S extends OptionSpec> = S['type'] extends 'bool'
   ? boolean
-  : S['type'] extends 'int' | 'number' | 'duration'
+  : S['type'] extends 'int' | 'number' | 'duration' | 'cpu' | 'memory'
     ? number
     : S['type'] extends 'enum'
       ? S['choices'] extends readonly (infer C)[]
@@ -70,6 +74,8 @@ export interface Config<O extends Record<string, OptionSpec>> {
   parseOrExit(argv?: readonly string[], env?: Record<string, string | undefined>): ConfigValues<O>;
   /** The --help text. */
   help(): string;
+  /** The commander command behind parse() (exits and output overridden). */
+  command(): Command;
   /** A Markdown table of every option with its env variable, type and default (for docs). */
   describe(): string;
 }
@@ -97,14 +103,13 @@ function envName<O extends Record<string, OptionSpec>>(
 }
 
 function expectation(spec: OptionSpec): string {
-  const range =
-    spec.min !== undefined && spec.max !== undefined
-      ? ` between ${spec.min} and ${spec.max}`
-      : spec.min !== undefined
-        ? ` >= ${spec.min}`
-        : spec.max !== undefined
-          ? ` <= ${spec.max}`
-          : '';
+  const bounds = [
+    spec.exclusiveMin !== undefined ? `> ${spec.exclusiveMin}` : undefined,
+    spec.min !== undefined && spec.max !== undefined ? `between ${spec.min} and ${spec.max}` : undefined,
+    spec.min !== undefined && spec.max === undefined ? `>= ${spec.min}` : undefined,
+    spec.max !== undefined && spec.min === undefined ? `<= ${spec.max}` : undefined,
+  ].filter((b) => b !== undefined);
+  const range = bounds.length > 0 ? ` ${bounds.join(' and ')}` : '';
   switch (spec.type) {
     case 'int':
       return `an integer${range}`;
@@ -116,6 +121,10 @@ function expectation(spec: OptionSpec): string {
       return `a duration like 500ms, 30s, 5m or 1h${range ? ` (in ms${range})` : ''}`;
     case 'enum':
       return `one of: ${(spec.choices ?? []).join(', ')}`;
+    case 'cpu':
+      return `a CPU quantity like 250m or 0.5${range ? ` (in milli-cores${range})` : ''}`;
+    case 'memory':
+      return `a memory quantity like 256Mi or 1Gi${range ? ` (in bytes${range})` : ''}`;
     default:
       return 'a string';
   }
@@ -134,6 +143,12 @@ function convert(spec: OptionSpec, raw: string | number | boolean): string | num
     case 'duration':
       value = typeof raw === 'number' ? raw : parseDurationMs(text);
       break;
+    case 'cpu':
+      value = parseCpuMilli(raw as string | number);
+      break;
+    case 'memory':
+      value = parseMemoryBytes(raw as string | number);
+      break;
     case 'bool': {
       if (typeof raw === 'boolean') return raw;
       const lower = text.toLowerCase();
@@ -147,7 +162,11 @@ function convert(spec: OptionSpec, raw: string | number | boolean): string | num
     default:
       return String(raw);
   }
-  if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max))
+  if (
+    (spec.min !== undefined && value < spec.min) ||
+    (spec.max !== undefined && value > spec.max) ||
+    (spec.exclusiveMin !== undefined && value <= spec.exclusiveMin)
+  )
     throw new Error();
   return value;
 }
@@ -185,7 +204,13 @@ export function defineConfig<const O extends Record<string, OptionSpec>>(
         cmd.addOption(new Option(`--${spec.flag} [bool]`, text));
         cmd.addOption(new Option(`--no-${spec.flag}`, `Sets --${spec.flag}=false.`).hideHelp());
       } else {
-        cmd.addOption(new Option(`--${spec.flag} <${spec.type === 'enum' ? 'value' : spec.type}>`, text));
+        const arg =
+          spec.type === 'enum'
+            ? 'value'
+            : spec.type === 'cpu' || spec.type === 'memory'
+              ? 'quantity'
+              : spec.type;
+        cmd.addOption(new Option(`--${spec.flag} <${arg}>`, text));
       }
     }
     return cmd;
@@ -246,22 +271,9 @@ export function defineConfig<const O extends Record<string, OptionSpec>>(
   return {
     definition: def,
     parse,
-    parseOrExit(argv, env) {
-      try {
-        return parse(argv, env);
-      } catch (err) {
-        if (err instanceof HelpRequested) {
-          process.stdout.write(err.text);
-          process.exit(0);
-        }
-        if (err instanceof ConfigError) {
-          process.stderr.write(`${err.message}\n`);
-          process.exit(2);
-        }
-        throw err;
-      }
-    },
+    parseOrExit: (argv, env) => exitOnConfigError(() => parse(argv, env)),
     help: () => command().helpInformation(),
+    command,
     describe() {
       const rows = Object.values(def.options).map((spec) => {
         const env = envName(def, spec);
@@ -272,4 +284,21 @@ export function defineConfig<const O extends Record<string, OptionSpec>>(
       return ['| Flag | Env | Type | Default | Description |', '|---|---|---|---|---|', ...rows].join('\n');
     },
   };
+}
+
+/** Runs a parse: prints help and exits 0 on --help, prints the error and exits 2 when invalid. */
+export function exitOnConfigError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof HelpRequested) {
+      process.stdout.write(err.text);
+      process.exit(0);
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
 }

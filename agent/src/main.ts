@@ -1,17 +1,11 @@
 // Entry point of the node agent: `node agent/src/main.ts --help`.
-import { CommanderError } from 'commander';
+import { exitOnConfigError } from '../../lib/config.ts';
 import { createLogger } from '../../lib/log.ts';
 import { parseAgentConfig } from './config.ts';
 import { startAgent } from './start.ts';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof parseAgentConfig>;
-  try {
-    config = parseAgentConfig(process.argv.slice(2), (cmd) => cmd.exitOverride());
-  } catch (err) {
-    if (err instanceof CommanderError) process.exit(err.exitCode);
-    throw err;
-  }
+  const config = exitOnConfigError(() => parseAgentConfig(process.argv.slice(2)));
   const log = createLogger({ level: config.logLevel, name: 'kosmos-agent' });
   const running = await startAgent(config, { log });
   let stopping = false;

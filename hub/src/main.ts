@@ -1,11 +1,12 @@
 // Entry point of the hub process: parse flags, start the hub, stop cleanly (releasing the Lease)
 // on SIGTERM/SIGINT. Start-up errors exit 1 with what to do.
+import { exitOnConfigError } from '../../lib/config.ts';
 import { createLogger } from '../../lib/log.ts';
 import { parseHubConfig } from './config.ts';
 import { startHub } from './hub.ts';
 
 async function main(): Promise<void> {
-  const config = parseHubConfig(process.argv.slice(2));
+  const config = exitOnConfigError(() => parseHubConfig(process.argv.slice(2)));
   const log = createLogger({ level: config.logLevel, name: 'kosmos-hub' });
   let hub: Awaited<ReturnType<typeof startHub>>;
   try {

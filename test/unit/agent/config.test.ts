@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../../agent/src/config.ts';
 
-const quiet = (cmd: import('commander').Command) => {
-  cmd.exitOverride();
-  cmd.configureOutput({ writeErr: () => {}, writeOut: () => {} });
-};
+const env = {};
 
 describe('parseAgentConfig', () => {
   it('applies the documented defaults', () => {
-    const c = parseAgentConfig(['--node-name=n1'], quiet);
+    const c = parseAgentConfig(['--node-name=n1'], env);
     expect(c).toMatchObject({
       nodeName: 'n1',
       tickMs: 1000,
@@ -25,7 +22,7 @@ describe('parseAgentConfig', () => {
   it('parses durations and quantities', () => {
     const c = parseAgentConfig(
       ['--node-name=n1', '--tick=500ms', '--reserve-cpu=250m', '--reserve-memory=1Gi', '--standalone'],
-      quiet,
+      env,
     );
     expect(c).toMatchObject({
       tickMs: 500,
@@ -38,7 +35,7 @@ describe('parseAgentConfig', () => {
   it.each([[['--tick=soon', '--node-name=n1']], [['--reserve-cpu=lots', '--node-name=n1']], [[]]])(
     'rejects %o with an error that says what to do',
     (argv) => {
-      expect(() => parseAgentConfig(argv, quiet)).toThrow();
+      expect(() => parseAgentConfig(argv, env)).toThrow();
     },
   );
 });

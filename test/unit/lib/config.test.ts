@@ -131,6 +131,39 @@ describe('defineConfig', () => {
   });
 });
 
+describe('defineConfig quantities and exclusive bounds', () => {
+  const sizes = defineConfig({
+    name: 'sizes',
+    description: '',
+    envPrefix: 'T',
+    options: {
+      reserveCpuMilli: { flag: 'reserve-cpu', type: 'cpu', default: '10m', help: 'CPU.' },
+      reserveMemoryBytes: { flag: 'reserve-memory', type: 'memory', default: '4Mi', help: 'Memory.' },
+      qps: { flag: 'qps', type: 'number', default: 10, exclusiveMin: 0, help: 'Rate.' },
+    },
+  });
+
+  it('parses CPU to milli-cores and memory to bytes, defaults included', () => {
+    expect(sizes.parse([], {})).toEqual({ reserveCpuMilli: 10, reserveMemoryBytes: 4 * 2 ** 20, qps: 10 });
+    expect(sizes.parse(['--reserve-cpu=0.5'], { T_RESERVE_MEMORY: '1Gi' })).toMatchObject({
+      reserveCpuMilli: 500,
+      reserveMemoryBytes: 2 ** 30,
+    });
+    expectTypeOf(sizes.parse([], {}).reserveCpuMilli).toEqualTypeOf<number>();
+  });
+
+  it.each([
+    [
+      ['--reserve-cpu=lots'],
+      'invalid value "lots" for --reserve-cpu: expected a CPU quantity like 250m or 0.5',
+    ],
+    [['--reserve-memory=big'], 'expected a memory quantity like 256Mi or 1Gi'],
+    [['--qps=0'], 'invalid value "0" for --qps: expected a number > 0'],
+  ])('rejects %j saying what is allowed', (argv, message) => {
+    expect(() => sizes.parse(argv, {})).toThrow(message);
+  });
+});
+
 describe('parseDurationMs', () => {
   it.each([
     ['500ms', 500],

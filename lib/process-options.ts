@@ -1,0 +1,24 @@
+// Options every kosmos process shares (where the Kubernetes API is, the log level), defined once
+// for the processes' defineConfig() option lists.
+import type { OptionSpec } from './config.ts';
+
+/** --kube-server, --kube-token, --kubeconfig, --in-cluster: the fields of lib/kube.ts KubeTarget. */
+export const kubeTargetOptions = {
+  kubeServer: { flag: 'kube-server', type: 'string', help: 'API server URL (embedded cluster)' },
+  kubeToken: { flag: 'kube-token', type: 'string', help: 'bearer token for --kube-server' },
+  kubeconfig: {
+    flag: 'kubeconfig',
+    type: 'string',
+    env: false,
+    help: 'kubeconfig file (default $KUBECONFIG, ~/.kube/config)',
+  },
+  inCluster: { flag: 'in-cluster', type: 'bool', default: false, help: 'use the pod ServiceAccount' },
+} as const satisfies Record<string, OptionSpec>;
+
+export const logLevelOption = {
+  flag: 'log-level',
+  type: 'enum',
+  choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+  default: 'info',
+  help: 'log verbosity',
+} as const satisfies OptionSpec;
