@@ -1,8 +1,12 @@
 // Per-step record of a discrete run, columnar: per service load, response times, SLO verdict,
 // allocated and used cores, replicas; per pod desired/enacted/used CPU; and the scaling events.
 import { createHash } from 'node:crypto';
+import { statisticSeconds } from '../../lib/api/statistic.ts';
 import type { Statistic } from '../../lib/api/types.ts';
 import type { RtStats } from './controller.ts';
+
+/** The SLA statistic of a step's response-time summary. */
+export const statisticOf = statisticSeconds;
 
 /** A step violates the SLO when its statistic exceeds the objective, or > 1% of requests were dropped. */
 export const DROPPED_VIOLATION_FRACTION = 0.01;
@@ -84,21 +88,6 @@ export interface ServiceStep {
   replicasReady: number;
 }
 
-export function statisticOf(rt: RtStats, statistic: Statistic): number {
-  switch (statistic) {
-    case 'mean':
-      return rt.meanSeconds;
-    case 'p50':
-      return rt.p50Seconds;
-    case 'p90':
-      return rt.p90Seconds;
-    case 'p95':
-      return rt.p95Seconds;
-    case 'p99':
-      return rt.p99Seconds;
-  }
-}
-
 export class Recorder {
   readonly #rec: Recording;
   readonly #pods = new Map<string, PodSeries>();
@@ -147,7 +136,7 @@ export class Recorder {
     series.p90RtSeconds[step] = rt ? rt.p90Seconds : Number.NaN;
     series.p95RtSeconds[step] = rt ? rt.p95Seconds : Number.NaN;
     series.p99RtSeconds[step] = rt ? rt.p99Seconds : Number.NaN;
-    const tooSlow = rt !== null && statisticOf(rt, series.statistic) > series.sloSeconds;
+    const tooSlow = rt !== null && statisticSeconds(rt, series.statistic) > series.sloSeconds;
     const tooManyDropped = s.droppedRps > DROPPED_VIOLATION_FRACTION * s.offeredRps && s.droppedRps > 0;
     series.sloViolated[step] = tooSlow || tooManyDropped ? 1 : 0;
     series.allocatedCores[step] = s.allocatedCores;

@@ -1,12 +1,12 @@
 // Conversions between the wire (agent reports), the Kubernetes objects and the control code's
 // observation shapes, plus the PodScale write deadband. Pure.
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import { statisticSeconds } from '../../../lib/api/statistic.ts';
 import type { CapReasonName, ResourceQuantities, Statistic } from '../../../lib/api/types.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
 import type { CapReason } from '../../../proto/gen/kosmos/v1/CapReason.ts';
 import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';
 import type { Resources__Output } from '../../../proto/gen/kosmos/v1/Resources.ts';
-import type { ResponseTimeWindow__Output } from '../../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 import type { PodCapReason } from '../control/types.ts';
 import type { PodSignal, Resources } from '../recommender/types.ts';
 
@@ -29,21 +29,6 @@ export function capReasonWire(reason: PodCapReason | CapReasonName): string {
 
 export function resources(r: Resources__Output | null | undefined): Resources {
   return { cpuMilli: Number(r?.cpuMilli ?? 0), memoryBytes: Number(r?.memoryBytes ?? 0) };
-}
-
-export function statisticSeconds(rt: ResponseTimeWindow__Output, statistic: Statistic): number {
-  switch (statistic) {
-    case 'mean':
-      return rt.meanSeconds;
-    case 'p50':
-      return rt.p50Seconds;
-    case 'p90':
-      return rt.p90Seconds;
-    case 'p99':
-      return rt.p99Seconds;
-    default:
-      return rt.p95Seconds;
-  }
 }
 
 /** The recommender's signal from one pod report; response time only when the window had requests. */
