@@ -25,7 +25,11 @@ describe('deploy/examples on the embedded API server', () => {
     for (const obj of objects) {
       const created = await client.create(obj);
       expect(created.metadata?.uid).toBeTruthy();
-      const read = await client.read({ apiVersion: obj.apiVersion, kind: obj.kind, metadata: obj.metadata! });
+      const read = await client.read({
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        metadata: { name: obj.metadata!.name!, namespace: obj.metadata?.namespace },
+      });
       expect(read.metadata?.name).toBe(obj.metadata?.name);
     }
   });
