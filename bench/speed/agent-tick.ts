@@ -28,7 +28,7 @@ export interface AgentTickOptions {
   paceMs: number;
 }
 
-export const AGENT_TICK_DEFAULTS = { pods: 110, ticks: 150, warmupTicks: 10, paceMs: 200 } as const;
+export const AGENT_TICK_DEFAULTS = { pods: 110, ticks: 100, warmupTicks: 10, paceMs: 200 } as const;
 export const AGENT_TICK_QUICK = { pods: 110, ticks: 50, warmupTicks: 5, paceMs: 150 } as const;
 
 const NODE = 'bench-node';

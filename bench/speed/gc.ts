@@ -13,9 +13,9 @@ export function fullGc(): void {
   collect();
 }
 
-/** Heap used and RSS right after a full collection, bytes. */
-export function retainedMemory(): { heapUsedBytes: number; rssBytes: number } {
+/** Heap used, off-heap (Buffers, native) and RSS right after a full collection, bytes. */
+export function retainedMemory(): { heapUsedBytes: number; externalBytes: number; rssBytes: number } {
   fullGc();
   const m = process.memoryUsage();
-  return { heapUsedBytes: m.heapUsed, rssBytes: m.rss };
+  return { heapUsedBytes: m.heapUsed, externalBytes: m.external, rssBytes: m.rss };
 }

@@ -7,6 +7,7 @@ import { kosmosProto } from '../../lib/grpc/proto.ts';
 import type { AgentMessage } from '../../proto/gen/kosmos/v1/AgentMessage.ts';
 import type { HubMessage__Output } from '../../proto/gen/kosmos/v1/HubMessage.ts';
 import { type Fleet, nodeReport } from './fleet.ts';
+import { reportEncoder } from './report-encoder.ts';
 
 export interface AgentsWorkerInput {
   port: number;
@@ -28,37 +29,6 @@ export interface AgentsWorkerOutput {
 }
 
 type Stream = grpc.ClientDuplexStream<Buffer, HubMessage__Output>;
-
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    bytes.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  bytes.push(v);
-  return bytes;
-}
-
-/** Length of the varint at `offset`, bytes. */
-function varintLength(buf: Buffer, offset: number): number {
-  let n = 0;
-  while (((buf[offset + n] as number) & 0x80) !== 0) n++;
-  return n + 1;
-}
-
-/**
- * Encodes a node's report body once; each send appends only its sequence (NodeReport field 2) and
- * wraps it as AgentMessage.report (field 2), so one worker thread can play hundreds of agents.
- */
-export function reportEncoder(encodedMessage: Buffer): (sequence: number) => Buffer {
-  const body = encodedMessage.subarray(1 + varintLength(encodedMessage, 1));
-  return (sequence) => {
-    const tail = Buffer.from([0x10, ...varint(sequence)]);
-    const head = Buffer.from([0x12, ...varint(body.byteLength + tail.byteLength)]);
-    return Buffer.concat([head, body, tail]);
-  };
-}
 
 async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
   const { fleet, paceMs, durationMs } = input;

@@ -27,15 +27,15 @@ export const HUB_PLAN_DEFAULTS = {
   nodes: 5000,
   slas: 5000,
   podsPerSla: 30,
-  periods: 4,
-  sampleNodes: 1000,
+  periods: 3,
+  sampleNodes: 250,
 } as const;
 export const HUB_PLAN_QUICK = {
   nodes: 5000,
   slas: 5000,
   podsPerSla: 30,
   periods: 2,
-  sampleNodes: 250,
+  sampleNodes: 100,
 } as const;
 
 const PERIOD_SECONDS = 1;
@@ -189,7 +189,7 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
       ),
       metric(
         'decisions per period',
-        decisions / (o.periods + 1),
+        Math.round(decisions / (o.periods + 1)),
         'count',
         'pods whose desired moved, + replica changes',
       ),

@@ -33,7 +33,7 @@ export interface ResizeLatencyOptions {
 
 export const RESIZE_LATENCY_DEFAULTS = {
   pods: 110,
-  steadySeconds: 30,
+  steadySeconds: 20,
   steps: 5,
   resizeDelayMs: 100,
 } as const;
@@ -47,6 +47,8 @@ const PORT = 8080;
 const BASE_RPS = 100;
 const COST_MILLI_SECONDS = 2;
 const STEP_FACTOR = 3;
+/** A load step not answered (enacted) within this long is reported as failed. */
+const STEP_TIMEOUT_MS = 15_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor<T>(
@@ -278,19 +280,20 @@ async function loadStep(c: Cluster, pod: KObject): Promise<StepTiming> {
   const t0 = performance.now();
   c.sim.update(uid, { rps: rps * STEP_FACTOR });
   const since = () => performance.now() - t0;
+  const left = () => Math.max(1, STEP_TIMEOUT_MS - since());
   const toCpuMilli = await waitFor(
     'PodScale desired raised',
     () => {
       const d = desiredCpu(scaleOf());
       return d !== undefined && d > fromDesired ? d : undefined;
     },
-    30_000,
+    left(),
   );
   const requestedMs = since();
   await waitFor(
     'pod resized in spec',
     () => ((specCpu(c.api.api.tryGet(pods, NS, name)) ?? 0) > fromSpec ? true : undefined),
-    30_000,
+    left(),
   );
   const patchedMs = since();
   await waitFor(
@@ -299,7 +302,7 @@ async function loadStep(c: Cluster, pod: KObject): Promise<StepTiming> {
       const p = c.api.api.tryGet(pods, NS, name);
       return p && (enactedCpuOf(p, 'app') ?? 0) > fromEnacted ? true : undefined;
     },
-    30_000,
+    left(),
   );
   return { requestedMs, patchedMs, enactedMs: since(), fromCpuMilli: fromEnacted, toCpuMilli };
 }
