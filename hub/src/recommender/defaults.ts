@@ -19,7 +19,7 @@ export const RECOMMENDER_DEFAULTS = {
   periodSeconds: 5,
   maxGrowthFactor: 2,
   tuning: {
-    sloMargin: 1.1,
+    sloMargin: 1.2,
     costSmoothing: 0.3,
     minRequestsForModel: 20,
     minRequestsForFeedback: 5,
@@ -27,7 +27,7 @@ export const RECOMMENDER_DEFAULTS = {
     surgeGrowthFactor: 4,
     rateTrendGain: 0.5,
     rateNoiseSigmas: 2,
-    rateStatsSmoothing: 0.1,
+    rateStatsSmoothing: 0.05,
     identifyUtilization: { min: 0.3, max: 0.97 },
     correction: { min: 0.25, max: 8 },
     correctionGain: { up: 1, down: 0.3 },
