@@ -100,12 +100,9 @@ function workloads(): Manifest[] {
   );
 }
 
-type PodSpec = {
-  securityContext?: Record<string, unknown>;
-  containers: { name: string; securityContext?: Record<string, any>; env?: any[]; volumeMounts?: any[] }[];
-  volumes?: any[];
-  serviceAccountName?: string;
-};
+import type { V1PodSpec } from '@kubernetes/client-node';
+
+type PodSpec = V1PodSpec;
 const podSpecOf = (m: Manifest) => (m.obj['spec'] as { template: { spec: PodSpec } }).template.spec;
 
 describe('kosmos workloads follow the restricted pod-security profile', () => {
@@ -128,13 +125,13 @@ describe('kosmos workloads follow the restricted pod-security profile', () => {
     const ds = objects.find((m) => m.obj.kind === 'DaemonSet')!;
     const pod = podSpecOf(ds);
     const env = pod.containers[0]!.env!.find((e) => e.name === 'NODE_NAME');
-    expect(env.valueFrom.fieldRef.fieldPath).toBe('spec.nodeName');
+    expect(env?.valueFrom?.fieldRef?.fieldPath).toBe('spec.nodeName');
     const cg = pod.volumes!.find((v) => v.hostPath?.path === '/sys/fs/cgroup');
-    const mount = pod.containers[0]!.volumeMounts!.find((v) => v.name === cg.name);
-    expect(mount.readOnly).toBe(true);
-    expect(pod.volumes!.find((v) => v.projected)?.projected.sources[0].serviceAccountToken.audience).toBe(
-      'kosmos-hub',
-    );
+    const mount = pod.containers[0]!.volumeMounts!.find((v) => v.name === cg?.name);
+    expect(mount?.readOnly).toBe(true);
+    expect(
+      pod.volumes!.find((v) => v.projected)?.projected?.sources?.[0]?.serviceAccountToken?.audience,
+    ).toBe('kosmos-hub');
   });
 });
 
