@@ -174,6 +174,12 @@ export async function runAgentTick(o: AgentTickOptions): Promise<BenchResult> {
       metric('RSS growth over measured ticks', mib(memAfter.rssBytes - memBefore.rssBytes), 'MiB'),
       metric('heap retained at end', mib(memAfter.heapUsedBytes), 'MiB', 'heap used after a full GC'),
       metric(
+        'off-heap (external) at end',
+        mib(memAfter.externalBytes),
+        'MiB',
+        'Buffers and native memory V8 tracks',
+      ),
+      metric(
         'heap retained growth',
         mib(memAfter.heapUsedBytes - memBefore.heapUsedBytes),
         'MiB',

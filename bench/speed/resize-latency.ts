@@ -63,7 +63,7 @@ async function waitFor<T>(
     if (v !== undefined) return v;
     await sleep(everyMs);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  throw new Error(`timed out after ${Math.round(timeoutMs)} ms waiting for ${what}`);
 }
 
 function manifests(pods: number) {
