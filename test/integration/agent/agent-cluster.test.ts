@@ -12,29 +12,11 @@ import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.t
 import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
 import { createTempCgroupRoot, type TempCgroupRoot } from '../../../sim/node/cgroup-root.ts';
 import { type CgroupWriter, containerKey, createCgroupWriter } from '../../../sim/node/cgroup-writer.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { TestHub } from './test-hub.ts';
 
 const NODE = 'node-1';
 const NS = 'default';
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 function podManifest(name: string, resources: k8s.V1ResourceRequirements): k8s.V1Pod {
   return {

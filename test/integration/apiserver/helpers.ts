@@ -3,6 +3,8 @@ import * as k8s from '@kubernetes/client-node';
 import { kubeClients } from '../../../lib/kube.ts';
 import { type ApiServer, type ApiServerOptions, startApiServer } from '../../../sim/apiserver/index.ts';
 
+export { waitForTruthy as waitFor } from '../../support/wait-for.ts';
+
 export interface Cluster {
   server: ApiServer;
   kc: k8s.KubeConfig;
@@ -17,26 +19,6 @@ export async function startCluster(options: ApiServerOptions = {}): Promise<Clus
   const kc = server.kubeConfig();
   const c = kubeClients(kc);
   return { server, kc, core: c.core, apps: c.apps, custom: c.custom, coordination: c.coordination };
-}
-
-/** Poll `fn` until it returns a truthy value (or stops throwing); fail after `timeoutMs`. */
-export async function waitFor<T>(
-  fn: () => T | Promise<T>,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
 /** The ApiException of a rejected call. */

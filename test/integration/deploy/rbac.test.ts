@@ -19,6 +19,7 @@ import {
 import { kubeClients, kubeConfigFor } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { type ApiServer, type RequestRecord, startApiServer } from '../../../sim/apiserver/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { Workload } from '../hub/workload.ts';
 
 const deployDir = new URL('../../../deploy/', import.meta.url).pathname;
@@ -60,24 +61,6 @@ function allowed(rules: Rule[], r: RequestRecord): boolean {
       rule.verbs.includes(r.verb) &&
       (rule.namespace === undefined || rule.namespace === r.namespace),
   );
-}
-
-async function waitFor(
-  what: string,
-  probe: () => Promise<boolean> | boolean,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (
-      await Promise.resolve()
-        .then(probe)
-        .catch(() => false)
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const deployment: k8s.V1Deployment = {

@@ -19,29 +19,11 @@ import { kubeClients } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { parseCpuMilli } from '../../../lib/quantity.ts';
 import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { Workload } from './workload.ts';
 
 const NS = 'default';
 const NODE = 'node-1';
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 const deployment: k8s.V1Deployment = {
   apiVersion: 'apps/v1',

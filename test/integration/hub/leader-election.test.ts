@@ -7,22 +7,7 @@ import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
 import { kubeClients } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await Promise.resolve()
-      .then(probe)
-      .catch(() => undefined);
-    if (v !== undefined && v !== false) return v as T;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+import { waitFor } from '../../support/wait-for.ts';
 
 const leaseFlags = [
   '--leader-elect=true',

@@ -4,6 +4,8 @@ import { kosmosProto } from '../../../lib/grpc/proto.ts';
 import type { HubMessage__Output } from '../../../proto/gen/kosmos/v1/HubMessage.ts';
 import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
 
+export { waitForTruthy as waitFor } from '../../support/wait-for.ts';
+
 export interface TestAgent {
   messages: HubMessage__Output[];
   status: grpc.StatusObject | undefined;
@@ -33,19 +35,4 @@ export function connectTestAgent(address: string, nodeName: string, token = ''):
   call.on('error', () => {});
   call.write({ hello: { nodeName, protocolVersion: 1, agentVersion: 'test', token } });
   return agent;
-}
-
-/** Polls until the condition holds or the timeout passes. */
-export async function waitFor<T>(
-  fn: () => T | undefined | false,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backoffDelayMs, type Informer, startInformer } from '../../../lib/informer.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { startApiServer } from '../../../sim/apiserver/index.ts';
+import { waitForTruthy as until } from '../../support/wait-for.ts';
 
 type Cm = V1ConfigMap;
 const PATH = '/api/v1/namespaces/default/configmaps';
@@ -90,14 +91,6 @@ function loopbackConfig(server: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromClusterAndUser({ name: 'test', server, skipTLSVerify: true }, { name: 'test' });
   return kc;
-}
-
-async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const cleanups: Array<() => Promise<void>> = [];

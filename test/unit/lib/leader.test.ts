@@ -11,6 +11,7 @@ import {
 } from '../../../lib/leader.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { startApiServer } from '../../../sim/apiserver/index.ts';
+import { waitForTruthy as until } from '../../support/wait-for.ts';
 
 const T0 = Date.parse('2025-06-01T00:00:00Z');
 
@@ -186,14 +187,6 @@ describe('LeaderElector with a fake clock', () => {
     expect(events).toEqual(['a started', 'a stopped', 'a started', 'a stopped']);
   });
 });
-
-async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('LeaderElector against the embedded API server', () => {
   const stops: Array<() => Promise<void>> = [];
