@@ -2,24 +2,18 @@
 // server with their own ServiceAccount identities through a full scaling cycle, and every request
 // each one makes must be granted by the Role/ClusterRole that deploy/rbac gives it.
 import { readFileSync } from 'node:fs';
-import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parseAgentConfig } from '../../../agent/src/config.ts';
 import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
 import { parseHubConfig } from '../../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
-import {
-  GROUP,
-  PODSCALE_PLURAL,
-  type ServiceLevelAgreement,
-  SLA_PLURAL,
-  VERSION,
-} from '../../../lib/api/types.ts';
+import { GROUP, PODSCALE_PLURAL, SLA_PLURAL, VERSION } from '../../../lib/api/types.ts';
 import { kubeClients, kubeConfigFor } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { type ApiServer, type RequestRecord, startApiServer } from '../../../sim/apiserver/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { webDeployment, webSla } from '../hub/web-service.ts';
 import { Workload } from '../hub/workload.ts';
 
 const deployDir = new URL('../../../deploy/', import.meta.url).pathname;
@@ -63,43 +57,13 @@ function allowed(rules: Rule[], r: RequestRecord): boolean {
   );
 }
 
-const deployment: k8s.V1Deployment = {
-  metadata: { name: 'web', namespace: 'default' },
-  spec: {
-    replicas: 1,
-    selector: { matchLabels: { app: 'web' } },
-    template: {
-      metadata: { labels: { app: 'web' } },
-      spec: {
-        containers: [
-          {
-            name: 'app',
-            image: 'sample:1',
-            resources: {
-              requests: { cpu: '200m', memory: '128Mi' },
-              limits: { cpu: '200m', memory: '128Mi' },
-            },
-          },
-        ],
-      },
-    },
-  },
-};
+const deployment = webDeployment(1);
 
-const sla: ServiceLevelAgreement = {
-  apiVersion: `${GROUP}/${VERSION}`,
-  kind: 'ServiceLevelAgreement',
-  metadata: { name: 'web', namespace: 'default' },
-  spec: {
-    targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
-    container: 'app',
-    objective: { responseTime: '200ms', statistic: 'p95' },
-    metrics: { scrape: { port: 8080, path: '/metrics', metric: 'http_request_duration_seconds' } },
-    resources: { min: { cpu: '100m', memory: '64Mi' }, max: { cpu: '500m', memory: '512Mi' } },
-    replicas: { min: 1, max: 3 },
-    policy: { horizontal: { scaleUp: { windowSeconds: 1, stabilizationSeconds: 1 } } },
-  },
-};
+const sla = webSla({
+  maxCpu: '500m',
+  maxReplicas: 3,
+  policy: { horizontal: { scaleUp: { windowSeconds: 1, stabilizationSeconds: 1 } } },
+});
 
 describe('RBAC in deploy/rbac grants every request the hub and agent make', () => {
   let api: ApiServer;

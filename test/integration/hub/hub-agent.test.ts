@@ -20,56 +20,25 @@ import { silentLogger } from '../../../lib/log.ts';
 import { parseCpuMilli } from '../../../lib/quantity.ts';
 import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { webDeployment, webSla } from './web-service.ts';
 import { Workload } from './workload.ts';
 
 const NS = 'default';
 const NODE = 'node-1';
 
-const deployment: k8s.V1Deployment = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'web', namespace: NS },
-  spec: {
-    replicas: 2,
-    selector: { matchLabels: { app: 'web' } },
-    template: {
-      metadata: { labels: { app: 'web' } },
-      spec: {
-        containers: [
-          {
-            name: 'app',
-            image: 'sample:1',
-            resources: {
-              requests: { cpu: '200m', memory: '128Mi' },
-              limits: { cpu: '200m', memory: '128Mi' },
-            },
-          },
-        ],
-      },
-    },
-  },
-};
+const deployment = webDeployment(2);
 
-const sla: ServiceLevelAgreement = {
-  apiVersion: `${GROUP}/${VERSION}`,
-  kind: 'ServiceLevelAgreement',
-  metadata: { name: 'web', namespace: NS },
-  spec: {
-    targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
-    container: 'app',
-    objective: { responseTime: '200ms', statistic: 'p95' },
-    metrics: { scrape: { port: 8080, path: '/metrics', metric: 'http_request_duration_seconds' } },
-    resources: { min: { cpu: '100m', memory: '64Mi' }, max: { cpu: '1', memory: '512Mi' } },
-    replicas: { min: 1, max: 4 },
-    policy: {
-      mode: 'Auto',
-      horizontal: {
-        scaleUp: { windowSeconds: 1, stabilizationSeconds: 1 },
-        scaleDown: { windowSeconds: 2, stabilizationSeconds: 1 },
-      },
+const sla = webSla({
+  maxCpu: '1',
+  maxReplicas: 4,
+  policy: {
+    mode: 'Auto',
+    horizontal: {
+      scaleUp: { windowSeconds: 1, stabilizationSeconds: 1 },
+      scaleDown: { windowSeconds: 2, stabilizationSeconds: 1 },
     },
   },
-};
+});
 
 describe('hub + agent against the embedded cluster', () => {
   let api: ApiServer;
