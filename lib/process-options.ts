@@ -1,6 +1,7 @@
 // Options every kosmos process shares (where the Kubernetes API is, the log level), defined once
 // for the processes' defineConfig() option lists.
 import type { OptionSpec } from './config.ts';
+import type { KubeTarget } from './kube.ts';
 
 /** --kube-server, --kube-token, --kubeconfig, --in-cluster: the fields of lib/kube.ts KubeTarget. */
 export const kubeTargetOptions = {
@@ -22,3 +23,18 @@ export const logLevelOption = {
   default: 'info',
   help: 'log verbosity',
 } as const satisfies OptionSpec;
+
+/** The KubeTarget (lib/kube.ts) of parsed kubeTargetOptions values. */
+export function kubeTargetOf(values: {
+  kubeServer?: string | undefined;
+  kubeToken?: string | undefined;
+  kubeconfig?: string | undefined;
+  inCluster: boolean;
+}): KubeTarget {
+  return {
+    ...(values.kubeServer ? { server: values.kubeServer } : {}),
+    ...(values.kubeToken ? { token: values.kubeToken } : {}),
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    inCluster: values.inCluster,
+  };
+}

@@ -1,10 +1,11 @@
 // Start-up wiring of the agent: kube clients, pod source, cgroup reader, hub link, actuator,
 // metrics and health server around one Agent loop. main.ts and the integration tests call it.
 import { cpus, totalmem } from 'node:os';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import si from 'systeminformation';
 import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import type { Logger } from '../../lib/log.ts';
+import { kubeTargetOf } from '../../lib/process-options.ts';
 import { TokenBucket } from '../../lib/rate-limit.ts';
 import type { ResponseTimeWindow } from '../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 import { KubePodScaleStatusWriter } from './actuator/podscale-status.ts';
@@ -100,25 +101,9 @@ async function hostCapacity(): Promise<{ cpuMilli: number; memoryBytes: number }
   }
 }
 
-/**
- * The kube client config. client-node refuses plain http unless the cluster says skipTLSVerify
- * (there is no TLS to verify), so an explicit http:// server (the embedded cluster) gets it set.
- */
+/** The kube client config of the --kube-* / --in-cluster flags (lib/kube.ts kubeConfigFor). */
 export function agentKubeConfig(config: AgentConfig): KubeConfig {
-  if (config.kubeServer?.startsWith('http:')) {
-    const kc = new KubeConfig();
-    kc.loadFromClusterAndUser(
-      { name: 'kosmos', server: config.kubeServer, skipTLSVerify: true },
-      config.kubeToken ? { name: 'kosmos', token: config.kubeToken } : { name: 'kosmos' },
-    );
-    return kc;
-  }
-  return kubeConfigFor({
-    ...(config.kubeServer ? { server: config.kubeServer } : {}),
-    ...(config.kubeToken ? { token: config.kubeToken } : {}),
-    ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
-    inCluster: config.inCluster,
-  });
+  return kubeConfigFor(kubeTargetOf(config));
 }
 
 export async function startAgent(config: AgentConfig, options: StartOptions): Promise<RunningAgent> {

@@ -1,6 +1,6 @@
 // Start-up wiring of the hub: informers, the cluster model, agent and status gRPC servers, metrics,
 // Lease leader election and the control loop timer. main.ts and the integration tests call it.
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import {
   API_VERSION,
   PODSCALE_PLURAL,
@@ -13,6 +13,7 @@ import { type Informer, startInformer } from '../../lib/informer.ts';
 import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import { LeaderElector, leaseStoreFor } from '../../lib/leader.ts';
 import type { Logger } from '../../lib/log.ts';
+import { kubeTargetOf } from '../../lib/process-options.ts';
 import { TokenBucket } from '../../lib/rate-limit.ts';
 import { AgentServer } from './agentserver/agent-server.ts';
 import {
@@ -64,22 +65,9 @@ export interface RunningHub {
   stop(): Promise<void>;
 }
 
-/** client-node refuses plain http unless the cluster skips TLS verification (the embedded cluster). */
+/** The kube client config of the --kube-* / --in-cluster flags (lib/kube.ts kubeConfigFor). */
 export function hubKubeConfig(config: HubConfig): k8s.KubeConfig {
-  if (config.kubeServer?.startsWith('http:')) {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromClusterAndUser(
-      { name: 'kosmos', server: config.kubeServer, skipTLSVerify: true },
-      config.kubeToken ? { name: 'kosmos', token: config.kubeToken } : { name: 'kosmos' },
-    );
-    return kc;
-  }
-  return kubeConfigFor({
-    ...(config.kubeServer ? { server: config.kubeServer } : {}),
-    ...(config.kubeToken ? { token: config.kubeToken } : {}),
-    ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
-    inCluster: config.inCluster,
-  });
+  return kubeConfigFor(kubeTargetOf(config));
 }
 
 function informerFor<T extends k8s.KubernetesObject>(
