@@ -12,6 +12,7 @@ import {
 } from '../../hub/src/control/index.ts';
 import { RECOMMENDER_DEFAULTS } from '../../hub/src/recommender/defaults.ts';
 import { computeWeights, type WeightState } from '../../hub/src/status/weights.ts';
+import { statisticSeconds } from '../../lib/api/statistic.ts';
 import type { ArbitrationPolicyName } from '../../lib/api/types.ts';
 import type {
   Controller,
@@ -22,7 +23,6 @@ import type {
   PodResources,
   ResizeAction,
 } from './controller.ts';
-import { statisticOf } from './recorder.ts';
 
 export interface KosmosControllerOptions {
   /** Control period, seconds (the hub's tick; default the recommender's 5 s). */
@@ -158,7 +158,7 @@ export class KosmosController implements Controller {
               throttledRatio: pod.throttledFraction,
               requestRate: pod.throughput,
               requestCount: pod.throughput * windowSeconds,
-              ...(rt ? { responseTimeSeconds: statisticOf(rt, statistic) } : {}),
+              ...(rt ? { responseTimeSeconds: statisticSeconds(rt, statistic) } : {}),
               memoryWorkingSetBytes: pod.peakWorkingSetBytes,
               oomKilled,
             },

@@ -6,7 +6,6 @@ import type { Statistic } from '../../lib/api/types.ts';
 import type { RtStats } from './controller.ts';
 
 /** The SLA statistic of a step's response-time summary. */
-export const statisticOf = statisticSeconds;
 
 /** A step violates the SLO when its statistic exceeds the objective, or > 1% of requests were dropped. */
 export const DROPPED_VIOLATION_FRACTION = 0.01;

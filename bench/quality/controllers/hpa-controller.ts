@@ -1,5 +1,7 @@
 // HPA as a contender: every 15 s, per service, the upstream replica calculator on CPU utilization of
 // requests (metrics-server style window average) or on the service response time as an Object metric.
+
+import { statisticSeconds } from '../../../lib/api/statistic.ts';
 import type {
   Controller,
   ControllerActions,
@@ -17,7 +19,7 @@ import {
   resourceReplicas,
 } from '../../baselines/hpa.ts';
 import { HpaController } from '../../baselines/hpa-behavior.ts';
-import { Every, rtStatistic } from './observe.ts';
+import { Every } from './observe.ts';
 
 export type HpaMetric = { kind: 'cpu'; targetUtilizationPercent: number } | { kind: 'response-time' };
 
@@ -69,7 +71,7 @@ export class HpaContender implements Controller {
     const pods = this.hpaPods(service);
     if (this.metric.kind === 'response-time') {
       if (!service.rt || service.rt.count <= 0) return undefined;
-      const value = rtStatistic(service.rt, service.sla.statistic);
+      const value = statisticSeconds(service.rt, service.sla.statistic);
       return objectValueReplicas({
         currentReplicas: current,
         value,

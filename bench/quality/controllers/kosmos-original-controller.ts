@@ -1,5 +1,7 @@
 // KOSMOS-original as a contender: the PI law per ready pod every 5 s, proportional contention per node,
 // and the replica heuristic on the hosting nodes' CPU requests every 15 s.
+
+import { statisticSeconds } from '../../../lib/api/statistic.ts';
 import type {
   Controller,
   ControllerActions,
@@ -16,7 +18,7 @@ import {
   type PiState,
   proportionalShare,
 } from '../../baselines/kosmos-original.ts';
-import { Every, rtStatistic } from './observe.ts';
+import { Every } from './observe.ts';
 
 export class KosmosOriginalContender implements Controller {
   readonly name = 'kosmos-original';
@@ -48,7 +50,7 @@ export class KosmosOriginalContender implements Controller {
           }
           const state = this.pi.get(pod.name) ?? { lastError: undefined };
           this.pi.set(pod.name, state);
-          const rt = pod.rt && pod.rt.count > 0 ? rtStatistic(pod.rt, service.sla.statistic) : null;
+          const rt = pod.rt && pod.rt.count > 0 ? statisticSeconds(pod.rt, service.sla.statistic) : null;
           const out = kosmosPiStep(state, {
             rtSeconds: rt,
             sloSeconds: service.sla.sloSeconds,

@@ -1,22 +1,5 @@
 // Small readers over the discrete engine's Observation shared by the baseline adapters.
-import type { Statistic } from '../../../lib/api/types.ts';
-import type { PodObservation, RtStats, ServiceObservation } from '../../../sim/discrete/controller.ts';
-
-/** The SLA statistic of a response-time summary. */
-export function rtStatistic(rt: RtStats, statistic: Statistic): number {
-  switch (statistic) {
-    case 'mean':
-      return rt.meanSeconds;
-    case 'p50':
-      return rt.p50Seconds;
-    case 'p90':
-      return rt.p90Seconds;
-    case 'p95':
-      return rt.p95Seconds;
-    case 'p99':
-      return rt.p99Seconds;
-  }
-}
+import type { PodObservation, ServiceObservation } from '../../../sim/discrete/controller.ts';
 
 /** Placed pods (on a node), in observation order. */
 export function placedPods(service: ServiceObservation): PodObservation[] {
