@@ -41,6 +41,9 @@ export class ClusterModel {
   readonly #nodes = new Map<string, NodeState>();
   readonly #pods = new Map<string, PodObservation>();
   readonly #plans = new Map<string, PlannedPod>();
+  /** uids by node, so a report or a directive costs O(pods on the node), not O(pods in the cluster). */
+  readonly #podsByNode = new Map<string, Set<string>>();
+  readonly #plansByNode = new Map<string, Set<string>>();
 
   connect(node: string, agentVersion: string, nowMs: number): NodeState {
     const prev = this.#nodes.get(node);
@@ -79,6 +82,8 @@ export class ClusterModel {
     const seen = new Set<string>();
     for (const pod of report.pods) {
       seen.add(pod.uid);
+      const before = this.#pods.get(pod.uid);
+      if (before && before.node !== report.nodeName) this.#podsByNode.get(before.node)?.delete(pod.uid);
       this.#pods.set(pod.uid, {
         uid: pod.uid,
         namespace: pod.namespace,
@@ -89,9 +94,9 @@ export class ClusterModel {
         windowSeconds: report.windowSeconds,
       });
     }
-    for (const [uid, obs] of this.#pods) {
-      if (obs.node === report.nodeName && !seen.has(uid)) this.#pods.delete(uid);
-    }
+    const previous = this.#podsByNode.get(report.nodeName);
+    if (previous) for (const uid of previous) if (!seen.has(uid)) this.#pods.delete(uid);
+    this.#podsByNode.set(report.nodeName, seen);
   }
 
   /** Marks connected nodes that have not reported within staleAfterMs; returns their names. */
@@ -132,7 +137,12 @@ export class ClusterModel {
   }
 
   setPlan(uid: string, node: string, directive: PodDirective): void {
+    const before = this.#plans.get(uid);
+    if (before && before.node !== node) this.#plansByNode.get(before.node)?.delete(uid);
     this.#plans.set(uid, { node, directive });
+    const onNode = this.#plansByNode.get(node) ?? new Set<string>();
+    onNode.add(uid);
+    this.#plansByNode.set(node, onNode);
   }
 
   plan(uid: string): PlannedPod | undefined {
@@ -141,6 +151,10 @@ export class ClusterModel {
 
   /** The pod is gone (deleted, or no longer matched): forget its observation and plan. */
   forgetPod(uid: string): void {
+    const obs = this.#pods.get(uid);
+    if (obs) this.#podsByNode.get(obs.node)?.delete(uid);
+    const plan = this.#plans.get(uid);
+    if (plan) this.#plansByNode.get(plan.node)?.delete(uid);
     this.#pods.delete(uid);
     this.#plans.delete(uid);
   }
@@ -148,7 +162,10 @@ export class ClusterModel {
   /** Directives for one node: only pods placed on that node. */
   directivesFor(node: string): PodDirective[] {
     const out: PodDirective[] = [];
-    for (const plan of this.#plans.values()) if (plan.node === node) out.push(plan.directive);
+    for (const uid of this.#plansByNode.get(node) ?? []) {
+      const plan = this.#plans.get(uid);
+      if (plan) out.push(plan.directive);
+    }
     return out;
   }
 

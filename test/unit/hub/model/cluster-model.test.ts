@@ -51,4 +51,16 @@ describe('ClusterModel', () => {
     expect(m.directivesFor('n1')).toEqual([]);
     expect(m.directivesFor('n2').map((d) => d.uid)).toEqual(['b']);
   });
+
+  it('keeps a pod that moved to another node (same uid) only under the node that reports it now', () => {
+    const m = new ClusterModel();
+    m.foldReport(nodeReport('n1', [podReport({ uid: 'a' })]), 1);
+    m.setPlan('a', 'n1', { uid: 'a', desired: { cpuMilli: 300 } });
+    m.foldReport(nodeReport('n2', [podReport({ uid: 'a' })]), 2);
+    m.setPlan('a', 'n2', { uid: 'a', desired: { cpuMilli: 300 } });
+    m.foldReport(nodeReport('n1', []), 3);
+    expect(m.observation('a')?.node).toBe('n2');
+    expect(m.directivesFor('n1')).toEqual([]);
+    expect(m.directivesFor('n2').map((d) => d.uid)).toEqual(['a']);
+  });
 });
