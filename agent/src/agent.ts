@@ -81,6 +81,8 @@ export class Agent {
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #trackedCount = 0;
+  /** Where this tick's writes start: rotates, so a spent write budget delays every pod in turn. */
+  #writeCursor = 0;
 
   constructor(deps: AgentDeps) {
     this.#d = deps;
@@ -312,7 +314,8 @@ export class Agent {
     summary: TickSummary,
   ): Promise<Map<string, ResizeStatus>> {
     const fresh = new Map<string, ResizeStatus>();
-    for (const pod of tracked) {
+    this.#writeCursor++;
+    for (const pod of rotated(tracked, this.#writeCursor)) {
       const grant = this.#grants.get(pod.uid);
       if (!grant) continue;
       try {
@@ -456,7 +459,7 @@ export class Agent {
   ): Promise<number> {
     let writes = 0;
     const nowIso = new Date(this.#now()).toISOString();
-    for (const pod of tracked) {
+    for (const pod of rotated(tracked, this.#writeCursor)) {
       if (!pod.podScaleName) continue;
       const name = `${pod.namespace}/${pod.podScaleName}`;
       const prev = this.#written.get(name) ?? pod.podScaleStatus;
@@ -517,4 +520,11 @@ export class Agent {
     this.#decisionLog.set(id, text);
     emit(fields);
   }
+}
+
+/** The list starting at `offset` (mod its length) and wrapping around. */
+export function rotated<T>(list: readonly T[], offset: number): T[] {
+  if (list.length === 0) return [];
+  const k = offset % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
 }
