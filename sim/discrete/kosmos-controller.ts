@@ -10,7 +10,6 @@ import {
   type ServiceControlState,
   type ServicePolicy,
 } from '../../hub/src/control/index.ts';
-import { RECOMMENDER_DEFAULTS } from '../../hub/src/recommender/defaults.ts';
 import { computeWeights, type WeightState } from '../../hub/src/status/weights.ts';
 import { statisticSeconds } from '../../lib/api/statistic.ts';
 import type { ArbitrationPolicyName } from '../../lib/api/types.ts';
@@ -25,7 +24,7 @@ import type {
 } from './controller.ts';
 
 export interface KosmosControllerOptions {
-  /** Control period, seconds (the hub's tick; default the recommender's 5 s). */
+  /** Control period, seconds (default 1 s, the product's hub `--period` and agent `--tick`). */
   periodSeconds?: number;
   /** Publish load-balancer weights ∝ enacted CPU, computed as the hub does (hub/src/status/weights.ts);
    *  false: equal split over ready pods (default true). */
@@ -45,6 +44,10 @@ interface PodMemory {
   oomKills: number;
 }
 
+/** The hub's `--period` and the agent's `--tick` default: the recommender pools these windows up to
+ *  its evidence horizon (RECOMMENDER_DEFAULTS.tuning.evidenceSeconds). */
+const PRODUCT_PERIOD_SECONDS = 1;
+
 const ZERO: PodResources = { cpuMilli: 0, memoryBytes: 0 };
 
 export class KosmosController implements Controller {
@@ -55,7 +58,7 @@ export class KosmosController implements Controller {
   readonly #pods = new Map<string, PodMemory>();
 
   constructor(options: KosmosControllerOptions = {}) {
-    this.periodSeconds = options.periodSeconds ?? RECOMMENDER_DEFAULTS.periodSeconds;
+    this.periodSeconds = options.periodSeconds ?? PRODUCT_PERIOD_SECONDS;
     this.#weighted = options.weightedBalancing ?? true;
   }
 

@@ -28,6 +28,7 @@ export const RECOMMENDER_DEFAULTS = {
     rateTrendGain: 0.5,
     rateNoiseSigmas: 2,
     rateStatsSmoothing: 0.05,
+    evidenceSeconds: 5,
     identifyUtilization: { min: 0.3, max: 0.97 },
     correction: { min: 0.25, max: 8 },
     correctionGain: { up: 1, down: 0.3 },

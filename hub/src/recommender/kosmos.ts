@@ -142,7 +142,7 @@ export function recommendKosmos(
     if (rt === undefined) {
       hidden = enacted * config.maxGrowthFactor;
     } else {
-      backlogCpuMilli = (rt * usage) / Math.max(signal.periodSeconds, 1e-3);
+      backlogCpuMilli = (rt * usage) / Math.max(signal.periodSeconds, t.evidenceSeconds, 1e-3);
       hidden = Math.max(
         (feedForward ?? usage) + t.backlogFactor * backlogCpuMilli,
         enacted * t.minSaturatedGrowthFactor,

@@ -1,4 +1,5 @@
 // The per-pod vertical recommender: dispatches to the configured control law.
+import { recommendOnEvidence } from './evidence.ts';
 import { recommendKosmos } from './kosmos.ts';
 import { recommendKosmosPi } from './kosmos-pi.ts';
 import type { PodSignal, Recommendation, RecommenderConfig, RecommenderState } from './types.ts';
@@ -14,5 +15,5 @@ export function recommend(
 ): Recommendation {
   return config.controller === 'kosmos-pi'
     ? recommendKosmosPi(config, state, signal)
-    : recommendKosmos(config, state, signal);
+    : recommendOnEvidence(config, state, signal, recommendKosmos);
 }

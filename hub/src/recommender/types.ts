@@ -61,6 +61,11 @@ export interface KosmosTuning {
    * mean + rateNoiseSigmas·σ when that exceeds the current window's rate plus its noise.
    */
   rateStatsSmoothing: number;
+  /**
+   * Horizon the per-step constants are tuned for, seconds: shorter control periods pool their
+   * windows until this much evidence is in (see evidence.ts), acting earlier only when urgent.
+   */
+  evidenceSeconds: number;
   /** Utilization band in which the queueing-model correction is identified. */
   identifyUtilization: { min: number; max: number };
   /** Bounds of the learned queueing-model correction factor. */
@@ -140,6 +145,10 @@ export interface RecommenderState {
   rateVariance?: number;
   /** The previous step saw hidden demand (a backlog): this window is a drain, not a steady state. */
   draining?: boolean;
+  /** Windows pooled since the last decision (periods shorter than tuning.evidenceSeconds). */
+  evidence?: EvidenceWindow;
+  /** The last committed decision, held while evidence is pooled. */
+  lastDesired?: Resources;
   /** Running peak of the working set, bytes (decays by memoryPeakDecay per step). */
   peakWorkingSetBytes?: number;
   /** Working set of the previous window, bytes, and how many consecutive steps it stayed stable. */
@@ -147,6 +156,23 @@ export interface RecommenderState {
   workingSetStableSteps: number;
   /** Steps since the last OOM kill (undefined: none seen). */
   stepsSinceOom?: number;
+}
+
+/** Sums over the windows pooled since the last decision, at one enacted CPU. */
+export interface EvidenceWindow {
+  enactedCpuMilli: number;
+  seconds: number;
+  requestCount: number;
+  /** Σ usage × window seconds over windows with a valid usage, and those windows' seconds. */
+  usageMilliSeconds: number;
+  usageSeconds: number;
+  /** Σ throttled ratio × window seconds over windows with a valid usage. */
+  throttledSeconds: number;
+  /** Σ response-time statistic × finished requests, and Σ finished requests, over windows with one. */
+  responseSecondsWeighted: number;
+  responseWeight: number;
+  peakWorkingSetBytes: number;
+  oomKilled: boolean;
 }
 
 /** Which rule decided the CPU value. */
@@ -157,7 +183,8 @@ export type CpuRule =
   | 'idle-hold' // too little traffic and no model: hold
   | 'idle-model' // too little traffic: decay toward what the model says one request needs
   | 'no-usage' // usage unreadable: hold
-  | 'deadband'; // change too small to be worth a resize
+  | 'deadband' // change too small to be worth a resize
+  | 'pooling'; // window shorter than the evidence horizon and nothing urgent: hold the last decision
 
 /** Which rule decided the memory value. */
 export type MemoryRule = 'hold' | 'working-set' | 'oom-bump' | 'decrease-limited' | 'unstable-hold';
@@ -197,6 +224,8 @@ export interface RecommendationTerms {
   /** Work queued in a saturated pod spread over one period, millicores. */
   backlogCpuMilli?: number;
   idle?: boolean;
+  /** Seconds of pooled evidence the decision rests on. */
+  evidenceSeconds?: number;
   /** CPU target before growth/decrease limits and SLA bounds. */
   targetCpuMilli: number;
   /** CPU after growth/decrease limits, before SLA bounds (what the service needs from this pod). */

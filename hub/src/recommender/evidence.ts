@@ -1,0 +1,123 @@
+// Period awareness of the default law: windows shorter than the horizon its constants are tuned
+// for are pooled into one evidence window; the law decides on a full window, or at once when urgent.
+import type {
+  EvidenceWindow,
+  PodSignal,
+  Recommendation,
+  RecommenderConfig,
+  RecommenderState,
+} from './types.ts';
+import { formatCpu, formatMemory, initialRecommenderState } from './util.ts';
+
+/** The pooled window is full within half a period of the horizon (jittered periods, periods not dividing it). */
+const HORIZON_SLACK = 0.5;
+
+/** The pooled window after adding `signal`; restarts when the enacted CPU changed (a new operating point). */
+export function poolWindow(previous: EvidenceWindow | undefined, signal: PodSignal): EvidenceWindow {
+  const base =
+    previous === undefined || previous.enactedCpuMilli !== signal.enactedCpuMilli ? undefined : previous;
+  const seconds = Math.max(0, signal.periodSeconds);
+  const usageValid = signal.usageValid !== false;
+  const hasRt = signal.responseTimeSeconds !== undefined;
+  const rtWeight = hasRt ? Math.max(1, signal.requestCount) : 0;
+  return {
+    enactedCpuMilli: signal.enactedCpuMilli,
+    seconds: (base?.seconds ?? 0) + seconds,
+    requestCount: (base?.requestCount ?? 0) + Math.max(0, signal.requestCount),
+    usageMilliSeconds: (base?.usageMilliSeconds ?? 0) + (usageValid ? signal.cpuUsageMilli * seconds : 0),
+    usageSeconds: (base?.usageSeconds ?? 0) + (usageValid ? seconds : 0),
+    throttledSeconds: (base?.throttledSeconds ?? 0) + (usageValid ? signal.throttledRatio * seconds : 0),
+    responseSecondsWeighted:
+      (base?.responseSecondsWeighted ?? 0) + (hasRt ? (signal.responseTimeSeconds ?? 0) * rtWeight : 0),
+    responseWeight: (base?.responseWeight ?? 0) + rtWeight,
+    peakWorkingSetBytes: Math.max(base?.peakWorkingSetBytes ?? 0, signal.memoryWorkingSetBytes),
+    oomKilled: (base?.oomKilled ?? false) || signal.oomKilled,
+  };
+}
+
+/**
+ * The pooled window as one signal: time-weighted usage and throttling, summed requests, the
+ * request-weighted response-time statistic, the peak working set; the latest enacted allocation.
+ */
+export function pooledSignal(window: EvidenceWindow, latest: PodSignal): PodSignal {
+  const seconds = Math.max(window.seconds, 1e-9);
+  const usageValid = window.usageSeconds > 0;
+  return {
+    periodSeconds: window.seconds,
+    enactedCpuMilli: latest.enactedCpuMilli,
+    enactedMemoryBytes: latest.enactedMemoryBytes,
+    cpuUsageMilli: usageValid ? window.usageMilliSeconds / window.usageSeconds : 0,
+    throttledRatio: usageValid ? window.throttledSeconds / window.usageSeconds : 0,
+    requestRate: window.requestCount / seconds,
+    requestCount: window.requestCount,
+    ...(window.responseWeight > 0
+      ? { responseTimeSeconds: window.responseSecondsWeighted / window.responseWeight }
+      : {}),
+    memoryWorkingSetBytes: window.peakWorkingSetBytes,
+    oomKilled: window.oomKilled,
+    usageValid,
+  };
+}
+
+/**
+ * Runs `law` on evidence pooled up to `tuning.evidenceSeconds`. A window that reaches the horizon
+ * commits the law's decision and state; a shorter one commits only an urgent growth (hidden demand,
+ * the SLO itself missed, memory short or an OOM kill) and otherwise holds the last decision.
+ * At a period ≥ the horizon every window is full: the law runs unchanged.
+ */
+export function recommendOnEvidence(
+  config: RecommenderConfig,
+  previous: RecommenderState | undefined,
+  signal: PodSignal,
+  law: (config: RecommenderConfig, state: RecommenderState | undefined, signal: PodSignal) => Recommendation,
+): Recommendation {
+  const state = previous ?? initialRecommenderState();
+  const t = config.tuning;
+  const window = poolWindow(state.evidence, signal);
+  const pooled = pooledSignal(window, signal);
+  const committed = previous === undefined ? undefined : { ...previous, evidence: undefined };
+  const result = law(config, committed, pooled);
+  const full = window.seconds >= t.evidenceSeconds - HORIZON_SLACK * Math.max(signal.periodSeconds, 0);
+  // Urgent only beyond what is already asked for: a growth still being enacted is not re-asked.
+  const standing = state.lastDesired ?? {
+    cpuMilli: signal.enactedCpuMilli,
+    memoryBytes: signal.enactedMemoryBytes,
+  };
+  const grows =
+    result.desired.cpuMilli > Math.max(signal.enactedCpuMilli, standing.cpuMilli) * (1 + t.deadbandFraction);
+  const rt = pooled.responseTimeSeconds;
+  const urgent =
+    window.oomKilled ||
+    result.desired.memoryBytes >
+      Math.max(signal.enactedMemoryBytes, standing.memoryBytes) * (1 + t.memoryStableFraction) ||
+    (grows &&
+      (result.terms.hiddenDemand === true ||
+        (rt !== undefined && rt > config.sloSeconds && window.requestCount >= t.minRequestsForFeedback)));
+  if (full || urgent) {
+    // Pooled windows: a decision within the deadband of the standing one keeps it, so a resize
+    // still being enacted is not superseded by a near-copy (which would restart it).
+    const pooling = window.seconds > signal.periodSeconds;
+    const near =
+      pooling &&
+      !window.oomKilled &&
+      Math.abs(result.desired.cpuMilli - standing.cpuMilli) <= t.deadbandFraction * standing.cpuMilli &&
+      Math.abs(result.desired.memoryBytes - standing.memoryBytes) <=
+        t.memoryStableFraction * standing.memoryBytes;
+    const desired = near ? standing : result.desired;
+    return {
+      ...result,
+      desired,
+      state: { ...result.state, evidence: undefined, lastDesired: desired },
+      terms: { ...result.terms, evidenceSeconds: window.seconds },
+    };
+  }
+  const held = standing;
+  return {
+    desired: held,
+    state: { ...state, evidence: window },
+    terms: { ...result.terms, cpuRule: 'pooling', evidenceSeconds: window.seconds },
+    reason:
+      `cpu ${formatCpu(held.cpuMilli)}, memory ${formatMemory(held.memoryBytes)} held (pooling): ` +
+      `${window.seconds.toFixed(1)} of ${t.evidenceSeconds} s of evidence, nothing urgent`,
+  };
+}
