@@ -44,7 +44,13 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
         title: options.yLabel,
         ...(options.yMax !== undefined ? { scale: { domain: [0, options.yMax] } } : {}),
       },
-      color: { field: 'series', type: 'nominal', title: null, sort: options.series.map((s) => s.name) },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        sort: options.series.map((s) => s.name),
+        legend: { labelLimit: 320 },
+      },
       strokeDash: {
         field: 'dashed',
         type: 'nominal',
