@@ -1,5 +1,6 @@
 // The SLA's status from what the hub observed this tick: conditions (Ready, Invalid, ScalingLimited)
 // with stable transition times, and a deadband so noise in the numbers does not cause writes. Pure.
+import { condition } from '../../../lib/api/conditions.ts';
 import type { Condition, ServiceLevelAgreementStatus } from '../../../lib/api/types.ts';
 
 export interface SlaObservation {
@@ -23,27 +24,6 @@ export interface SlaObservation {
 export function formatSeconds(seconds: number): string {
   if (seconds < 1) return `${Math.round(seconds * 1000)}ms`;
   return `${Number(seconds.toPrecision(3))}s`;
-}
-
-function condition(
-  prev: Condition[] | undefined,
-  type: string,
-  status: Condition['status'],
-  reason: string,
-  message: string,
-  nowIso: string,
-  observedGeneration?: number,
-): Condition {
-  const old = prev?.find((c) => c.type === type);
-  const lastTransitionTime = old && old.status === status ? (old.lastTransitionTime ?? nowIso) : nowIso;
-  return {
-    type,
-    status,
-    reason,
-    message,
-    lastTransitionTime,
-    ...(observedGeneration !== undefined ? { observedGeneration } : {}),
-  };
 }
 
 function ready(o: SlaObservation): [Condition['status'], string, string] {

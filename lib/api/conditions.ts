@@ -1,0 +1,25 @@
+// Kubernetes-style status conditions: build one condition keeping its lastTransitionTime while the
+// status is unchanged. Pure; shared by the SLA and PodScale status builders.
+import type { Condition } from './types.ts';
+
+/** The condition `type` with the given status, its transition time carried over from `prev` when the status did not change. */
+export function condition(
+  prev: Condition[] | undefined,
+  type: string,
+  status: Condition['status'],
+  reason: string,
+  message: string,
+  nowIso: string,
+  observedGeneration?: number,
+): Condition {
+  const old = prev?.find((c) => c.type === type);
+  const lastTransitionTime = old && old.status === status ? (old.lastTransitionTime ?? nowIso) : nowIso;
+  return {
+    type,
+    status,
+    reason,
+    message,
+    lastTransitionTime,
+    ...(observedGeneration !== undefined ? { observedGeneration } : {}),
+  };
+}
