@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { compileCrd } from '../../lib/api/crd-validation.ts';
 import type { Logger } from '../../lib/log.ts';
 import { CauseReason } from './errors.ts';
-import { clone, type FieldError, type Json, type KObject } from './object-types.ts';
+import { clone, type FieldError, type Json, type KObject, nowTimestamp } from './object-types.ts';
 import type { ObjectApi, Strategy } from './objects.ts';
 import { type Registry, type ResourceType, type Subresource, storageKey } from './registry.ts';
 import type { StoreEvent } from './store.ts';
@@ -134,7 +134,7 @@ export class CrdInstaller {
     const crd = this.api.tryGet(t, undefined, name);
     if (!crd) return;
     const next = clone(crd);
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = nowTimestamp();
     next.status = {
       ...crd.status,
       conditions: [

@@ -1,6 +1,6 @@
 // Node objects for the simulated cluster: capacity/allocatable from a small spec, Ready, loopback
 // addresses and a 1.35 kubelet version.
-import type { KObject } from './object-types.ts';
+import { type KObject, nowTimestamp } from './object-types.ts';
 
 export interface NodeSpec {
   name: string;
@@ -25,7 +25,7 @@ export function nodeObject(spec: NodeSpec): KObject {
     pods: String(spec.pods ?? 110),
     'ephemeral-storage': '100Gi',
   };
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = nowTimestamp();
   return {
     apiVersion: 'v1',
     kind: 'Node',
