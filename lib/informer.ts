@@ -1,6 +1,7 @@
 // The one resilient informer: client-node ListWatch (so field selectors work) restarted after
 // errors with capped jittered backoff, plus periodic relist and a staleness watchdog.
 import * as k8s from '@kubernetes/client-node';
+import { type BackoffOptions, backoffDelayMs } from './backoff.ts';
 import type { Logger } from './log.ts';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
@@ -34,22 +35,7 @@ export interface Informer<T extends k8s.KubernetesObject> {
   stop(): Promise<void>;
 }
 
-export interface BackoffOptions {
-  initialMs: number;
-  maxMs: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000 };
-
-/** Delay before retry number `attempt` (0-based): doubling from initialMs, capped, in [½, 1] × that. */
-export function backoffDelayMs(
-  attempt: number,
-  options: BackoffOptions,
-  random: () => number = Math.random,
-): number {
-  const base = Math.min(options.maxMs, options.initialMs * 2 ** Math.min(attempt, 30));
-  return Math.round(base / 2 + (random() * base) / 2);
-}
+const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 30_000 };
 
 function key(obj: k8s.KubernetesObject): string {
   return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
@@ -136,7 +122,7 @@ export function startInformer<T extends k8s.KubernetesObject>(options: InformerO
       pending = undefined;
       void lw.stop();
     }
-    const delayMs = backoffDelayMs(attempt, backoff);
+    const delayMs = backoffDelayMs(attempt, Math.random(), backoff);
     attempt++;
     log.warn({ err, attempt, delayMs, retry }, 'informer failed; restarting after backoff');
     clearTimeout(retryTimer);

@@ -3,6 +3,7 @@
 import { cpus, totalmem } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import si from 'systeminformation';
+import type { BackoffOptions } from '../../lib/backoff.ts';
 import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import type { Logger } from '../../lib/log.ts';
 import { kubeTargetOf } from '../../lib/process-options.ts';
@@ -17,7 +18,6 @@ import type { AgentConfig } from './config.ts';
 import type { MetricsScraper, UsageReader, UsageResult, UsageTarget } from './edges.ts';
 import { AgentMetrics } from './health/agent-metrics.ts';
 import { type HealthServer, startHealthServer } from './health/health-server.ts';
-import type { BackoffOptions } from './hublink/backoff.ts';
 import { GrpcHubLink } from './hublink/grpc-hub-link.ts';
 import { type HubLink, StandaloneHubLink } from './hublink/hub-link.ts';
 import { createResponseTimeTracker } from './metrics/response-time-tracker.ts';

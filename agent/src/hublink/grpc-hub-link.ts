@@ -2,6 +2,7 @@
 // first, a full NodeReport snapshot per tick; reconnects with jittered exponential backoff.
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
+import { type BackoffOptions, backoffDelayMs } from '../../../lib/backoff.ts';
 import { kosmosProto, PROTOCOL_VERSION } from '../../../lib/grpc/proto.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { AgentHubClient } from '../../../proto/gen/kosmos/v1/AgentHub.ts';
@@ -9,7 +10,6 @@ import type { AgentMessage } from '../../../proto/gen/kosmos/v1/AgentMessage.ts'
 import type { HubMessage__Output } from '../../../proto/gen/kosmos/v1/HubMessage.ts';
 import type { NodeDirective__Output } from '../../../proto/gen/kosmos/v1/NodeDirective.ts';
 import type { NodeReport } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
-import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.ts';
 import type { HubLink, HubState } from './hub-link.ts';
 
 export interface GrpcHubLinkOptions {
@@ -26,6 +26,8 @@ export interface GrpcHubLinkOptions {
   random?: () => number;
   onStateChange?: (state: HubState) => void;
 }
+
+const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2 };
 
 type Call = grpc.ClientDuplexStream<AgentMessage, HubMessage__Output>;
 

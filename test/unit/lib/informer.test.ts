@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { KubeConfig, type KubernetesListObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import { backoffDelayMs, type Informer, startInformer } from '../../../lib/informer.ts';
+import { type Informer, startInformer } from '../../../lib/informer.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { startApiServer } from '../../../sim/apiserver/index.ts';
 import { waitForTruthy as until } from '../../support/wait-for.ts';
@@ -213,20 +213,6 @@ describe('startInformer', () => {
     await until(() => srv.watcherCount() === 1);
     await inf.stop();
     await until(() => srv.watcherCount() === 0);
-  });
-});
-
-describe('backoffDelayMs', () => {
-  const opts = { initialMs: 1000, maxMs: 30_000 };
-  it.each([
-    [0, 500, 1000],
-    [1, 1000, 2000],
-    [4, 8000, 16_000],
-    [5, 15_000, 30_000],
-    [50, 15_000, 30_000],
-  ])('attempt %d waits between %d and %d ms', (attempt, lo, hi) => {
-    expect(backoffDelayMs(attempt, opts, () => 0)).toBe(lo);
-    expect(backoffDelayMs(attempt, opts, () => 1)).toBe(hi);
   });
 });
 
