@@ -5,56 +5,30 @@ import { computeWeights, MAX_WEIGHT, WEIGHT_DEFAULTS } from '../../../../hub/src
 import type { Controller, ControllerActions, Observation } from '../../../../sim/discrete/controller.ts';
 import { runDiscrete } from '../../../../sim/discrete/engine.ts';
 import { KosmosController } from '../../../../sim/discrete/kosmos-controller.ts';
-import { parseSla } from '../../../../sim/scenario/sla.ts';
-import type { Scenario, ServiceScenario } from '../../../../sim/scenario/types.ts';
-import { syntheticTrace } from '../../../../sim/traces/trace.ts';
+import type { ServiceScenario } from '../../../../sim/scenario/types.ts';
+import { MI, scenario, service } from '../../sim/discrete/fixtures.ts';
 
-const MI = 1024 * 1024;
-
+/** Three pods held at three replicas, 200 req/s. */
 function web(): ServiceScenario {
-  const resources = { cpuMilli: 1000, memoryBytes: 512 * MI };
+  const base = service('web', { replicas: 3, traceSpec: { kind: 'steady', rps: 200 } });
+  const replicas = { min: 3, max: 3 };
   return {
-    name: 'web',
-    namespace: 'default',
-    workload: {
-      cpuSecondsPerRequest: 0.02,
-      distribution: { kind: 'exponential' },
-      baseMemoryBytes: 100 * MI,
-      memoryPerRequestBytes: MI,
-      timeoutSeconds: 10,
-    },
-    startupSeconds: 10,
-    replicas: 3,
-    resources,
-    sla: parseSla(
-      {
-        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
-        objective: { responseTime: '100ms', statistic: 'p95' },
-        metrics: { scrape: { port: 8080, metric: 'http_request_duration_seconds' } },
-        resources: { min: { cpu: '100m', memory: '128Mi' }, max: { cpu: '4', memory: '4Gi' } },
-        replicas: { min: 3, max: 3 },
-      },
-      resources,
-    ),
-    trace: syntheticTrace({ kind: 'steady', rps: 200 }),
-    arrivals: 'poisson',
+    ...base,
+    sla: { ...base.sla, minReplicas: 3, maxReplicas: 3, spec: { ...base.sla.spec, replicas } },
   };
 }
 
 /** One big node and one small: the pod on the small node is held small by the arbiter. */
-const uneven: Scenario = {
+const uneven = scenario([web()], {
   name: 'uneven',
   description: 'two pods on a 2.9-core node, one on a 1-core node',
   seed: 7,
   durationSeconds: 120,
-  stepSeconds: 1,
-  resizeDelaySeconds: 2,
   nodes: [
     { name: 'big', allocatable: { cpuMilli: 2900, memoryBytes: 8192 * MI } },
     { name: 'small', allocatable: { cpuMilli: 1000, memoryBytes: 8192 * MI } },
   ],
-  services: [web()],
-};
+});
 
 function recorded(inner: Controller) {
   const ticks: { obs: Observation; actions: ControllerActions }[] = [];
