@@ -107,18 +107,22 @@ export function benchPods(
   });
 }
 
-export function benchSla(): ServiceLevelAgreement {
+/** The SLA of the bench's `web` Deployment (p95 under 200 ms, scraped on SCRAPE_PORT). */
+export function benchSla(
+  namespace = BENCH_NAMESPACE,
+  replicas: { min: number; max: number } = { min: 1, max: 200 },
+): ServiceLevelAgreement {
   return {
     apiVersion: API_VERSION,
     kind: 'ServiceLevelAgreement',
-    metadata: { name: 'web', namespace: BENCH_NAMESPACE },
+    metadata: { name: 'web', namespace },
     spec: {
       targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
       container: 'app',
       objective: { responseTime: '200ms', statistic: 'p95' },
       metrics: { scrape: { port: SCRAPE_PORT, path: '/metrics', metric: 'http_request_duration_seconds' } },
       resources: { min: { cpu: '100m', memory: '64Mi' }, max: { cpu: '4', memory: '1Gi' } },
-      replicas: { min: 1, max: 200 },
+      replicas,
     },
   };
 }

@@ -14,6 +14,7 @@ import { parseCpuMilli } from '../../lib/quantity.ts';
 import { type ApiServer, type KObject, startApiServer } from '../../sim/apiserver/index.ts';
 import { createTempCgroupRoot } from '../../sim/node/cgroup-root.ts';
 import { loopbackAddress } from '../../sim/node/metrics-endpoint.ts';
+import { benchSla, SCRAPE_PORT } from './agent-edges.ts';
 import { ClusterDriver, enactedCpuOf } from './cluster-driver.ts';
 import { NodeSim } from './node-sim.ts';
 import { processCpuSeconds, processRssBytes } from './proc-stats.ts';
@@ -42,7 +43,7 @@ export const RESIZE_LATENCY_QUICK = { pods: 110, steadySeconds: 15, steps: 3, re
 const ROOT = path.resolve(new URL('../../', import.meta.url).pathname);
 const NODE = 'node-1';
 const NS = 'default';
-const PORT = 8080;
+const PORT = SCRAPE_PORT;
 /** 100 requests per window per pod at 2 ms of CPU each: 200m of demand, ~27 of the node's 64 cores in all. */
 const BASE_RPS = 100;
 const COST_MILLI_SECONDS = 2;
@@ -84,20 +85,8 @@ function manifests(pods: number) {
         },
       },
     },
-    sla: {
-      apiVersion: `${GROUP}/${VERSION}`,
-      kind: 'ServiceLevelAgreement',
-      metadata: { name: 'web', namespace: NS },
-      spec: {
-        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
-        container: 'app',
-        objective: { responseTime: '200ms', statistic: 'p95' },
-        metrics: { scrape: { port: PORT, path: '/metrics', metric: 'http_request_duration_seconds' } },
-        resources: { min: { cpu: '100m', memory: '64Mi' }, max: { cpu: '4', memory: '1Gi' } },
-        // replicas pinned: this benchmark times the vertical path
-        replicas: { min: pods, max: pods },
-      },
-    },
+    // replicas pinned: this benchmark times the vertical path
+    sla: benchSla(NS, { min: pods, max: pods }),
   };
 }
 
