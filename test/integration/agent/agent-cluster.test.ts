@@ -13,7 +13,7 @@ import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts'
 import { createTempCgroupRoot, type TempCgroupRoot } from '../../../sim/node/cgroup-root.ts';
 import { type CgroupWriter, containerKey, createCgroupWriter } from '../../../sim/node/cgroup-writer.ts';
 import { waitFor } from '../../support/wait-for.ts';
-import { TestHub } from './test-hub.ts';
+import { type DirectiveFn, TestHub } from './test-hub.ts';
 
 const NODE = 'node-1';
 const NS = 'default';
@@ -29,6 +29,20 @@ function podManifest(name: string, resources: k8s.V1ResourceRequirements): k8s.V
 
 function podIn(report: NodeReport__Output | undefined, name: string): PodReport__Output | undefined {
   return report?.pods.find((p) => p.name === name);
+}
+
+/** A proportional directive asking each reported pod for the CPU named for it. */
+function proportionalCpu(cpuMilliByName: Record<string, number>): DirectiveFn {
+  return (r) => ({
+    policy: 'ARBITRATION_POLICY_PROPORTIONAL',
+    pods: r.pods.map((p) => ({
+      uid: p.uid,
+      namespace: p.namespace,
+      name: p.name,
+      container: p.container,
+      desired: { cpuMilli: cpuMilliByName[p.name] ?? 0, memoryBytes: 0 },
+    })),
+  });
 }
 
 describe('agent against the embedded cluster and a test hub', () => {
@@ -169,16 +183,7 @@ describe('agent against the embedded cluster and a test hub', () => {
   });
 
   it('arbitrates a directive larger than the node and resizes through pods/resize, keeping QoS', async () => {
-    hub.directive = (r) => ({
-      policy: 'ARBITRATION_POLICY_PROPORTIONAL',
-      pods: r.pods.map((p) => ({
-        uid: p.uid,
-        namespace: p.namespace,
-        name: p.name,
-        container: p.container,
-        desired: { cpuMilli: p.name === 'web-a' ? 3000 : 2000, memoryBytes: 0 },
-      })),
-    });
+    hub.directive = proportionalCpu({ 'web-a': 3000, 'web-b': 2000 });
     // capacity 4000m − 1000m untracked = 3000m, shared 3:2 → 1800m / 1200m.
     const report = await waitFor('both resizes enacted', () => {
       const r = hub.lastReport();
@@ -223,16 +228,7 @@ describe('agent against the embedded cluster and a test hub', () => {
       { name: NODE, body: { status: { allocatable: { cpu: '1500m' } } } },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
-    hub.directive = (r) => ({
-      policy: 'ARBITRATION_POLICY_PROPORTIONAL',
-      pods: r.pods.map((p) => ({
-        uid: p.uid,
-        namespace: p.namespace,
-        name: p.name,
-        container: p.container,
-        desired: { cpuMilli: p.name === 'web-a' ? 2500 : 500, memoryBytes: 0 },
-      })),
-    });
+    hub.directive = proportionalCpu({ 'web-a': 2500, 'web-b': 500 });
     const pod = await waitFor('web-a infeasible', () => {
       const p = podIn(hub.lastReport(), 'web-a');
       return p?.capReason === 'CAP_REASON_RESIZE_INFEASIBLE' ? p : undefined;
