@@ -78,15 +78,8 @@ export type HorizontalReason =
   | 'AtMaximum'
   | 'Steady';
 
-export interface HorizontalTerms {
-  nowSeconds: number;
-  currentReplicas: number;
-  readyReplicas: number;
-  minReplicas: number;
-  maxReplicas: number;
-  maxCpuMilliPerPod: number;
-  demandCpuMilli: number;
-  perPodHeadroomCpuMilli: number;
+/** The decision's inputs (bar the pods) and what it derived from them, for the log. */
+export interface HorizontalTerms extends Required<Omit<HorizontalInput, 'pods'>> {
   totalDesiredCpuMilli: number;
   totalCappedCpuMilli: number;
   capped: boolean;
