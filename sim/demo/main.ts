@@ -2,12 +2,13 @@
 // this process, the real hub and one real agent per node as child processes (real gRPC), applies
 // the scenario's Deployments and SLAs, replays the trace, shows a live view and writes a report.
 
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { kubeClients } from '../../lib/kube.ts';
 import { createLogger } from '../../lib/log.ts';
+import { parseCpuMilli } from '../../lib/quantity.ts';
 import { startApiServer } from '../apiserver/index.ts';
 import { createTempCgroupRoot, type TempCgroupRoot } from '../node/cgroup-root.ts';
 import { createCgroupWriter } from '../node/cgroup-writer.ts';
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
   const log = createLogger({
     name: 'kosmos-demo',
-    destination: (await import('node:fs')).createWriteStream(join(logDir, 'cluster.log')),
+    destination: createWriteStream(join(logDir, 'cluster.log')),
   });
 
   let ipCounter = 0;
@@ -262,7 +263,6 @@ async function desiredByPod(
   clients: ReturnType<typeof kubeClients>,
 ): Promise<Map<string, { desired?: number; capped?: number }>> {
   const out = new Map<string, { desired?: number; capped?: number }>();
-  const { parseCpuMilli } = await import('../../lib/quantity.ts');
   const list = (await clients.custom.listClusterCustomObject({
     group: 'autoscaling.kosmos.dev',
     version: 'v1alpha1',
