@@ -1,7 +1,7 @@
-// The simulated nodes of the demo, in wall-clock time: every step it routes the trace's arrivals
-// to the ready pods of each service, steps each pod's queue with the CPU the kubelet enacted, and
-// exposes the result where the real agent looks: cgroup files and each pod's /metrics (served on
-// the pod's own loopback IP and the SLA's scrape port).
+// The simulated nodes of the demo, in wall-clock time: every step it lists the pods once, routes
+// the trace's arrivals to the ready pods of each service, steps each pod's queue with the CPU the
+// kubelet enacted, and exposes the result where the real agent looks: cgroup files and each pod's
+// /metrics (served on the pod's own loopback IP and the SLA's scrape port).
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '../../lib/log.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../lib/quantity.ts';
@@ -91,19 +91,28 @@ export class LiveCluster {
   /** Advances every service by dtSeconds of simulated time at trace time traceSeconds. */
   async step(traceSeconds: number, dtSeconds: number, weights?: Map<string, number>): Promise<LiveStep> {
     const out: LiveStep = { services: [] };
-    for (const svc of this.#services)
-      out.services.push(await this.#stepService(svc, traceSeconds, dtSeconds, weights));
+    const list = await this.#o.core.listPodForAllNamespaces({
+      labelSelector: `app in (${this.#services.map((s) => s.spec.name).join(',')})`,
+    });
+    for (const svc of this.#services) {
+      const items = list.items.filter(
+        (p) => p.metadata?.namespace === svc.spec.namespace && p.metadata?.labels?.['app'] === svc.spec.name,
+      );
+      out.services.push(await this.#stepService(svc, items, traceSeconds, dtSeconds, weights));
+    }
     return out;
   }
 
-  async #stepService(svc: ServiceState, traceSeconds: number, dt: number, weights?: Map<string, number>) {
+  async #stepService(
+    svc: ServiceState,
+    items: V1Pod[],
+    traceSeconds: number,
+    dt: number,
+    weights?: Map<string, number>,
+  ) {
     const { spec } = svc;
     const container = spec.name;
-    const list = await this.#o.core.listNamespacedPod({
-      namespace: spec.namespace,
-      labelSelector: `app=${spec.name}`,
-    });
-    const pods = list.items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
+    const pods = items.filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp);
     await this.#forgetGone(svc, new Set(pods.map((p) => p.metadata!.uid!)));
 
     const routable = pods.map((p) => ({ pod: p, weight: weights?.get(p.metadata!.uid!) ?? 1 }));
@@ -161,7 +170,7 @@ export class LiveCluster {
     return {
       name: spec.name,
       requestRate: arrivals / dt,
-      replicas: list.items.filter((p) => !p.metadata?.deletionTimestamp).length,
+      replicas: items.filter((p) => !p.metadata?.deletionTimestamp).length,
       readyReplicas: pods.filter(READY).length,
       responseTimeSeconds: rt,
       sloSeconds: spec.sla.sloSeconds,
