@@ -30,10 +30,8 @@ export interface AgentsWorkerOutput {
 
 type Stream = grpc.ClientDuplexStream<Buffer, HubMessage__Output>;
 
-async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
-  const { fleet, paceMs, durationMs } = input;
-  const proto = kosmosProto();
-  const out: AgentsWorkerOutput = {
+function emptyOutput(): AgentsWorkerOutput {
+  return {
     rttMs: [],
     sent: 0,
     answered: 0,
@@ -42,6 +40,12 @@ async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
     reportBytes: 0,
     errors: [],
   };
+}
+
+async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
+  const { fleet, paceMs, durationMs } = input;
+  const proto = kosmosProto();
+  const out = emptyOutput();
   const connect = proto.kosmos.v1.AgentHub.service.Connect;
   const RawClient = grpc.makeGenericClientConstructor(
     { Connect: { ...connect, requestSerialize: (b: Buffer) => b } } as unknown as grpc.ServiceDefinition,
@@ -130,14 +134,5 @@ async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
 run(workerData as AgentsWorkerInput).then(
   (out) => parentPort?.postMessage({ type: 'done', ...out }),
   (err: Error) =>
-    parentPort?.postMessage({
-      type: 'done',
-      rttMs: [],
-      sent: 0,
-      answered: 0,
-      answeredInWindow: 0,
-      directivePods: 0,
-      reportBytes: 0,
-      errors: [err.stack ?? err.message],
-    }),
+    parentPort?.postMessage({ type: 'done', ...emptyOutput(), errors: [err.stack ?? err.message] }),
 );
