@@ -48,24 +48,20 @@ describe('HPA replica calculator (CPU utilization)', () => {
     expect(out.replicas).toBe(expected);
   });
 
-  it('counts a pending pod as 0 % on a scale-up (2 ready at 140 % + 1 pending → 4)', () => {
-    const pods = [
-      runningPod('a'),
-      runningPod('b'),
-      { name: 'c', phase: 'Pending', cpuRequestMilli: 1000 } as HpaPod,
-    ];
-    const out = resourceReplicas({
-      currentReplicas: 3,
-      targetUtilizationPercent: 70,
-      pods,
-      metrics: metricsOf({ a: 1400, b: 1400 }),
-      nowSeconds: NOW,
-    });
+  it.each([
     // (2800 + 0) / 3000 = 93 % → ratio 1.328 → ceil(3.98) = 4
-    expect(out.replicas).toBe(4);
-  });
-
-  it('ignores a pending pod on a scale-down (unready pods are not rebalanced down)', () => {
+    {
+      name: 'counts a pending pod as 0 % on a scale-up (2 ready at 140 % + 1 pending → 4)',
+      usage: 1400,
+      expected: 4,
+    },
+    // 35 % → ratio 0.5 → ceil(0.5 × 2 ready) = 1
+    {
+      name: 'ignores a pending pod on a scale-down (unready pods are not rebalanced down)',
+      usage: 350,
+      expected: 1,
+    },
+  ])('$name', ({ usage, expected }) => {
     const pods = [
       runningPod('a'),
       runningPod('b'),
@@ -75,11 +71,10 @@ describe('HPA replica calculator (CPU utilization)', () => {
       currentReplicas: 3,
       targetUtilizationPercent: 70,
       pods,
-      metrics: metricsOf({ a: 350, b: 350 }),
+      metrics: metricsOf({ a: usage, b: usage }),
       nowSeconds: NOW,
     });
-    // 35 % → ratio 0.5 → ceil(0.5 × 2 ready) = 1
-    expect(out.replicas).toBe(1);
+    expect(out.replicas).toBe(expected);
   });
 
   it('treats a pod without metrics as using its full request on a scale-down', () => {
