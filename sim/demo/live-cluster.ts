@@ -3,6 +3,7 @@
 // kubelet enacted, and exposes the result where the real agent looks: cgroup files and each pod's
 // /metrics (served on the pod's own loopback IP and the SLA's scrape port).
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
+import { statisticSeconds } from '../../lib/api/statistic.ts';
 import type { Logger } from '../../lib/log.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../lib/quantity.ts';
 import { workloadParams } from '../discrete/sim-service.ts';
@@ -158,11 +159,7 @@ export class LiveCluster {
       });
     }
     const summary = stepRt.summary();
-    const rt = summary
-      ? spec.sla.statistic === 'mean'
-        ? summary.meanSeconds
-        : stepRt.quantile(statisticQ(spec.sla.statistic))
-      : undefined;
+    const rt = summary ? statisticSeconds(summary, spec.sla.statistic) : undefined;
     if (rt !== undefined) {
       svc.stepsWithRt++;
       if (rt > spec.sla.sloSeconds) svc.stepsViolated++;
@@ -251,8 +248,4 @@ export class LiveCluster {
       this.#o.log.info({ pod: state.name, node: state.node }, 'simulated pod gone');
     }
   }
-}
-
-function statisticQ(statistic: string): number {
-  return Number(statistic.slice(1)) / 100;
 }
