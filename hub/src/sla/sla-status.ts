@@ -2,6 +2,7 @@
 // with stable transition times, and a deadband so noise in the numbers does not cause writes. Pure.
 import { condition } from '../../../lib/api/conditions.ts';
 import type { Condition, ServiceLevelAgreementStatus } from '../../../lib/api/types.ts';
+import { parseDurationSeconds } from '../control/duration.ts';
 
 export interface SlaObservation {
   observedGeneration?: number;
@@ -89,12 +90,7 @@ export function buildSlaStatus(
   return status;
 }
 
-function parseSeconds(s: string | undefined): number | undefined {
-  if (!s) return undefined;
-  const m = /^([\d.]+)(ms|s)$/.exec(s);
-  if (!m) return undefined;
-  return m[2] === 'ms' ? Number(m[1]) / 1000 : Number(m[1]);
-}
+const secondsOf = (s: string | undefined) => (s ? parseDurationSeconds(s) : undefined);
 
 function movedBeyond(a: number | undefined, b: number | undefined, fraction: number): boolean {
   if (a === undefined || b === undefined) return a !== b;
@@ -117,11 +113,7 @@ export function statusNeedsWrite(
     return true;
   if (prev.lastScaleTime !== next.lastScaleTime) return true;
   if (
-    movedBeyond(
-      parseSeconds(prev.observedResponseTime),
-      parseSeconds(next.observedResponseTime),
-      deadbandFraction,
-    )
+    movedBeyond(secondsOf(prev.observedResponseTime), secondsOf(next.observedResponseTime), deadbandFraction)
   ) {
     return true;
   }
