@@ -1,15 +1,15 @@
 // The agent's control loop: one runOnce() per tick — read pods → sample cgroups → scrape →
 // report → arbitrate (on a new directive) → resize → read back → PodScale status — each step
 // timed; a per-pod failure is logged and the tick goes on.
-import type { PodScaleStatus } from '../../lib/api/types.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { NodeDirective__Output } from '../../proto/gen/kosmos/v1/NodeDirective.ts';
 import type { ResponseTimeWindow } from '../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 import { type CapState, decideCap } from './actuator/cap-state.ts';
 import { type GrantPlan, type PodGrant, planGrants } from './actuator/grants.ts';
-import { buildPodScaleStatus, type PodScaleStatusWriter, sameStatus } from './actuator/podscale-status.ts';
+import type { PodScaleStatusWriter } from './actuator/podscale-status.ts';
 import { type Deadband, type MemoryLimitDecrease, planResize } from './actuator/resize-plan.ts';
 import { isMemoryDecreaseRejection, type Resizer } from './actuator/resizer.ts';
+import { StatusPublisher } from './actuator/status-publisher.ts';
 import type { MetricsScraper, UsageReader, WriteLimiter } from './edges.ts';
 import type { AgentMetrics, ResizeOutcome } from './health/agent-metrics.ts';
 import type { HealthReport } from './health/health-server.ts';
@@ -72,8 +72,8 @@ export class Agent {
   #memoryHeld = new Map<string, number>();
   #failed = new Map<string, FailedAttempt>();
   #lastResizeTime = new Map<string, string>();
-  #written = new Map<string, PodScaleStatus>();
   #decisionLog = new Map<string, string>();
+  readonly #statuses: StatusPublisher;
   #memoryLimitDecrease: MemoryLimitDecrease;
   #lastTickAtMs: number | undefined;
   #lastTickMs: number | undefined;
@@ -89,6 +89,12 @@ export class Agent {
     this.#now = deps.now ?? Date.now;
     this.#log = deps.log;
     this.#memoryLimitDecrease = deps.settings.memoryLimitDecrease;
+    this.#statuses = new StatusPublisher({
+      writer: deps.statusWriter,
+      limiter: deps.limiter,
+      metrics: deps.metrics,
+      log: deps.log,
+    });
   }
 
   /** Starts ticking every settings.tickMs (ticks never overlap). */
@@ -214,7 +220,12 @@ export class Agent {
     for (const [reason, n] of reasons) metrics.cappedPods.set({ reason }, n);
 
     summary.statusWrites = await metrics.time('status_write', () =>
-      this.#writeStatuses(view.tracked, fresh, caps),
+      this.#statuses.publish(rotated(view.tracked, this.#writeCursor), {
+        fresh,
+        caps,
+        lastResizeTime: this.#lastResizeTime,
+        nowIso: new Date(this.#now()).toISOString(),
+      }),
     );
     this.#forgetGone(view.tracked);
     this.#trackedCount = view.tracked.length;
@@ -452,57 +463,13 @@ export class Agent {
     return caps;
   }
 
-  async #writeStatuses(
-    tracked: readonly TrackedPod[],
-    fresh: ReadonlyMap<string, ResizeStatus>,
-    caps: ReadonlyMap<string, CapState>,
-  ): Promise<number> {
-    let writes = 0;
-    const nowIso = new Date(this.#now()).toISOString();
-    for (const pod of rotated(tracked, this.#writeCursor)) {
-      if (!pod.podScaleName) continue;
-      const name = `${pod.namespace}/${pod.podScaleName}`;
-      const prev = this.#written.get(name) ?? pod.podScaleStatus;
-      const next = buildPodScaleStatus(prev, {
-        enacted: pod.enacted,
-        cap: caps.get(pod.uid),
-        resize: fresh.get(pod.uid) ?? pod.resize,
-        lastResizeTime: this.#lastResizeTime.get(pod.uid),
-        nowIso,
-      });
-      if (sameStatus(prev, next)) {
-        this.#d.metrics.statusWrites.inc({ outcome: 'unchanged' });
-        continue;
-      }
-      if (!this.#d.limiter.tryTake()) {
-        this.#d.metrics.statusWrites.inc({ outcome: 'throttled' });
-        continue;
-      }
-      try {
-        await this.#d.statusWriter.write(pod.namespace, pod.podScaleName, next);
-        this.#written.set(name, next);
-        writes++;
-        this.#d.metrics.statusWrites.inc({ outcome: 'written' });
-        this.#log.debug(
-          { pod: key(pod), podScale: pod.podScaleName, status: next },
-          'PodScale status written',
-        );
-      } catch (err) {
-        this.#d.metrics.statusWrites.inc({ outcome: 'error' });
-        this.#log.warn({ err, pod: key(pod), podScale: pod.podScaleName }, 'PodScale status write failed');
-      }
-    }
-    return writes;
-  }
-
   /** Drops per-pod memory of pods that left the node. */
   #forgetGone(tracked: readonly TrackedPod[]): void {
     const uids = new Set(tracked.map((p) => p.uid));
-    const scales = new Set(tracked.map((p) => `${p.namespace}/${p.podScaleName}`));
     for (const map of [this.#grants, this.#memoryHeld, this.#failed, this.#lastResizeTime]) {
       for (const uid of map.keys()) if (!uids.has(uid)) map.delete(uid);
     }
-    for (const name of this.#written.keys()) if (!scales.has(name)) this.#written.delete(name);
+    this.#statuses.forgetGone(tracked);
     for (const id of this.#decisionLog.keys()) {
       const uid = id.slice(id.indexOf('/') + 1);
       if (id !== 'node' && !uids.has(uid)) this.#decisionLog.delete(id);

@@ -1,0 +1,81 @@
+// The agent's PodScale status step: builds each tracked pod's status, writes only what changed
+// (within the shared write budget), and remembers what it wrote so an unchanged tick writes nothing.
+import type { PodScaleStatus } from '../../../lib/api/types.ts';
+import type { Logger } from '../../../lib/log.ts';
+import type { WriteLimiter } from '../edges.ts';
+import type { AgentMetrics } from '../health/agent-metrics.ts';
+import type { TrackedPod } from '../pods/node-view.ts';
+import type { ResizeStatus } from '../pods/pod-resources.ts';
+import type { CapState } from './cap-state.ts';
+import { buildPodScaleStatus, type PodScaleStatusWriter, sameStatus } from './podscale-status.ts';
+
+export interface StatusTick {
+  fresh: ReadonlyMap<string, ResizeStatus>;
+  caps: ReadonlyMap<string, CapState>;
+  lastResizeTime: ReadonlyMap<string, string>;
+  nowIso: string;
+}
+
+export class StatusPublisher {
+  readonly #writer: PodScaleStatusWriter;
+  readonly #limiter: WriteLimiter;
+  readonly #metrics: AgentMetrics;
+  readonly #log: Logger;
+  /** Last status written per `namespace/podScaleName`. */
+  readonly #written = new Map<string, PodScaleStatus>();
+
+  constructor(deps: {
+    writer: PodScaleStatusWriter;
+    limiter: WriteLimiter;
+    metrics: AgentMetrics;
+    log: Logger;
+  }) {
+    this.#writer = deps.writer;
+    this.#limiter = deps.limiter;
+    this.#metrics = deps.metrics;
+    this.#log = deps.log;
+  }
+
+  /** Writes the changed statuses of `pods`, in that order; returns how many were written. */
+  async publish(pods: readonly TrackedPod[], tick: StatusTick): Promise<number> {
+    let writes = 0;
+    for (const pod of pods) {
+      if (!pod.podScaleName) continue;
+      const name = `${pod.namespace}/${pod.podScaleName}`;
+      const prev = this.#written.get(name) ?? pod.podScaleStatus;
+      const next = buildPodScaleStatus(prev, {
+        enacted: pod.enacted,
+        cap: tick.caps.get(pod.uid),
+        resize: tick.fresh.get(pod.uid) ?? pod.resize,
+        lastResizeTime: tick.lastResizeTime.get(pod.uid),
+        nowIso: tick.nowIso,
+      });
+      if (sameStatus(prev, next)) {
+        this.#metrics.statusWrites.inc({ outcome: 'unchanged' });
+        continue;
+      }
+      if (!this.#limiter.tryTake()) {
+        this.#metrics.statusWrites.inc({ outcome: 'throttled' });
+        continue;
+      }
+      const podKey = `${pod.namespace}/${pod.name}`;
+      try {
+        await this.#writer.write(pod.namespace, pod.podScaleName, next);
+        this.#written.set(name, next);
+        writes++;
+        this.#metrics.statusWrites.inc({ outcome: 'written' });
+        this.#log.debug({ pod: podKey, podScale: pod.podScaleName, status: next }, 'PodScale status written');
+      } catch (err) {
+        this.#metrics.statusWrites.inc({ outcome: 'error' });
+        this.#log.warn({ err, pod: podKey, podScale: pod.podScaleName }, 'PodScale status write failed');
+      }
+    }
+    return writes;
+  }
+
+  /** Drops what was written for PodScales no tracked pod names any more. */
+  forgetGone(tracked: readonly TrackedPod[]): void {
+    const scales = new Set(tracked.map((p) => `${p.namespace}/${p.podScaleName}`));
+    for (const name of this.#written.keys()) if (!scales.has(name)) this.#written.delete(name);
+  }
+}
