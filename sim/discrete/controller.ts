@@ -1,6 +1,7 @@
 // The contract between the discrete-time engine and an autoscaling policy under test: every
 // `periodSeconds` the engine hands the controller an Observation and applies its Actions.
 import type { ServiceLevelAgreementSpec, SlaPolicy, Statistic } from '../../lib/api/types.ts';
+import type { RtSummary } from '../model/rt-distribution.ts';
 
 /** One pod's size; the model treats it as both request and limit (Guaranteed QoS). */
 export interface PodResources {
@@ -9,15 +10,7 @@ export interface PodResources {
 }
 
 /** Response-time statistics over a window; null where the window completed no request. */
-export interface RtStats {
-  /** Requests completed in the window (may be fractional: the model is a fluid one). */
-  count: number;
-  meanSeconds: number;
-  p50Seconds: number;
-  p90Seconds: number;
-  p95Seconds: number;
-  p99Seconds: number;
-}
+export type RtStats = RtSummary;
 
 /** Pending: not placed (no node fits). Starting: placed, not ready yet. Running: ready. */
 export type PodPhase = 'Pending' | 'Starting' | 'Running';

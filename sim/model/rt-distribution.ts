@@ -1,5 +1,6 @@
 // Response-time distributions of the model: a unit-mean shape (the request-demand distribution)
 // scaled per pod and step, and mixtures of such components for percentiles across pods and steps.
+import type { ResponseTimeSummary } from '../../lib/api/statistic.ts';
 
 /** Shape of per-request CPU demand; response times inherit it (PS: E[T | x] = x / (c(1 − ρ))). */
 export type DemandDistribution =
@@ -115,13 +116,10 @@ export function unitShape(dist: DemandDistribution): UnitShape {
   }
 }
 
-export interface RtSummary {
+/** Response-time statistics of a mixture. */
+export interface RtSummary extends ResponseTimeSummary {
+  /** Requests completed (may be fractional: the model is a fluid one). */
   count: number;
-  meanSeconds: number;
-  p50Seconds: number;
-  p90Seconds: number;
-  p95Seconds: number;
-  p99Seconds: number;
 }
 
 /**
