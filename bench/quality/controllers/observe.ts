@@ -1,10 +1,4 @@
-// Small readers over the discrete engine's Observation shared by the baseline adapters.
-import type { PodObservation, ServiceObservation } from '../../../sim/discrete/controller.ts';
-
-/** Placed pods (on a node), in observation order. */
-export function placedPods(service: ServiceObservation): PodObservation[] {
-  return service.pods.filter((p) => p.node !== null);
-}
+// The period timer the baseline adapters act on.
 
 /** Period a controller acts on: true every `periodSeconds` since its first call. */
 export class Every {
