@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HaproxyRuntime } from '../../../hub/src/balancer/haproxy-runtime.ts';
 import { startSampleApp } from '../../../sample/app.ts';
+import { waitFor as pollFor } from '../../support/wait-for.ts';
 
 /** Fails (never skips) when HAProxy is missing, saying how to get it. */
 export function requireHaproxy(): void {
@@ -31,25 +32,13 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-export async function waitFor<T>(
+/** The shared waitFor (test/support), at this harness's 10 s timeout and 20 ms poll. */
+export function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined> | T | undefined,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      lastErr = err;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`,
-  );
+  return pollFor(what, fn, timeoutMs, 20);
 }
 
 export interface Haproxy {
