@@ -3,7 +3,7 @@
 import type { Logger } from '../../../lib/log.ts';
 import type { KObject } from '../object-types.ts';
 import type { ObjectApi } from '../objects.ts';
-import { bindToNode, podRequests, setCondition } from '../pods.ts';
+import { bindToNode, getCondition, podRequests, setCondition } from '../pods.ts';
 import type { ResourceType } from '../registry.ts';
 import type { StoreEvent } from '../store.ts';
 import { isTerminal, nodeAllocatable, usedOnNode } from './node-accounting.ts';
@@ -11,7 +11,7 @@ import { nsName, splitKey, WorkQueue } from './queue.ts';
 
 function nodeReady(node: KObject): boolean {
   if (node.spec?.unschedulable) return false;
-  const ready = (node.status?.conditions ?? []).find((c: { type: string }) => c.type === 'Ready');
+  const ready = getCondition(node, 'Ready');
   return !ready || ready.status === 'True';
 }
 
@@ -67,35 +67,30 @@ export class Scheduler {
     const nodes = this.api.list(this.nodes, { labels: [], fields: [] });
     let best: { node: KObject; freeCpuMilli: number } | undefined;
     const reasons = new Map<string, number>();
+    const count = (reason: string) => reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
     for (const node of nodes) {
       if (!nodeReady(node)) {
-        reasons.set('node(s) were unschedulable', (reasons.get('node(s) were unschedulable') ?? 0) + 1);
+        count('node(s) were unschedulable');
         continue;
       }
       const selector = pod.spec.nodeSelector ?? {};
       if (!Object.entries(selector).every(([k, v]) => node.metadata.labels?.[k] === v)) {
-        reasons.set(
-          "node(s) didn't match Pod's node affinity/selector",
-          (reasons.get("node(s) didn't match Pod's node affinity/selector") ?? 0) + 1,
-        );
+        count("node(s) didn't match Pod's node affinity/selector");
         continue;
       }
       const alloc = nodeAllocatable(node);
       const used = usedOnNode(byNode.get(node.metadata.name!) ?? []);
       const freeCpuMilli = alloc.cpuMilli - used.cpuMilli;
       const freeMemoryBytes = alloc.memoryBytes - used.memoryBytes;
-      if (need.cpuMilli > freeCpuMilli)
-        reasons.set('Insufficient cpu', (reasons.get('Insufficient cpu') ?? 0) + 1);
-      if (need.memoryBytes > freeMemoryBytes)
-        reasons.set('Insufficient memory', (reasons.get('Insufficient memory') ?? 0) + 1);
+      if (need.cpuMilli > freeCpuMilli) count('Insufficient cpu');
+      if (need.memoryBytes > freeMemoryBytes) count('Insufficient memory');
       if (need.cpuMilli > freeCpuMilli || need.memoryBytes > freeMemoryBytes) continue;
       if (!best || freeCpuMilli > best.freeCpuMilli) best = { node, freeCpuMilli };
     }
     if (!best) {
       const detail = [...reasons].map(([r, n]) => `${n} ${r}`).join(', ');
       const message = `0/${nodes.length} nodes are available${detail ? `: ${detail}` : ''}.`;
-      const current = pod.status?.conditions?.find((c: { type: string }) => c.type === 'PodScheduled');
-      if (current?.message !== message) {
+      if (getCondition(pod, 'PodScheduled')?.message !== message) {
         setCondition(pod, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message });
         this.api.update(this.pods, pod, 'status');
         this.log.info(

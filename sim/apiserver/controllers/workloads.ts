@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../../../lib/log.ts';
 import { clone, type Json, type KObject, nowTimestamp } from '../object-types.ts';
 import type { ObjectApi } from '../objects.ts';
+import { getCondition } from '../pods.ts';
 import { apiVersionOf, type ResourceType, storageKey } from '../registry.ts';
 import { fromLabelSelectorObject, matchesLabels } from '../selectors.ts';
 import type { StoreEvent } from '../store.ts';
@@ -35,8 +36,8 @@ function controllerUid(o: KObject): string | undefined {
   return o.metadata.ownerReferences?.find((r) => r.controller)?.uid;
 }
 
-export function isPodReady(pod: KObject): boolean {
-  return pod.status?.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True') ?? false;
+function isPodReady(pod: KObject): boolean {
+  return getCondition(pod, 'Ready')?.status === 'True';
 }
 
 function isActive(pod: KObject): boolean {
