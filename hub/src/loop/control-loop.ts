@@ -223,7 +223,7 @@ export class ControlLoop {
     publishDecisions({
       plan,
       sla,
-      names: new Map(r.tracked.map((t) => [t.uid, t.name])),
+      pods: byUid,
       last: mem.lastDecision,
       board: this.#d.board,
       metrics: this.#d.metrics,

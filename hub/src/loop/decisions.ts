@@ -9,8 +9,8 @@ import type { StatusBoard } from '../status/status-board.ts';
 export interface DecisionContext {
   plan: ServicePlan;
   sla: ServiceLevelAgreement;
-  /** Pod names by key (uid). */
-  names: Map<string, string>;
+  /** The tracked pods by key (uid). */
+  pods: ReadonlyMap<string, { name: string }>;
   /** Last published decision per subject ("h" or pod key), to publish each change once. */
   last: Map<string, string>;
   board: StatusBoard;
@@ -29,7 +29,7 @@ export function publishDecisions(c: DecisionContext): void {
       const sig = `${d.to.cpuMilli}/${d.to.memoryBytes}`;
       if (c.last.get(d.key) === sig) continue;
       c.last.set(d.key, sig);
-      const pod = c.names.get(d.key) ?? d.key;
+      const pod = c.pods.get(d.key)?.name ?? d.key;
       c.log.info(
         { sla: `${namespace}/${slaName}`, pod, mode, from: d.from, to: d.to, terms: d.terms },
         d.reason,
@@ -65,6 +65,6 @@ export function publishDecisions(c: DecisionContext): void {
     }
   }
   for (const key of c.last.keys()) {
-    if (key !== 'h' && !c.names.has(key)) c.last.delete(key);
+    if (key !== 'h' && !c.pods.has(key)) c.last.delete(key);
   }
 }
