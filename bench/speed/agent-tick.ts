@@ -6,6 +6,7 @@ import { Agent } from '../../agent/src/agent.ts';
 import { AgentMetrics } from '../../agent/src/health/agent-metrics.ts';
 import { lazyCgroupReader, windowedScraper } from '../../agent/src/start.ts';
 import { createLogger } from '../../lib/log.ts';
+import { sleepMs } from '../../lib/rate-limit.ts';
 import { createTempCgroupRoot } from '../../sim/node/cgroup-root.ts';
 import {
   benchPods,
@@ -34,7 +35,6 @@ export const AGENT_TICK_QUICK = { pods: 110, ticks: 50, warmupTicks: 5, paceMs: 
 const NODE = 'bench-node';
 /** Every pod's desired CPU moves up on one tick in 20 and back on the next: ~10 % resize per tick. */
 const CHANGE_EVERY = 20;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function stepMeansMs(metrics: AgentMetrics): Promise<Record<string, number>> {
   const data = await metrics.stepSeconds.get();
@@ -120,7 +120,7 @@ export async function runAgentTick(o: AgentTickOptions): Promise<BenchResult> {
         if (summary.tracked !== o.pods) failedScrapes++;
       }
       const rest = o.paceMs - (performance.now() - tickStart);
-      if (rest > 0) await sleep(rest);
+      if (rest > 0) await sleepMs(rest);
     }
   } finally {
     await sim.close();

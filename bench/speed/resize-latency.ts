@@ -11,6 +11,7 @@ import { GROUP, PODSCALE_PLURAL, type PodScale, SLA_PLURAL, VERSION } from '../.
 import { kubeClients } from '../../lib/kube.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { parseCpuMilli } from '../../lib/quantity.ts';
+import { sleepMs } from '../../lib/rate-limit.ts';
 import { type ApiServer, type KObject, startApiServer } from '../../sim/apiserver/index.ts';
 import { createTempCgroupRoot } from '../../sim/node/cgroup-root.ts';
 import { loopbackAddress } from '../../sim/node/metrics-endpoint.ts';
@@ -50,7 +51,6 @@ const COST_MILLI_SECONDS = 2;
 const STEP_FACTOR = 3;
 /** A load step not answered (enacted) within this long is reported as failed. */
 const STEP_TIMEOUT_MS = 15_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor<T>(
   what: string,
@@ -62,7 +62,7 @@ async function waitFor<T>(
   while (performance.now() < deadline) {
     const v = probe();
     if (v !== undefined) return v;
-    await sleep(everyMs);
+    await sleepMs(everyMs);
   }
   throw new Error(`timed out after ${Math.round(timeoutMs)} ms waiting for ${what}`);
 }
@@ -180,7 +180,7 @@ async function startCluster(o: ResizeLatencyOptions): Promise<Cluster> {
     stop: async () => {
       const exited = new Promise((r) => agent.once('exit', r));
       if (agent.exitCode === null) agent.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000)]);
+      await Promise.race([exited, sleepMs(5000)]);
       if (agent.exitCode === null) agent.kill('SIGKILL');
       await hub.stop();
       await driver.stop();
@@ -243,7 +243,7 @@ async function settle(c: Cluster, pods: number, quietSeconds: number, maxSeconds
       last = fingerprint;
       quietSince = performance.now();
     }
-    await sleep(250);
+    await sleepMs(250);
   }
   return (performance.now() - t0) / 1000;
 }
@@ -308,7 +308,7 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
     const rss: number[] = [];
     const t0 = performance.now();
     while (performance.now() - t0 < o.steadySeconds * 1000) {
-      await sleep(1000);
+      await sleepMs(1000);
       rss.push(await processRssBytes(pid));
     }
     const wallMs = performance.now() - t0;
