@@ -268,7 +268,6 @@ export async function resolveScenario(
 
 /** Folder of the bundled scenarios. */
 export const SCENARIOS_DIR = resolve(import.meta.dirname, '..', 'scenarios');
-export const DEFAULT_SCENARIO_PATH = resolve(SCENARIOS_DIR, 'default.yaml');
 
 /** A bundled scenario's name (default, step, flash-crowd, twitter) or a path to a YAML file. */
 export function scenarioPath(nameOrPath: string): string {
