@@ -1,14 +1,12 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_VERSION, GROUP, VERSION } from '../../../lib/api/types.ts';
 import { DEFAULT_CRD_DIR } from '../../../lib/api/validate.ts';
 import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
 
-const group = 'autoscaling.kosmos.dev';
-const version = 'v1alpha1';
-
 function sla(name: string, spec: Record<string, unknown> = {}) {
   return {
-    apiVersion: `${group}/${version}`,
+    apiVersion: API_VERSION,
     kind: 'ServiceLevelAgreement',
     metadata: { name, namespace: 'default' },
     spec: {
@@ -37,8 +35,8 @@ describe('kosmos CRDs installed in the embedded API server', () => {
 
   it('stores a valid SLA pruned and defaulted', async () => {
     const created = (await custom.createNamespacedCustomObject({
-      group,
-      version,
+      group: GROUP,
+      version: VERSION,
       namespace: 'default',
       plural: 'servicelevelagreements',
       body: sla('ok'),
@@ -51,8 +49,8 @@ describe('kosmos CRDs installed in the embedded API server', () => {
   it('rejects an invalid SLA with 422 and a message naming the field', async () => {
     const err = await custom
       .createNamespacedCustomObject({
-        group,
-        version,
+        group: GROUP,
+        version: VERSION,
         namespace: 'default',
         plural: 'servicelevelagreements',
         body: sla('bad', { replicas: { min: 5, max: 2 } }),
