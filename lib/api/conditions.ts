@@ -13,7 +13,9 @@ export function condition(
   observedGeneration?: number,
 ): Condition {
   const old = prev?.find((c) => c.type === type);
-  const lastTransitionTime = old && old.status === status ? (old.lastTransitionTime ?? nowIso) : nowIso;
+  // An empty or missing transition time is not a valid timestamp: the condition transitions now.
+  const lastTransitionTime =
+    old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : nowIso;
   return {
     type,
     status,

@@ -2,13 +2,8 @@
 // writer edge (merge patch on the status subresource) that only writes when something changed.
 import type * as k8s from '@kubernetes/client-node';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import {
-  type Condition,
-  GROUP,
-  PODSCALE_PLURAL,
-  type PodScaleStatus,
-  VERSION,
-} from '../../../lib/api/types.ts';
+import { condition } from '../../../lib/api/conditions.ts';
+import { GROUP, PODSCALE_PLURAL, type PodScaleStatus, VERSION } from '../../../lib/api/types.ts';
 import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
 import type { Allocation, ResizeStatus } from '../pods/pod-resources.ts';
 import type { CapState } from './cap-state.ts';
@@ -26,20 +21,6 @@ function quantities(a: Allocation): { cpu?: string; memory?: string } {
     ...(a.cpuMilli > 0 ? { cpu: formatCpuMilli(Math.round(a.cpuMilli)) } : {}),
     ...(a.memoryBytes > 0 ? { memory: formatMemoryBytes(Math.round(a.memoryBytes)) } : {}),
   };
-}
-
-function condition(
-  prev: Condition[] | undefined,
-  type: string,
-  status: Condition['status'],
-  reason: string,
-  message: string,
-  nowIso: string,
-): Condition {
-  const old = prev?.find((c) => c.type === type);
-  const lastTransitionTime =
-    old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : nowIso;
-  return { type, status, reason, message, lastTransitionTime };
 }
 
 export function buildPodScaleStatus(
