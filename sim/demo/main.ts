@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { GROUP, PODSCALE_PLURAL, VERSION } from '../../lib/api/types.ts';
 import { kubeClients } from '../../lib/kube.ts';
 import { createLogger } from '../../lib/log.ts';
 import { parseCpuMilli } from '../../lib/quantity.ts';
@@ -16,7 +17,7 @@ import { type ServiceRecord, summarize, writeDemoReport } from '../report/demo-r
 import { loadScenario } from '../scenario/scenario-file.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { applyScenario } from './apply.ts';
-import { LiveCluster } from './live-cluster.ts';
+import { LiveCluster, type LiveStep } from './live-cluster.ts';
 import { type LiveSnapshot, renderLiveView } from './live-view.ts';
 import { ProcessGroup } from './processes.ts';
 
@@ -115,45 +116,7 @@ async function main(): Promise<void> {
   const group = new ProcessGroup(logDir, (child, code) => {
     notes.push(`${child.name} exited unexpectedly (code ${code}); see ${child.logPath}`);
   });
-  const [grpcPort, statusPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-  group.start({
-    name: 'hub',
-    script: join(root, 'hub/src/main.ts'),
-    args: [
-      '--kube-server',
-      api.url,
-      '--grpc-port',
-      String(grpcPort),
-      '--status-port',
-      String(statusPort),
-      '--metrics-port',
-      String(metricsPort),
-      '--bind-address',
-      '127.0.0.1',
-    ],
-  });
-  for (const node of scenario.nodes) {
-    const dir = cgroupRoots[scenario.nodes.indexOf(node)]!.path;
-    group.start({
-      name: `agent-${node.name}`,
-      script: join(root, 'agent/src/main.ts'),
-      args: [
-        '--node-name',
-        node.name,
-        '--hub-address',
-        `127.0.0.1:${grpcPort}`,
-        '--kube-server',
-        api.url,
-        '--cgroup-root',
-        dir,
-        '--health-port',
-        '0',
-        '--bind-address',
-        '127.0.0.1',
-      ],
-    });
-  }
-
+  const statusPort = await startKosmos(group, api.url, scenario, cgroupRoots);
   notes.push(
     `inspect it live: npx kosmosctl status --hub 127.0.0.1:${statusPort}   ·   kubectl --kubeconfig ${api.kubeconfigPath} get sla,podscales`,
   );
@@ -213,27 +176,7 @@ async function main(): Promise<void> {
       const traceSeconds = elapsed * opts.speed;
       const step = await cluster.step(traceSeconds, 1);
       const desired = await desiredByPod(clients);
-      for (const [i, svc] of step.services.entries()) {
-        const rec = records[i]!;
-        rec.samples.push({
-          t: elapsed,
-          requestRate: svc.requestRate,
-          responseTimeSeconds: svc.responseTimeSeconds,
-          replicas: svc.replicas,
-        });
-        for (const p of svc.pods) {
-          p.desiredCpuMilli = desired.get(p.uid)?.desired;
-          p.cappedCpuMilli = desired.get(p.uid)?.capped;
-          const series = rec.pods.get(p.name) ?? [];
-          series.push({
-            t: elapsed,
-            desiredCpuMilli: p.desiredCpuMilli,
-            enactedCpuMilli: p.enactedCpuMilli,
-            usageCpuMilli: p.usageCpuMilli,
-          });
-          rec.pods.set(p.name, series);
-        }
-      }
+      recordStep(records, step, desired, elapsed);
       const snapshot: LiveSnapshot = {
         scenario: scenario.name,
         elapsedSeconds: elapsed,
@@ -258,15 +201,92 @@ async function main(): Promise<void> {
   }
 }
 
+/** A pod's PodScale CPU: desired (spec) and capped (status), milli-cores. */
+interface PodCpu {
+  desired?: number;
+  capped?: number;
+}
+
+/** Starts the hub and one agent per node as child processes; returns the hub's status port. */
+async function startKosmos(
+  group: ProcessGroup,
+  apiUrl: string,
+  scenario: Scenario,
+  cgroupRoots: TempCgroupRoot[],
+): Promise<number> {
+  const [grpcPort, statusPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+  group.start({
+    name: 'hub',
+    script: join(root, 'hub/src/main.ts'),
+    args: [
+      '--kube-server',
+      apiUrl,
+      '--grpc-port',
+      String(grpcPort),
+      '--status-port',
+      String(statusPort),
+      '--metrics-port',
+      String(metricsPort),
+      '--bind-address',
+      '127.0.0.1',
+    ],
+  });
+  for (const [i, node] of scenario.nodes.entries()) {
+    const dir = cgroupRoots[i]!.path;
+    group.start({
+      name: `agent-${node.name}`,
+      script: join(root, 'agent/src/main.ts'),
+      args: [
+        '--node-name',
+        node.name,
+        '--hub-address',
+        `127.0.0.1:${grpcPort}`,
+        '--kube-server',
+        apiUrl,
+        '--cgroup-root',
+        dir,
+        '--health-port',
+        '0',
+        '--bind-address',
+        '127.0.0.1',
+      ],
+    });
+  }
+  return statusPort;
+}
+
+/** Appends one step to the report records; fills each live pod's desired and capped CPU. */
+function recordStep(records: ServiceRecord[], step: LiveStep, desired: Map<string, PodCpu>, t: number): void {
+  for (const [i, svc] of step.services.entries()) {
+    const rec = records[i]!;
+    rec.samples.push({
+      t,
+      requestRate: svc.requestRate,
+      responseTimeSeconds: svc.responseTimeSeconds,
+      replicas: svc.replicas,
+    });
+    for (const p of svc.pods) {
+      p.desiredCpuMilli = desired.get(p.uid)?.desired;
+      p.cappedCpuMilli = desired.get(p.uid)?.capped;
+      const series = rec.pods.get(p.name) ?? [];
+      series.push({
+        t,
+        desiredCpuMilli: p.desiredCpuMilli,
+        enactedCpuMilli: p.enactedCpuMilli,
+        usageCpuMilli: p.usageCpuMilli,
+      });
+      rec.pods.set(p.name, series);
+    }
+  }
+}
+
 /** PodScale desired and capped CPU by pod uid, for the live view. */
-async function desiredByPod(
-  clients: ReturnType<typeof kubeClients>,
-): Promise<Map<string, { desired?: number; capped?: number }>> {
-  const out = new Map<string, { desired?: number; capped?: number }>();
+async function desiredByPod(clients: ReturnType<typeof kubeClients>): Promise<Map<string, PodCpu>> {
+  const out = new Map<string, PodCpu>();
   const list = (await clients.custom.listClusterCustomObject({
-    group: 'autoscaling.kosmos.dev',
-    version: 'v1alpha1',
-    plural: 'podscales',
+    group: GROUP,
+    version: VERSION,
+    plural: PODSCALE_PLURAL,
   })) as {
     items: {
       spec?: { podRef?: { uid?: string }; desired?: { cpu?: string } };
