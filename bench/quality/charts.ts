@@ -1,19 +1,13 @@
 // SVG charts of one workload (vega-lite → vega → SVG, no canvas): the SLA statistic over time per
 // service and contender against the SLO, and allocated cores over time per contender vs the optimum.
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { vegaLiteToSvg } from '../../sim/report/svg-chart.ts';
 import type { SeriesPoint } from './run-job.ts';
 
 export type ChartInput = {
   workload: string;
   series: { contender: string; points: SeriesPoint[] }[];
 };
-
-async function toSvg(spec: vl.TopLevelSpec): Promise<string> {
-  const compiled = vl.compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  return view.toSVG();
-}
 
 /** Response time (the SLA statistic, log scale) per contender, one panel per service, SLO as a rule. */
 export async function responseTimeChart(input: ChartInput): Promise<string> {
@@ -22,7 +16,7 @@ export async function responseTimeChart(input: ChartInput): Promise<string> {
       .filter((p) => p.rtMs !== null)
       .map((p) => ({ ...p, contender: s.contender, rtMs: Math.max(1, p.rtMs!) })),
   );
-  return toSvg({
+  return vegaLiteToSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: `${input.workload}: response time (SLA statistic) vs SLO`,
     data: { values },
@@ -46,7 +40,7 @@ export async function responseTimeChart(input: ChartInput): Promise<string> {
       ],
     },
     resolve: { scale: { y: 'independent' } },
-  } as unknown as vl.TopLevelSpec);
+  } as unknown as TopLevelSpec);
 }
 
 /** Allocated cores (all services) over time per contender. */
@@ -56,7 +50,7 @@ export async function coresChart(input: ChartInput): Promise<string> {
     for (const p of s.points) byT.set(p.t, (byT.get(p.t) ?? 0) + p.cores);
     return [...byT].map(([t, cores]) => ({ t, cores, contender: s.contender }));
   });
-  return toSvg({
+  return vegaLiteToSvg({
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: `${input.workload}: allocated cores`,
     width: 720,

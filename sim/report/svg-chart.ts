@@ -66,6 +66,11 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
     },
     config: { font: 'sans-serif', background: 'white' },
   };
+  return vegaLiteToSvg(spec);
+}
+
+/** Renders a vega-lite spec to a standalone SVG string, headless (no canvas). */
+export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
