@@ -1,8 +1,7 @@
 // The contenders of the control-quality benchmark and how each is built for a scenario; plus the
 // offline-optimum bound, which is computed, not simulated.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Controller } from '../../sim/discrete/controller.ts';
+import { KosmosController } from '../../sim/discrete/kosmos-controller.ts';
 import { coresForRate, workloadParams } from '../../sim/discrete/sim-service.ts';
 import type { Scenario } from '../../sim/scenario/types.ts';
 import { offlineOptimum } from '../baselines/optimum.ts';
@@ -67,44 +66,18 @@ export function optimumCoreSeconds(scenario: Scenario, durationSeconds: number):
   return total;
 }
 
-const KOSMOS_ADAPTER = resolve(import.meta.dirname, '..', '..', 'sim', 'discrete', 'kosmos-controller.ts');
-
-/** The kosmos adapter lives with the engine; undefined when it is not there yet. */
-async function kosmosController(): Promise<Controller | undefined> {
-  if (!existsSync(KOSMOS_ADAPTER)) return undefined;
-  const mod = (await import(KOSMOS_ADAPTER)) as Record<string, unknown>;
-  for (const value of Object.values(mod)) {
-    if (typeof value !== 'function') continue;
-    const fn = value as { prototype?: { decide?: unknown } } & ((...a: unknown[]) => unknown);
-    if (fn.prototype && typeof fn.prototype.decide === 'function') {
-      return new (fn as unknown as new () => Controller)();
-    }
-  }
-  for (const [key, value] of Object.entries(mod)) {
-    if (typeof value === 'function' && /^create/i.test(key)) return (value as () => Controller)();
-  }
-  return undefined;
-}
-
 export async function buildContender(
   name: ContenderName,
   scenario: Scenario,
   durationSeconds: number,
 ): Promise<Controller | undefined> {
   switch (name) {
+    // The hub's planService and the agent's arbiter, as the discrete engine's controller.
     case 'kosmos':
-      return kosmosController();
-    case 'kosmos-equal-lb': {
-      // The same controller with its load-balancer weights dropped: traffic splits equally over ready pods.
-      const inner = await kosmosController();
-      if (!inner) return undefined;
-      return {
-        name: 'kosmos-equal-lb',
-        periodSeconds: inner.periodSeconds,
-        start: (ctx) => inner.start?.(ctx),
-        decide: (obs) => ({ ...inner.decide(obs), weights: [] }),
-      };
-    }
+      return new KosmosController();
+    // The same controller without load-balancer weights: traffic splits equally over ready pods.
+    case 'kosmos-equal-lb':
+      return new KosmosController({ weightedBalancing: false, name: 'kosmos-equal-lb' });
     case 'hpa-cpu70':
       return new HpaContender({ kind: 'cpu', targetUtilizationPercent: 70 });
     case 'hpa-cpu50':

@@ -29,6 +29,8 @@ export interface KosmosControllerOptions {
   /** Publish load-balancer weights ∝ enacted CPU, computed as the hub does (hub/src/status/weights.ts);
    *  false: equal split over ready pods (default true). */
   weightedBalancing?: boolean;
+  /** Name in recordings and results (default "kosmos"). */
+  name?: string;
 }
 
 interface ServiceRuntime {
@@ -51,7 +53,7 @@ const PRODUCT_PERIOD_SECONDS = 1;
 const ZERO: PodResources = { cpuMilli: 0, memoryBytes: 0 };
 
 export class KosmosController implements Controller {
-  readonly name = 'kosmos';
+  readonly name: string;
   readonly periodSeconds: number;
   readonly #weighted: boolean;
   readonly #services = new Map<string, ServiceRuntime>();
@@ -60,6 +62,7 @@ export class KosmosController implements Controller {
   constructor(options: KosmosControllerOptions = {}) {
     this.periodSeconds = options.periodSeconds ?? PRODUCT_PERIOD_SECONDS;
     this.#weighted = options.weightedBalancing ?? true;
+    this.name = options.name ?? 'kosmos';
   }
 
   start(context: ControllerContext): void {
@@ -217,8 +220,4 @@ export class KosmosController implements Controller {
     const live = new Set(observation.services.flatMap((s) => s.pods.map((p) => p.name)));
     for (const name of this.#pods.keys()) if (!live.has(name)) this.#pods.delete(name);
   }
-}
-
-export function createKosmosController(options: KosmosControllerOptions = {}): Controller {
-  return new KosmosController(options);
 }
