@@ -106,11 +106,16 @@ function planPod(
     };
   }
   const rec = recommend(policy.recommender, state, pod.signal);
+  // What the SLA max cuts from the pod's need: the target before the per-step rate limits, so a
+  // decision held while evidence pools (or limited in growth) still shows a pod held at its max.
+  const atMax = rec.desired.cpuMilli >= policy.recommender.maxCpuMilli;
   const slaCap: Resources = {
-    cpuMilli:
-      rec.terms.cpuBoundedBySla === 'max'
-        ? Math.max(0, rec.terms.unboundedCpuMilli - rec.desired.cpuMilli)
-        : 0,
+    cpuMilli: atMax
+      ? Math.max(
+          0,
+          Math.ceil(Math.max(rec.terms.unboundedCpuMilli, rec.terms.targetCpuMilli)) - rec.desired.cpuMilli,
+        )
+      : 0,
     memoryBytes:
       rec.terms.memoryBoundedBySla === 'max'
         ? Math.max(0, rec.terms.unboundedMemoryBytes - rec.desired.memoryBytes)

@@ -86,10 +86,15 @@ export function recommendOnEvidence(
   const grows =
     result.desired.cpuMilli > Math.max(signal.enactedCpuMilli, standing.cpuMilli) * (1 + t.deadbandFraction);
   const rt = pooled.responseTimeSeconds;
+  // Memory is urgent only when the working set has eaten half the margin above it: a working set that
+  // grows with a backlog would otherwise re-ask (and so restart) the resize every period.
+  const memoryRoom = Math.max(signal.enactedMemoryBytes, standing.memoryBytes);
+  const memoryShort =
+    result.desired.memoryBytes > memoryRoom * (1 + t.memoryStableFraction) &&
+    window.peakWorkingSetBytes * (1 + t.memoryMargin / 2) > memoryRoom;
   const urgent =
     window.oomKilled ||
-    result.desired.memoryBytes >
-      Math.max(signal.enactedMemoryBytes, standing.memoryBytes) * (1 + t.memoryStableFraction) ||
+    memoryShort ||
     (grows &&
       (result.terms.hiddenDemand === true ||
         (rt !== undefined && rt > config.sloSeconds && window.requestCount >= t.minRequestsForFeedback)));
@@ -103,7 +108,17 @@ export function recommendOnEvidence(
       Math.abs(result.desired.cpuMilli - standing.cpuMilli) <= t.deadbandFraction * standing.cpuMilli &&
       Math.abs(result.desired.memoryBytes - standing.memoryBytes) <=
         t.memoryStableFraction * standing.memoryBytes;
-    const desired = near ? standing : result.desired;
+    // An urgent decision on a short window never lowers the standing one: during a surge each short
+    // window sees a different slice (fewer requests, a lower growth limit), and a resize re-asked
+    // smaller, then larger, is restarted every time and never enacted.
+    const desired = near
+      ? standing
+      : full
+        ? result.desired
+        : {
+            cpuMilli: Math.max(result.desired.cpuMilli, standing.cpuMilli),
+            memoryBytes: Math.max(result.desired.memoryBytes, standing.memoryBytes),
+          };
     return {
       ...result,
       desired,

@@ -176,6 +176,40 @@ describe('planService', () => {
     expect(replicas[3]).toBeGreaterThanOrEqual(4);
   });
 
+  it('keeps a pod asked up to the SLA max capped through 1 s windows that pool their evidence', () => {
+    // A surge on an 848m pod seen through 1 s windows of 42 requests: the growth is asked (up to the
+    // 2-core max) and not yet enacted; between decisions the pod holds its standing ask, while the
+    // pooled law's growth-limited value alone sits below the max. The unmet need must not flicker.
+    const surge = signal({
+      periodSeconds: 1,
+      enactedCpuMilli: 848,
+      cpuUsageMilli: 845,
+      throttledRatio: 0.9,
+      requestRate: 42,
+      requestCount: 42,
+      responseTimeSeconds: 4,
+    });
+    let state: ServiceControlState | undefined;
+    const seen: { desired: number; capped: number; rule: string }[] = [];
+    for (let now = 0; now < 10; now++) {
+      const plan = planService(policy, state, {
+        nowSeconds: now,
+        currentReplicas: 1,
+        readyReplicas: 1,
+        pods: [pod('a', surge)],
+      });
+      state = plan.state;
+      const p = plan.pods[0]!;
+      seen.push({ desired: p.desired.cpuMilli, capped: p.capped.cpuMilli, rule: p.terms!.cpuRule });
+    }
+    const atMax = seen.findIndex((s) => s.desired === 2000);
+    expect(atMax).toBeGreaterThanOrEqual(0);
+    const after = seen.slice(atMax);
+    expect(after.some((s) => s.rule === 'pooling')).toBe(true);
+    expect(after.every((s) => s.desired === 2000)).toBe(true);
+    expect(after.every((s) => s.capped > 0)).toBe(true);
+  });
+
   it('adds the agent-reported cap to the SLA cap and keeps the agent reason', () => {
     const plan = planService(policy, undefined, {
       nowSeconds: 0,

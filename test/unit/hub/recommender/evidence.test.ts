@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pooledSignal, poolWindow } from '../../../../hub/src/recommender/evidence.ts';
+import { pooledSignal, poolWindow, recommendOnEvidence } from '../../../../hub/src/recommender/evidence.ts';
 import type { PodSignal, RecommenderState } from '../../../../hub/src/recommender/index.ts';
 import { recommend, recommenderConfig, recommendKosmos } from '../../../../hub/src/recommender/index.ts';
 
@@ -95,6 +95,48 @@ describe('recommender evidence pooling (control periods shorter than the 5 s hor
     expect(first!.desired.cpuMilli).toBeGreaterThan(1500);
     expect(again!.terms.cpuRule).toBe('pooling');
     expect(again!.desired).toEqual(first!.desired);
+  });
+
+  it('never lowers a standing growth on an urgent short window (a re-asked resize restarts)', () => {
+    // A surge seen through 1 s windows: each urgent decision rests on a different slice of
+    // evidence; the scripted law answers 1696m, 2000m, then 1696m again.
+    const script = [1696, 2000, 1696];
+    const law: typeof recommendKosmos = (c, s, sig) => {
+      const r = recommendKosmos(c, s, sig);
+      return {
+        ...r,
+        desired: { ...r.desired, cpuMilli: script.shift()! },
+        terms: { ...r.terms, hiddenDemand: true },
+      };
+    };
+    const surge = second({
+      enactedCpuMilli: 848,
+      cpuUsageMilli: 845,
+      requestRate: 42,
+      requestCount: 42,
+      responseTimeSeconds: 4,
+    });
+    let state: RecommenderState | undefined = known;
+    const desired: number[] = [];
+    // The third window also brings a working set that needs memory at once (a commit either way).
+    const windows = [surge, surge, { ...surge, memoryWorkingSetBytes: 420 * MI }];
+    for (const window of windows) {
+      const rec = recommendOnEvidence(config, state, window, law);
+      desired.push(rec.desired.cpuMilli);
+      state = rec.state;
+    }
+    expect(desired).toEqual([1696, 2000, 2000]);
+  });
+
+  it('grows memory at once only when the working set has eaten half its margin', () => {
+    // 512 Mi enacted, margin 50 %: a 320 Mi working set wants 544 Mi but has room (waits for the
+    // full window); a 420 Mi one (420·1.25 > 512) is urgent.
+    const [roomy] = run(known, [second({ memoryWorkingSetBytes: 320 * MI })]);
+    expect(roomy!.terms.cpuRule).toBe('pooling');
+    expect(roomy!.desired.memoryBytes).toBe(512 * MI);
+    const [tight] = run(known, [second({ memoryWorkingSetBytes: 420 * MI })]);
+    expect(tight!.terms.cpuRule).not.toBe('pooling');
+    expect(tight!.desired.memoryBytes).toBeGreaterThanOrEqual(420 * 1.5 * MI);
   });
 
   it('answers an OOM kill in the window it is seen', () => {
