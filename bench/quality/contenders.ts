@@ -1,5 +1,6 @@
 // The contenders of the control-quality benchmark and how each is built for a scenario; plus the
 // offline-optimum bound, which is computed, not simulated.
+import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import type { Controller } from '../../sim/discrete/controller.ts';
 import { KosmosController } from '../../sim/discrete/kosmos-controller.ts';
 import { coresForRate, workloadParams } from '../../sim/discrete/sim-service.ts';
@@ -70,14 +71,19 @@ export async function buildContender(
   name: ContenderName,
   scenario: Scenario,
   durationSeconds: number,
+  kosmosTuning: Partial<KosmosTuning> = {},
 ): Promise<Controller | undefined> {
   switch (name) {
     // The hub's planService and the agent's arbiter, as the discrete engine's controller.
     case 'kosmos':
-      return new KosmosController();
+      return new KosmosController({ tuning: kosmosTuning });
     // The same controller without load-balancer weights: traffic splits equally over ready pods.
     case 'kosmos-equal-lb':
-      return new KosmosController({ weightedBalancing: false, name: 'kosmos-equal-lb' });
+      return new KosmosController({
+        weightedBalancing: false,
+        name: 'kosmos-equal-lb',
+        tuning: kosmosTuning,
+      });
     case 'hpa-cpu70':
       return new HpaContender({ kind: 'cpu', targetUtilizationPercent: 70 });
     case 'hpa-cpu50':

@@ -4,12 +4,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import { type BalancingRow, balancingMarkdown, balancingRow, balancingTable } from './balancing.ts';
 import { coresChart, responseTimeChart } from './charts.ts';
 import { CONTENDERS, type ContenderName } from './contenders.ts';
 import { runPool } from './pool.ts';
 import { goalChecks, goalTable, markdownTable, terminalTable, type WorkloadResult } from './report.ts';
 import type { JobResult, JobSpec } from './run-job.ts';
+import { parseTuning } from './tuning.ts';
 import {
   FULL_DURATION_SECONDS,
   QUICK_DURATION_SECONDS,
@@ -61,6 +63,11 @@ const program = new Command('bench:quality')
   .option('--threads <n>', 'worker threads', positiveInt, Math.max(1, Math.min(2, availableParallelism())))
   .option('--out <dir>', 'where JSON and SVG results go', 'bench/results')
   .option('--no-charts', 'skip the SVG charts')
+  .option(
+    '--kosmos-tuning <json>',
+    'override the kosmos recommender tuning for the kosmos contenders (analysis of the control law; see docs/benchmark.md)',
+    parseTuning,
+  )
   .addHelpText(
     'after',
     '\nResults: <out>/quality.json (all), <out>/quality-<workload>.json, <out>/quality-<workload>-{rt,cores}.svg, <out>/quality.md',
@@ -75,6 +82,7 @@ type Options = {
   threads: number;
   out: string;
   charts: boolean;
+  kosmosTuning?: Partial<KosmosTuning>;
 };
 
 async function main(): Promise<void> {
@@ -91,6 +99,7 @@ async function main(): Promise<void> {
       durationSeconds,
       seed: opts.seed,
       chartBucketSeconds: bucket,
+      ...(opts.kosmosTuning ? { kosmosTuning: opts.kosmosTuning } : {}),
     })),
   );
   const started = performance.now();
@@ -122,6 +131,7 @@ async function main(): Promise<void> {
     command: `npm run bench:quality${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     durationSeconds,
     seed: opts.seed,
+    kosmosTuning: opts.kosmosTuning ?? {},
     traceWindows: TRACE_WINDOWS,
     wallSeconds,
     skipped: results

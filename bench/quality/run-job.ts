@@ -1,5 +1,6 @@
 // One benchmark job: a contender on a workload in the discrete engine, reduced to figures and to
 // downsampled series for the charts (so a worker thread sends back little).
+import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import { runDiscrete } from '../../sim/discrete/engine.ts';
 import type { Recording } from '../../sim/discrete/recorder.ts';
 import { buildContender, type ContenderName, optimumCoreSeconds } from './contenders.ts';
@@ -13,6 +14,8 @@ export type JobSpec = {
   seed: number;
   /** Seconds per point of the chart series. */
   chartBucketSeconds: number;
+  /** Overrides of the kosmos recommender's tuning (kosmos contenders only; default none). */
+  kosmosTuning?: Partial<KosmosTuning>;
 };
 
 export type SeriesPoint = { t: number; service: string; rtMs: number | null; cores: number; sloMs: number };
@@ -63,7 +66,7 @@ export function downsample(rec: Recording, bucketSeconds: number): SeriesPoint[]
 export async function runJob(spec: JobSpec): Promise<JobResult> {
   const started = performance.now();
   const scenario = await buildScenario(spec.workload, spec.durationSeconds, spec.seed);
-  const controller = await buildContender(spec.contender, scenario, spec.durationSeconds);
+  const controller = await buildContender(spec.contender, scenario, spec.durationSeconds, spec.kosmosTuning);
   if (!controller) return { spec, ok: false, reason: `contender ${spec.contender} is not available` };
   const rec = runDiscrete(scenario, { controller, durationSeconds: spec.durationSeconds, recordPods: false });
   rec.controller = spec.contender;

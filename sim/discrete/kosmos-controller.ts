@@ -10,6 +10,7 @@ import {
   type ServiceControlState,
   type ServicePolicy,
 } from '../../hub/src/control/index.ts';
+import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import { computeWeights, type WeightState } from '../../hub/src/status/weights.ts';
 import { statisticSeconds } from '../../lib/api/statistic.ts';
 import type { ArbitrationPolicyName } from '../../lib/api/types.ts';
@@ -31,6 +32,8 @@ export interface KosmosControllerOptions {
   weightedBalancing?: boolean;
   /** Name in recordings and results (default "kosmos"). */
   name?: string;
+  /** Overrides of the recommender's tuning for every service (default: none, the product's defaults). */
+  tuning?: Partial<KosmosTuning>;
 }
 
 interface ServiceRuntime {
@@ -56,6 +59,7 @@ export class KosmosController implements Controller {
   readonly name: string;
   readonly periodSeconds: number;
   readonly #weighted: boolean;
+  readonly #tuning: Partial<KosmosTuning>;
   readonly #services = new Map<string, ServiceRuntime>();
   readonly #pods = new Map<string, PodMemory>();
 
@@ -63,6 +67,7 @@ export class KosmosController implements Controller {
     this.periodSeconds = options.periodSeconds ?? PRODUCT_PERIOD_SECONDS;
     this.#weighted = options.weightedBalancing ?? true;
     this.name = options.name ?? 'kosmos';
+    this.#tuning = options.tuning ?? {};
   }
 
   start(context: ControllerContext): void {
@@ -72,7 +77,11 @@ export class KosmosController implements Controller {
         const why = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
         throw new Error(`service ${s.name}: SLA has no valid policy (${why})`);
       }
-      this.#services.set(s.name, { policy: result.policy, state: undefined, weights: new Map() });
+      this.#services.set(s.name, {
+        policy: this.#tuned(result.policy),
+        state: undefined,
+        weights: new Map(),
+      });
     }
   }
 
@@ -124,10 +133,15 @@ export class KosmosController implements Controller {
     if (!runtime) {
       const result = policyFromSla(spec);
       if (!result.policy) throw new Error(`service ${name}: SLA has no valid policy`);
-      runtime = { policy: result.policy, state: undefined, weights: new Map() };
+      runtime = { policy: this.#tuned(result.policy), state: undefined, weights: new Map() };
       this.#services.set(name, runtime);
     }
     return runtime;
+  }
+
+  #tuned(policy: ServicePolicy): ServicePolicy {
+    const r = policy.recommender;
+    return { ...policy, recommender: { ...r, tuning: { ...r.tuning, ...this.#tuning } } };
   }
 
   /** What the agent would report for the pod: its window signal and what could not be enacted. */
