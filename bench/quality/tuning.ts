@@ -6,14 +6,15 @@ import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 
 /** A JSON object of numeric overrides of the kosmos recommender's tuning (keys of RECOMMENDER_DEFAULTS.tuning). */
 export function parseTuning(value: string): Partial<KosmosTuning> {
+  const notObject = 'must be a JSON object, e.g. \'{"rateNoiseSigmas":3}\'';
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new InvalidArgumentError('must be a JSON object, e.g. \'{"rateNoiseSigmas":3}\'');
+    throw new InvalidArgumentError(notObject);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new InvalidArgumentError('must be a JSON object, e.g. \'{"rateNoiseSigmas":3}\'');
+    throw new InvalidArgumentError(notObject);
   const defaults: Record<string, unknown> = RECOMMENDER_DEFAULTS.tuning;
   for (const [key, v] of Object.entries(parsed)) {
     if (!(key in defaults))

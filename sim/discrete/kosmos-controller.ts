@@ -36,6 +36,8 @@ export interface KosmosControllerOptions {
   tuning?: Partial<KosmosTuning>;
 }
 
+type SlaSpec = Parameters<typeof policyFromSla>[0];
+
 interface ServiceRuntime {
   policy: ServicePolicy;
   state: ServiceControlState | undefined;
@@ -71,18 +73,7 @@ export class KosmosController implements Controller {
   }
 
   start(context: ControllerContext): void {
-    for (const s of context.services) {
-      const result = policyFromSla(s.sla.spec);
-      if (!result.policy) {
-        const why = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-        throw new Error(`service ${s.name}: SLA has no valid policy (${why})`);
-      }
-      this.#services.set(s.name, {
-        policy: this.#tuned(result.policy),
-        state: undefined,
-        weights: new Map(),
-      });
-    }
+    for (const s of context.services) this.#services.set(s.name, this.#newRuntime(s.name, s.sla.spec));
   }
 
   decide(observation: Observation): ControllerActions {
@@ -128,20 +119,25 @@ export class KosmosController implements Controller {
     return actions;
   }
 
-  #runtime(name: string, spec: Parameters<typeof policyFromSla>[0]): ServiceRuntime {
+  #runtime(name: string, spec: SlaSpec): ServiceRuntime {
     let runtime = this.#services.get(name);
     if (!runtime) {
-      const result = policyFromSla(spec);
-      if (!result.policy) throw new Error(`service ${name}: SLA has no valid policy`);
-      runtime = { policy: this.#tuned(result.policy), state: undefined, weights: new Map() };
+      runtime = this.#newRuntime(name, spec);
       this.#services.set(name, runtime);
     }
     return runtime;
   }
 
-  #tuned(policy: ServicePolicy): ServicePolicy {
-    const r = policy.recommender;
-    return { ...policy, recommender: { ...r, tuning: { ...r.tuning, ...this.#tuning } } };
+  /** The service's policy from its SLA (with this controller's tuning overrides) and empty state. */
+  #newRuntime(name: string, spec: SlaSpec): ServiceRuntime {
+    const result = policyFromSla(spec);
+    if (!result.policy) {
+      const why = result.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+      throw new Error(`service ${name}: SLA has no valid policy (${why})`);
+    }
+    const r = result.policy.recommender;
+    const policy = { ...result.policy, recommender: { ...r, tuning: { ...r.tuning, ...this.#tuning } } };
+    return { policy, state: undefined, weights: new Map() };
   }
 
   /** What the agent would report for the pod: its window signal and what could not be enacted. */
