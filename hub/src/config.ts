@@ -36,6 +36,8 @@ export interface HubConfig {
   writeBurst: number;
   /** A node silent for this long is stale even if its stream is still open. */
   nodeStaleAfterMs: number;
+  /** Nodes are added for unschedulable pods (cluster autoscaler): scale out on node contention regardless of free room. */
+  nodesAutoscaled: boolean;
 }
 
 export const hubConfig = defineConfig({
@@ -125,6 +127,12 @@ export const hubConfig = defineConfig({
       default: '15s',
       min: 10,
       help: 'a node silent this long is stale',
+    },
+    nodesAutoscaled: {
+      flag: 'nodes-autoscaled',
+      type: 'bool',
+      default: false,
+      help: 'nodes are added for unschedulable pods (cluster autoscaler, Karpenter): node contention adds replicas even when no node has room, and Pending pods count as coming',
     },
     logLevel: logLevelOption,
   },

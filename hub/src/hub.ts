@@ -153,6 +153,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     log: log.child({ component: 'loop' }),
     now,
     nodeStaleAfterMs: config.nodeStaleAfterMs,
+    nodesAutoscaled: config.nodesAutoscaled,
   });
 
   let leading = !config.leaderElect;

@@ -10,6 +10,7 @@ import {
   type ServiceControlState,
   type ServicePolicy,
 } from '../../hub/src/control/index.ts';
+import { type NodeRoomInput, scaleOutRoom } from '../../hub/src/horizontal/room.ts';
 import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import { computeWeights, type WeightState } from '../../hub/src/status/weights.ts';
 import { statisticSeconds } from '../../lib/api/statistic.ts';
@@ -34,6 +35,9 @@ export interface KosmosControllerOptions {
   name?: string;
   /** Overrides of the recommender's tuning for every service (default: none, the product's defaults). */
   tuning?: Partial<KosmosTuning>;
+  /** Nodes are added on demand (the hub's --nodes-autoscaled): node contention adds replicas whatever
+   *  the room, and Pending pods count as coming (default false: the scenario's nodes are all there is). */
+  nodesGrow?: boolean;
 }
 
 type SlaSpec = Parameters<typeof policyFromSla>[0];
@@ -43,12 +47,16 @@ interface ServiceRuntime {
   state: ServiceControlState | undefined;
   /** Smoothed enacted CPU per pod, carried between weight computations. */
   weights: WeightState;
+  /** CPU a new pod asks the scheduler for: what the last pod seen before it was ready had (the template's). */
+  newPodCpuMilli: number;
 }
 
 interface PodMemory {
   /** What the node arbiter could not grant at the last tick. */
   contention: PodResources;
   oomKills: number;
+  /** What the hub last planned for the pod (before arbitration). */
+  desiredCpuMilli?: number;
 }
 
 /** The hub's `--period` and the agent's `--tick` default: the recommender pools these windows up to
@@ -62,6 +70,7 @@ export class KosmosController implements Controller {
   readonly periodSeconds: number;
   readonly #weighted: boolean;
   readonly #tuning: Partial<KosmosTuning>;
+  readonly #nodesGrow: boolean;
   readonly #services = new Map<string, ServiceRuntime>();
   readonly #pods = new Map<string, PodMemory>();
 
@@ -70,6 +79,7 @@ export class KosmosController implements Controller {
     this.#weighted = options.weightedBalancing ?? true;
     this.name = options.name ?? 'kosmos';
     this.#tuning = options.tuning ?? {};
+    this.#nodesGrow = options.nodesGrow ?? false;
   }
 
   start(context: ControllerContext): void {
@@ -83,18 +93,25 @@ export class KosmosController implements Controller {
       weights: [],
     };
     const desired = new Map<string, { pod: PodObservation; desired: PodResources; policy: ServicePolicy }>();
+    const nodes = this.#nodeRoom(observation);
     for (const service of observation.services) {
       const runtime = this.#runtime(service.name, service.sla.spec);
+      for (const pod of service.pods)
+        if (!pod.ready && pod.enacted.cpuMilli > 0) runtime.newPodCpuMilli = pod.enacted.cpuMilli;
       const plan = planService(runtime.policy, runtime.state, {
         nowSeconds: observation.nowSeconds,
         currentReplicas: service.replicas.target,
         readyReplicas: service.replicas.ready,
         pods: service.pods.map((pod) => this.#hubPod(pod, runtime.policy, observation.windowSeconds)),
+        unschedulableReplicas: service.pods.filter((p) => p.phase === 'Pending').length,
+        ...(this.#nodesGrow ? {} : { scaleOutRoomCpuMilli: scaleOutRoom(nodes, runtime.newPodCpuMilli) }),
       });
       runtime.state = plan.state;
       if (runtime.policy.mode !== 'Auto') continue;
       plan.pods.forEach((p, i) => {
         const pod = service.pods[i]!;
+        const memory = this.#pods.get(pod.name);
+        if (memory) memory.desiredCpuMilli = p.desired.cpuMilli;
         desired.set(pod.name, { pod, desired: p.desired, policy: runtime.policy });
       });
       if (plan.replicas !== service.replicas.target) {
@@ -119,6 +136,19 @@ export class KosmosController implements Controller {
     return actions;
   }
 
+  /** Per node, what the hub would see as promised: every placed pod's max(enacted, last planned). */
+  #nodeRoom(observation: Observation): NodeRoomInput[] {
+    const pods = new Map(observation.services.flatMap((s) => s.pods.map((p) => [p.name, p] as const)));
+    return observation.nodes.map((node) => {
+      let requestedCpuMilli = 0;
+      for (const name of node.pods) {
+        const enacted = pods.get(name)?.enacted.cpuMilli ?? 0;
+        requestedCpuMilli += Math.max(enacted, this.#pods.get(name)?.desiredCpuMilli ?? 0);
+      }
+      return { allocatableCpuMilli: node.allocatable.cpuMilli, requestedCpuMilli };
+    });
+  }
+
   #runtime(name: string, spec: SlaSpec): ServiceRuntime {
     let runtime = this.#services.get(name);
     if (!runtime) {
@@ -137,7 +167,8 @@ export class KosmosController implements Controller {
     }
     const r = result.policy.recommender;
     const policy = { ...result.policy, recommender: { ...r, tuning: { ...r.tuning, ...this.#tuning } } };
-    return { policy, state: undefined, weights: new Map() };
+    const newPodCpuMilli = policy.defaultResources.cpuMilli ?? policy.minResources.cpuMilli;
+    return { policy, state: undefined, weights: new Map(), newPodCpuMilli };
   }
 
   /** What the agent would report for the pod: its window signal and what could not be enacted. */

@@ -53,6 +53,7 @@ export function planService(
       desiredCpuMilli: plan.desired.cpuMilli + plan.capped.cpuMilli,
       enactedCpuMilli: obs?.enacted.cpuMilli ?? 0,
       cappedCpuMilli: plan.capped.cpuMilli,
+      nodeCappedCpuMilli: Math.max(0, obs?.capped.cpuMilli ?? 0),
       usageCpuMilli: obs?.signal?.cpuUsageMilli ?? 0,
       cappedReason: plan.cappedReason,
       ready: obs?.ready ?? false,
@@ -68,6 +69,8 @@ export function planService(
     pods: horizontalPods,
     demandCpuMilli: service.demandCpuMilli,
     perPodHeadroomCpuMilli: service.perPodHeadroomCpuMilli,
+    scaleOutRoomCpuMilli: observations.scaleOutRoomCpuMilli,
+    unschedulableReplicas: observations.unschedulableReplicas,
   });
   if (horizontal.replicas !== observations.currentReplicas) {
     decisions.push({

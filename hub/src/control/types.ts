@@ -46,6 +46,10 @@ export interface ServiceObservations {
   currentReplicas: number;
   readyReplicas: number;
   pods: readonly PodObservation[];
+  /** CPU a new pod could find on the nodes (room.ts); undefined: nodes are added on demand. */
+  scaleOutRoomCpuMilli?: number;
+  /** Pods the scheduler could not place. */
+  unschedulableReplicas?: number;
 }
 
 export interface ServiceControlState {

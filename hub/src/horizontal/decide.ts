@@ -17,6 +17,13 @@ import type {
  * → max(N(scaleUpFill), ready + ceil(Σcapped / (scaleUpFill·max))); replicas not yet ready count
  * as coming capacity. In: N(scaleDownFill) < current for scaleDown.windowSeconds → the largest
  * N seen in that window. Stabilization after any change; step limits; min/max always hold.
+ *
+ * Where a new pod can land: CPU the SLA max cut counts whole; CPU the node could not give counts
+ * only up to scaleOutRoomCpuMilli (a pod added to a full cluster stays Pending and adds queueing
+ * headroom the nodes cannot give either). Once pods are unschedulable the scheduler has spoken:
+ * no more replicas, node-capped CPU counts for nothing for scaleDown.windowSeconds, and pods
+ * unschedulable for scaleUp.windowSeconds are removed when the service is not capped. With
+ * scaleOutRoomCpuMilli undefined (nodes added on demand) Pending pods are coming capacity.
  */
 export function decideReplicas(
   config: HorizontalConfig,
@@ -32,7 +39,27 @@ export function decideReplicas(
   const headroom = Math.max(0, input.perPodHeadroomCpuMilli ?? 0);
   const totalDesired = sum(input.pods.map((p) => p.desiredCpuMilli));
   const totalCapped = sum(input.pods.map((p) => Math.max(0, p.cappedCpuMilli)));
-  const capped = totalCapped > 0 && totalCapped >= config.cappedFraction * totalDesired;
+  const nodeCapped = Math.min(
+    totalCapped,
+    sum(input.pods.map((p) => Math.max(0, p.nodeCappedCpuMilli ?? 0))),
+  );
+  const room = input.scaleOutRoomCpuMilli;
+  const nodesGrow = room === undefined;
+  const unschedulable = Math.max(0, input.unschedulableReplicas ?? 0);
+  const unschedulableSince = unschedulable > 0 ? (state.unschedulableSinceSeconds ?? now) : undefined;
+  const noRoomUntil =
+    !nodesGrow && unschedulable > 0
+      ? now + config.scaleDown.windowSeconds
+      : state.noRoomUntilSeconds !== undefined && state.noRoomUntilSeconds > now
+        ? state.noRoomUntilSeconds
+        : undefined;
+  const usableNodeCapped = nodesGrow
+    ? nodeCapped
+    : noRoomUntil !== undefined
+      ? 0
+      : Math.min(nodeCapped, Math.max(0, room));
+  const effectiveCapped = totalCapped - nodeCapped + usableNodeCapped;
+  const capped = effectiveCapped > 0 && effectiveCapped >= config.cappedFraction * totalDesired;
   const load = Math.max(0, input.demandCpuMilli - input.pods.length * headroom);
   const neededAt = (fill: number): number => {
     const perPod = fill * maxPerPod - headroom;
@@ -41,7 +68,7 @@ export function decideReplicas(
   };
   const neededForDemand = neededAt(config.scaleUpFill);
   const neededToFitFewer = neededAt(config.scaleDownFill);
-  const neededForUnmet = input.readyReplicas + Math.ceil(totalCapped / (config.scaleUpFill * maxPerPod));
+  const neededForUnmet = input.readyReplicas + Math.ceil(effectiveCapped / (config.scaleUpFill * maxPerPod));
   const cappedSince = capped ? (state.cappedSinceSeconds ?? now) : undefined;
   const fitsFewer = !capped && neededToFitFewer < current;
   const fitsFewerSince = fitsFewer ? (state.fitsFewerSinceSeconds ?? now) : undefined;
@@ -58,8 +85,12 @@ export function decideReplicas(
     maxCpuMilliPerPod: input.maxCpuMilliPerPod,
     demandCpuMilli: input.demandCpuMilli,
     perPodHeadroomCpuMilli: headroom,
+    scaleOutRoomCpuMilli: room,
+    unschedulableReplicas: unschedulable,
     totalDesiredCpuMilli: totalDesired,
     totalCappedCpuMilli: totalCapped,
+    nodeCappedCpuMilli: nodeCapped,
+    effectiveCappedCpuMilli: effectiveCapped,
     capped,
     cappedForSeconds: cappedSince === undefined ? 0 : now - cappedSince,
     neededForDemand,
@@ -74,6 +105,8 @@ export function decideReplicas(
     fitsFewerSinceSeconds: fitsFewerSince,
     fitsFewerMaxNeeded,
     lastChangeSeconds: state.lastChangeSeconds,
+    unschedulableSinceSeconds: unschedulableSince,
+    noRoomUntilSeconds: noRoomUntil,
   };
   const stay = (reason: HorizontalReason, target = current): HorizontalDecision => ({
     replicas: current,
@@ -88,7 +121,7 @@ export function decideReplicas(
     stepLimit?: number,
   ): HorizontalDecision => ({
     replicas,
-    state: { lastChangeSeconds: now },
+    state: { lastChangeSeconds: now, noRoomUntilSeconds: noRoomUntil },
     reason,
     terms: { ...terms, target, stepLimit },
   });
@@ -101,6 +134,7 @@ export function decideReplicas(
   if (capped) {
     const target = Math.max(neededForDemand, neededForUnmet);
     if (target <= current) return stay('ReplicasComing', target);
+    if (unschedulable > 0 && !nodesGrow) return stay('Unschedulable', target);
     if (current >= max) return stay('AtMaximum', target);
     if (now - (cappedSince ?? now) < config.scaleUp.windowSeconds)
       return stay('CappedWaitingForWindow', target);
@@ -109,9 +143,21 @@ export function decideReplicas(
     return change(Math.min(max, target, current + step), 'ScaleOut', target, finiteOrUndefined(step));
   }
 
+  if (
+    !capped &&
+    !nodesGrow &&
+    unschedulable > 0 &&
+    now - (unschedulableSince ?? now) >= config.scaleUp.windowSeconds
+  ) {
+    const target = Math.max(min, current - unschedulable);
+    if (target < current) return change(target, 'RemoveUnschedulable', target);
+  }
+
   if (fitsFewer) {
     const target = Math.max(min, fitsFewerMaxNeeded ?? neededToFitFewer);
-    if (input.readyReplicas < current) return stay('ReplicasComing', target);
+    // Pods still starting are coming capacity; unschedulable ones (nodes not autoscaled) are not.
+    const placed = nodesGrow ? current : current - unschedulable;
+    if (input.readyReplicas < placed) return stay('ReplicasComing', target);
     if (now - (fitsFewerSince ?? now) < config.scaleDown.windowSeconds) {
       return stay('FitsFewerWaitingForWindow', target);
     }

@@ -31,6 +31,8 @@ export interface HorizontalPodInput {
   enactedCpuMilli: number;
   /** CPU the pod wanted but could not get (SLA max, node contention, resize Infeasible/Deferred); 0 if none. */
   cappedCpuMilli: number;
+  /** The part of cappedCpuMilli its node could not give (contention, resize Infeasible/Deferred); default 0. */
+  nodeCappedCpuMilli?: number;
   usageCpuMilli: number;
   cappedReason: HorizontalCapReason;
   ready: boolean;
@@ -54,6 +56,14 @@ export interface HorizontalInput {
    * millicores per pod; the rest scales with the load. Default 0.
    */
   perPodHeadroomCpuMilli?: number;
+  /**
+   * CPU a new pod of the service could find on the nodes (free allocatable on nodes where one fits,
+   * see room.ts). Node-capped CPU adds replicas only up to this much. Undefined: nodes are added on
+   * demand (cluster autoscaler), so node-capped CPU counts whole and Pending pods are coming capacity.
+   */
+  scaleOutRoomCpuMilli?: number;
+  /** Pods of the service the scheduler could not place (PodScheduled=False, Unschedulable). Default 0. */
+  unschedulableReplicas?: number;
 }
 
 export interface HorizontalState {
@@ -64,6 +74,10 @@ export interface HorizontalState {
   fitsFewerMaxNeeded?: number;
   /** Time of the last replica change this scaler decided. */
   lastChangeSeconds?: number;
+  /** Since when pods have been unschedulable (undefined: none now). */
+  unschedulableSinceSeconds?: number;
+  /** Node-capped CPU adds no replicas before this time: the scheduler last found no room (cluster not autoscaled). */
+  noRoomUntilSeconds?: number;
 }
 
 export type HorizontalReason =
@@ -75,13 +89,23 @@ export type HorizontalReason =
   | 'FitsFewerWaitingForWindow'
   | 'Stabilizing'
   | 'ReplicasComing'
+  | 'Unschedulable'
+  | 'RemoveUnschedulable'
   | 'AtMaximum'
   | 'Steady';
 
 /** The decision's inputs (bar the pods) and what it derived from them, for the log. */
-export interface HorizontalTerms extends Required<Omit<HorizontalInput, 'pods'>> {
+export interface HorizontalTerms
+  extends Required<Omit<HorizontalInput, 'pods' | 'scaleOutRoomCpuMilli' | 'unschedulableReplicas'>> {
+  /** Undefined: nodes are added on demand. */
+  scaleOutRoomCpuMilli?: number;
+  unschedulableReplicas: number;
   totalDesiredCpuMilli: number;
   totalCappedCpuMilli: number;
+  /** Part of totalCappedCpuMilli the nodes could not give. */
+  nodeCappedCpuMilli: number;
+  /** Capped CPU that counts for scale-out: SLA-capped, plus node-capped up to the room. */
+  effectiveCappedCpuMilli: number;
   capped: boolean;
   cappedForSeconds: number;
   /** Replicas the demand needs at scaleUpFill / scaleDownFill. */

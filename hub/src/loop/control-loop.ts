@@ -7,6 +7,7 @@ import type { Logger } from '../../../lib/log.ts';
 import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
 import type { ArbitrationPolicy } from '../../../proto/gen/kosmos/v1/ArbitrationPolicy.ts';
 import type { PlanServiceFn, PodObservation, ServiceControlState, ServicePolicy } from '../control/types.ts';
+import { type NodeRoomInput, scaleOutRoom } from '../horizontal/room.ts';
 import type { ScaleWriter } from '../horizontal/scale-writer.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
@@ -24,6 +25,7 @@ import {
   desiredNeedsWrite,
   enactedResources,
   isPodReady,
+  isPodUnschedulable,
   podSignal,
   resources,
 } from './signals.ts';
@@ -42,6 +44,11 @@ export interface ControlLoopDeps {
   log: Logger;
   now: () => number;
   nodeStaleAfterMs: number;
+  /**
+   * Nodes are added when pods are unschedulable (cluster autoscaler, Karpenter): node contention adds
+   * replicas whatever the free room, and Pending pods count as coming capacity. Default false.
+   */
+  nodesAutoscaled?: boolean;
 }
 
 /** What the loop remembers about one SLA between ticks. */
@@ -53,6 +60,8 @@ interface SlaMemory {
   lastDecision: Map<string, string>;
   status?: ServiceLevelAgreementStatus;
   lastScaleTime?: string;
+  /** CPU request of the last pod seen before it was ready (a new pod's, from the template). */
+  newPodCpuMilli?: number;
 }
 
 export class ControlLoop {
@@ -76,12 +85,14 @@ export class ControlLoop {
     const keys = new Set<string>();
     const trackedUids = new Set<string>();
     const nodePolicy = new Map<string, ArbitrationPolicy>();
+    // What the nodes have promised as the tick starts: where a new pod could land (room.ts).
+    const nodeRoom = this.#d.nodesAutoscaled ? undefined : model.nodeRoom();
     for (const sla of this.#d.slas.list()) {
       const key = slaKeyOf(sla);
       keys.add(key);
       const end = metrics.stepSeconds.startTimer({ step: 'service' });
       try {
-        await this.#service(sla, nowMs, trackedUids, nodePolicy);
+        await this.#service(sla, nowMs, trackedUids, nodePolicy, nodeRoom);
       } catch (err) {
         log.error({ err, sla: key }, 'service step failed; continuing with the next SLA');
       } finally {
@@ -124,6 +135,7 @@ export class ControlLoop {
     nowMs: number,
     trackedUids: Set<string>,
     nodePolicy: Map<string, ArbitrationPolicy>,
+    nodeRoom: NodeRoomInput[] | undefined,
   ): Promise<void> {
     const key = slaKeyOf(sla);
     const mem = this.#mem(key);
@@ -163,11 +175,20 @@ export class ControlLoop {
       };
     });
     for (const uid of mem.lastSignalMs.keys()) if (!trackedUids.has(uid)) mem.lastSignalMs.delete(uid);
+    // A pod not ready yet was never resized: its request is what a new pod asks the scheduler for.
+    for (const t of r.tracked) {
+      const cpu = isPodReady(t.pod) ? 0 : containerResources(t.pod, t.container).cpuMilli;
+      if (cpu > 0) mem.newPodCpuMilli = cpu;
+    }
+    const newPodCpuMilli =
+      mem.newPodCpuMilli ?? policy.defaultResources.cpuMilli ?? policy.minResources.cpuMilli;
     const plan = this.#d.planService(policy, mem.control, {
       nowSeconds: nowMs / 1000,
       currentReplicas: r.scale.specReplicas,
       readyReplicas: observations.filter((o) => o.ready).length,
       pods: observations,
+      unschedulableReplicas: r.tracked.filter((t) => isPodUnschedulable(t.pod)).length,
+      ...(nodeRoom ? { scaleOutRoomCpuMilli: scaleOutRoom(nodeRoom, newPodCpuMilli) } : {}),
     });
     mem.control = plan.state;
     const recommendOnly = policy.mode === 'Recommend';

@@ -76,6 +76,16 @@ export function containerResources(pod: V1Pod, container: string): Resources {
   };
 }
 
+/** The scheduler tried and found no node for the pod (PodScheduled=False, reason Unschedulable). */
+export function isPodUnschedulable(pod: V1Pod): boolean {
+  if (pod.spec?.nodeName) return false;
+  return (
+    pod.status?.conditions?.some(
+      (c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
+    ) ?? false
+  );
+}
+
 export function isPodReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }

@@ -4,6 +4,7 @@ import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport
 import type { PodDirective } from '../../../proto/gen/kosmos/v1/PodDirective.ts';
 import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';
 import type { Resources__Output } from '../../../proto/gen/kosmos/v1/Resources.ts';
+import type { NodeRoomInput } from '../horizontal/room.ts';
 
 export interface NodeState {
   name: string;
@@ -165,6 +166,30 @@ export class ClusterModel {
     for (const uid of this.#plansByNode.get(node) ?? []) {
       const plan = this.#plans.get(uid);
       if (plan) out.push(plan.directive);
+    }
+    return out;
+  }
+
+  /**
+   * Per node that reports (and is not stale): its allocatable CPU and what is promised on it, the
+   * untracked requests plus, per tracked pod, the larger of its enacted CPU and its planned desired.
+   * Stale or silent nodes are left out: nothing is known to be free there.
+   */
+  nodeRoom(): NodeRoomInput[] {
+    const out: NodeRoomInput[] = [];
+    for (const node of this.#nodes.values()) {
+      if (node.stale || !node.connected || !node.allocatable) continue;
+      let requestedCpuMilli = Number(node.untrackedRequests?.cpuMilli ?? 0);
+      const uids = new Set([
+        ...(this.#podsByNode.get(node.name) ?? []),
+        ...(this.#plansByNode.get(node.name) ?? []),
+      ]);
+      for (const uid of uids) {
+        const enacted = Number(this.#pods.get(uid)?.report.enacted?.cpuMilli ?? 0);
+        const desired = Number(this.#plans.get(uid)?.directive.desired?.cpuMilli ?? 0);
+        requestedCpuMilli += Math.max(enacted, desired);
+      }
+      out.push({ allocatableCpuMilli: Number(node.allocatable.cpuMilli ?? 0), requestedCpuMilli });
     }
     return out;
   }

@@ -220,6 +220,30 @@ describe('planService', () => {
     expect(plan.pods[0]).toMatchObject({ capped: { cpuMilli: 300 }, cappedReason: 'NodeContention' });
   });
 
+  it('tells the replica decision which capped CPU the node withheld, the room and the unschedulable pods', () => {
+    const contended = pod(
+      'a',
+      {},
+      { capped: { cpuMilli: 600, memoryBytes: 0 }, cappedReason: 'NodeContention' },
+    );
+    const observe = (scaleOutRoomCpuMilli: number | undefined) =>
+      planService(policy, undefined, {
+        nowSeconds: 0,
+        currentReplicas: 2,
+        readyReplicas: 1,
+        pods: [contended],
+        unschedulableReplicas: 1,
+        ...(scaleOutRoomCpuMilli === undefined ? {} : { scaleOutRoomCpuMilli }),
+      }).horizontal.terms;
+    expect(observe(0)).toMatchObject({
+      nodeCappedCpuMilli: 600,
+      effectiveCappedCpuMilli: 0,
+      scaleOutRoomCpuMilli: 0,
+      unschedulableReplicas: 1,
+    });
+    expect(observe(undefined)).toMatchObject({ nodeCappedCpuMilli: 600, effectiveCappedCpuMilli: 600 });
+  });
+
   it('is deterministic: the same inputs give the same plan', () => {
     const obs = {
       nowSeconds: 0,

@@ -267,3 +267,129 @@ describe('horizontalConfig', () => {
     expect(c.scaleDown).toEqual(HORIZONTAL_DEFAULTS.scaleDown);
   });
 });
+
+describe('decideReplicas: where a new pod can land', () => {
+  // Two pods held at 800m by their node while wanting 1600m: 1600m node-capped in all, demand 3200m.
+  const contended: HorizontalPodInput = {
+    ...cappedPod(800),
+    desiredCpuMilli: 1600,
+    enactedCpuMilli: 800,
+    nodeCappedCpuMilli: 800,
+    cappedReason: 'NodeContention',
+  };
+  const contendedInput = (now: number, over: Partial<HorizontalInput> = {}) =>
+    input({ nowSeconds: now, pods: [contended, contended], demandCpuMilli: 3200, ...over });
+
+  it('adds no replica for node contention when no node has room for one', () => {
+    const steps = run([0, 15, 30], (now) => contendedInput(now, { scaleOutRoomCpuMilli: 0 }));
+    expect(steps.map((s) => [s.replicas, s.reason])).toEqual([
+      [2, 'Steady'],
+      [2, 'Steady'],
+      [2, 'Steady'],
+    ]);
+    expect(steps[2]!.terms).toMatchObject({ nodeCappedCpuMilli: 1600, effectiveCappedCpuMilli: 0 });
+  });
+
+  it('counts node-capped CPU up to the room, and all of it when nodes are added on demand', () => {
+    const withRoom = run([0, 15], (now) => contendedInput(now, { scaleOutRoomCpuMilli: 500 }));
+    expect(withRoom[1]).toMatchObject({ replicas: 3, reason: 'ScaleOut' });
+    expect(withRoom[1]!.terms).toMatchObject({ effectiveCappedCpuMilli: 500, neededForUnmet: 3 });
+    // 5000m unmet and nodes that grow: ceil(5000 / 1600) = 4 more than the 2 ready.
+    const big: HorizontalPodInput = {
+      ...contended,
+      desiredCpuMilli: 3300,
+      cappedCpuMilli: 2500,
+      nodeCappedCpuMilli: 2500,
+    };
+    const grows = run([0, 15], (now) => input({ nowSeconds: now, pods: [big, big], demandCpuMilli: 6600 }));
+    expect(grows[1]!.terms).toMatchObject({ effectiveCappedCpuMilli: 5000, neededForUnmet: 6 });
+    expect(grows[1]).toMatchObject({ replicas: 6, reason: 'ScaleOut' });
+  });
+
+  it('counts CPU the SLA max cut whatever the room', () => {
+    const steps = run([0, 15], (now) =>
+      input({
+        nowSeconds: now,
+        pods: [cappedPod(1000), cappedPod(1000)],
+        demandCpuMilli: 6000,
+        scaleOutRoomCpuMilli: 0,
+      }),
+    );
+    expect(steps[1]).toMatchObject({ replicas: 4, reason: 'ScaleOut' });
+  });
+
+  it('adds no replica while pods it added are unschedulable, unless nodes are added on demand', () => {
+    const capped = (now: number, over: Partial<HorizontalInput>) =>
+      input({
+        nowSeconds: now,
+        currentReplicas: 3,
+        readyReplicas: 2,
+        pods: [cappedPod(3000), cappedPod(3000)],
+        demandCpuMilli: 10_000,
+        unschedulableReplicas: 1,
+        ...over,
+      });
+    const fixed = run([0, 15, 60], (now) => capped(now, { scaleOutRoomCpuMilli: 4000 }));
+    expect(fixed.map((s) => [s.replicas, s.reason])).toEqual([
+      [3, 'Unschedulable'],
+      [3, 'Unschedulable'],
+      [3, 'Unschedulable'],
+    ]);
+    const grows = run([0, 15], (now) => capped(now, {}));
+    expect(grows[1]).toMatchObject({ replicas: 7, reason: 'ScaleOut' });
+  });
+
+  it('removes pods unschedulable for the scale-up window once the service is not capped', () => {
+    const pending = (now: number, over: Partial<HorizontalInput> = {}) =>
+      input({
+        nowSeconds: now,
+        currentReplicas: 3,
+        readyReplicas: 2,
+        pods: [contended, contended],
+        demandCpuMilli: 3200,
+        unschedulableReplicas: 1,
+        scaleOutRoomCpuMilli: 0,
+        ...over,
+      });
+    const steps = run([0, 10, 15], (now) => pending(now));
+    expect(steps.map((s) => [s.replicas, s.reason])).toEqual([
+      [3, 'Steady'],
+      [3, 'Steady'],
+      [2, 'RemoveUnschedulable'],
+    ]);
+    // Never below the minimum; and kept when nodes are added on demand (they are coming).
+    expect(run([0, 15], (now) => pending(now, { minReplicas: 3 }))[1]!.replicas).toBe(3);
+    expect(run([0, 15], (now) => pending(now, { scaleOutRoomCpuMilli: undefined }))[1]).toMatchObject({
+      replicas: 3,
+      reason: 'ReplicasComing',
+    });
+  });
+
+  it('trusts the scheduler over the room estimate for the scale-down window', () => {
+    // Pods were unschedulable at t=0 although the estimate saw room; at t=15 they are gone and the
+    // estimate still says 1000m: node contention adds nothing until t=0+180.
+    const steps = run([0, 15, 100, 179, 180, 195], (now) =>
+      contendedInput(now, { scaleOutRoomCpuMilli: 1000, unschedulableReplicas: now === 0 ? 1 : 0 }),
+    );
+    expect(steps.map((s) => s.terms.effectiveCappedCpuMilli)).toEqual([0, 0, 0, 0, 1000, 1000]);
+    expect(steps.map((s) => s.replicas)).toEqual([2, 2, 2, 2, 2, 3]);
+  });
+
+  it('does not let unschedulable pods hold back a scale-in as if they were starting', () => {
+    // 4 replicas asked, 3 ready, 1 unschedulable for 5 s; demand fits 1 pod, the window long passed.
+    const d = decideReplicas(
+      HORIZONTAL_DEFAULTS,
+      { fitsFewerSinceSeconds: 0, fitsFewerMaxNeeded: 1 },
+      input({
+        nowSeconds: 300,
+        currentReplicas: 4,
+        readyReplicas: 3,
+        pods: [easyPod(300), easyPod(300), easyPod(300)],
+        demandCpuMilli: 900,
+        unschedulableReplicas: 1,
+        scaleOutRoomCpuMilli: 0,
+      }),
+    );
+    expect(d).toMatchObject({ replicas: 2, reason: 'ScaleIn' });
+  });
+});

@@ -4,6 +4,7 @@ import {
   capReasonWire,
   containerResources,
   desiredNeedsWrite,
+  isPodUnschedulable,
   podSignal,
 } from '../../../../hub/src/loop/signals.ts';
 import { podReport } from '../fixtures.ts';
@@ -79,5 +80,25 @@ describe('containerResources', () => {
       },
     } as never;
     expect(containerResources(pod, 'app')).toEqual({ cpuMilli: 300, memoryBytes: 128 * 2 ** 20 });
+  });
+});
+
+describe('isPodUnschedulable', () => {
+  const scheduled = (status: string, reason?: string, nodeName?: string) =>
+    ({
+      spec: { containers: [], ...(nodeName ? { nodeName } : {}) },
+      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status, reason }] },
+    }) as never;
+  it.each([
+    { name: 'the scheduler found no node', pod: scheduled('False', 'Unschedulable'), expected: true },
+    {
+      name: 'not tried yet',
+      pod: { spec: { containers: [] }, status: { phase: 'Pending' } } as never,
+      expected: false,
+    },
+    { name: 'bound to a node', pod: scheduled('True', undefined, 'n1'), expected: false },
+    { name: 'gated, not unschedulable', pod: scheduled('False', 'SchedulingGated'), expected: false },
+  ])('$name → $expected', ({ pod, expected }) => {
+    expect(isPodUnschedulable(pod)).toBe(expected);
   });
 });

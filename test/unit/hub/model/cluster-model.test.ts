@@ -63,4 +63,26 @@ describe('ClusterModel', () => {
     expect(m.directivesFor('n1')).toEqual([]);
     expect(m.directivesFor('n2').map((d) => d.uid)).toEqual(['a']);
   });
+
+  it('gives each reporting node its allocatable and what it promised: untracked + max(enacted, planned) per pod', () => {
+    const m = new ClusterModel();
+    m.connect('n1', 'v', 0);
+    m.connect('n2', 'v', 0);
+    m.connect('n3', 'v', 0);
+    const n1 = nodeReport('n1', [
+      podReport({ uid: 'a', enacted: { cpuMilli: 800, memoryBytes: 0 } }),
+      podReport({ uid: 'b', enacted: { cpuMilli: 900, memoryBytes: 0 } }),
+    ]);
+    m.foldReport({ ...n1, untrackedRequests: { cpuMilli: 300, memoryBytes: 0 } }, 1);
+    m.foldReport(nodeReport('n2', []), 1);
+    m.foldReport(nodeReport('n3', [podReport({ uid: 'c' })]), 1);
+    m.setPlan('a', 'n1', { uid: 'a', desired: { cpuMilli: 1500 } }); // held back by contention
+    m.setPlan('b', 'n1', { uid: 'b', desired: { cpuMilli: 600 } }); // shrinking
+    m.setPlan('d', 'n2', { uid: 'd', desired: { cpuMilli: 700 } }); // planned, not reported yet
+    m.disconnect('n3');
+    expect(m.nodeRoom()).toEqual([
+      { allocatableCpuMilli: 4000, requestedCpuMilli: 300 + 1500 + 900 },
+      { allocatableCpuMilli: 4000, requestedCpuMilli: 700 },
+    ]);
+  });
 });

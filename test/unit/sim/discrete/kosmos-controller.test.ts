@@ -40,6 +40,37 @@ describe('kosmos contender (planService + arbitrate on the discrete engine)', ()
     }
   });
 
+  it('adds no replica into a full cluster unless nodes are added on demand', () => {
+    // 2 × 150 rps at 20 ms want ~9 cores with their queueing headroom; the 2 nodes have 8.
+    const sc = scenario(
+      [
+        service('a', { replicas: 2, traceSpec: { kind: 'steady', rps: 150 } }),
+        service('b', { replicas: 2, traceSpec: { kind: 'steady', rps: 150 } }),
+      ],
+      { durationSeconds: 240 },
+    );
+    const pendingPodSteps = (nodesGrow: boolean) => {
+      const inner = new KosmosController({ nodesGrow });
+      let pending = 0;
+      const rec = runDiscrete(sc, {
+        controller: {
+          name: inner.name,
+          periodSeconds: inner.periodSeconds,
+          start: (c) => inner.start(c),
+          decide: (o) => {
+            pending += o.services.flatMap((s) => s.pods).filter((p) => p.phase === 'Pending').length;
+            return inner.decide(o);
+          },
+        },
+      });
+      return { pending, replicaChanges: rec.events.filter((e) => e.kind === 'replicas').length };
+    };
+    expect(pendingPodSteps(false)).toEqual({ pending: 0, replicaChanges: 0 });
+    const grows = pendingPodSteps(true);
+    expect(grows.replicaChanges).toBeGreaterThan(0);
+    expect(grows.pending).toBeGreaterThan(0);
+  });
+
   it('is deterministic: the same scenario and seed give the same recording', () => {
     const a = runDiscrete(stepScenario, { controller: new KosmosController() });
     const b = runDiscrete(stepScenario, { controller: new KosmosController() });
