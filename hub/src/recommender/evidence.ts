@@ -101,10 +101,15 @@ export function recommendOnEvidence(
   if (full || urgent) {
     // Pooled windows: a decision within the deadband of the standing one keeps it, so a resize
     // still being enacted is not superseded by a near-copy (which would restart it).
+    // The last step up to the SLA max is always taken: a pod kept just below its max would want
+    // more than the max yet never count as held there, and no replica would come.
     const pooling = window.seconds > signal.periodSeconds;
+    const reachesMax =
+      result.desired.cpuMilli >= config.maxCpuMilli && standing.cpuMilli < config.maxCpuMilli;
     const near =
       pooling &&
       !window.oomKilled &&
+      !reachesMax &&
       Math.abs(result.desired.cpuMilli - standing.cpuMilli) <= t.deadbandFraction * standing.cpuMilli &&
       Math.abs(result.desired.memoryBytes - standing.memoryBytes) <=
         t.memoryStableFraction * standing.memoryBytes;

@@ -97,6 +97,20 @@ describe('recommender evidence pooling (control periods shorter than the 5 s hor
     expect(again!.desired).toEqual(first!.desired);
   });
 
+  it('takes the last step up to the SLA max even when it is within the deadband', () => {
+    // Max 1550m, 50m above the pod: 5 s at 60 req/s want more than the max, inside the SLO.
+    const capped = recommenderConfig({ ...config, maxCpuMilli: 1550 });
+    let state: RecommenderState = known;
+    let rec: ReturnType<typeof recommend> | undefined;
+    for (let i = 0; i < 5; i++) {
+      rec = recommend(capped, state, second({ requestRate: 60, requestCount: 60, cpuUsageMilli: 1200 }));
+      state = rec.state;
+    }
+    expect(rec!.terms.evidenceSeconds).toBe(5);
+    expect(rec!.terms.unboundedCpuMilli).toBeGreaterThan(1550);
+    expect(rec!.desired.cpuMilli).toBe(1550);
+  });
+
   it('never lowers a standing growth on an urgent short window (a re-asked resize restarts)', () => {
     // A surge seen through 1 s windows: each urgent decision rests on a different slice of
     // evidence; the scripted law answers 1696m, 2000m, then 1696m again.
