@@ -306,6 +306,7 @@ export class Agent {
         {
           pod: g.pod,
           desired: g.desired,
+          essential: g.essential,
           granted: g.granted,
           reason: g.reason,
           recommendOnly: g.recommendOnly,

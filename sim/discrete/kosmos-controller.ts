@@ -1,7 +1,9 @@
 // The "kosmos" contender: the hub's pure per-service planner (planService) and the agent's node
 // arbiter (arbitrate) stepped directly on engine observations, as the live hub and agents would.
 
+import { insideDeadband } from '../../agent/src/actuator/resize-plan.ts';
 import { arbitrate, nodeCapacity } from '../../agent/src/arbiter/index.ts';
+import { parseAgentConfig } from '../../agent/src/config.ts';
 import {
   type PodObservation as HubPodObservation,
   type PodCapReason,
@@ -51,6 +53,14 @@ interface ServiceRuntime {
   newPodCpuMilli: number;
 }
 
+/** One pod's plan this tick, as the hub hands it to the node's agent. */
+interface PlannedPod {
+  pod: PodObservation;
+  desired: PodResources;
+  essentialCpuMilli: number;
+  policy: ServicePolicy;
+}
+
 interface PodMemory {
   /** What the node arbiter could not grant at the last tick. */
   contention: PodResources;
@@ -64,6 +74,12 @@ interface PodMemory {
 const PRODUCT_PERIOD_SECONDS = 1;
 
 const ZERO: PodResources = { cpuMilli: 0, memoryBytes: 0 };
+
+/** The agent's default resize deadband (`--deadband-percent`, `--deadband-cpu`, `--deadband-memory`). */
+const AGENT_DEADBAND = (() => {
+  const c = parseAgentConfig(['--node-name=sim'], {});
+  return { percent: c.deadbandPercent, cpuMilli: c.deadbandCpuMilli, memoryBytes: c.deadbandMemoryBytes };
+})();
 
 export class KosmosController implements Controller {
   readonly name: string;
@@ -92,7 +108,7 @@ export class KosmosController implements Controller {
       replicas: [],
       weights: [],
     };
-    const desired = new Map<string, { pod: PodObservation; desired: PodResources; policy: ServicePolicy }>();
+    const desired = new Map<string, PlannedPod>();
     const nodes = this.#nodeRoom(observation);
     for (const service of observation.services) {
       const runtime = this.#runtime(service.name, service.sla.spec);
@@ -112,7 +128,12 @@ export class KosmosController implements Controller {
         const pod = service.pods[i]!;
         const memory = this.#pods.get(pod.name);
         if (memory) memory.desiredCpuMilli = p.desired.cpuMilli;
-        desired.set(pod.name, { pod, desired: p.desired, policy: runtime.policy });
+        desired.set(pod.name, {
+          pod,
+          desired: p.desired,
+          essentialCpuMilli: p.essentialCpuMilli,
+          policy: runtime.policy,
+        });
       });
       if (plan.replicas !== service.replicas.target) {
         actions.replicas.push({ service: service.name, replicas: plan.replicas });
@@ -217,7 +238,7 @@ export class KosmosController implements Controller {
   /** The agent's step on one node: fit Σ desired into allocatable, resize to the grants. */
   #arbitrateNode(
     node: Observation['nodes'][number],
-    desired: Map<string, { pod: PodObservation; desired: PodResources; policy: ServicePolicy }>,
+    desired: Map<string, PlannedPod>,
     allPods: Map<string, PodObservation>,
   ): ResizeAction[] {
     const entries = node.pods.flatMap((name) => {
@@ -241,6 +262,7 @@ export class KosmosController implements Controller {
         key: e.name,
         desired: e.desired,
         minimum: e.policy.minResources,
+        essential: { cpuMilli: e.essentialCpuMilli, memoryBytes: 0 },
         priority: e.policy.priority,
       })),
     });
@@ -249,10 +271,14 @@ export class KosmosController implements Controller {
       const e = entries[i]!;
       const memory = this.#pods.get(e.name);
       if (memory) memory.contention = grant.capped ? grant.cappedBy : ZERO;
+      // As the agent: a change inside its deadband on both resources is not worth a resize.
       const g = grant.granted;
-      if (g.cpuMilli !== e.pod.desired.cpuMilli || g.memoryBytes !== e.pod.desired.memoryBytes) {
-        resizes.push({ pod: e.name, cpuMilli: g.cpuMilli, memoryBytes: g.memoryBytes });
-      }
+      const now = e.pod.desired;
+      const db = AGENT_DEADBAND;
+      const skip =
+        insideDeadband(g.cpuMilli, now.cpuMilli, db.cpuMilli, db.percent) &&
+        insideDeadband(g.memoryBytes, now.memoryBytes, db.memoryBytes, db.percent);
+      if (!skip) resizes.push({ pod: e.name, cpuMilli: g.cpuMilli, memoryBytes: g.memoryBytes });
     });
     return resizes;
   }

@@ -14,6 +14,8 @@ export interface PodGrant {
   pod: string;
   /** What the hub desired (0 resources replaced by the current request). */
   desired: Allocation;
+  /** What the hub said the pod's SLO takes without margins: protected first under contention. */
+  essential?: Allocation;
   granted: Allocation;
   reason: GrantReasonName;
   recommendOnly: boolean;
@@ -67,6 +69,7 @@ export function planGrants(input: GrantInput): GrantPlan {
     desired: Allocation;
     bounded: Allocation;
     minimum: Allocation;
+    essential: Allocation;
     priority: number;
   }> = [];
   const recommendOnly: PodGrant[] = [];
@@ -106,6 +109,7 @@ export function planGrants(input: GrantInput): GrantPlan {
       desired,
       bounded,
       minimum: d.minimum ?? zero(),
+      essential: d.essential ?? zero(),
       priority: d.priority > 0 ? d.priority : 1,
     });
   }
@@ -127,6 +131,7 @@ export function planGrants(input: GrantInput): GrantPlan {
       key: a.pod.uid,
       desired: a.bounded,
       minimum: a.minimum,
+      essential: a.essential,
       priority: a.priority,
     })),
   });
@@ -137,6 +142,7 @@ export function planGrants(input: GrantInput): GrantPlan {
       uid: a.pod.uid,
       pod: `${a.pod.namespace}/${a.pod.name}`,
       desired: a.desired,
+      essential: a.essential,
       granted: grant.granted,
       reason: grant.capped ? 'NodeContention' : slaBound ? 'SLABound' : 'None',
       recommendOnly: false,

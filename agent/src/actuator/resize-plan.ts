@@ -94,7 +94,8 @@ function planMemory(input: ResizePlanInput): ResourcePlan {
   return { request, limit, capped };
 }
 
-function insideDeadband(
+/** A change from `current` to `next` smaller than `abs` and than `pct` % of current: not worth a resize. */
+export function insideDeadband(
   next: number | undefined,
   current: number | undefined,
   abs: number,

@@ -22,29 +22,28 @@ export function nodeCapacity(
 
 /**
  * Grants per pod such that, per resource, Σ granted ≤ capacity and granted ≤ desired.
- * If Σ desired fits, everyone gets desired. Otherwise:
- * - `proportional` (KOSMOS): granted_i ≈ capacity · desired_i / Σ desired;
- * - `minimum-first`: every pod first gets min(minimum, desired); the rest is water-filled in
- *   proportion to unmet need × priority. If even Σ minimum does not fit, the minimums are
- *   scaled proportionally.
+ * If Σ desired fits, everyone gets desired. Otherwise the capacity is given out in layers, each
+ * layer brought up for every pod before the next starts; the layer that does not fit is shared:
+ * - `minimum-first` only: first min(minimum, desired), shared in proportion to the minimums;
+ * - then min(essential, desired) — what the pod needs to meet its SLO now, without margins —
+ *   shared in proportion to what each still needs to reach it (× priority for minimum-first);
+ * - then the rest up to desired: `proportional` (KOSMOS) in proportion to what each still wants,
+ *   which, with no essential, is capacity · desired_i / Σ desired; `minimum-first` × priority.
  * CPU and memory are arbitrated independently; shares are integers (largest remainder).
  */
 export function arbitrate(input: ArbitrationInput): ArbitrationResult {
   const { pods, policy } = input;
-  const cpu = arbitrateDimension(
-    input.capacity.cpuMilli,
-    pods.map((p) => p.desired.cpuMilli),
-    pods.map((p) => p.minimum.cpuMilli),
-    pods.map((p) => p.priority),
-    policy,
-  );
-  const memory = arbitrateDimension(
-    input.capacity.memoryBytes,
-    pods.map((p) => p.desired.memoryBytes),
-    pods.map((p) => p.minimum.memoryBytes),
-    pods.map((p) => p.priority),
-    policy,
-  );
+  const dimension = (of: (r: Resources) => number) =>
+    arbitrateDimension(
+      of(input.capacity),
+      pods.map((p) => of(p.desired)),
+      pods.map((p) => of(p.minimum)),
+      pods.map((p) => (p.essential ? of(p.essential) : 0)),
+      pods.map((p) => p.priority),
+      policy,
+    );
+  const cpu = dimension((r) => r.cpuMilli);
+  const memory = dimension((r) => r.memoryBytes);
   const grants = pods.map((pod, i): Grant => {
     const granted = { cpuMilli: cpu.granted[i] ?? 0, memoryBytes: memory.granted[i] ?? 0 };
     const cappedBy = {
@@ -61,32 +60,55 @@ function arbitrateDimension(
   capacityRaw: number,
   desiredRaw: readonly number[],
   minimumRaw: readonly number[],
+  essentialRaw: readonly number[],
   priorities: readonly number[],
   policy: ArbitrationPolicyName,
 ): { granted: number[]; terms: DimensionTerms } {
   const capacity = whole(capacityRaw);
   const desired = desiredRaw.map(whole);
   const minimum = minimumRaw.map((m, i) => Math.min(whole(m), desired[i] ?? 0));
+  const essential = essentialRaw.map((e, i) => Math.min(whole(e), desired[i] ?? 0));
   const totalDesired = sum(desired);
   const totalMinimum = sum(minimum);
+  const totalEssential = sum(essential);
   const minimumsFit = totalMinimum <= capacity;
   const fits = totalDesired <= capacity;
-  let granted: number[];
+  const minimumFirst = policy === 'minimum-first';
+  const layers: { level: readonly number[]; byPriority: boolean }[] = [
+    ...(minimumFirst ? [{ level: minimum, byPriority: false }] : []),
+    { level: essential, byPriority: minimumFirst },
+    { level: desired, byPriority: minimumFirst },
+  ];
+  let granted = desired.map(() => 0);
   if (fits) {
     granted = desired;
-  } else if (policy === 'proportional') {
-    granted = shareByWeight(capacity, desired, desired);
-  } else if (!minimumsFit) {
-    granted = shareByWeight(capacity, minimum, minimum);
   } else {
-    const need = desired.map((d, i) => d - (minimum[i] ?? 0));
-    const weights = need.map((n, i) => n * priorityWeight(priorities[i]));
-    const extra = shareByWeight(capacity - totalMinimum, weights, need);
-    granted = minimum.map((m, i) => m + (extra[i] ?? 0));
+    let remaining = capacity;
+    for (const { level, byPriority } of layers) {
+      const want = level.map((l, i) => Math.max(0, l - (granted[i] ?? 0)));
+      const totalWant = sum(want);
+      if (totalWant <= remaining) {
+        granted = granted.map((g, i) => g + (want[i] ?? 0));
+        remaining -= totalWant;
+        continue;
+      }
+      const weights = byPriority ? want.map((w, i) => w * priorityWeight(priorities[i])) : want;
+      const share = shareByWeight(remaining, weights, want);
+      granted = granted.map((g, i) => g + (share[i] ?? 0));
+      break;
+    }
   }
   return {
     granted,
-    terms: { capacity, totalDesired, totalMinimum, totalGranted: sum(granted), fits, minimumsFit },
+    terms: {
+      capacity,
+      totalDesired,
+      totalMinimum,
+      totalEssential,
+      totalGranted: sum(granted),
+      fits,
+      minimumsFit,
+    },
   };
 }
 

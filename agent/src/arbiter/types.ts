@@ -14,6 +14,11 @@ export interface ArbiterPod {
   desired: Resources;
   /** SLA minimum; the `minimum-first` policy grants it before sharing the rest. */
   minimum: Resources;
+  /**
+   * What the pod needs to meet its SLO now, without the recommender's margins (≤ desired): granted
+   * before any pod gets margin (after the minimums under `minimum-first`). Default none.
+   */
+  essential?: Resources;
   /** Relative weight of unmet need under contention (default 1; ≤ 0 only gets leftovers). */
   priority: number;
 }
@@ -41,6 +46,8 @@ export interface DimensionTerms {
   capacity: number;
   totalDesired: number;
   totalMinimum: number;
+  /** Σ min(essential, desired). */
+  totalEssential: number;
   totalGranted: number;
   /** Σ desired ≤ capacity: everyone gets what they asked. */
   fits: boolean;

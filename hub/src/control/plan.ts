@@ -104,6 +104,7 @@ function planPod(
         reason: 'no fresh signal: holding the enacted allocation',
         capped: pod.capped,
         cappedReason: pod.cappedReason,
+        essentialCpuMilli: 0,
       },
       state,
     };
@@ -138,6 +139,13 @@ function planPod(
       },
       cappedReason:
         agentCapped && pod.cappedReason !== 'None' ? pod.cappedReason : slaCapped ? 'SLABound' : 'None',
+      essentialCpuMilli:
+        rec.terms.essentialCpuMilli === undefined
+          ? 0
+          : Math.min(
+              rec.desired.cpuMilli,
+              Math.max(policy.recommender.minCpuMilli, Math.ceil(rec.terms.essentialCpuMilli)),
+            ),
     },
     state: rec.state,
   };

@@ -67,6 +67,9 @@ export interface PodPlan {
   /** CPU/memory the pod needs beyond what it may get (SLA max or agent-reported cap), and why. */
   capped: Resources;
   cappedReason: PodCapReason;
+  /** CPU it needs to meet the SLO now without margins, within [SLA min, desired]; 0 without a model.
+   *  The node arbiter grants it before any pod's margin. */
+  essentialCpuMilli: number;
 }
 
 /** Service-level aggregate of one tick (pods of one service may have different sizes). */

@@ -213,6 +213,7 @@ export class ControlLoop {
         container: t.container,
         desired: p.desired,
         minimum: policy.minResources,
+        essential: { cpuMilli: p.essentialCpuMilli, memoryBytes: 0 },
         maximum: policy.maxResources,
         priority: policy.priority,
         recommendOnly,

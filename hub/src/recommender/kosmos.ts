@@ -107,6 +107,13 @@ export function recommendKosmos(
   const headroom = cost === undefined ? undefined : correction * headroomCpuMilli(cost, meanTargetSeconds);
   const feedForward =
     loadCpuMilli === undefined || headroom === undefined ? undefined : loadCpuMilli + headroom;
+  // What the SLO itself takes at the mean rate, without the margins (rate noise, trend, sloMargin):
+  // the share a node under contention protects before any pod gets margin. Smoothed inputs only, so
+  // the grants it shapes do not feed back into it.
+  const essentialCpuMilli =
+    cost === undefined
+      ? undefined
+      : (rateMean ?? rate) * cost + correction * headroomCpuMilli(cost, config.sloSeconds / q);
 
   // 4. KOSMOS PI (fallback while there is no model), on the same aimed target.
   const error = idle
@@ -200,6 +207,7 @@ export function recommendKosmos(
     loadCpuMilli,
     headroomCpuMilli: headroom,
     feedForwardCpuMilli: feedForward,
+    essentialCpuMilli,
     cpuBound,
     hiddenDemand,
     backlogCpuMilli,

@@ -219,6 +219,8 @@ export interface RecommendationTerms {
   loadCpuMilli?: number;
   headroomCpuMilli?: number;
   feedForwardCpuMilli?: number;
+  /** CPU to meet the SLO at the mean rate without margins (no rate noise, trend or sloMargin). */
+  essentialCpuMilli?: number;
   cpuBound?: boolean;
   hiddenDemand?: boolean;
   /** Work queued in a saturated pod spread over one period, millicores. */

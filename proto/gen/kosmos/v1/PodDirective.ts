@@ -22,6 +22,10 @@ export interface PodDirective {
    */
   'recommendOnly'?: (boolean);
   'sla'?: (string);
+  /**
+   * what meeting the SLO takes now, without margins (<= desired): granted before any pod's margin under contention; unset = none
+   */
+  'essential'?: (_kosmos_v1_Resources | null);
 }
 
 export interface PodDirective__Output {
@@ -44,4 +48,8 @@ export interface PodDirective__Output {
    */
   'recommendOnly': (boolean);
   'sla': (string);
+  /**
+   * what meeting the SLO takes now, without margins (<= desired): granted before any pod's margin under contention; unset = none
+   */
+  'essential': (_kosmos_v1_Resources__Output | null);
 }

@@ -32,6 +32,7 @@ function directed(
     container: 'app',
     desired: { cpuMilli, memoryBytes: 0 },
     minimum: null,
+    essential: null,
     maximum: null,
     priority: 0,
     recommendOnly: false,
@@ -82,6 +83,19 @@ describe('planGrants', () => {
       ['ns/a', 1200, 'NodeContention'],
       ['ns/b', 800, 'NodeContention'],
     ]);
+  });
+
+  it('passes each directive’s essential CPU to the arbiter: it is granted before any margin', () => {
+    const essential = (cpuMilli: number) => ({ essential: { cpuMilli, memoryBytes: 0 } });
+    const plan = planGrants({
+      directive: directive([directed('a', 3000, essential(1600)), directed('b', 3000, essential(200))]),
+      tracked: [tracked('a', 500), tracked('b', 500)],
+      allocatable: { cpuMilli: 2000, memoryBytes: 10_000 },
+      untrackedRequests: zero,
+      reserve: zero,
+    });
+    // 200 left after 1600 + 200 is shared ∝ margin (1400 : 2800).
+    expect(plan.grants.map((g) => g.granted.cpuMilli)).toEqual([1667, 333]);
   });
 
   it('takes the larger of the configured and the directed reserve', () => {

@@ -133,6 +133,49 @@ describe('arbitrate', () => {
     expect(result.terms.cpu.minimumsFit).toBe(false);
   });
 
+  it('protects each pod’s essential CPU before sharing the margins in proportion to them', () => {
+    // capacity 1000: essentials 600 + 200 fit; the 200 left is shared ∝ margin (200 : 600) → 50 : 150.
+    const pods = [
+      { ...pod('tight', 800), essential: { cpuMilli: 600, memoryBytes: 0 } },
+      { ...pod('slack', 800), essential: { cpuMilli: 200, memoryBytes: 0 } },
+    ];
+    const capacity = { cpuMilli: 1000, memoryBytes: 1024 * MI };
+    expect(cpuGrants({ capacity, policy: 'proportional', pods })).toEqual([650, 350]);
+    // Without essentials: the KOSMOS split, 500 : 500, cuts the tight pod below what its SLO takes.
+    expect(
+      cpuGrants({ capacity, policy: 'proportional', pods: [pod('tight', 800), pod('slack', 800)] }),
+    ).toEqual([500, 500]);
+    expect(arbitrate({ capacity, policy: 'proportional', pods }).terms.cpu.totalEssential).toBe(800);
+  });
+
+  it('shares the essentials in proportion to them when even they do not fit', () => {
+    const pods = [
+      { ...pod('a', 800), essential: { cpuMilli: 600, memoryBytes: 0 } },
+      { ...pod('b', 800), essential: { cpuMilli: 200, memoryBytes: 0 } },
+    ];
+    expect(
+      cpuGrants({ capacity: { cpuMilli: 400, memoryBytes: 1024 * MI }, policy: 'proportional', pods }),
+    ).toEqual([300, 100]);
+  });
+
+  it('minimum-first grants minimums, then essentials, then the rest by priority', () => {
+    // capacity 1000: minimums 100 + 100, then essentials up to 500 + 300 (600 more), then the 200
+    // left ∝ margin × priority (300 × 1 : 500 × 3) → 33 : 167.
+    const pods = [
+      { ...pod('a', 800, 100, 1), essential: { cpuMilli: 500, memoryBytes: 0 } },
+      { ...pod('b', 800, 100, 3), essential: { cpuMilli: 300, memoryBytes: 0 } },
+    ];
+    const granted = cpuGrants({
+      capacity: { cpuMilli: 1000, memoryBytes: 1024 * MI },
+      policy: 'minimum-first',
+      pods,
+    });
+    expect(granted[0]).toBeGreaterThanOrEqual(500);
+    expect(granted[1]).toBeGreaterThanOrEqual(300);
+    expect(granted[0]! + granted[1]!).toBe(1000);
+    expect(granted).toEqual([533, 467]);
+  });
+
   it('arbitrates memory independently of CPU', () => {
     const result = arbitrate({
       capacity: { cpuMilli: 10_000, memoryBytes: 300 * MI },
@@ -160,6 +203,10 @@ describe('arbitrate properties', () => {
       memoryBytes: fc.integer({ min: 0, max: 2 ** 30 }),
     }),
     priority: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 10, noNaN: true })),
+    essential: fc.option(
+      fc.record({ cpuMilli: fc.integer({ min: 0, max: 8000 }), memoryBytes: fc.constant(0) }),
+      { nil: undefined },
+    ),
   });
   const inputArb = fc.record({
     capacity: fc.record({
@@ -228,6 +275,21 @@ describe('arbitrate properties', () => {
               expect(g.granted[d]).toBeGreaterThanOrEqual(mins[i]!);
             });
           }
+        }
+      }),
+    );
+  });
+
+  it('gives every pod its essential CPU (up to desired) when the essentials fit, before anyone’s margin', () => {
+    fc.assert(
+      fc.property(inputArb, (raw) => {
+        const input = { ...raw, policy: 'proportional' as const };
+        const { grants } = arbitrate(input);
+        const ess = input.pods.map((p) => Math.min(p.essential?.cpuMilli ?? 0, p.desired.cpuMilli));
+        if (ess.reduce((s, e) => s + e, 0) <= input.capacity.cpuMilli) {
+          grants.forEach((g, i) => {
+            expect(g.granted.cpuMilli).toBeGreaterThanOrEqual(ess[i]!);
+          });
         }
       }),
     );

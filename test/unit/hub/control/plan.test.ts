@@ -244,6 +244,39 @@ describe('planService', () => {
     expect(observe(undefined)).toMatchObject({ nodeCappedCpuMilli: 600, effectiveCappedCpuMilli: 600 });
   });
 
+  it('hands the arbiter the CPU the SLO takes without margins, within [SLA min, desired]', () => {
+    const state = {
+      pods: {
+        a: {
+          steps: 10,
+          previousError: 0,
+          cpuCostMilliSecondsPerRequest: 20,
+          modelCorrection: 1,
+          previousRequestRate: 25,
+          rateMean: 25,
+          rateVariance: 0,
+          previousWorkingSetBytes: 200 * MI,
+          workingSetStableSteps: 0,
+        },
+      },
+    };
+    const plan = planService(policy, state, {
+      nowSeconds: 0,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      pods: [pod('a'), pod('fresh', {}, { signal: undefined })],
+    });
+    const [a, fresh] = plan.pods;
+    // mean rate × cost + correction × cost / (SLO / q): 25 req/s × 20 ms + c · 20 ms / (200 ms / 3).
+    const t = a!.terms!;
+    expect(t.rateMean).toBeCloseTo(25, 9);
+    expect(t.cpuCostMilliSecondsPerRequest).toBeCloseTo(20, 9);
+    expect(t.essentialCpuMilli).toBeCloseTo(500 + (t.modelCorrection! * 20 * t.statisticFactor!) / 0.2, 6);
+    expect(a!.essentialCpuMilli).toBe(Math.ceil(t.essentialCpuMilli!));
+    expect(a!.essentialCpuMilli).toBeLessThan(a!.desired.cpuMilli);
+    expect(fresh!.essentialCpuMilli).toBe(0);
+  });
+
   it('is deterministic: the same inputs give the same plan', () => {
     const obs = {
       nowSeconds: 0,
