@@ -11,6 +11,7 @@ import { CONTENDERS, type ContenderName } from './contenders.ts';
 import { runPool } from './pool.ts';
 import { goalChecks, goalTable, markdownTable, terminalTable, type WorkloadResult } from './report.ts';
 import type { JobResult, JobSpec } from './run-job.ts';
+import { type SeedFigures, seedRows, seedsMarkdown } from './seeds.ts';
 import { parseTuning } from './tuning.ts';
 import {
   FULL_DURATION_SECONDS,
@@ -32,6 +33,17 @@ function listOf<T extends string>(allowed: readonly T[], what: string) {
     }
     return names as T[];
   };
+}
+
+/** "none" → no repeats; else comma-separated positive integers. */
+function seedList(value: string): number[] {
+  if (value.trim() === 'none') return [];
+  return value.split(',').map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n) || n <= 0)
+      throw new InvalidArgumentError(`"${s}" is not a positive integer seed (or use "none")`);
+    return n;
+  });
 }
 
 function positiveInt(value: string): number {
@@ -59,7 +71,13 @@ const program = new Command('bench:quality')
     listOf(CONTENDERS, 'contender'),
   )
   .option('--duration <seconds>', 'simulated seconds per workload (overrides --quick)', positiveInt)
-  .option('--seed <n>', 'seed of the arrival noise', positiveInt, 42)
+  .option('--seed <n>', 'seed of the arrival noise for the detailed tables and charts', positiveInt, 42)
+  .option(
+    '--repeat-seeds <list>',
+    'more seeds to re-run every contender with, for the "across seeds" tables (mean, min–max); "none" to skip',
+    seedList,
+    [1, 2, 3, 4],
+  )
   .option('--threads <n>', 'worker threads', positiveInt, Math.max(1, Math.min(2, availableParallelism())))
   .option('--out <dir>', 'where JSON and SVG results go', 'bench/results')
   .option('--no-charts', 'skip the SVG charts')
@@ -79,6 +97,7 @@ type Options = {
   contender?: ContenderName[];
   duration?: number;
   seed: number;
+  repeatSeeds: number[];
   threads: number;
   out: string;
   charts: boolean;
@@ -124,6 +143,19 @@ async function main(): Promise<void> {
       figures: ok.map((r) => r.figures),
     });
   }
+  const repeats = [...new Set(opts.repeatSeeds)].filter((seed) => seed !== opts.seed);
+  const seedRuns: SeedFigures[] = results.flatMap((r) =>
+    r.ok ? [{ workload: r.spec.workload, seed: opts.seed, figures: r.figures }] : [],
+  );
+  if (repeats.length > 0) {
+    const again = repeats.flatMap((seed) => jobs.map((j) => ({ ...j, seed })));
+    process.stderr.write(`bench:quality: ${again.length} more runs for seeds ${repeats.join(', ')}\n`);
+    const more = await runPool(again, opts.threads, () => {});
+    for (const r of more) {
+      if (r.ok) seedRuns.push({ workload: r.spec.workload, seed: r.spec.seed, figures: r.figures });
+    }
+  }
+  const acrossSeeds = repeats.length > 0 ? seedRows(seedRuns, contenders) : [];
   const wallSeconds = (performance.now() - started) / 1000;
   const out = resolve(opts.out);
   mkdirSync(out, { recursive: true });
@@ -131,6 +163,7 @@ async function main(): Promise<void> {
     command: `npm run bench:quality${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     durationSeconds,
     seed: opts.seed,
+    repeatSeeds: repeats,
     kosmosTuning: opts.kosmosTuning ?? {},
     traceWindows: TRACE_WINDOWS,
     wallSeconds,
@@ -142,7 +175,7 @@ async function main(): Promise<void> {
   const balancing = byWorkload.map(balancingRow).filter((r): r is BalancingRow => r !== undefined);
   writeFileSync(
     join(out, 'quality.json'),
-    `${JSON.stringify({ ...meta, workloads: byWorkload, goals: checks, balancing }, null, 2)}\n`,
+    `${JSON.stringify({ ...meta, workloads: byWorkload, goals: checks, balancing, acrossSeeds }, null, 2)}\n`,
   );
   for (const w of byWorkload) {
     const series = results
@@ -167,6 +200,11 @@ async function main(): Promise<void> {
   if (balancing.length > 0) {
     md += `\n#### Resource-aware load balancing (kosmos vs kosmos-equal-lb)\n\n${balancingMarkdown(balancing)}\n`;
   }
+  const seedsMd =
+    acrossSeeds.length > 0
+      ? `#### Across seeds ${[opts.seed, ...repeats].join(', ')}\n\n${seedsMarkdown(acrossSeeds)}`
+      : '';
+  if (seedsMd) md += `\n${seedsMd}`;
   writeFileSync(join(out, 'quality.md'), md);
   for (const w of byWorkload) console.log(`${terminalTable(w)}\n`);
   if (checks.length > 0) console.log(`Goal check (kosmos)\n${goalTable(checks)}\n`);
@@ -175,11 +213,13 @@ async function main(): Promise<void> {
       `Resource-aware load balancing: weighted (kosmos) vs equal split (kosmos-equal-lb)\n${balancingTable(balancing)}\n`,
     );
   }
+  if (seedsMd) console.log(seedsMd);
   if (meta.skipped.length > 0)
     console.log(
       `Skipped: ${meta.skipped.map((s) => `${s.workload}/${s.contender} (${s.reason})`).join('; ')}`,
     );
-  console.log(`${jobs.length} runs in ${wallSeconds.toFixed(1)} s; results in ${out}`);
+  const runs = jobs.length * (1 + repeats.length);
+  console.log(`${runs} runs in ${wallSeconds.toFixed(1)} s; results in ${out}`);
 }
 
 main().catch((err: unknown) => {
