@@ -12,7 +12,7 @@ import {
   type ServiceControlState,
   type ServicePolicy,
 } from '../../hub/src/control/index.ts';
-import { type NodeRoomInput, scaleOutRoom } from '../../hub/src/horizontal/room.ts';
+import { type NodeRoomInput, roomIndex } from '../../hub/src/horizontal/room.ts';
 import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import { computeWeights, type WeightState } from '../../hub/src/status/weights.ts';
 import { statisticSeconds } from '../../lib/api/statistic.ts';
@@ -109,7 +109,7 @@ export class KosmosController implements Controller {
       weights: [],
     };
     const desired = new Map<string, PlannedPod>();
-    const nodes = this.#nodeRoom(observation);
+    const room = roomIndex(this.#nodeRoom(observation));
     for (const service of observation.services) {
       const runtime = this.#runtime(service.name, service.sla.spec);
       for (const pod of service.pods)
@@ -120,7 +120,7 @@ export class KosmosController implements Controller {
         readyReplicas: service.replicas.ready,
         pods: service.pods.map((pod) => this.#hubPod(pod, runtime.policy, observation.windowSeconds)),
         unschedulableReplicas: service.pods.filter((p) => p.phase === 'Pending').length,
-        ...(this.#nodesGrow ? {} : { scaleOutRoomCpuMilli: scaleOutRoom(nodes, runtime.newPodCpuMilli) }),
+        ...(this.#nodesGrow ? {} : { scaleOutRoomCpuMilli: room(runtime.newPodCpuMilli) }),
       });
       runtime.state = plan.state;
       if (runtime.policy.mode !== 'Auto') continue;

@@ -17,11 +17,32 @@ export interface NodeRoomInput {
  * horizontal decision trusts the scheduler's verdict (Unschedulable pods) over it.
  */
 export function scaleOutRoom(nodes: Iterable<NodeRoomInput>, newPodCpuMilli: number): number {
-  const least = Math.max(1, newPodCpuMilli);
-  let room = 0;
+  return roomIndex(nodes)(newPodCpuMilli);
+}
+
+/**
+ * scaleOutRoom for many pod sizes over the same nodes: the free CPU per node sorted once, each
+ * question answered by binary search (O(log nodes)) — the hub asks once per SLA per period.
+ */
+export function roomIndex(nodes: Iterable<NodeRoomInput>): (newPodCpuMilli: number) => number {
+  const free: number[] = [];
   for (const node of nodes) {
-    const free = node.allocatableCpuMilli - node.requestedCpuMilli;
-    if (free >= least) room += free;
+    const f = node.allocatableCpuMilli - node.requestedCpuMilli;
+    if (f > 0) free.push(f);
   }
-  return room;
+  free.sort((a, b) => b - a);
+  // atLeast[i] = Σ free[0..i-1]: the room on the i roomiest nodes.
+  const atLeast = [0];
+  for (const f of free) atLeast.push(atLeast[atLeast.length - 1]! + f);
+  return (newPodCpuMilli) => {
+    const least = Math.max(1, newPodCpuMilli);
+    let lo = 0;
+    let hi = free.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (free[mid]! >= least) lo = mid + 1;
+      else hi = mid;
+    }
+    return atLeast[lo]!;
+  };
 }

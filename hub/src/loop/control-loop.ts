@@ -7,7 +7,7 @@ import type { Logger } from '../../../lib/log.ts';
 import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
 import type { ArbitrationPolicy } from '../../../proto/gen/kosmos/v1/ArbitrationPolicy.ts';
 import type { PlanServiceFn, PodObservation, ServiceControlState, ServicePolicy } from '../control/types.ts';
-import { type NodeRoomInput, scaleOutRoom } from '../horizontal/room.ts';
+import { roomIndex } from '../horizontal/room.ts';
 import type { ScaleWriter } from '../horizontal/scale-writer.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
@@ -86,7 +86,7 @@ export class ControlLoop {
     const trackedUids = new Set<string>();
     const nodePolicy = new Map<string, ArbitrationPolicy>();
     // What the nodes have promised as the tick starts: where a new pod could land (room.ts).
-    const nodeRoom = this.#d.nodesAutoscaled ? undefined : model.nodeRoom();
+    const nodeRoom = this.#d.nodesAutoscaled ? undefined : roomIndex(model.nodeRoom());
     for (const sla of this.#d.slas.list()) {
       const key = slaKeyOf(sla);
       keys.add(key);
@@ -135,7 +135,7 @@ export class ControlLoop {
     nowMs: number,
     trackedUids: Set<string>,
     nodePolicy: Map<string, ArbitrationPolicy>,
-    nodeRoom: NodeRoomInput[] | undefined,
+    nodeRoom: ((newPodCpuMilli: number) => number) | undefined,
   ): Promise<void> {
     const key = slaKeyOf(sla);
     const mem = this.#mem(key);
@@ -188,7 +188,7 @@ export class ControlLoop {
       readyReplicas: observations.filter((o) => o.ready).length,
       pods: observations,
       unschedulableReplicas: r.tracked.filter((t) => isPodUnschedulable(t.pod)).length,
-      ...(nodeRoom ? { scaleOutRoomCpuMilli: scaleOutRoom(nodeRoom, newPodCpuMilli) } : {}),
+      ...(nodeRoom ? { scaleOutRoomCpuMilli: nodeRoom(newPodCpuMilli) } : {}),
     });
     mem.control = plan.state;
     const recommendOnly = policy.mode === 'Recommend';

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { scaleOutRoom } from '../../../../hub/src/horizontal/room.ts';
+import { roomIndex, scaleOutRoom } from '../../../../hub/src/horizontal/room.ts';
 
 describe('scaleOutRoom', () => {
   const nodes = [
@@ -18,5 +19,29 @@ describe('scaleOutRoom', () => {
   it('finds nothing without nodes, and never counts a node with 0 free', () => {
     expect(scaleOutRoom([], 100)).toBe(0);
     expect(scaleOutRoom([{ allocatableCpuMilli: 1000, requestedCpuMilli: 1000 }], 0)).toBe(0);
+  });
+
+  it('answers like a scan of every node, for any nodes and pod size (the indexed form the hub uses)', () => {
+    const node = fc.record({
+      allocatableCpuMilli: fc.integer({ min: 0, max: 64_000 }),
+      requestedCpuMilli: fc.integer({ min: 0, max: 70_000 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(node, { maxLength: 40 }),
+        fc.array(fc.integer({ min: 0, max: 70_000 })),
+        (ns, sizes) => {
+          const index = roomIndex(ns);
+          for (const size of sizes) {
+            const least = Math.max(1, size);
+            const scan = ns
+              .map((n) => n.allocatableCpuMilli - n.requestedCpuMilli)
+              .filter((f) => f >= least)
+              .reduce((a, f) => a + f, 0);
+            expect(index(size)).toBe(scan);
+          }
+        },
+      ),
+    );
   });
 });
