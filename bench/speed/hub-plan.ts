@@ -4,6 +4,7 @@
 import { planService } from '../../hub/src/control/plan.ts';
 import { policyFromSla } from '../../hub/src/control/policy.ts';
 import type { PodObservation, ServiceControlState, ServicePolicy } from '../../hub/src/control/types.ts';
+import { roomIndex } from '../../hub/src/horizontal/room.ts';
 import { capReasonName, podSignal, resources } from '../../hub/src/loop/signals.ts';
 import { ClusterModel } from '../../hub/src/model/cluster-model.ts';
 import { buildFleet, FLEET_SLA_SPEC, nodeReport } from './fleet.ts';
@@ -70,6 +71,7 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
   const memBefore = retainedMemory();
   const foldMs: number[] = [];
   const planMs: number[] = [];
+  const roomMs: number[] = [];
   const directiveMs: number[] = [];
   const perSlaMs: number[] = [];
   const perReportMs: number[] = [];
@@ -97,6 +99,9 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
     if (measured) foldMs.push(sumLast(perReportMs, sampled.length) * scale);
 
     const t = performance.now();
+    // As the control loop: where a new pod could land, indexed once per period.
+    const room = roomIndex(model.nodeRoom());
+    if (measured) roomMs.push(performance.now() - t);
     for (let s = 0; s < o.slas; s++) {
       const s0 = performance.now();
       const observations: PodObservation[] = (fleet.slaPods[s] ?? []).map((p) => {
@@ -117,6 +122,7 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
         currentReplicas: o.podsPerSla,
         readyReplicas: observations.length,
         pods: observations,
+        scaleOutRoomCpuMilli: room((policies[s] as ServicePolicy).minResources.cpuMilli),
       });
       states[s] = plan.state;
       decisions += plan.decisions.length;
@@ -131,6 +137,7 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
           container: 'app',
           desired: pp.desired,
           minimum: pol.minResources,
+          essential: { cpuMilli: pp.essentialCpuMilli, memoryBytes: 0 },
           maximum: pol.maxResources,
           priority: pol.priority,
           recommendOnly: false,
@@ -171,7 +178,13 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
     metrics: [
       metric('period total (fold + plan + directives)', totalMs, 'ms', 'mean over measured periods'),
       metric('  fold reports into model', fold.mean, 'ms', `${o.nodes} NodeReports`),
-      metric('  plan all SLAs', plan.mean, 'ms', 'recommender + horizontal, per SLA'),
+      metric('  plan all SLAs', plan.mean, 'ms', 'recommender + horizontal, per SLA (incl. the room index)'),
+      metric(
+        '    index free node CPU (room)',
+        summarize(roomMs).mean,
+        'ms',
+        `${o.nodes} nodes; the hub builds it only in periods with a node-capped pod, here every period`,
+      ),
       metric('  build node directives', directive.mean, 'ms', `${o.nodes} directivesFor() calls`),
       metric('pods planned per second', (pods * 1000) / plan.mean, '/s', 'planning phase only'),
       metric('pods per second, whole period', (pods * 1000) / totalMs, '/s'),

@@ -120,7 +120,8 @@ export class KosmosController implements Controller {
         readyReplicas: service.replicas.ready,
         pods: service.pods.map((pod) => this.#hubPod(pod, runtime.policy, observation.windowSeconds)),
         unschedulableReplicas: service.pods.filter((p) => p.phase === 'Pending').length,
-        ...(this.#nodesGrow ? {} : { scaleOutRoomCpuMilli: room(runtime.newPodCpuMilli) }),
+        nodesAutoscaled: this.#nodesGrow,
+        scaleOutRoomCpuMilli: room(runtime.newPodCpuMilli),
       });
       runtime.state = plan.state;
       if (runtime.policy.mode !== 'Auto') continue;

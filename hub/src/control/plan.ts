@@ -69,6 +69,7 @@ export function planService(
     pods: horizontalPods,
     demandCpuMilli: service.demandCpuMilli,
     perPodHeadroomCpuMilli: service.perPodHeadroomCpuMilli,
+    nodesAutoscaled: observations.nodesAutoscaled,
     scaleOutRoomCpuMilli: observations.scaleOutRoomCpuMilli,
     unschedulableReplicas: observations.unschedulableReplicas,
   });

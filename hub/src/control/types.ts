@@ -46,7 +46,9 @@ export interface ServiceObservations {
   currentReplicas: number;
   readyReplicas: number;
   pods: readonly PodObservation[];
-  /** CPU a new pod could find on the nodes (room.ts); undefined: nodes are added on demand. */
+  /** Nodes are added on demand (the hub's --nodes-autoscaled). */
+  nodesAutoscaled?: boolean;
+  /** CPU a new pod could find on the nodes (room.ts); needed only when some pod is node-capped. */
   scaleOutRoomCpuMilli?: number;
   /** Pods the scheduler could not place. */
   unschedulableReplicas?: number;

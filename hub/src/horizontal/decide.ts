@@ -23,7 +23,7 @@ import type {
  * headroom the nodes cannot give either). Once pods are unschedulable the scheduler has spoken:
  * no more replicas, node-capped CPU counts for nothing for scaleDown.windowSeconds, and pods
  * unschedulable for scaleUp.windowSeconds are removed when the service is not capped. With
- * scaleOutRoomCpuMilli undefined (nodes added on demand) Pending pods are coming capacity.
+ * nodesAutoscaled (nodes added on demand) node-capped CPU counts whole and Pending pods are coming.
  */
 export function decideReplicas(
   config: HorizontalConfig,
@@ -44,7 +44,7 @@ export function decideReplicas(
     sum(input.pods.map((p) => Math.max(0, p.nodeCappedCpuMilli ?? 0))),
   );
   const room = input.scaleOutRoomCpuMilli;
-  const nodesGrow = room === undefined;
+  const nodesGrow = input.nodesAutoscaled === true;
   const unschedulable = Math.max(0, input.unschedulableReplicas ?? 0);
   const unschedulableSince = unschedulable > 0 ? (state.unschedulableSinceSeconds ?? now) : undefined;
   const noRoomUntil =
@@ -57,7 +57,7 @@ export function decideReplicas(
     ? nodeCapped
     : noRoomUntil !== undefined
       ? 0
-      : Math.min(nodeCapped, Math.max(0, room));
+      : Math.min(nodeCapped, Math.max(0, room ?? 0));
   const effectiveCapped = totalCapped - nodeCapped + usableNodeCapped;
   const capped = effectiveCapped > 0 && effectiveCapped >= config.cappedFraction * totalDesired;
   const load = Math.max(0, input.demandCpuMilli - input.pods.length * headroom);
@@ -85,6 +85,7 @@ export function decideReplicas(
     maxCpuMilliPerPod: input.maxCpuMilliPerPod,
     demandCpuMilli: input.demandCpuMilli,
     perPodHeadroomCpuMilli: headroom,
+    nodesAutoscaled: nodesGrow,
     scaleOutRoomCpuMilli: room,
     unschedulableReplicas: unschedulable,
     totalDesiredCpuMilli: totalDesired,

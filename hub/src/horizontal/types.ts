@@ -57,9 +57,14 @@ export interface HorizontalInput {
    */
   perPodHeadroomCpuMilli?: number;
   /**
+   * Nodes are added on demand (cluster autoscaler): node-capped CPU counts whole, Pending pods are
+   * coming capacity. Default false: the nodes there are are all there is.
+   */
+  nodesAutoscaled?: boolean;
+  /**
    * CPU a new pod of the service could find on the nodes (free allocatable on nodes where one fits,
-   * see room.ts). Node-capped CPU adds replicas only up to this much. Undefined: nodes are added on
-   * demand (cluster autoscaler), so node-capped CPU counts whole and Pending pods are coming capacity.
+   * see room.ts); node-capped CPU adds replicas only up to this much. Needed only when some pod is
+   * node-capped; undefined counts as no room.
    */
   scaleOutRoomCpuMilli?: number;
   /** Pods of the service the scheduler could not place (PodScheduled=False, Unschedulable). Default 0. */
@@ -96,8 +101,11 @@ export type HorizontalReason =
 
 /** The decision's inputs (bar the pods) and what it derived from them, for the log. */
 export interface HorizontalTerms
-  extends Required<Omit<HorizontalInput, 'pods' | 'scaleOutRoomCpuMilli' | 'unschedulableReplicas'>> {
-  /** Undefined: nodes are added on demand. */
+  extends Required<
+    Omit<HorizontalInput, 'pods' | 'scaleOutRoomCpuMilli' | 'unschedulableReplicas' | 'nodesAutoscaled'>
+  > {
+  nodesAutoscaled: boolean;
+  /** Undefined: not asked (no pod was node-capped). */
   scaleOutRoomCpuMilli?: number;
   unschedulableReplicas: number;
   totalDesiredCpuMilli: number;

@@ -85,8 +85,13 @@ export class ControlLoop {
     const keys = new Set<string>();
     const trackedUids = new Set<string>();
     const nodePolicy = new Map<string, ArbitrationPolicy>();
-    // What the nodes have promised as the tick starts: where a new pod could land (room.ts).
-    const nodeRoom = this.#d.nodesAutoscaled ? undefined : roomIndex(model.nodeRoom());
+    // Where a new pod could land (room.ts), from what the nodes have promised: indexed at most once
+    // per period, and only when a service has a pod its node holds back.
+    let index: ((newPodCpuMilli: number) => number) | undefined;
+    const nodeRoom = (newPodCpuMilli: number) => {
+      index ??= roomIndex(model.nodeRoom());
+      return index(newPodCpuMilli);
+    };
     for (const sla of this.#d.slas.list()) {
       const key = slaKeyOf(sla);
       keys.add(key);
@@ -135,7 +140,7 @@ export class ControlLoop {
     nowMs: number,
     trackedUids: Set<string>,
     nodePolicy: Map<string, ArbitrationPolicy>,
-    nodeRoom: ((newPodCpuMilli: number) => number) | undefined,
+    nodeRoom: (newPodCpuMilli: number) => number,
   ): Promise<void> {
     const key = slaKeyOf(sla);
     const mem = this.#mem(key);
@@ -182,13 +187,17 @@ export class ControlLoop {
     }
     const newPodCpuMilli =
       mem.newPodCpuMilli ?? policy.defaultResources.cpuMilli ?? policy.minResources.cpuMilli;
+    const nodesAutoscaled = this.#d.nodesAutoscaled === true;
     const plan = this.#d.planService(policy, mem.control, {
       nowSeconds: nowMs / 1000,
       currentReplicas: r.scale.specReplicas,
       readyReplicas: observations.filter((o) => o.ready).length,
       pods: observations,
       unschedulableReplicas: r.tracked.filter((t) => isPodUnschedulable(t.pod)).length,
-      ...(nodeRoom ? { scaleOutRoomCpuMilli: nodeRoom(newPodCpuMilli) } : {}),
+      nodesAutoscaled,
+      ...(!nodesAutoscaled && observations.some((o) => o.capped.cpuMilli > 0)
+        ? { scaleOutRoomCpuMilli: nodeRoom(newPodCpuMilli) }
+        : {}),
     });
     mem.control = plan.state;
     const recommendOnly = policy.mode === 'Recommend';

@@ -180,18 +180,21 @@ export class ClusterModel {
     for (const node of this.#nodes.values()) {
       if (node.stale || !node.connected || !node.allocatable) continue;
       let requestedCpuMilli = Number(node.untrackedRequests?.cpuMilli ?? 0);
-      const uids = new Set([
-        ...(this.#podsByNode.get(node.name) ?? []),
-        ...(this.#plansByNode.get(node.name) ?? []),
-      ]);
-      for (const uid of uids) {
+      const reported = this.#podsByNode.get(node.name);
+      for (const uid of reported ?? []) {
         const enacted = Number(this.#pods.get(uid)?.report.enacted?.cpuMilli ?? 0);
-        const desired = Number(this.#plans.get(uid)?.directive.desired?.cpuMilli ?? 0);
-        requestedCpuMilli += Math.max(enacted, desired);
+        requestedCpuMilli += Math.max(enacted, this.#plannedCpuMilli(uid));
+      }
+      for (const uid of this.#plansByNode.get(node.name) ?? []) {
+        if (!reported?.has(uid)) requestedCpuMilli += this.#plannedCpuMilli(uid);
       }
       out.push({ allocatableCpuMilli: Number(node.allocatable.cpuMilli ?? 0), requestedCpuMilli });
     }
     return out;
+  }
+
+  #plannedCpuMilli(uid: string): number {
+    return Number(this.#plans.get(uid)?.directive.desired?.cpuMilli ?? 0);
   }
 
   plannedUids(): string[] {

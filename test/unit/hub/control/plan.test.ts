@@ -226,22 +226,23 @@ describe('planService', () => {
       {},
       { capped: { cpuMilli: 600, memoryBytes: 0 }, cappedReason: 'NodeContention' },
     );
-    const observe = (scaleOutRoomCpuMilli: number | undefined) =>
+    const observe = (nodesAutoscaled: boolean) =>
       planService(policy, undefined, {
         nowSeconds: 0,
         currentReplicas: 2,
         readyReplicas: 1,
         pods: [contended],
         unschedulableReplicas: 1,
-        ...(scaleOutRoomCpuMilli === undefined ? {} : { scaleOutRoomCpuMilli }),
+        nodesAutoscaled,
+        scaleOutRoomCpuMilli: 0,
       }).horizontal.terms;
-    expect(observe(0)).toMatchObject({
+    expect(observe(false)).toMatchObject({
       nodeCappedCpuMilli: 600,
       effectiveCappedCpuMilli: 0,
       scaleOutRoomCpuMilli: 0,
       unschedulableReplicas: 1,
     });
-    expect(observe(undefined)).toMatchObject({ nodeCappedCpuMilli: 600, effectiveCappedCpuMilli: 600 });
+    expect(observe(true)).toMatchObject({ nodeCappedCpuMilli: 600, effectiveCappedCpuMilli: 600 });
   });
 
   it('hands the arbiter the CPU the SLO takes without margins, within [SLA min, desired]', () => {

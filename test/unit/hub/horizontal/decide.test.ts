@@ -301,7 +301,9 @@ describe('decideReplicas: where a new pod can land', () => {
       cappedCpuMilli: 2500,
       nodeCappedCpuMilli: 2500,
     };
-    const grows = run([0, 15], (now) => input({ nowSeconds: now, pods: [big, big], demandCpuMilli: 6600 }));
+    const grows = run([0, 15], (now) =>
+      input({ nowSeconds: now, pods: [big, big], demandCpuMilli: 6600, nodesAutoscaled: true }),
+    );
     expect(grows[1]!.terms).toMatchObject({ effectiveCappedCpuMilli: 5000, neededForUnmet: 6 });
     expect(grows[1]).toMatchObject({ replicas: 6, reason: 'ScaleOut' });
   });
@@ -335,7 +337,7 @@ describe('decideReplicas: where a new pod can land', () => {
       [3, 'Unschedulable'],
       [3, 'Unschedulable'],
     ]);
-    const grows = run([0, 15], (now) => capped(now, {}));
+    const grows = run([0, 15], (now) => capped(now, { nodesAutoscaled: true }));
     expect(grows[1]).toMatchObject({ replicas: 7, reason: 'ScaleOut' });
   });
 
@@ -359,7 +361,7 @@ describe('decideReplicas: where a new pod can land', () => {
     ]);
     // Never below the minimum; and kept when nodes are added on demand (they are coming).
     expect(run([0, 15], (now) => pending(now, { minReplicas: 3 }))[1]!.replicas).toBe(3);
-    expect(run([0, 15], (now) => pending(now, { scaleOutRoomCpuMilli: undefined }))[1]).toMatchObject({
+    expect(run([0, 15], (now) => pending(now, { nodesAutoscaled: true }))[1]).toMatchObject({
       replicas: 3,
       reason: 'ReplicasComing',
     });
