@@ -2,15 +2,11 @@
 // adds no replica when no node has room for one; with --nodes-autoscaled it does, and the new pod
 // stays Pending; a hub without that flag then removes the unschedulable pod.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAgentConfig } from '../../../agent/src/config.ts';
-import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
-import { parseHubConfig } from '../../../hub/src/config.ts';
-import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
 import { GROUP, PODSCALE_PLURAL, type PodScale, SLA_PLURAL, VERSION } from '../../../lib/api/types.ts';
 import { kubeClients } from '../../../lib/kube.ts';
-import { silentLogger } from '../../../lib/log.ts';
 import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { type HubAgentPair, startHubAndAgent } from './pair.ts';
 import { WEB_NAMESPACE as NS, webDeployment, webSla } from './web-service.ts';
 import { Workload } from './workload.ts';
 
@@ -20,8 +16,7 @@ describe('hub + agent on a full cluster', () => {
   let api: ApiServer;
   let clients: ReturnType<typeof kubeClients>;
   let workload: Workload;
-  let hub: RunningHub | undefined;
-  let agent: RunningAgent | undefined;
+  let pair: HubAgentPair | undefined;
 
   const specReplicas = async () =>
     (await clients.apps.readNamespacedDeployment({ name: 'web', namespace: NS })).spec?.replicas;
@@ -45,42 +40,8 @@ describe('hub + agent on a full cluster', () => {
 
   /** A fresh hub (with the given extra flags) and agent; the previous pair is stopped first. */
   async function startPair(hubFlags: string[]): Promise<void> {
-    await agent?.stop();
-    await hub?.stop();
-    hub = await startHub({
-      config: parseHubConfig([
-        '--grpc-port=0',
-        '--status-port=0',
-        '--metrics-port=0',
-        '--bind-address=127.0.0.1',
-        '--period=200ms',
-        '--write-qps=200',
-        '--write-burst=200',
-        ...hubFlags,
-      ]),
-      log: silentLogger(),
-      kc: api.kubeConfig(),
-      syncTimeoutMs: 10_000,
-    });
-    agent = await startAgent(
-      parseAgentConfig([
-        `--node-name=${NODE}`,
-        `--hub-address=127.0.0.1:${hub.grpcPort}`,
-        `--kube-server=${api.url}`,
-        '--tick=200ms',
-        '--directive-wait=150ms',
-        '--health-port=0',
-        '--bind-address=127.0.0.1',
-        '--write-qps=200',
-        '--write-burst=200',
-      ]),
-      {
-        log: silentLogger(),
-        scraper: workload.scraper(),
-        usageReader: workload.usageReader(),
-        hubBackoff: { initialMs: 50, maxMs: 200, factor: 2 },
-      },
-    );
+    await pair?.stop();
+    pair = await startHubAndAgent(api, workload, NODE, hubFlags);
   }
 
   beforeAll(async () => {
@@ -118,8 +79,7 @@ describe('hub + agent on a full cluster', () => {
   });
 
   afterAll(async () => {
-    await agent?.stop();
-    await hub?.stop();
+    await pair?.stop();
     await api?.stop();
   });
 

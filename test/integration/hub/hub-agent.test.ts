@@ -2,11 +2,9 @@
 // vertical scaling enacted by the agent, scale-out through /scale, scale-in, kosmosctl.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAgentConfig } from '../../../agent/src/config.ts';
-import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
+import type { RunningAgent } from '../../../agent/src/start.ts';
 import { kosmosctl } from '../../../hub/src/cli/kosmosctl.ts';
-import { parseHubConfig } from '../../../hub/src/config.ts';
-import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
+import type { RunningHub } from '../../../hub/src/hub.ts';
 import {
   GROUP,
   PODSCALE_PLURAL,
@@ -16,10 +14,10 @@ import {
   VERSION,
 } from '../../../lib/api/types.ts';
 import { kubeClients } from '../../../lib/kube.ts';
-import { silentLogger } from '../../../lib/log.ts';
 import { parseCpuMilli } from '../../../lib/quantity.ts';
 import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import { startHubAndAgent } from './pair.ts';
 import { webDeployment, webSla } from './web-service.ts';
 import { Workload } from './workload.ts';
 
@@ -72,36 +70,7 @@ describe('hub + agent against the embedded cluster', () => {
     await clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment });
     await waitFor('2 web pods running', async () => (await runningPods()).length === 2);
     workload = new Workload(api);
-    const config = parseHubConfig([
-      '--grpc-port=0',
-      '--status-port=0',
-      '--metrics-port=0',
-      '--bind-address=127.0.0.1',
-      '--period=200ms',
-      '--identity=hub-test',
-      '--write-qps=200',
-      '--write-burst=200',
-    ]);
-    hub = await startHub({ config, log: silentLogger(), kc: api.kubeConfig(), syncTimeoutMs: 10_000 });
-    agent = await startAgent(
-      parseAgentConfig([
-        `--node-name=${NODE}`,
-        `--hub-address=127.0.0.1:${hub.grpcPort}`,
-        `--kube-server=${api.url}`,
-        '--tick=200ms',
-        '--directive-wait=150ms',
-        '--health-port=0',
-        '--bind-address=127.0.0.1',
-        '--write-qps=200',
-        '--write-burst=200',
-      ]),
-      {
-        log: silentLogger(),
-        scraper: workload.scraper(),
-        usageReader: workload.usageReader(),
-        hubBackoff: { initialMs: 50, maxMs: 200, factor: 2 },
-      },
-    );
+    ({ hub, agent } = await startHubAndAgent(api, workload, NODE, ['--identity=hub-test']));
   });
 
   afterAll(async () => {

@@ -1,0 +1,66 @@
+// A hub and one node agent (real code, real gRPC on loopback) against an embedded API server, with
+// the fast periods and generous write limits the hub+agent integration tests use.
+import { parseAgentConfig } from '../../../agent/src/config.ts';
+import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
+import { parseHubConfig } from '../../../hub/src/config.ts';
+import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
+import { silentLogger } from '../../../lib/log.ts';
+import type { ApiServer } from '../../../sim/apiserver/index.ts';
+import type { Workload } from './workload.ts';
+
+export interface HubAgentPair {
+  hub: RunningHub;
+  agent: RunningAgent;
+  stop(): Promise<void>;
+}
+
+/** Starts the hub (200 ms period, plus `hubFlags`) and the agent of `node`, fed by `workload`. */
+export async function startHubAndAgent(
+  api: ApiServer,
+  workload: Workload,
+  node: string,
+  hubFlags: readonly string[] = [],
+): Promise<HubAgentPair> {
+  const hub = await startHub({
+    config: parseHubConfig([
+      '--grpc-port=0',
+      '--status-port=0',
+      '--metrics-port=0',
+      '--bind-address=127.0.0.1',
+      '--period=200ms',
+      '--write-qps=200',
+      '--write-burst=200',
+      ...hubFlags,
+    ]),
+    log: silentLogger(),
+    kc: api.kubeConfig(),
+    syncTimeoutMs: 10_000,
+  });
+  const agent = await startAgent(
+    parseAgentConfig([
+      `--node-name=${node}`,
+      `--hub-address=127.0.0.1:${hub.grpcPort}`,
+      `--kube-server=${api.url}`,
+      '--tick=200ms',
+      '--directive-wait=150ms',
+      '--health-port=0',
+      '--bind-address=127.0.0.1',
+      '--write-qps=200',
+      '--write-burst=200',
+    ]),
+    {
+      log: silentLogger(),
+      scraper: workload.scraper(),
+      usageReader: workload.usageReader(),
+      hubBackoff: { initialMs: 50, maxMs: 200, factor: 2 },
+    },
+  );
+  return {
+    hub,
+    agent,
+    async stop() {
+      await agent.stop();
+      await hub.stop();
+    },
+  };
+}
