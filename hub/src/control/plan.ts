@@ -2,6 +2,7 @@
 // recommendation per pod, the service aggregate, the replica decision, and the changes to log.
 import { decideReplicas } from '../horizontal/decide.ts';
 import type { HorizontalPodInput } from '../horizontal/types.ts';
+import { essentialFromState } from '../recommender/kosmos.ts';
 import { recommend } from '../recommender/recommend.ts';
 import type { RecommenderState, Resources } from '../recommender/types.ts';
 import { aggregateService } from './aggregate.ts';
@@ -105,7 +106,12 @@ function planPod(
         reason: 'no fresh signal: holding the enacted allocation',
         capped: pod.capped,
         cappedReason: pod.cappedReason,
-        essentialCpuMilli: 0,
+        // Held, not forgotten: under contention it keeps the share its last model says the SLO takes.
+        essentialCpuMilli: essentialWithin(
+          policy,
+          essentialFromState(policy.recommender, state),
+          pod.enacted,
+        ),
       },
       state,
     };
@@ -140,16 +146,16 @@ function planPod(
       },
       cappedReason:
         agentCapped && pod.cappedReason !== 'None' ? pod.cappedReason : slaCapped ? 'SLABound' : 'None',
-      essentialCpuMilli:
-        rec.terms.essentialCpuMilli === undefined
-          ? 0
-          : Math.min(
-              rec.desired.cpuMilli,
-              Math.max(policy.recommender.minCpuMilli, Math.ceil(rec.terms.essentialCpuMilli)),
-            ),
+      essentialCpuMilli: essentialWithin(policy, rec.terms.essentialCpuMilli, rec.desired),
     },
     state: rec.state,
   };
+}
+
+/** The essential CPU as the arbiter gets it: whole millicores within [SLA min, desired]; 0 without a model. */
+function essentialWithin(policy: ServicePolicy, essential: number | undefined, desired: Resources): number {
+  if (essential === undefined) return 0;
+  return Math.min(desired.cpuMilli, Math.max(policy.recommender.minCpuMilli, Math.ceil(essential)));
 }
 
 function sameResources(a: Resources, b: Resources): boolean {

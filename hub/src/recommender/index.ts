@@ -3,7 +3,7 @@
 export type { RecommenderConfigOverrides, RecommenderConfigRequired } from './defaults.ts';
 export { KOSMOS_PI, RECOMMENDER_DEFAULTS, recommenderConfig } from './defaults.ts';
 export { pooledSignal, poolWindow, recommendOnEvidence } from './evidence.ts';
-export { recommendKosmos } from './kosmos.ts';
+export { essentialFromState, recommendKosmos } from './kosmos.ts';
 export { recommendKosmosPi } from './kosmos-pi.ts';
 export { recommendMemory } from './memory.ts';
 export { headroomCpuMilli, meanResponseSeconds, statisticFactor } from './queueing.ts';

@@ -110,10 +110,7 @@ export function recommendKosmos(
   // What the SLO itself takes at the mean rate, without the margins (rate noise, trend, sloMargin):
   // the share a node under contention protects before any pod gets margin. Smoothed inputs only, so
   // the grants it shapes do not feed back into it.
-  const essentialCpuMilli =
-    cost === undefined
-      ? undefined
-      : (rateMean ?? rate) * cost + correction * headroomCpuMilli(cost, config.sloSeconds / q);
+  const essentialCpuMilli = essentialCpu(config, rateMean ?? rate, cost, correction);
 
   // 4. KOSMOS PI (fallback while there is no model), on the same aimed target.
   const error = idle
@@ -247,4 +244,28 @@ export function recommendKosmos(
       `${config.statistic} ${formatSeconds(rt)} vs slo ${formatSeconds(config.sloSeconds)}, ` +
       `${rate.toFixed(1)} req/s`,
   };
+}
+
+/**
+ * CPU the SLO itself takes at `meanRate`, without margins: mean rate × cost + the queueing headroom
+ * for the objective (not the aimed-at SLO/sloMargin); undefined without a cost model.
+ */
+export function essentialCpu(
+  config: RecommenderConfig,
+  meanRate: number,
+  cost: number | undefined,
+  correction: number,
+): number | undefined {
+  if (cost === undefined) return undefined;
+  const q = statisticFactor(config.statistic);
+  return meanRate * cost + correction * headroomCpuMilli(cost, config.sloSeconds / q);
+}
+
+/** essentialCpu from a pod's last recommender state (a pod held without a fresh signal). */
+export function essentialFromState(
+  config: RecommenderConfig,
+  state: RecommenderState | undefined,
+): number | undefined {
+  if (state?.rateMean === undefined) return undefined;
+  return essentialCpu(config, state.rateMean, state.cpuCostMilliSecondsPerRequest, state.modelCorrection);
 }

@@ -246,28 +246,28 @@ describe('planService', () => {
   });
 
   it('hands the arbiter the CPU the SLO takes without margins, within [SLA min, desired]', () => {
-    const state = {
-      pods: {
-        a: {
-          steps: 10,
-          previousError: 0,
-          cpuCostMilliSecondsPerRequest: 20,
-          modelCorrection: 1,
-          previousRequestRate: 25,
-          rateMean: 25,
-          rateVariance: 0,
-          previousWorkingSetBytes: 200 * MI,
-          workingSetStableSteps: 0,
-        },
-      },
+    const known = {
+      steps: 10,
+      previousError: 0,
+      cpuCostMilliSecondsPerRequest: 20,
+      modelCorrection: 1,
+      previousRequestRate: 25,
+      rateMean: 25,
+      rateVariance: 0,
+      previousWorkingSetBytes: 200 * MI,
+      workingSetStableSteps: 0,
     };
-    const plan = planService(policy, state, {
-      nowSeconds: 0,
-      currentReplicas: 1,
-      readyReplicas: 1,
-      pods: [pod('a'), pod('fresh', {}, { signal: undefined })],
-    });
-    const [a, fresh] = plan.pods;
+    const plan = planService(
+      policy,
+      { pods: { a: known, held: known } },
+      {
+        nowSeconds: 0,
+        currentReplicas: 1,
+        readyReplicas: 1,
+        pods: [pod('a'), pod('fresh', {}, { signal: undefined }), pod('held', {}, { signal: undefined })],
+      },
+    );
+    const [a, fresh, held] = plan.pods;
     // mean rate × cost + correction × cost / (SLO / q): 25 req/s × 20 ms + c · 20 ms / (200 ms / 3).
     const t = a!.terms!;
     expect(t.rateMean).toBeCloseTo(25, 9);
@@ -275,7 +275,9 @@ describe('planService', () => {
     expect(t.essentialCpuMilli).toBeCloseTo(500 + (t.modelCorrection! * 20 * t.statisticFactor!) / 0.2, 6);
     expect(a!.essentialCpuMilli).toBe(Math.ceil(t.essentialCpuMilli!));
     expect(a!.essentialCpuMilli).toBeLessThan(a!.desired.cpuMilli);
+    // No model yet: nothing to protect. Held without a fresh signal: the share its last model gives.
     expect(fresh!.essentialCpuMilli).toBe(0);
+    expect(held!.essentialCpuMilli).toBe(Math.ceil(500 + (20 * t.statisticFactor!) / 0.2));
   });
 
   it('is deterministic: the same inputs give the same plan', () => {
