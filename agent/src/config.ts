@@ -147,8 +147,8 @@ export const agentConfig = defineConfig({
     podScaleNodeFieldSelector: {
       flag: 'podscale-node-field-selector',
       type: 'bool',
-      default: false,
-      help: 'watch only this node’s PodScales (field spec.nodeName; needs the CRD’s selectableFields)',
+      default: true,
+      help: 'watch only this node’s PodScales (field spec.nodeName, declared selectable by the PodScale CRD); false: watch all and filter here',
     },
     logLevel: logLevelOption,
   },

@@ -35,7 +35,7 @@ export interface KubePodSourceOptions {
   kc: k8s.KubeConfig;
   nodeName: string;
   log: Logger;
-  /** Filter PodScales server-side with `spec.nodeName=<node>` (needs the CRD's selectableFields). */
+  /** Filter PodScales server-side with `spec.nodeName=<node>` (the CRD's selectableFields); default false. */
   podScaleNodeFieldSelector?: boolean;
   slaTtlMs?: number;
   nodeRefreshMs?: number;
@@ -76,8 +76,8 @@ export class KubePodSource implements PodSource {
       listFn: () => this.#core.listPodForAllNamespaces({ fieldSelector }),
       log,
     });
-    // PodScales are not field-selectable unless the CRD declares selectableFields: without it
-    // every PodScale of the cluster is watched and filtered here by the pods of this node.
+    // The PodScale CRD declares spec.nodeName selectable, so the watch carries only this node's
+    // PodScales; with the option off every PodScale of the cluster is watched and filtered here.
     const psSelector = this.#o.podScaleNodeFieldSelector ? fieldSelector : undefined;
     this.#podScales = startInformer<PodScale & k8s.KubernetesObject>({
       kc,

@@ -168,6 +168,47 @@ describe('custom resources from deploy/crds with schema and CEL validation', () 
     );
   });
 
+  it('selects PodScales by spec.nodeName, as each node agent watches them', async () => {
+    const psPath = { group: GROUP, version: VERSION, namespace: ns, plural: PODSCALE_PLURAL };
+    for (const [name, nodeName] of [
+      ['on-n1', 'n1'],
+      ['on-n2', 'n2'],
+    ] as const) {
+      await c.custom.createNamespacedCustomObject({
+        ...psPath,
+        body: {
+          apiVersion: API_VERSION,
+          kind: 'PodScale',
+          metadata: { name },
+          spec: {
+            podRef: { name, uid: `uid-${name}` },
+            slaRef: { name: 'none' },
+            container: 'web',
+            nodeName,
+            desired: { cpu: '250m' },
+          },
+        },
+      });
+    }
+    const mine = (await c.custom.listClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: PODSCALE_PLURAL,
+      fieldSelector: 'spec.nodeName=n1',
+    })) as { items: Obj[] };
+    expect(mine.items.map((o) => o.metadata.name)).toEqual(['on-n1']);
+    // A field the CRD does not declare selectable is refused, as the real API server does.
+    const err = await rejection(
+      c.custom.listClusterCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: PODSCALE_PLURAL,
+        fieldSelector: 'spec.container=web',
+      }),
+    );
+    expect(err.code).toBe(400);
+  });
+
   it('serves a CRD created through the API', async () => {
     // Raw POST: client-node's serializer drops x-kubernetes-validations from nested schemas.
     const res = await fetch(`${c.server.url}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, {

@@ -16,6 +16,10 @@ describe('parseAgentConfig', () => {
       deadbandMemoryBytes: 4 * 2 ** 20,
       standalone: false,
       memoryLimitDecrease: 'allowed',
+      podScaleNodeFieldSelector: true,
+    });
+    expect(parseAgentConfig(['--node-name=n1', '--podscale-node-field-selector=false'], env)).toMatchObject({
+      podScaleNodeFieldSelector: false,
     });
   });
 
