@@ -10,6 +10,8 @@ export interface AgentConfig {
   /** host:port of the hub's AgentHub service; ignored in standalone mode. */
   hubAddress: string;
   hubTokenFile?: string;
+  /** PEM CA that signed the hub's certificate: connect over TLS and verify the hub with it. */
+  hubCaFile?: string;
   /** No hub: report to the logs only, never resize. */
   standalone: boolean;
   cgroupRoot: string;
@@ -57,6 +59,11 @@ export const agentConfig = defineConfig({
       flag: 'hub-token-file',
       type: 'string',
       help: 'identity token sent in Hello (projected ServiceAccount token)',
+    },
+    hubCaFile: {
+      flag: 'hub-ca-file',
+      type: 'string',
+      help: 'PEM CA of the hub’s certificate: connect over TLS and verify the hub (re-read every minute)',
     },
     standalone: {
       flag: 'standalone',

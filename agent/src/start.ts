@@ -8,6 +8,7 @@ import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import type { Logger } from '../../lib/log.ts';
 import { kubeTargetOf } from '../../lib/process-options.ts';
 import { TokenBucket } from '../../lib/rate-limit.ts';
+import { channelTlsCredentials } from '../../lib/tls.ts';
 import type { ResponseTimeWindow } from '../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 import { KubePodScaleStatusWriter } from './actuator/podscale-status.ts';
 import { KubeResizer } from './actuator/resizer.ts';
@@ -119,6 +120,12 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
     ...(options.nodeRefreshMs ? { nodeRefreshMs: options.nodeRefreshMs } : {}),
   });
   const hubLog = log.child({ component: 'hublink' });
+  if (!config.standalone && config.hubTokenFile && !config.hubCaFile) {
+    hubLog.warn(
+      { hub: config.hubAddress },
+      'the identity token goes to the hub in plaintext: serve the hub with --tls-cert-file/--tls-key-file and give the agent --hub-ca-file',
+    );
+  }
   const hub: HubLink = config.standalone
     ? new StandaloneHubLink((report) => hubLog.info({ report }, 'node report (standalone)'))
     : new GrpcHubLink({
@@ -126,6 +133,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
         nodeName: config.nodeName,
         agentVersion: AGENT_VERSION,
         ...(config.hubTokenFile ? { tokenFile: config.hubTokenFile } : {}),
+        ...(config.hubCaFile ? { credentials: channelTlsCredentials(config.hubCaFile) } : {}),
         ...(options.hubBackoff ? { backoff: options.hubBackoff } : {}),
         log: hubLog,
         onStateChange: (state) => metrics.setHubState(state),

@@ -2,7 +2,7 @@
 // default documented here and in --help.
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
-import { defineConfig } from '../../lib/config.ts';
+import { ConfigError, defineConfig } from '../../lib/config.ts';
 import { kubeTargetOptions, logLevelOption } from '../../lib/process-options.ts';
 
 export type AgentAuthMode = 'none' | 'tokenreview';
@@ -38,6 +38,9 @@ export interface HubConfig {
   nodeStaleAfterMs: number;
   /** Nodes are added for unschedulable pods (cluster autoscaler): scale out on node contention regardless of free room. */
   nodesAutoscaled: boolean;
+  /** PEM certificate and key the agent port (AgentHub) serves TLS with; both or neither. */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
 }
 
 export const hubConfig = defineConfig({
@@ -128,6 +131,16 @@ export const hubConfig = defineConfig({
       min: 10,
       help: 'a node silent this long is stale',
     },
+    tlsCertFile: {
+      flag: 'tls-cert-file',
+      type: 'string',
+      help: 'PEM certificate for TLS on the agent port (with --tls-key-file; re-read every minute, so rotation needs no restart)',
+    },
+    tlsKeyFile: {
+      flag: 'tls-key-file',
+      type: 'string',
+      help: 'PEM private key for TLS on the agent port (with --tls-cert-file)',
+    },
     nodesAutoscaled: {
       flag: 'nodes-autoscaled',
       type: 'bool',
@@ -152,5 +165,8 @@ export function parseHubConfig(
   env: Record<string, string | undefined> = process.env,
 ): HubConfig {
   const values = hubConfig.parse(argv, env);
+  if (Boolean(values.tlsCertFile) !== Boolean(values.tlsKeyFile)) {
+    throw new ConfigError('--tls-cert-file and --tls-key-file go together: give both (TLS) or neither');
+  }
   return { ...values, identity: values.identity || `${hostname()}-${process.pid}` };
 }

@@ -15,6 +15,7 @@ import { LeaderElector, leaseStoreFor } from '../../lib/leader.ts';
 import type { Logger } from '../../lib/log.ts';
 import { kubeTargetOf } from '../../lib/process-options.ts';
 import { TokenBucket } from '../../lib/rate-limit.ts';
+import { serverTlsCredentials } from '../../lib/tls.ts';
 import { AgentServer } from './agentserver/agent-server.ts';
 import {
   type GrpcServerOptions,
@@ -191,7 +192,12 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       config.bindAddress,
       config.grpcPort,
       [[proto.AgentHub.service, agentServer.handlers()]],
-      options.grpcOptions,
+      {
+        ...options.grpcOptions,
+        ...(config.tlsCertFile && config.tlsKeyFile
+          ? { credentials: serverTlsCredentials(config.tlsCertFile, config.tlsKeyFile) }
+          : {}),
+      },
     );
     servers.push(grpcServer);
     statusServer = await startGrpcServer(config.bindAddress, config.statusPort, [

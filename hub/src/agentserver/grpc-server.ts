@@ -8,6 +8,8 @@ export interface GrpcServerOptions {
   /** Connections are closed (gracefully) after this age so agents spread over hub replicas. */
   maxConnectionAgeMs?: number;
   maxConnectionAgeGraceMs?: number;
+  /** TLS (lib/tls.ts); default plaintext. */
+  credentials?: grpc.ServerCredentials;
 }
 
 export interface RunningGrpcServer {
@@ -36,7 +38,8 @@ export async function startGrpcServer(
   const server = new grpc.Server(serverChannelOptions(options));
   for (const [definition, handlers] of services) server.addService(definition, handlers);
   const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+    const credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
+    server.bindAsync(`${host}:${port}`, credentials, (err, p) =>
       err ? reject(new Error(`cannot listen on ${host}:${port}: ${err.message}`)) : resolve(p),
     );
   });

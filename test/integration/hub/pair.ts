@@ -14,12 +14,17 @@ export interface HubAgentPair {
   stop(): Promise<void>;
 }
 
-/** Starts the hub (200 ms period, plus `hubFlags`) and the agent of `node`, fed by `workload`. */
+/**
+ * Starts the hub (200 ms period, plus `hubFlags`) and the agent of `node` (plus `agentFlags`), fed by
+ * `workload`; the agent dials `hubHost` (localhost for TLS, whose certificate names it).
+ */
 export async function startHubAndAgent(
   api: ApiServer,
   workload: Workload,
   node: string,
   hubFlags: readonly string[] = [],
+  agentFlags: readonly string[] = [],
+  hubHost = '127.0.0.1',
 ): Promise<HubAgentPair> {
   const hub = await startHub({
     config: parseHubConfig([
@@ -39,7 +44,7 @@ export async function startHubAndAgent(
   const agent = await startAgent(
     parseAgentConfig([
       `--node-name=${node}`,
-      `--hub-address=127.0.0.1:${hub.grpcPort}`,
+      `--hub-address=${hubHost}:${hub.grpcPort}`,
       `--kube-server=${api.url}`,
       '--tick=200ms',
       '--directive-wait=150ms',
@@ -47,6 +52,7 @@ export async function startHubAndAgent(
       '--bind-address=127.0.0.1',
       '--write-qps=200',
       '--write-burst=200',
+      ...agentFlags,
     ]),
     {
       log: silentLogger(),

@@ -2,6 +2,7 @@
 // schemas (kubernetes-models), and the workloads keep the pod-security promises of the README.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import jsonpatch, { type Operation } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 
@@ -25,15 +26,24 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
-function load(file: string): Manifest[] {
-  return parseAllDocuments(readFileSync(file, 'utf8')).flatMap((doc) => {
+/** A kustomize JSON 6902 patch file (a YAML list of operations). */
+interface PatchFile {
+  file: string;
+  ops: Operation[];
+}
+
+function load(file: string): Array<Manifest | PatchFile> {
+  return parseAllDocuments(readFileSync(file, 'utf8')).flatMap((doc): Array<Manifest | PatchFile> => {
     if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]!.message}`);
     const obj = doc.toJS();
+    if (Array.isArray(obj)) return [{ file: relative(deployDir, file), ops: obj as Operation[] }];
     return obj ? [{ file: relative(deployDir, file), obj }] : [];
   });
 }
 
-const manifests = yamlFiles(deployDir).flatMap(load);
+const loaded = yamlFiles(deployDir).flatMap(load);
+const patchFiles = loaded.filter((m): m is PatchFile => 'ops' in m);
+const manifests = loaded.filter((m): m is Manifest => 'obj' in m);
 const kustomizations = manifests.filter((m) => m.obj.kind === 'Kustomization' || m.obj.kind === 'Component');
 const objects = manifests.filter((m) => !kustomizations.includes(m));
 
@@ -51,7 +61,11 @@ async function modelFor(
   }
 }
 
-const OUR_OR_THIRD_PARTY = new Set(['autoscaling.kosmos.dev/v1alpha1', 'monitoring.coreos.com/v1']);
+const OUR_OR_THIRD_PARTY = new Set([
+  'autoscaling.kosmos.dev/v1alpha1',
+  'monitoring.coreos.com/v1',
+  'cert-manager.io/v1',
+]);
 
 describe('deploy/ manifests', () => {
   it('parse as YAML and every object has apiVersion, kind and a name', () => {
@@ -168,5 +182,69 @@ describe('RBAC is least privilege', () => {
       expect(r.role).toBe('kosmos-hub');
       expect(r.resources.every((x) => x.endsWith('/scale'))).toBe(true);
     }
+  });
+});
+
+describe('components/tls-cert-manager', () => {
+  const dir = 'components/tls-cert-manager';
+  const component = kustomizations.find((k) => k.file === `${dir}/kustomization.yaml`)!;
+  type Target = { kind: string; name: string };
+  const patches = (component.obj['patches'] as { path: string; target: Target }[]).map((p) => ({
+    target: p.target,
+    ops: patchFiles.find((f) => f.file === `${dir}/${p.path}`)!.ops,
+  }));
+  const patched = (kind: string) => {
+    const base = objects.find((m) => m.obj.kind === kind && m.file.match(/^(agent|hub)\//))!;
+    const { ops } = patches.find((p) => p.target.kind === kind)!;
+    return jsonpatch.applyPatch(structuredClone(base.obj), ops, true).newDocument as Manifest['obj'];
+  };
+  const fileArg = (args: string[], flag: string) =>
+    args.find((a) => a.startsWith(`${flag}=`))!.split('=')[1]!;
+  /** The Secret key a file path in the container resolves to, through its volume mounts. */
+  const secretKeyOf = (pod: PodSpec, path: string) => {
+    const mount = pod.containers[0]!.volumeMounts!.find((m) => path.startsWith(`${m.mountPath}/`))!;
+    const secret = pod.volumes!.find((v) => v.name === mount.name)!.secret!;
+    const item = secret.items!.find((i) => `${mount.mountPath}/${i.path}` === path)!;
+    return { secret: secret.secretName, key: item.key, keys: secret.items!.map((i) => i.key) };
+  };
+
+  it('patches the hub to serve TLS and the agents to verify it, from one cert-manager Secret', async () => {
+    const hub = patched('Deployment');
+    const agent = patched('DaemonSet');
+    for (const obj of [hub, agent]) {
+      const Model = await modelFor(obj.apiVersion, obj.kind);
+      expect(() => new Model!(obj).validate()).not.toThrow();
+    }
+    const hubPod = (hub['spec'] as { template: { spec: PodSpec } }).template.spec;
+    const hubArgs = hubPod.containers[0]!.args!;
+    expect(secretKeyOf(hubPod, fileArg(hubArgs, '--tls-cert-file'))).toMatchObject({
+      secret: 'kosmos-hub-tls',
+      key: 'tls.crt',
+    });
+    expect(secretKeyOf(hubPod, fileArg(hubArgs, '--tls-key-file'))).toMatchObject({
+      secret: 'kosmos-hub-tls',
+      key: 'tls.key',
+    });
+    const agentPod = (agent['spec'] as { template: { spec: PodSpec } }).template.spec;
+    const agentArgs = agentPod.containers[0]!.args!;
+    // The agents get the CA only: the hub's private key never lands on every node.
+    expect(secretKeyOf(agentPod, fileArg(agentArgs, '--hub-ca-file'))).toEqual({
+      secret: 'kosmos-hub-tls',
+      key: 'ca.crt',
+      keys: ['ca.crt'],
+    });
+    // The agents keep their other mounts (cgroups, token) and the certificate names the address they dial.
+    expect(agentPod.containers[0]!.volumeMounts!.map((m) => m.name)).toEqual([
+      'cgroup',
+      'hub-token',
+      'hub-ca',
+    ]);
+    const host = fileArg(agentArgs, '--hub-address').split(':')[0]!;
+    const cert = objects.find(
+      (m) => m.obj.kind === 'Certificate' && m.obj.metadata?.name === 'kosmos-hub-tls',
+    )!;
+    const spec = cert.obj['spec'] as { secretName: string; dnsNames: string[] };
+    expect(spec.secretName).toBe('kosmos-hub-tls');
+    expect(spec.dnsNames).toContain(host);
   });
 });

@@ -22,4 +22,15 @@ describe('parseHubConfig', () => {
   it('refuses a value that is not a boolean', () => {
     expect(() => parseHubConfig([], { KOSMOS_NODES_AUTOSCALED: 'maybe' })).toThrow(/nodes/i);
   });
+
+  it('takes the TLS certificate and key together, and refuses one without the other', () => {
+    expect(parseHubConfig(['--tls-cert-file=/c.pem', '--tls-key-file=/k.pem'], {})).toMatchObject({
+      tlsCertFile: '/c.pem',
+      tlsKeyFile: '/k.pem',
+    });
+    expect(() => parseHubConfig(['--tls-cert-file=/c.pem'], {})).toThrow(
+      /--tls-cert-file and --tls-key-file go together/,
+    );
+    expect(() => parseHubConfig([], { KOSMOS_TLS_KEY_FILE: '/k.pem' })).toThrow(/go together/);
+  });
 });
