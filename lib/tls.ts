@@ -18,24 +18,17 @@ function readPem(file: string, what: string): Buffer {
   }
 }
 
-/** Fails fast (at start-up) on files that are missing or not what they should be. */
-function checkCertificate(file: string, what: string): void {
+/** Fails fast (at start-up) on a file that is missing or does not parse as `what` (a PEM `kind`). */
+function checkPem(file: string, what: string, kind: string, parse: (pem: Buffer) => unknown): void {
+  const pem = readPem(file, what);
   try {
-    new X509Certificate(readPem(file, what));
+    parse(pem);
   } catch (err) {
-    if (err instanceof TlsConfigError) throw err;
-    throw new TlsConfigError(`the ${what} ${file} is not a PEM certificate: ${(err as Error).message}`);
+    throw new TlsConfigError(`the ${what} ${file} is not a PEM ${kind}: ${(err as Error).message}`);
   }
 }
 
-function checkKey(file: string): void {
-  try {
-    createPrivateKey(readPem(file, 'TLS key'));
-  } catch (err) {
-    if (err instanceof TlsConfigError) throw err;
-    throw new TlsConfigError(`the TLS key ${file} is not a PEM private key: ${(err as Error).message}`);
-  }
-}
+const certificate = (pem: Buffer) => new X509Certificate(pem);
 
 /** Server credentials presenting certFile/keyFile; clients are not asked for a certificate. */
 export function serverTlsCredentials(
@@ -43,8 +36,8 @@ export function serverTlsCredentials(
   keyFile: string,
   refreshMs = TLS_REFRESH_MS,
 ): grpc.ServerCredentials {
-  checkCertificate(certFile, 'TLS certificate');
-  checkKey(keyFile);
+  checkPem(certFile, 'TLS certificate', 'certificate', certificate);
+  checkPem(keyFile, 'TLS key', 'private key', createPrivateKey);
   const identity = new grpc.experimental.FileWatcherCertificateProvider({
     certificateFile: certFile,
     privateKeyFile: keyFile,
@@ -57,7 +50,7 @@ export function serverTlsCredentials(
 
 /** Channel credentials that verify the server against the CA in caFile. */
 export function channelTlsCredentials(caFile: string, refreshMs = TLS_REFRESH_MS): grpc.ChannelCredentials {
-  checkCertificate(caFile, 'CA certificate');
+  checkPem(caFile, 'CA certificate', 'certificate', certificate);
   const ca = new grpc.experimental.FileWatcherCertificateProvider({
     caCertificateFile: caFile,
     refreshIntervalMs: refreshMs,

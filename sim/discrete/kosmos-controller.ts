@@ -109,7 +109,8 @@ export class KosmosController implements Controller {
       weights: [],
     };
     const desired = new Map<string, PlannedPod>();
-    const room = roomIndex(this.#nodeRoom(observation));
+    const allPods = new Map(observation.services.flatMap((s) => s.pods.map((p) => [p.name, p] as const)));
+    const room = roomIndex(this.#nodeRoom(observation, allPods));
     for (const service of observation.services) {
       const runtime = this.#runtime(service.name, service.sla.spec);
       for (const pod of service.pods)
@@ -151,16 +152,14 @@ export class KosmosController implements Controller {
         for (const [pod, weight] of weights) actions.weights.push({ pod, weight });
       }
     }
-    const allPods = new Map(observation.services.flatMap((s) => s.pods.map((p) => [p.name, p] as const)));
     for (const node of observation.nodes)
       actions.resizes.push(...this.#arbitrateNode(node, desired, allPods));
-    this.#forgetGone(observation);
+    this.#forgetGone(allPods);
     return actions;
   }
 
   /** Per node, what the hub would see as promised: every placed pod's max(enacted, last planned). */
-  #nodeRoom(observation: Observation): NodeRoomInput[] {
-    const pods = new Map(observation.services.flatMap((s) => s.pods.map((p) => [p.name, p] as const)));
+  #nodeRoom(observation: Observation, pods: Map<string, PodObservation>): NodeRoomInput[] {
     return observation.nodes.map((node) => {
       let requestedCpuMilli = 0;
       for (const name of node.pods) {
@@ -284,8 +283,7 @@ export class KosmosController implements Controller {
     return resizes;
   }
 
-  #forgetGone(observation: Observation): void {
-    const live = new Set(observation.services.flatMap((s) => s.pods.map((p) => p.name)));
+  #forgetGone(live: Map<string, PodObservation>): void {
     for (const name of this.#pods.keys()) if (!live.has(name)) this.#pods.delete(name);
   }
 }

@@ -12,17 +12,11 @@ export interface NodeRoomInput {
 }
 
 /**
- * Σ (allocatable − requested) over the nodes where that is at least newPodCpuMilli, millicores.
- * An estimate: taints, affinity and other schedulers' placements are not known here; the
- * horizontal decision trusts the scheduler's verdict (Unschedulable pods) over it.
- */
-export function scaleOutRoom(nodes: Iterable<NodeRoomInput>, newPodCpuMilli: number): number {
-  return roomIndex(nodes)(newPodCpuMilli);
-}
-
-/**
- * scaleOutRoom for many pod sizes over the same nodes: the free CPU per node sorted once, each
- * question answered by binary search (O(log nodes)) — the hub asks once per SLA per period.
+ * Where a pod of newPodCpuMilli could land, asked for many sizes over the same nodes: Σ (allocatable −
+ * requested) over the nodes where that is at least newPodCpuMilli, millicores. The free CPU per node
+ * is sorted once, each question answered by binary search (O(log nodes)); the hub asks once per SLA
+ * per period. An estimate: taints, affinity and other schedulers' placements are not known here;
+ * the horizontal decision trusts the scheduler's verdict (Unschedulable pods) over it.
  */
 export function roomIndex(nodes: Iterable<NodeRoomInput>): (newPodCpuMilli: number) => number {
   const free: number[] = [];

@@ -159,6 +159,7 @@ export class ControlLoop {
     }
     const { model } = this.#d;
     const statistic = sla.spec.objective.statistic ?? 'p95';
+    let unschedulableReplicas = 0;
     const observations: PodObservation[] = r.tracked.map((t) => {
       trackedUids.add(t.uid);
       const obs = model.observation(t.uid);
@@ -167,6 +168,12 @@ export class ControlLoop {
       if (fresh) mem.lastSignalMs.set(t.uid, obs.receivedMs);
       const report = obs?.report;
       const ready = isPodReady(t.pod);
+      if (!ready) {
+        // A pod not ready yet was never resized: its request is what a new pod asks the scheduler for.
+        const cpu = containerResources(t.pod, t.container).cpuMilli;
+        if (cpu > 0) mem.newPodCpuMilli = cpu;
+        if (isPodUnschedulable(t.pod)) unschedulableReplicas++;
+      }
       const enacted = enactedResources(report, t.pod, t.container);
       // A pod that is not serving yet has no signal to act on: it keeps its allocation until ready.
       const hasSignal = fresh && ready && resources(report?.enacted).cpuMilli > 0;
@@ -180,11 +187,6 @@ export class ControlLoop {
       };
     });
     for (const uid of mem.lastSignalMs.keys()) if (!trackedUids.has(uid)) mem.lastSignalMs.delete(uid);
-    // A pod not ready yet was never resized: its request is what a new pod asks the scheduler for.
-    for (const t of r.tracked) {
-      const cpu = isPodReady(t.pod) ? 0 : containerResources(t.pod, t.container).cpuMilli;
-      if (cpu > 0) mem.newPodCpuMilli = cpu;
-    }
     const newPodCpuMilli =
       mem.newPodCpuMilli ?? policy.defaultResources.cpuMilli ?? policy.minResources.cpuMilli;
     const nodesAutoscaled = this.#d.nodesAutoscaled === true;
@@ -193,7 +195,7 @@ export class ControlLoop {
       currentReplicas: r.scale.specReplicas,
       readyReplicas: observations.filter((o) => o.ready).length,
       pods: observations,
-      unschedulableReplicas: r.tracked.filter((t) => isPodUnschedulable(t.pod)).length,
+      unschedulableReplicas,
       nodesAutoscaled,
       ...(!nodesAutoscaled && observations.some((o) => o.capped.cpuMilli > 0)
         ? { scaleOutRoomCpuMilli: nodeRoom(newPodCpuMilli) }

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { roomIndex, scaleOutRoom } from '../../../../hub/src/horizontal/room.ts';
+import { type NodeRoomInput, roomIndex } from '../../../../hub/src/horizontal/room.ts';
 
-describe('scaleOutRoom', () => {
+const scaleOutRoom = (nodes: NodeRoomInput[], pod: number) => roomIndex(nodes)(pod);
+
+describe('roomIndex', () => {
   const nodes = [
     { allocatableCpuMilli: 4000, requestedCpuMilli: 3500 }, // 500m free
     { allocatableCpuMilli: 2500, requestedCpuMilli: 1000 }, // 1500m free
