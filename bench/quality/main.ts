@@ -12,13 +12,19 @@ import { runPool } from './pool.ts';
 import { goalChecks, goalTable, markdownTable, terminalTable, type WorkloadResult } from './report.ts';
 import type { JobResult, JobSpec } from './run-job.ts';
 import { type SeedFigures, seedRows, seedsMarkdown } from './seeds.ts';
+import { type SplitName, splitOf, TEST_WINDOWS, TRAINING_WINDOWS } from './split.ts';
+import {
+  checkTraceWindowFiles,
+  readTraceWindowsFile,
+  type TraceWindows,
+  TraceWindowsError,
+} from './trace-windows.ts';
 import { parseTuning } from './tuning.ts';
 import {
   FULL_DURATION_SECONDS,
-  QUICK_DURATION_SECONDS,
-  TRACE_WINDOWS,
-  WORKLOADS,
-  type WorkloadName,
+  fullDurationSeconds,
+  QUICK_FRACTION,
+  SYNTHETIC_WORKLOADS,
 } from './workloads.ts';
 
 function listOf<T extends string>(allowed: readonly T[], what: string) {
@@ -54,16 +60,33 @@ function positiveInt(value: string): number {
 
 const program = new Command('bench:quality')
   .description(
-    'Control-quality benchmark: kosmos vs HPA, VPA, KOSMOS-original, static and the offline optimum',
+    'Control-quality benchmark: kosmos vs HPA, VPA, KOSMOS-original and static, on test days of real traces and synthetic shapes',
   )
   .option(
     '--quick',
-    `short run (${QUICK_DURATION_SECONDS} simulated s per workload instead of ${FULL_DURATION_SECONDS})`,
+    `short run (the first ${QUICK_FRACTION * 100} % of each workload; a full one replays a 24 h window in ${FULL_DURATION_SECONDS} simulated s)`,
+  )
+  .option(
+    '--split <name>',
+    'which days of the shipped traces to run: test (what the tables report) or training (what tuning may look at)',
+    (v: string): SplitName => {
+      if (v !== 'test' && v !== 'training') throw new InvalidArgumentError('one of: test, training');
+      return v;
+    },
+    'test' as SplitName,
+  )
+  .option(
+    '--trace-windows <file>',
+    'JSON: workload → {frontend: {file, startSeconds, lengthSeconds, compression, meanRps}, backend: {…}} — replaces the built-in trace windows (file: one non-negative integer per line, or CSV with an "rps" column; plain or gzipped)',
   )
   .option(
     '--workload <names>',
-    `comma-separated subset of: ${WORKLOADS.join(', ')}`,
-    listOf(WORKLOADS, 'workload'),
+    `comma-separated workloads: the trace windows' names (built in: ${Object.keys(TEST_WINDOWS).join(', ')}) and ${SYNTHETIC_WORKLOADS.join(', ')}`,
+    (v: string) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
   )
   .option(
     '--contender <names>',
@@ -93,7 +116,9 @@ const program = new Command('bench:quality')
 
 type Options = {
   quick?: boolean;
-  workload?: WorkloadName[];
+  split: SplitName;
+  traceWindows?: string;
+  workload?: string[];
   contender?: ContenderName[];
   duration?: number;
   seed: number;
@@ -104,27 +129,55 @@ type Options = {
   kosmosTuning?: Partial<KosmosTuning>;
 };
 
+/** The trace windows to run (a user's file replaces the built-in ones) and the workloads chosen. */
+async function selectWorkloads(opts: Options): Promise<{ windows: TraceWindows; workloads: string[] }> {
+  const windows = opts.traceWindows
+    ? readTraceWindowsFile(opts.traceWindows)
+    : opts.split === 'training'
+      ? TRAINING_WINDOWS
+      : TEST_WINDOWS;
+  const available = [...Object.keys(windows), ...SYNTHETIC_WORKLOADS];
+  // A user's own traffic runs alone unless synthetic workloads are asked for by name.
+  const workloads = opts.workload ?? (opts.traceWindows ? Object.keys(windows) : available);
+  for (const w of workloads) {
+    if (!available.includes(w))
+      throw new InvalidArgumentError(`unknown workload "${w}" (one of: ${available.join(', ')})`);
+  }
+  const used: TraceWindows = {};
+  for (const w of workloads) if (windows[w]) used[w] = windows[w];
+  await checkTraceWindowFiles(used);
+  return { windows: used, workloads };
+}
+
 async function main(): Promise<void> {
   program.parse();
   const opts = program.opts<Options>();
-  const durationSeconds = opts.duration ?? (opts.quick ? QUICK_DURATION_SECONDS : FULL_DURATION_SECONDS);
-  const workloads = opts.workload ?? [...WORKLOADS];
+  let selected: { windows: TraceWindows; workloads: string[] };
+  try {
+    selected = await selectWorkloads(opts);
+  } catch (err) {
+    if (err instanceof TraceWindowsError || err instanceof InvalidArgumentError) program.error(err.message);
+    throw err;
+  }
+  const { windows, workloads } = selected;
   const contenders = opts.contender ?? [...CONTENDERS];
-  const bucket = Math.max(5, Math.round(durationSeconds / 240));
+  const durationOf = (workload: string): number => {
+    const full = fullDurationSeconds(windows[workload]);
+    return opts.duration ?? (opts.quick ? Math.round(full * QUICK_FRACTION) : full);
+  };
   const jobs: JobSpec[] = workloads.flatMap((workload) =>
     contenders.map((contender) => ({
       workload,
+      ...(windows[workload] ? { traceWindows: windows[workload] } : {}),
       contender,
-      durationSeconds,
+      durationSeconds: durationOf(workload),
       seed: opts.seed,
-      chartBucketSeconds: bucket,
+      chartBucketSeconds: Math.max(5, Math.round(durationOf(workload) / 240)),
       ...(opts.kosmosTuning ? { kosmosTuning: opts.kosmosTuning } : {}),
     })),
   );
   const started = performance.now();
-  process.stderr.write(
-    `bench:quality: ${jobs.length} runs of ${durationSeconds} simulated s on ${opts.threads} threads\n`,
-  );
+  process.stderr.write(`bench:quality: ${jobs.length} runs on ${opts.threads} threads\n`);
   const results = await runPool(jobs, opts.threads, (r, done) => {
     const what = `${r.spec.workload}/${r.spec.contender}`;
     const how = r.ok ? `${(r.wallMs / 1000).toFixed(1)} s` : `skipped: ${r.reason.split('\n')[0]}`;
@@ -161,11 +214,18 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   const meta = {
     command: `npm run bench:quality${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
-    durationSeconds,
+    durationSeconds: Object.fromEntries(workloads.map((w) => [w, durationOf(w)])),
     seed: opts.seed,
     repeatSeeds: repeats,
     kosmosTuning: opts.kosmosTuning ?? {},
-    traceWindows: TRACE_WINDOWS,
+    split: opts.traceWindows ? 'user' : opts.split,
+    traceWindows: windows,
+    traceSplit: Object.fromEntries(
+      Object.entries(windows).map(([w, ws]) => [
+        w,
+        { frontend: splitOf(ws.frontend), backend: splitOf(ws.backend) },
+      ]),
+    ),
     wallSeconds,
     skipped: results
       .filter((r) => !r.ok)
@@ -214,10 +274,12 @@ async function main(): Promise<void> {
     );
   }
   if (seedsMd) console.log(seedsMd);
-  if (meta.skipped.length > 0)
+  if (meta.skipped.length > 0) {
     console.log(
       `Skipped: ${meta.skipped.map((s) => `${s.workload}/${s.contender} (${s.reason})`).join('; ')}`,
     );
+    process.exitCode = 1;
+  }
   const runs = jobs.length * (1 + repeats.length);
   console.log(`${runs} runs in ${wallSeconds.toFixed(1)} s; results in ${out}`);
 }

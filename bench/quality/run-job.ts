@@ -5,10 +5,13 @@ import { runDiscrete } from '../../sim/discrete/engine.ts';
 import type { Recording } from '../../sim/discrete/recorder.ts';
 import { buildContender, type ContenderName, optimumCoreSeconds } from './contenders.ts';
 import { computeFigures, type Figures } from './figures.ts';
-import { buildScenario, type WorkloadName } from './workloads.ts';
+import type { TraceWorkload } from './trace-windows.ts';
+import { buildScenario } from './workloads.ts';
 
 export type JobSpec = {
-  workload: WorkloadName;
+  workload: string;
+  /** The workload's real-traffic windows; absent for synthetic workloads. */
+  traceWindows?: TraceWorkload;
   contender: ContenderName;
   durationSeconds: number;
   seed: number;
@@ -65,7 +68,7 @@ export function downsample(rec: Recording, bucketSeconds: number): SeriesPoint[]
 
 export async function runJob(spec: JobSpec): Promise<JobResult> {
   const started = performance.now();
-  const scenario = await buildScenario(spec.workload, spec.durationSeconds, spec.seed);
+  const scenario = await buildScenario(spec.workload, spec.durationSeconds, spec.seed, spec.traceWindows);
   const controller = await buildContender(spec.contender, scenario, spec.durationSeconds, spec.kosmosTuning);
   if (!controller) return { spec, ok: false, reason: `contender ${spec.contender} is not available` };
   const rec = runDiscrete(scenario, { controller, durationSeconds: spec.durationSeconds, recordPods: false });

@@ -5,35 +5,16 @@ import type { PodResources, ServiceSla } from '../../sim/discrete/controller.ts'
 import type { Scenario, ServiceScenario } from '../../sim/scenario/types.ts';
 import { loadRealTrace } from '../../sim/traces/real-trace.ts';
 import { syntheticTrace, type Trace } from '../../sim/traces/trace.ts';
+import { type TraceWindow, type TraceWorkload, windowSimulatedSeconds } from './trace-windows.ts';
 
-export const WORKLOADS = ['nasa', 'twitter', 'step', 'flash-crowd', 'uneven-nodes'] as const;
-export type WorkloadName = (typeof WORKLOADS)[number];
+/** Workloads on synthetic traffic; the real-traffic ones come from trace windows (split.ts, or a user's file). */
+export const SYNTHETIC_WORKLOADS = ['step', 'flash-crowd', 'uneven-nodes'] as const;
+export type SyntheticWorkload = (typeof SYNTHETIC_WORKLOADS)[number];
 
 const MI = 1024 * 1024;
-const DAY = 86400;
 export const FULL_DURATION_SECONDS = 7200;
-export const QUICK_DURATION_SECONDS = 1800;
-
-/** The real-trace windows used, for docs and results (real seconds from the start of the file). */
-export type TraceWindow = {
-  file: 'nasa' | 'twitter';
-  startSeconds: number;
-  lengthSeconds: number;
-  compression: number;
-  /** The window is rescaled to this mean rate. */
-  meanRps: number;
-};
-
-export const TRACE_WINDOWS: Record<'nasa' | 'twitter', { frontend: TraceWindow; backend: TraceWindow }> = {
-  nasa: {
-    frontend: { file: 'nasa', startSeconds: 4 * DAY, lengthSeconds: DAY, compression: 12, meanRps: 50 },
-    backend: { file: 'nasa', startSeconds: 2 * DAY, lengthSeconds: DAY, compression: 12, meanRps: 10 },
-  },
-  twitter: {
-    frontend: { file: 'twitter', startSeconds: 3 * DAY, lengthSeconds: DAY, compression: 12, meanRps: 50 },
-    backend: { file: 'twitter', startSeconds: 1 * DAY, lengthSeconds: DAY, compression: 12, meanRps: 10 },
-  },
-};
+/** A quick run sees the first quarter of each workload. */
+export const QUICK_FRACTION = 0.25;
 
 type ServiceShape = {
   name: 'frontend' | 'backend';
@@ -100,22 +81,36 @@ function service(shape: ServiceShape, trace: Trace, replicas: number, minReplica
   };
 }
 
-async function traces(name: WorkloadName, durationSeconds: number): Promise<[Trace, Trace]> {
+/** Loads a window: compressed (mean of `compression` real seconds per simulated one) and rescaled. */
+export function loadWindow(w: TraceWindow): Promise<Trace> {
+  return loadRealTrace(w.file, {
+    startSeconds: w.startSeconds,
+    lengthSeconds: w.lengthSeconds,
+    compression: w.compression,
+    aggregate: 'mean',
+    rescale: { meanRps: w.meanRps },
+  });
+}
+
+/** Simulated seconds a full run of the workload lasts: its trace windows' length, else 7200. */
+export function fullDurationSeconds(windows: TraceWorkload | undefined): number {
+  if (!windows) return FULL_DURATION_SECONDS;
+  return Math.max(windowSimulatedSeconds(windows.frontend), windowSimulatedSeconds(windows.backend));
+}
+
+function isSynthetic(name: string): name is SyntheticWorkload {
+  return (SYNTHETIC_WORKLOADS as readonly string[]).includes(name);
+}
+
+async function traces(
+  name: string,
+  durationSeconds: number,
+  windows: TraceWorkload | undefined,
+): Promise<[Trace, Trace]> {
+  // A trace window is always replayed whole; a shorter run (--quick) sees its first part.
+  if (windows) return [await loadWindow(windows.frontend), await loadWindow(windows.backend)];
+  if (!isSynthetic(name)) throw new Error(`workload ${name} has no trace windows and is not synthetic`);
   switch (name) {
-    case 'nasa':
-    case 'twitter': {
-      const w = TRACE_WINDOWS[name];
-      // The window is always replayed whole; a shorter run (--quick) sees its first part.
-      const load = (x: TraceWindow) =>
-        loadRealTrace(x.file, {
-          startSeconds: x.startSeconds,
-          lengthSeconds: x.lengthSeconds,
-          compression: x.compression,
-          aggregate: 'mean',
-          rescale: { meanRps: x.meanRps },
-        });
-      return [await load(w.frontend), await load(w.backend)];
-    }
     case 'step':
     case 'uneven-nodes': {
       const at = Math.round(durationSeconds / 4);
@@ -144,16 +139,17 @@ async function traces(name: WorkloadName, durationSeconds: number): Promise<[Tra
 
 /** Node CPU: three equal 4-core nodes; `uneven-nodes` has two 2.5-core nodes and a 1.2-core one, so
  *  the pods placed on the small node are held smaller by the node arbiter than their peers. */
-function nodeCpuMilli(name: WorkloadName): number[] {
+function nodeCpuMilli(name: string): number[] {
   return name === 'uneven-nodes' ? [2500, 2500, 1200] : [4000, 4000, 4000];
 }
 
 export async function buildScenario(
-  name: WorkloadName,
+  name: string,
   durationSeconds: number,
   seed: number,
+  windows?: TraceWorkload,
 ): Promise<Scenario> {
-  const [front, back] = await traces(name, durationSeconds);
+  const [front, back] = await traces(name, durationSeconds, windows);
   // uneven-nodes keeps at least 3 frontend pods, so the service always spans pods of different sizes.
   const frontendMin = name === 'uneven-nodes' ? 3 : 1;
   const cpus = nodeCpuMilli(name);

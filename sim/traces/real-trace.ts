@@ -3,6 +3,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
+import { readRateFile } from './rate-file.ts';
 import { sampledTrace, type Trace } from './trace.ts';
 
 /** Short names of the traces shipped in the shared folder. */
@@ -110,7 +111,7 @@ function grow(values: Uint32Array): Uint32Array {
 }
 
 /** Aggregates counts into per-simulated-second rates: k real seconds per simulated second. */
-export function compress(counts: Uint32Array, k: number, aggregate: 'sum' | 'mean'): Float64Array {
+export function compress(counts: ArrayLike<number>, k: number, aggregate: 'sum' | 'mean'): Float64Array {
   if (!(k > 0)) throw new TraceError(`compression must be > 0, got ${k}`);
   const n = Math.floor(counts.length / k);
   const out = new Float64Array(n);
@@ -153,7 +154,9 @@ export async function loadRealTrace(file: string, options: RealTraceOptions = {}
   const k = options.compression ?? 1;
   const aggregate = options.aggregate ?? 'mean';
   const end = options.lengthSeconds === undefined ? Number.POSITIVE_INFINITY : start + options.lengthSeconds;
-  const counts = await readCounts(path, end);
+  // Shipped traces stream only up to the window; any other file (plain, CSV, gzipped or not) is read whole.
+  const shipped = Object.values(TRACE_FILES).some((f) => path === join(tracesDir(options.dir), f));
+  const counts = shipped ? await readCounts(path, end) : sliceTo(readRateFile(path), end);
   if (start >= counts.length) {
     throw new TraceError(`trace ${file}: window starts at ${start}s but the file has ${counts.length}s`);
   }
@@ -163,4 +166,8 @@ export async function loadRealTrace(file: string, options: RealTraceOptions = {}
     `${file} [${start}s, ${counts.length}s) compression ${k} (${aggregate})` +
     (options.rescale ? ` rescale ${JSON.stringify(options.rescale)}` : '');
   return sampledTrace(label, rps);
+}
+
+function sliceTo(rates: Float64Array, end: number): Float64Array {
+  return Number.isFinite(end) ? rates.subarray(0, Math.min(rates.length, end)) : rates;
 }
