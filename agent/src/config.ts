@@ -15,6 +15,8 @@ export interface AgentConfig {
   /** No hub: report to the logs only, never resize. */
   standalone: boolean;
   cgroupRoot: string;
+  /** The kubelet's --cgroup-root when not `/`; undefined = found by searching. */
+  kubeletCgroupRoot?: string;
   tickMs: number;
   reserveCpuMilli: number;
   reserveMemoryBytes: number;
@@ -76,6 +78,11 @@ export const agentConfig = defineConfig({
       type: 'string',
       default: '/sys/fs/cgroup',
       help: 'cgroup file system mount',
+    },
+    kubeletCgroupRoot: {
+      flag: 'kubelet-cgroup-root',
+      type: 'string',
+      help: 'the kubelet’s --cgroup-root when it is not / (e.g. /kubelet); default: found below the mount',
     },
     tickMs: {
       flag: 'tick',

@@ -48,7 +48,12 @@ export interface RunningAgent {
  * A UsageReader that detects the cgroup layout when first needed and again after a failure
  * (a node whose kubepods tree appears late is normal), reporting usage invalid meanwhile.
  */
-export function lazyCgroupReader(root: string, log: Logger, retryMs = 30_000): UsageReader {
+export function lazyCgroupReader(
+  root: string,
+  log: Logger,
+  retryMs = 30_000,
+  kubeletCgroupRoot?: string,
+): UsageReader {
   let reader: UsageReader | undefined;
   let failedAt = -Infinity;
   let lastError = '';
@@ -56,7 +61,7 @@ export function lazyCgroupReader(root: string, log: Logger, retryMs = 30_000): U
     async sample(targets: readonly UsageTarget[], nowMs: number): Promise<UsageResult[]> {
       if (!reader && nowMs - failedAt >= retryMs) {
         try {
-          const layout = await detectCgroupLayout({ root });
+          const layout = await detectCgroupLayout({ root, cgroupRoot: kubeletCgroupRoot });
           log.info(
             { root, version: layout.version, driver: layout.driver, kubepods: layout.kubepodsDir },
             'cgroup layout',
@@ -144,7 +149,13 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
     agentVersion: AGENT_VERSION,
     podSource,
     usageReader:
-      options.usageReader ?? lazyCgroupReader(config.cgroupRoot, log.child({ component: 'cgroup' })),
+      options.usageReader ??
+      lazyCgroupReader(
+        config.cgroupRoot,
+        log.child({ component: 'cgroup' }),
+        30_000,
+        config.kubeletCgroupRoot,
+      ),
     scraper: options.scraper ?? windowedScraper(log.child({ component: 'scraper' })),
     hub,
     resizer: new KubeResizer(clients.core),

@@ -192,8 +192,15 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     return addr?.address ?? '127.0.0.1';
   }
 
-  /** Start a bound pod now: Running, Ready, one running status per container. */
-  startPod(namespace: string, name: string, opts: { podIp?: string } = {}): KObject {
+  /**
+   * Start a bound pod now: Running, Ready, one running status per container. A node that runs real
+   * processes names their container ids (its cgroups are named after them).
+   */
+  startPod(
+    namespace: string,
+    name: string,
+    opts: { podIp?: string; containerIds?: Record<string, string> } = {},
+  ): KObject {
     const pod = this.api.get(this.pods, namespace, name);
     const now = nowTimestamp();
     const podIp = opts.podIp ?? this.options.podIp?.(pod) ?? '127.0.0.1';
@@ -211,7 +218,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
         name: c.name,
         image: c.image,
         imageID: `sim://${c.image}`,
-        containerID: containerId(),
+        containerID: opts.containerIds?.[c.name] ?? containerId(),
         ready: true,
         started: true,
         restartCount: 0,

@@ -1,0 +1,144 @@
+// The real node mode: a Deployment's pod runs as a real process (the sample app) in a kubelet-shaped
+// cgroup with the CFS quota and memory limit of its limits, on its own loopback IP; an in-place
+// resize rewrites the quota; the agent's real reader, pointed at the run's tree, reads its usage;
+// deleting the pod kills the process and removes its cgroups. Skips only where cgroups are not writable.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { V1Pod } from '@kubernetes/client-node';
+import * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectCgroupLayout } from '../../../agent/src/cgroup/layout-detect.ts';
+import { createCgroupReader } from '../../../agent/src/cgroup/reader.ts';
+import { kubeClients } from '../../../lib/kube.ts';
+import { silentLogger } from '../../../lib/log.ts';
+import { realCgroupsUnavailable } from '../../../sim/node/real/cgroup-tree.ts';
+import { type RealCluster, startRealCluster } from '../../../sim/node/real/real-cluster.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { webDeployment } from '../hub/web-service.ts';
+
+const unavailable = realCgroupsUnavailable();
+if (unavailable) console.warn(`real-pods: skipped, real cgroups are not usable here: ${unavailable}`);
+const NS = 'default';
+
+describe.skipIf(unavailable !== undefined)('real pods: processes in real cgroups', () => {
+  let cluster: RealCluster;
+  let clients: ReturnType<typeof kubeClients>;
+  let pod: V1Pod;
+
+  const cpuRoot = () => cluster.tree.layout('node-1').hierarchies.cpu;
+  const groupOf = (p: V1Pod) =>
+    cluster.tree.groupOf(
+      { node: 'node-1', uid: p.metadata!.uid!, qosClass: 'Burstable' },
+      p.status!.containerStatuses![0]!.containerID!,
+    );
+  const read = (hierarchyRoot: string, rel: string, file: string) =>
+    readFileSync(path.join(hierarchyRoot, rel, file), 'utf8').trim();
+
+  beforeAll(async () => {
+    cluster = await startRealCluster({
+      nodes: [{ name: 'node-1', cpu: '1', memory: '4Gi' }],
+      totalCpuMilli: 1000,
+      log: silentLogger(),
+    });
+    clients = kubeClients(cluster.api.kubeConfig());
+    const deployment = webDeployment(1);
+    const container = deployment.spec!.template.spec!.containers[0]!;
+    container.resources = {
+      requests: { cpu: '200m', memory: '128Mi' },
+      limits: { cpu: '300m', memory: '256Mi' },
+    };
+    container.args = ['--cpu-per-request-ms', '5'];
+    await clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment });
+    pod = await waitFor(
+      'the web pod Running',
+      async () =>
+        (await clients.core.listNamespacedPod({ namespace: NS })).items.find(
+          (p) => p.status?.phase === 'Running',
+        ),
+      40_000,
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('runs the container in its pod cgroup with the quota and memory limit of its limits', async () => {
+    const group = groupOf(pod);
+    expect(group).toMatch(/\/node-1\/kubepods\/burstable\/pod[0-9a-f-]+\/[0-9a-f]{64}$/);
+    expect(read(cpuRoot(), group, 'cpu.cfs_quota_us')).toBe('30000');
+    expect(read(cluster.tree.layout('node-1').hierarchies.memory, group, 'memory.limit_in_bytes')).toBe(
+      String(256 * 1024 * 1024),
+    );
+    const pids = read(cpuRoot(), group, 'cgroup.procs').split('\n').filter(Boolean);
+    expect(pids.length).toBeGreaterThan(0);
+    expect(readFileSync(`/proc/${pids[0]}/cmdline`, 'utf8')).toContain('sample/app.ts');
+    // the pod serves on its own loopback address
+    expect(pod.status?.podIP).toMatch(/^127\.\d+\.\d+\.\d+$/);
+    expect(pod.status?.podIP).not.toBe('127.0.0.1');
+    const res = await fetch(`http://${pod.status!.podIP}:8080/work`);
+    expect(res.headers.get('x-backend')).toBe(pod.metadata!.name);
+  });
+
+  it('an enacted in-place resize rewrites the CFS quota and the container status', async () => {
+    await clients.core.patchNamespacedPodResize(
+      {
+        name: pod.metadata!.name!,
+        namespace: NS,
+        body: {
+          spec: {
+            containers: [{ name: 'app', resources: { requests: { cpu: '400m' }, limits: { cpu: '600m' } } }],
+          },
+        },
+      },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
+    );
+    const resized = await waitFor('the resize enacted', async () => {
+      const p = await clients.core.readNamespacedPod({ name: pod.metadata!.name!, namespace: NS });
+      return p.status?.containerStatuses?.[0]?.resources?.limits?.['cpu'] === '600m' ? p : undefined;
+    });
+    expect(read(cpuRoot(), groupOf(resized), 'cpu.cfs_quota_us')).toBe('60000');
+    expect(read(cpuRoot(), path.dirname(groupOf(resized)), 'cpu.cfs_quota_us')).toBe('60000');
+  });
+
+  it("the agent's real reader reads the pod's usage through the run's mount view", async () => {
+    const flags = cluster.agentCgroupFlags('node-1');
+    const mount = flags[0]!.split('=')[1]!;
+    const kubeletRoot = flags[1]!.split('=')[1]!;
+    const layout = await detectCgroupLayout({ root: mount, cgroupRoot: kubeletRoot });
+    expect(layout.version).toBe('v1');
+    expect(layout.kubepodsDir).toBe(`${kubeletRoot.slice(1)}/kubepods`);
+    const reader = createCgroupReader({ layout, logger: silentLogger() });
+    const target = {
+      key: 'k',
+      uid: pod.metadata!.uid!,
+      qosClass: 'Burstable' as const,
+      containerId: pod.status!.containerStatuses![0]!.containerID!,
+    };
+    expect((await reader.sample([target], performance.now()))[0]?.status).toBe('priming');
+    // 40 requests of 5 ms CPU each: the container used CPU the reader must see
+    await Promise.all(
+      Array.from({ length: 40 }, () => fetch(`http://${pod.status!.podIP}:8080/work`).then((r) => r.text())),
+    );
+    const result = (await reader.sample([target], performance.now()))[0];
+    if (result?.status !== 'ok') throw new Error(`expected usage, got ${JSON.stringify(result)}`);
+    expect(result.usage.cpuUsageMilli).toBeGreaterThan(0);
+    expect(result.usage.memoryWorkingSetBytes).toBeGreaterThan(1024 * 1024);
+  });
+
+  it('deleting the pod kills its process and removes its cgroups', async () => {
+    const current = await clients.core.readNamespacedPod({ name: pod.metadata!.name!, namespace: NS });
+    const group = groupOf(current);
+    const pid = Number(read(cpuRoot(), group, 'cgroup.procs').split('\n')[0]);
+    await clients.apps.patchNamespacedDeploymentScale(
+      { name: 'web', namespace: NS, body: { spec: { replicas: 0 } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await waitFor('the process gone', () => !existsSync(`/proc/${pid}`), 10_000);
+    await waitFor(
+      'the pod cgroup removed',
+      () => !existsSync(path.join(cpuRoot(), path.dirname(group))),
+      10_000,
+    );
+  });
+});
