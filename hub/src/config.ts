@@ -41,6 +41,12 @@ export interface HubConfig {
   /** PEM certificate and key the agent port (AgentHub) serves TLS with; both or neither. */
   tlsCertFile?: string;
   tlsKeyFile?: string;
+  /** Prometheus for SLAs with metrics.prometheus that name no url. */
+  prometheusUrl?: string;
+  /** Where SLAs' prometheus.bearerTokenFile and caFile are looked up; nothing outside it is read. */
+  prometheusCredentialsDir: string;
+  /** Prometheus queries in flight at once over all SLAs. */
+  prometheusMaxInFlight: number;
 }
 
 export const hubConfig = defineConfig({
@@ -140,6 +146,24 @@ export const hubConfig = defineConfig({
       flag: 'tls-key-file',
       type: 'string',
       help: 'PEM private key for TLS on the agent port (with --tls-cert-file)',
+    },
+    prometheusUrl: {
+      flag: 'prometheus-url',
+      type: 'string',
+      help: 'Prometheus HTTP API base URL for SLAs with metrics.prometheus that set no url (e.g. http://prometheus.monitoring:9090)',
+    },
+    prometheusCredentialsDir: {
+      flag: 'prometheus-credentials-dir',
+      type: 'string',
+      default: '/etc/kosmos/prometheus',
+      help: 'directory of the bearer-token and CA files SLAs name in metrics.prometheus (mount a Secret here); files outside it are refused',
+    },
+    prometheusMaxInFlight: {
+      flag: 'prometheus-max-in-flight',
+      type: 'int',
+      default: 32,
+      min: 1,
+      help: 'Prometheus queries in flight at once (one query per SLA per refresh)',
     },
     nodesAutoscaled: {
       flag: 'nodes-autoscaled',

@@ -32,6 +32,8 @@ import { policyOf } from './loop/policy-of.ts';
 import { type RunningHttp, startMetricsServer } from './metrics/http-server.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { ClusterModel } from './model/cluster-model.ts';
+import { HttpPrometheusClient, type PrometheusQueryClient } from './prometheus/api-client.ts';
+import { PrometheusSignals } from './prometheus/prometheus-signals.ts';
 import { kubeSlaWriter } from './sla/kube-writer.ts';
 import { SLA_LABEL } from './sla/podscale-plan.ts';
 import { SlaController } from './sla/sla-controller.ts';
@@ -50,6 +52,8 @@ export interface HubOptions {
   now?: () => number;
   /** How long to wait for the informers' first list at start. */
   syncTimeoutMs?: number;
+  /** The Prometheus HTTP edge (default: HTTP with the --prometheus-* flags). */
+  prometheusClient?: PrometheusQueryClient;
 }
 
 export interface RunningHub {
@@ -140,6 +144,21 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     log: log.child({ component: 'sla' }),
     now,
   });
+  const httpPrometheus = options.prometheusClient
+    ? undefined
+    : new HttpPrometheusClient({ credentialsDir: config.prometheusCredentialsDir, now });
+  const prometheus = new PrometheusSignals({
+    client: options.prometheusClient ?? (httpPrometheus as HttpPrometheusClient),
+    log: log.child({ component: 'prometheus' }),
+    now,
+    ...(config.prometheusUrl ? { defaultUrl: config.prometheusUrl } : {}),
+    maxInFlight: config.prometheusMaxInFlight,
+    minRefreshMs: config.periodMs,
+    onQuery: (failures) => {
+      metrics.prometheusQueries.inc({ outcome: failures.size ? 'failed' : 'ok' });
+      for (const reason of failures) metrics.prometheusQueryFailures.inc({ reason });
+    },
+  });
   const loop = new ControlLoop({
     slas,
     pods,
@@ -155,6 +174,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     now,
     nodeStaleAfterMs: config.nodeStaleAfterMs,
     nodesAutoscaled: config.nodesAutoscaled,
+    prometheus,
   });
 
   let leading = !config.leaderElect;
@@ -305,6 +325,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       leading = false;
       await Promise.all(servers.map((s) => s.stop()));
       await stopInformers();
+      await prometheus.idle();
+      httpPrometheus?.close();
       log.info('hub stopped');
     },
   };

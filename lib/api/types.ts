@@ -36,10 +36,36 @@ export interface ScrapeSource {
   type?: 'histogram' | 'summary'; // default histogram
 }
 
+/**
+ * The hub reads the pods' response time from a Prometheus server, one query per SLA for all its
+ * pods (hub/src/prometheus). Durations as in the objective ("15s", "1m").
+ */
 export interface PrometheusSource {
-  url: string;
-  /** PromQL returning the response time in seconds; $pod and $namespace are substituted. */
-  query: string;
+  /** Base URL of the Prometheus HTTP API; default the hub's --prometheus-url. */
+  url?: string;
+  /** Histogram (or summary) base name, e.g. http_request_duration_seconds. */
+  metric?: string;
+  type?: 'histogram' | 'summary'; // default histogram
+  /** PromQL label matchers added to every selector, e.g. `job="web",route!="/healthz"`. */
+  labelMatchers?: string;
+  /** Label naming the pod on the series (default pod). */
+  podLabel?: string;
+  /** Label naming the pod's namespace on the series (default namespace). */
+  namespaceLabel?: string;
+  /** How often Prometheus scrapes these pods (default 15s): sets the default window and staleness. */
+  scrapeInterval?: string;
+  /** Range of rate() and histogram_quantile() (default 4 × scrapeInterval). */
+  window?: string;
+  /** Raw PromQL for the response time in seconds, one series per pod ($pods, $namespace, $window, $quantile). */
+  query?: string;
+  /** Raw PromQL for the finished requests per second, one series per pod (same substitutions). */
+  requestRateQuery?: string;
+  /** Bearer token file, relative to the hub's --prometheus-credentials-dir. */
+  bearerTokenFile?: string;
+  /** PEM CA bundle for an https URL, relative to the hub's --prometheus-credentials-dir. */
+  caFile?: string;
+  /** Deadline of one query (default 5s). */
+  timeout?: string;
 }
 
 export interface HorizontalRule {

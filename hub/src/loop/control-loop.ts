@@ -11,6 +11,9 @@ import { roomIndex } from '../horizontal/room.ts';
 import type { ScaleWriter } from '../horizontal/scale-writer.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
+import { withPrometheusSample } from '../prometheus/pod-signal.ts';
+import type { PrometheusSignals, SlaSamples } from '../prometheus/prometheus-signals.ts';
+import type { PodSample } from '../prometheus/samples.ts';
 import type { SlaWriter } from '../sla/kube-writer.ts';
 import { type SlaController, type SlaReconcileResult, slaKeyOf } from '../sla/sla-controller.ts';
 import { buildSlaStatus, type SlaObservation, statusNeedsWrite } from '../sla/sla-status.ts';
@@ -49,7 +52,12 @@ export interface ControlLoopDeps {
    * replicas whatever the free room, and Pending pods count as coming capacity. Default false.
    */
   nodesAutoscaled?: boolean;
+  /** Reads the response time of SLAs with metrics.prometheus; without it they have no signal. */
+  prometheus?: PrometheusSignals;
 }
+
+/** A Prometheus-sourced SLA's samples this period: per pod name, or undefined before the first answer. */
+type HubSamples = { samples: SlaSamples | undefined } | undefined;
 
 /** What the loop remembers about one SLA between ticks. */
 interface SlaMemory {
@@ -83,6 +91,7 @@ export class ControlLoop {
     const stale = model.markSilentStale(nowMs, this.#d.nodeStaleAfterMs);
     if (stale.length) log.warn({ nodes: stale }, 'nodes went silent; marked stale');
     const keys = new Set<string>();
+    const promKeys = new Set<string>();
     const trackedUids = new Set<string>();
     const nodePolicy = new Map<string, ArbitrationPolicy>();
     // Where a new pod could land (room.ts), from what the nodes have promised: indexed at most once
@@ -95,6 +104,7 @@ export class ControlLoop {
     for (const sla of this.#d.slas.list()) {
       const key = slaKeyOf(sla);
       keys.add(key);
+      if (sla.spec.metrics?.prometheus) promKeys.add(key);
       const end = metrics.stepSeconds.startTimer({ step: 'service' });
       try {
         await this.#service(sla, nowMs, trackedUids, nodePolicy, nodeRoom);
@@ -105,6 +115,7 @@ export class ControlLoop {
       }
     }
     this.#nodePolicy = nodePolicy;
+    this.#d.prometheus?.retain(promKeys);
     try {
       await this.#d.controller.sweepOrphans(keys);
     } catch (err) {
@@ -153,10 +164,11 @@ export class ControlLoop {
     }
     if (r.invalid || !policy || !r.scale) {
       for (const t of r.tracked) trackedUids.add(t.uid);
-      await this.#writeStatus(sla, mem, this.#observation(sla, r, mem));
-      this.#publishView(sla, r, mem, policy, undefined);
+      await this.#writeStatus(sla, mem, this.#observation(sla, r, mem, undefined));
+      this.#publishView(sla, r, mem, policy, undefined, undefined);
       return;
     }
+    const hub = this.#hubSamples(sla, r);
     const { model } = this.#d;
     const statistic = sla.spec.objective.statistic ?? 'p95';
     let unschedulableReplicas = 0;
@@ -177,11 +189,14 @@ export class ControlLoop {
       const enacted = enactedResources(report, t.pod, t.container);
       // A pod that is not serving yet has no signal to act on: it keeps its allocation until ready.
       const hasSignal = fresh && ready && resources(report?.enacted).cpuMilli > 0;
+      const signal = hasSignal
+        ? signalOf(podSignal(report!, obs.windowSeconds, statistic), hub, t.name)
+        : undefined;
       return {
         key: t.uid,
         ready,
         enacted,
-        ...(hasSignal ? { signal: podSignal(report!, obs.windowSeconds, statistic) } : {}),
+        ...(signal ? { signal } : {}),
         capped: resources(report?.capped),
         cappedReason: capReasonName(report?.capReason),
       };
@@ -270,7 +285,7 @@ export class ControlLoop {
       new Map(observations.filter((o) => o.enacted.cpuMilli > 0).map((o) => [o.key, o.enacted.cpuMilli])),
     );
     mem.weights = weights.state;
-    const o = this.#observation(sla, r, mem);
+    const o = this.#observation(sla, r, mem, hub);
     o.desiredReplicas = plan.replicas;
     o.replicas = Math.max(replicas, r.scale.statusReplicas);
     o.observedResponseSeconds = plan.service.responseTimeSeconds;
@@ -283,10 +298,31 @@ export class ControlLoop {
       };
     }
     await this.#writeStatus(sla, mem, o);
-    this.#publishView(sla, r, mem, policy, { plan, weights: weights.weights, replicas });
+    this.#publishView(sla, r, mem, policy, { plan, weights: weights.weights, replicas }, hub);
   }
 
-  #observation(sla: ServiceLevelAgreement, r: SlaReconcileResult, mem: SlaMemory): SlaObservation {
+  /** The SLA's latest samples from Prometheus (a query starts when one is due); undefined for scraped SLAs. */
+  #hubSamples(sla: ServiceLevelAgreement, r: SlaReconcileResult): HubSamples {
+    if (!sla.spec.metrics?.prometheus) return undefined;
+    const names = r.tracked.map((t) => t.name);
+    const prometheus = this.#d.prometheus;
+    if (!prometheus) {
+      const failure = {
+        ok: false as const,
+        reason: 'PrometheusNotConfigured' as const,
+        message: 'this hub runs without a Prometheus client',
+      };
+      return { samples: { atMs: this.#d.now(), pods: new Map(names.map((n) => [n, failure])) } };
+    }
+    return { samples: prometheus.observe(sla, names) };
+  }
+
+  #observation(
+    sla: ServiceLevelAgreement,
+    r: SlaReconcileResult,
+    mem: SlaMemory,
+    hub: HubSamples,
+  ): SlaObservation {
     const reporting = r.tracked.filter((t) => this.#d.model.isFresh(t.uid)).length;
     const o: SlaObservation = {
       observedGeneration: sla.metadata.generation,
@@ -296,6 +332,14 @@ export class ControlLoop {
       ...(r.scale ? { replicas: r.scale.statusReplicas } : {}),
       ...(mem.lastScaleTime ? { lastScaleTime: mem.lastScaleTime } : {}),
     };
+    if (hub) {
+      const without: Array<{ pod: string; reason: string; message: string }> = [];
+      for (const t of r.tracked) {
+        const s = hub.samples?.pods.get(t.name);
+        if (s && !s.ok) without.push({ pod: t.name, reason: s.reason, message: s.message });
+      }
+      o.hubMetrics = { awaiting: hub.samples === undefined && r.tracked.length > 0, without };
+    }
     if (r.unfit.length) {
       o.skipped = {
         reason: r.unfit[0]!.reason,
@@ -310,7 +354,44 @@ export class ControlLoop {
     const next = buildSlaStatus(prev, o, new Date(this.#d.now()).toISOString());
     if (!statusNeedsWrite(prev, next)) return;
     const res = await this.#d.writer.patchSlaStatus(sla.metadata.namespace!, sla.metadata.name!, next);
-    if (res === 'patched') mem.status = next;
+    if (res !== 'patched') return;
+    mem.status = next;
+    await this.#announceMetrics(sla, prev?.conditions, next.conditions);
+  }
+
+  /** An Event when the SLA's MetricsAvailable condition changes status or reason. */
+  async #announceMetrics(
+    sla: ServiceLevelAgreement,
+    prev: ServiceLevelAgreementStatus['conditions'],
+    next: ServiceLevelAgreementStatus['conditions'],
+  ): Promise<void> {
+    const before = prev?.find((c) => c.type === 'MetricsAvailable');
+    const after = next?.find((c) => c.type === 'MetricsAvailable');
+    if (!after || after.status === 'Unknown') return;
+    if (before && before.status === after.status && before.reason === after.reason) return;
+    if (!before && after.status === 'True') return;
+    const ref = {
+      apiVersion: sla.apiVersion,
+      kind: sla.kind,
+      namespace: sla.metadata.namespace!,
+      name: sla.metadata.name!,
+      ...(sla.metadata.uid ? { uid: sla.metadata.uid } : {}),
+    };
+    const warning = after.status === 'False';
+    this.#d.log[warning ? 'warn' : 'info'](
+      { sla: slaKeyOf(sla), reason: after.reason, message: after.message },
+      warning ? 'response-time signal lost; allocations held' : 'response-time signal back',
+    );
+    try {
+      await this.#d.writer.event(
+        ref,
+        warning ? 'Warning' : 'Normal',
+        after.reason ?? '',
+        after.message ?? '',
+      );
+    } catch (err) {
+      this.#d.log.warn({ err, sla: slaKeyOf(sla) }, 'MetricsAvailable event not written');
+    }
   }
 
   #publishView(
@@ -319,6 +400,7 @@ export class ControlLoop {
     mem: SlaMemory,
     policy: ServicePolicy | undefined,
     tick: { plan: ReturnType<PlanServiceFn>; weights: Map<string, number>; replicas: number } | undefined,
+    hub: HubSamples,
   ): void {
     const { model } = this.#d;
     const key = slaKeyOf(sla);
@@ -327,7 +409,9 @@ export class ControlLoop {
     const pods = r.tracked.map((t) => {
       const obs = model.observation(t.uid);
       const report = obs?.report;
-      const signal = report ? podSignal(report, obs.windowSeconds, statistic) : undefined;
+      const signal = report
+        ? signalOf(podSignal(report, obs.windowSeconds, statistic), hub, t.name)
+        : undefined;
       const p = planned.get(t.uid);
       return podStatus({
         namespace: sla.metadata.namespace!,
@@ -367,6 +451,17 @@ export class ControlLoop {
       pods,
     });
   }
+}
+
+/** The pod's signal: the agent's, with Prometheus's rate and response time for hub-sourced SLAs (none without a sample). */
+function signalOf(
+  signal: ReturnType<typeof podSignal>,
+  hub: HubSamples,
+  pod: string,
+): ReturnType<typeof podSignal> | undefined {
+  if (!hub) return signal;
+  const sample: PodSample | undefined = hub.samples?.pods.get(pod);
+  return sample?.ok ? withPrometheusSample(signal, sample) : undefined;
 }
 
 function plannedDesired(model: ClusterModel, uid: string) {

@@ -16,6 +16,8 @@ export class HubMetrics {
   readonly refusedPodReports: Counter<'node' | 'reason'>;
   readonly leader: Gauge;
   readonly agentsConnected: Gauge;
+  readonly prometheusQueries: Counter<'outcome'>;
+  readonly prometheusQueryFailures: Counter<'reason'>;
 
   constructor() {
     const r = this.registry;
@@ -71,6 +73,18 @@ export class HubMetrics {
       registers: [r],
     });
     this.leader = new Gauge({ name: 'kosmos_hub_leader', help: '1 when this replica leads', registers: [r] });
+    this.prometheusQueries = new Counter({
+      name: 'kosmos_hub_prometheus_queries_total',
+      help: 'Queries to Prometheus for SLAs with metrics.prometheus (one per SLA per refresh), by outcome',
+      labelNames: ['outcome'],
+      registers: [r],
+    });
+    this.prometheusQueryFailures = new Counter({
+      name: 'kosmos_hub_prometheus_query_failures_total',
+      help: 'Prometheus queries that left pods without a signal, by MetricsAvailable reason (a query counts once per reason)',
+      labelNames: ['reason'],
+      registers: [r],
+    });
     this.agentsConnected = new Gauge({
       name: 'kosmos_hub_agents_connected',
       help: 'Agent streams open on this replica',

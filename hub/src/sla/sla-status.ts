@@ -20,6 +20,40 @@ export interface SlaObservation {
   /** Matched pods that cannot be tracked (missing container, not resizable), if any. */
   skipped?: { reason: string; message: string };
   lastScaleTime?: string;
+  /**
+   * Response time the hub reads itself (metrics.prometheus): the tracked pods without a signal and
+   * why, or `awaiting` before the first answer. Undefined for SLAs whose agents scrape the pods.
+   */
+  hubMetrics?: { awaiting: boolean; without: Array<{ pod: string; reason: string; message: string }> };
+}
+
+/** At most this many pods are named in the MetricsAvailable message (the count is always exact). */
+const NAMED_PODS = 5;
+
+/** MetricsAvailable over the tracked pods: True when each has a signal, else False naming those without. */
+function metricsAvailable(o: SlaObservation): [Condition['status'], string, string] | undefined {
+  const m = o.hubMetrics;
+  if (!m) return undefined;
+  if (m.awaiting)
+    return ['Unknown', 'AwaitingPrometheus', 'the first query to Prometheus has not answered yet'];
+  if (m.without.length === 0) {
+    return [
+      'True',
+      'AllPodsSignalling',
+      `${o.podsTracked}/${o.podsTracked} pods with a response-time signal`,
+    ];
+  }
+  const reasons = new Set(m.without.map((w) => w.reason));
+  const named = m.without
+    .slice(0, NAMED_PODS)
+    .map((w) => `${w.pod} (${w.reason}: ${w.message})`)
+    .join(', ');
+  const more = m.without.length > NAMED_PODS ? `, and ${m.without.length - NAMED_PODS} more` : '';
+  return [
+    'False',
+    reasons.size === 1 ? [...reasons][0]! : 'MetricsUnavailable',
+    `${m.without.length}/${o.podsTracked} pods without response-time signal, allocations held: ${named}${more}`,
+  ];
 }
 
 export function formatSeconds(seconds: number): string {
@@ -78,6 +112,8 @@ export function buildSlaStatus(
           gen,
         ),
   ];
+  const metrics = metricsAvailable(o);
+  if (metrics) conditions.push(condition(prev?.conditions, 'MetricsAvailable', ...metrics, nowIso, gen));
   const status: ServiceLevelAgreementStatus = { conditions, podsTracked: o.podsTracked };
   if (gen !== undefined) status.observedGeneration = gen;
   if (o.replicas !== undefined) status.replicas = o.replicas;

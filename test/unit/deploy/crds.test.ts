@@ -119,9 +119,25 @@ describe('CRD manifests', () => {
 describe('ServiceLevelAgreement validation', () => {
   it('accepts a valid SLA, and the example in deploy/examples', () => {
     expect(validateSla(sla())).toEqual([]);
-    expect(validateSla(sla({ metrics: { prometheus: { url: 'http://prom:9090', query: 'q' } } }))).toEqual(
-      [],
-    );
+    expect(
+      validateSla(sla({ metrics: { prometheus: { metric: 'http_request_duration_seconds' } } })),
+    ).toEqual([]);
+    expect(
+      validateSla(
+        sla({
+          metrics: {
+            prometheus: {
+              url: 'https://prom:9090',
+              query: 'max by (pod) (rt{pod=~"$pods"})',
+              requestRateQuery: 'sum by (pod) (rate(requests_total{pod=~"$pods"}[$window]))',
+              bearerTokenFile: 'prometheus/token',
+              caFile: 'ca.crt',
+              window: '30s',
+            },
+          },
+        }),
+      ),
+    ).toEqual([]);
     expect(validateSla(sla(resources({ min: { cpu: 1 }, max: { cpu: 4, memory: '1G' } })))).toEqual([]);
     const example = parse(
       readFileSync(
@@ -213,7 +229,7 @@ describe('ServiceLevelAgreement validation', () => {
     ],
     [
       'both metric sources',
-      { metrics: { scrape: { port: 1, metric: 'm' }, prometheus: { url: 'http://p', query: 'q' } } },
+      { metrics: { scrape: { port: 1, metric: 'm' }, prometheus: { url: 'http://p', metric: 'm' } } },
       'spec.metrics',
       'exactly one of metrics.scrape or metrics.prometheus',
     ],
@@ -222,6 +238,30 @@ describe('ServiceLevelAgreement validation', () => {
       { metrics: {} },
       'spec.metrics',
       'exactly one of metrics.scrape or metrics.prometheus',
+    ],
+    [
+      'a prometheus source with neither a metric nor both raw queries',
+      { metrics: { prometheus: { url: 'http://prom:9090', query: 'q' } } },
+      'spec.metrics.prometheus',
+      'needs metric (a latency histogram or summary) or both query and requestRateQuery',
+    ],
+    [
+      'a per-pod raw query ($pod)',
+      { metrics: { prometheus: { query: 'rt{pod="$pod"}', requestRateQuery: 'r{pod=~"$pods"}' } } },
+      'spec.metrics.prometheus',
+      'use pod=~"$pods"',
+    ],
+    [
+      'a prometheus window shorter than 100ms',
+      { metrics: { prometheus: { metric: 'm', window: '10ms' } } },
+      'spec.metrics.prometheus.window',
+      'window must be a duration of at least 100ms',
+    ],
+    [
+      'a bearer token file outside the credentials directory',
+      { metrics: { prometheus: { metric: 'm', bearerTokenFile: '../../var/run/secrets/token' } } },
+      'spec.metrics.prometheus.bearerTokenFile',
+      'should match',
     ],
     [
       'empty targetRef name',

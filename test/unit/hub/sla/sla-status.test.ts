@@ -74,3 +74,38 @@ describe('statusNeedsWrite', () => {
     expect(statusNeedsWrite(prev, buildSlaStatus(prev, c.o, 't1'))).toBe(c.write);
   });
 });
+
+describe('MetricsAvailable (response time read by the hub from Prometheus)', () => {
+  const cond = (o: Parameters<typeof buildSlaStatus>[1]) =>
+    buildSlaStatus(undefined, o, 't0').conditions?.find((c) => c.type === 'MetricsAvailable');
+
+  it('is absent for SLAs whose agents scrape the pods', () => {
+    expect(cond(base)).toBeUndefined();
+  });
+
+  it('is Unknown before the first answer, True when every pod has a signal', () => {
+    expect(cond({ ...base, hubMetrics: { awaiting: true, without: [] } })).toMatchObject({
+      status: 'Unknown',
+      reason: 'AwaitingPrometheus',
+    });
+    expect(cond({ ...base, hubMetrics: { awaiting: false, without: [] } })).toMatchObject({
+      status: 'True',
+      reason: 'AllPodsSignalling',
+      message: '2/2 pods with a response-time signal',
+    });
+  });
+
+  it('is False with the pods’ common reason, or MetricsUnavailable when they differ, naming the pods', () => {
+    const stale = { pod: 'web-1', reason: 'PrometheusStale', message: 'old' };
+    expect(cond({ ...base, hubMetrics: { awaiting: false, without: [stale] } })).toMatchObject({
+      status: 'False',
+      reason: 'PrometheusStale',
+      message: '1/2 pods without response-time signal, allocations held: web-1 (PrometheusStale: old)',
+    });
+    const nan = { pod: 'web-2', reason: 'PrometheusNotANumber', message: 'NaN' };
+    expect(cond({ ...base, hubMetrics: { awaiting: false, without: [stale, nan] } })).toMatchObject({
+      status: 'False',
+      reason: 'MetricsUnavailable',
+    });
+  });
+});
