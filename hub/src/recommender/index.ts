@@ -5,8 +5,8 @@ export { KOSMOS_PI, RECOMMENDER_DEFAULTS, recommenderConfig } from './defaults.t
 export { pooledSignal, poolWindow, recommendOnEvidence } from './evidence.ts';
 export { essentialFromState, recommendKosmos } from './kosmos.ts';
 export { recommendKosmosPi } from './kosmos-pi.ts';
-export { recommendMemory } from './memory.ts';
 export { headroomCpuMilli, meanResponseSeconds, statisticFactor } from './queueing.ts';
 export { recommend } from './recommend.ts';
+export { recommendMemory } from './steps/memory.ts';
 export type * from './types.ts';
 export { initialRecommenderState } from './util.ts';

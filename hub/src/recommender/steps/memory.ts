@@ -1,6 +1,6 @@
-// Memory sizing of the default law: the working set's running peak plus room for in-flight growth,
+// Step 7 of the default law, memory sizing: the working set's running peak plus room for in-flight growth,
 // a bump after an OOM kill, and decreases that are slow, only on a stable working set, never below the peak.
-import type { KosmosTuning, MemoryRule, PodSignal, RecommenderState } from './types.ts';
+import type { KosmosTuning, MemoryRule, PodSignal, RecommenderState } from '../types.ts';
 
 export interface MemoryRecommendation {
   /** Before SLA bounds, rounded up to the granularity. */
