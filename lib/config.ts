@@ -24,6 +24,8 @@ export interface OptionSpec {
   exclusiveMin?: number;
   /** Must be given (by flag or env) when there is no default. */
   required?: boolean;
+  /** Values accepted once and refused now, each with what to use instead (the error says it). */
+  retired?: Readonly<Record<string, string>>;
 }
 
 export interface ConfigDefinition<O extends Record<string, OptionSpec>> {
@@ -254,6 +256,11 @@ export function defineConfig<const O extends Record<string, OptionSpec>>(
           problems.push(`--${spec.flag}${envVar ? ` (or env ${envVar})` : ''} is required: ${spec.help}`);
         }
         out[key] = undefined;
+        continue;
+      }
+      const retired = spec.retired?.[String(raw).trim()];
+      if (retired !== undefined) {
+        problems.push(`${source}=${String(raw).trim()} is no longer accepted: ${retired}`);
         continue;
       }
       try {

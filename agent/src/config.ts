@@ -1,7 +1,7 @@
 // The agent's configuration: command-line flags with environment fallbacks, validated, with every
 // default documented here and in --help.
 import type { Command } from 'commander';
-import { defineConfig } from '../../lib/config.ts';
+import { ConfigError, defineConfig } from '../../lib/config.ts';
 import { kubeTargetOptions, logLevelOption } from '../../lib/process-options.ts';
 import type { MemoryLimitDecrease } from './actuator/resize-plan.ts';
 
@@ -12,6 +12,8 @@ export interface AgentConfig {
   hubTokenFile?: string;
   /** PEM CA that signed the hub's certificate: connect over TLS and verify the hub with it. */
   hubCaFile?: string;
+  /** Send the token although the hub connection has no TLS. */
+  allowPlaintextToken: boolean;
   /** No hub: report to the logs only, never resize. */
   standalone: boolean;
   cgroupRoot: string;
@@ -67,6 +69,12 @@ export const agentConfig = defineConfig({
       type: 'string',
       help: 'PEM CA of the hub’s certificate: connect over TLS and verify the hub (re-read every minute)',
     },
+    allowPlaintextToken: {
+      flag: 'allow-plaintext-token',
+      type: 'bool',
+      default: false,
+      help: 'send the --hub-token-file token to a hub without TLS (anyone on the network path can read and replay it); without it the agent refuses to start with a token but no --hub-ca-file',
+    },
     standalone: {
       flag: 'standalone',
       type: 'bool',
@@ -109,7 +117,7 @@ export const agentConfig = defineConfig({
       type: 'int',
       default: 9091,
       min: 0,
-      help: 'HTTP port for /healthz /readyz /metrics (0 = any free port)',
+      help: 'HTTP port for /healthz /readyz /metrics (Prometheus: ticks and their steps, resize and PodScale status writes, hub connection, tracked and capped pods); plaintext, no authentication (0 = any free port)',
     },
     bindAddress: {
       flag: 'bind-address',
@@ -181,5 +189,13 @@ export function parseAgentConfig(
   argv: readonly string[],
   env: Record<string, string | undefined> = process.env,
 ): AgentConfig {
-  return agentConfig.parse(argv, env);
+  const config = agentConfig.parse(argv, env);
+  if (!config.standalone && config.hubTokenFile && !config.hubCaFile && !config.allowPlaintextToken) {
+    throw new ConfigError(
+      'kosmos-agent: --hub-token-file without --hub-ca-file would send the token to the hub in plaintext: ' +
+        'give --hub-ca-file (the CA of the hub’s certificate; the hub serves TLS with --tls-cert-file), ' +
+        'or pass --allow-plaintext-token if the network path is trusted',
+    );
+  }
+  return config;
 }

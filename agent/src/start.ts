@@ -126,9 +126,10 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
   });
   const hubLog = log.child({ component: 'hublink' });
   if (!config.standalone && config.hubTokenFile && !config.hubCaFile) {
+    // Only reachable with --allow-plaintext-token (parseAgentConfig refuses it otherwise).
     hubLog.warn(
       { hub: config.hubAddress },
-      'the identity token goes to the hub in plaintext: serve the hub with --tls-cert-file/--tls-key-file and give the agent --hub-ca-file',
+      'the identity token goes to the hub in plaintext (--allow-plaintext-token): serve the hub with --tls-cert-file/--tls-key-file and give the agent --hub-ca-file',
     );
   }
   const hub: HubLink = config.standalone

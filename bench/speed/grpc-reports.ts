@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { AgentServer } from '../../hub/src/agentserver/agent-server.ts';
 import { startGrpcServer } from '../../hub/src/agentserver/grpc-server.ts';
-import { noAuth } from '../../hub/src/auth/agent-auth.ts';
+import { insecureNoAuth } from '../../hub/src/auth/agent-auth.ts';
 import { ClusterModel } from '../../hub/src/model/cluster-model.ts';
 import { kosmosProto } from '../../lib/grpc/proto.ts';
 import { silentLogger } from '../../lib/log.ts';
@@ -128,8 +128,10 @@ export async function runGrpcReports(o: GrpcReportsOptions): Promise<BenchResult
   planAll(model, fleet);
   const agentServer = new AgentServer({
     model,
-    auth: noAuth(),
+    auth: insecureNoAuth(),
     placement: (uid) => placement.get(uid),
+    // Every simulated node exists and can run its pods (the hub's Node informer in production).
+    nodes: { podCapacity: () => Math.max(o.podsPerNode, 110) },
     isLeader: () => true,
     hubId: 'bench-hub',
     tickPeriodMs: 1000,

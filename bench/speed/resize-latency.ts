@@ -143,6 +143,7 @@ async function startCluster(o: ResizeLatencyOptions): Promise<Cluster> {
       '--bind-address=127.0.0.1',
       '--period=1s',
       '--identity=bench-hub',
+      '--agent-auth=insecure-none',
     ]),
     log: silentLogger(),
     kc: api.kubeConfig(),

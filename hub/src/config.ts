@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ConfigError, defineConfig } from '../../lib/config.ts';
 import { kubeTargetOptions, logLevelOption } from '../../lib/process-options.ts';
 
-export type AgentAuthMode = 'none' | 'tokenreview';
+export type AgentAuthMode = 'tokenreview' | 'insecure-none';
 
 export interface HubConfig {
   /** Explicit API server URL (embedded cluster, tests); otherwise kubeconfig / in-cluster. */
@@ -15,9 +15,9 @@ export interface HubConfig {
   inCluster: boolean;
   /** gRPC port the agents connect to (AgentHub). 0 = any free port. */
   grpcPort: number;
-  /** gRPC port for HubStatus (kosmosctl). */
+  /** gRPC port for HubStatus (kosmosctl): same TLS as the agent port, optional bearer token. */
   statusPort: number;
-  /** HTTP port for /metrics, /healthz, /readyz. */
+  /** HTTP port for /metrics, /healthz, /readyz: plaintext, no authentication. */
   metricsPort: number;
   bindAddress: string;
   /** Control loop period. */
@@ -30,6 +30,12 @@ export interface HubConfig {
   agentAuth: AgentAuthMode;
   /** Audience the agents' projected tokens are bound to. */
   agentAudience: string;
+  /** Accept tokens (agents', kosmosctl's) on a port without TLS. */
+  allowPlaintextToken: boolean;
+  /** File holding the bearer token HubStatus requires; unset: HubStatus asks for none. */
+  statusTokenFile?: string;
+  /** A node silent this long (no report) is removed from the model and its stream closed. */
+  nodeForgetAfterMs: number;
   logLevel: string;
   /** Sustained and burst rate of the hub's writes to the API server. */
   writeQps: number;
@@ -55,20 +61,26 @@ export const hubConfig = defineConfig({
   envPrefix: 'KOSMOS',
   options: {
     ...kubeTargetOptions,
-    grpcPort: { flag: 'grpc-port', type: 'int', default: 7070, min: 0, help: 'agent gRPC port (AgentHub)' },
+    grpcPort: {
+      flag: 'grpc-port',
+      type: 'int',
+      default: 7070,
+      min: 0,
+      help: 'agent gRPC port (AgentHub: node reports in, resize directives out; TLS with --tls-cert-file, agents authenticated per --agent-auth)',
+    },
     statusPort: {
       flag: 'status-port',
       type: 'int',
       default: 7071,
       min: 0,
-      help: 'status gRPC port (HubStatus, kosmosctl)',
+      help: 'status gRPC port (HubStatus for kosmosctl: SLAs, pods, decisions, read-only; same TLS as the agent port, bearer token with --status-token-file)',
     },
     metricsPort: {
       flag: 'metrics-port',
       type: 'int',
       default: 9090,
       min: 0,
-      help: 'HTTP port for /metrics /healthz /readyz',
+      help: 'HTTP port for /metrics (Prometheus: per-pod and per-service figures labelled with namespace, pod and SLA names; loop, decision, API-write and agent counters) /healthz /readyz; plaintext, no authentication',
     },
     bindAddress: {
       flag: 'bind-address',
@@ -112,9 +124,23 @@ export const hubConfig = defineConfig({
     agentAuth: {
       flag: 'agent-auth',
       type: 'enum',
-      choices: ['none', 'tokenreview'],
-      default: 'none',
-      help: 'how agents prove their node: none (trust hello) or tokenreview',
+      choices: ['tokenreview', 'insecure-none'],
+      default: 'tokenreview',
+      retired: {
+        none: 'use --agent-auth=tokenreview (agents send a projected ServiceAccount token), or --agent-auth=insecure-none to let any client act as any node (demo and tests only)',
+      },
+      help: 'how agents prove their node: tokenreview (a projected ServiceAccount token, checked with the API server) or insecure-none (trust the node name in the hello: any client can act as any node)',
+    },
+    allowPlaintextToken: {
+      flag: 'allow-plaintext-token',
+      type: 'bool',
+      default: false,
+      help: 'accept agents’ and kosmosctl’s tokens on ports without TLS (anyone on the network path can read and replay them); without it the hub refuses to start with tokens but no --tls-cert-file',
+    },
+    statusTokenFile: {
+      flag: 'status-token-file',
+      type: 'string',
+      help: 'file holding the bearer token HubStatus requires of its clients (kosmosctl --token-file); re-read every minute; unset: no token asked',
     },
     agentAudience: {
       flag: 'agent-audience',
@@ -135,7 +161,14 @@ export const hubConfig = defineConfig({
       type: 'duration',
       default: '15s',
       min: 10,
-      help: 'a node silent this long is stale',
+      help: 'a node silent this long is stale: its pods are not acted on and its free room is not counted',
+    },
+    nodeForgetAfterMs: {
+      flag: 'node-forget-after',
+      type: 'duration',
+      default: '2m',
+      min: 10,
+      help: 'a node silent this long is removed from the model and its stream closed (nodes deleted from Kubernetes are removed at once)',
     },
     tlsCertFile: {
       flag: 'tls-cert-file',
@@ -191,6 +224,19 @@ export function parseHubConfig(
   const values = hubConfig.parse(argv, env);
   if (Boolean(values.tlsCertFile) !== Boolean(values.tlsKeyFile)) {
     throw new ConfigError('--tls-cert-file and --tls-key-file go together: give both (TLS) or neither');
+  }
+  if (values.nodeForgetAfterMs < values.nodeStaleAfterMs) {
+    throw new ConfigError(
+      `--node-forget-after (${values.nodeForgetAfterMs} ms) must be at least --node-stale-after (${values.nodeStaleAfterMs} ms): a node is stale before it is forgotten`,
+    );
+  }
+  const receivesTokens = values.agentAuth === 'tokenreview' || values.statusTokenFile !== undefined;
+  if (receivesTokens && !values.tlsCertFile && !values.allowPlaintextToken) {
+    throw new ConfigError(
+      `kosmos-hub: ${values.agentAuth === 'tokenreview' ? '--agent-auth=tokenreview' : '--status-token-file'} without TLS would receive tokens in plaintext: ` +
+        'give --tls-cert-file and --tls-key-file (deploy/components/tls-cert-manager does), ' +
+        'or pass --allow-plaintext-token if the network path is trusted',
+    );
   }
   return { ...values, identity: values.identity || `${hostname()}-${process.pid}` };
 }

@@ -16,13 +16,19 @@ import type { Logger } from '../../lib/log.ts';
 import { kubeTargetOf } from '../../lib/process-options.ts';
 import { TokenBucket } from '../../lib/rate-limit.ts';
 import { serverTlsCredentials } from '../../lib/tls.ts';
-import { AgentServer } from './agentserver/agent-server.ts';
+import { AgentServer, type NodeDirectory } from './agentserver/agent-server.ts';
 import {
   type GrpcServerOptions,
   type RunningGrpcServer,
   startGrpcServer,
 } from './agentserver/grpc-server.ts';
-import { type AgentAuthenticator, kubeTokenReviewer, noAuth, tokenReviewAuth } from './auth/agent-auth.ts';
+import {
+  type AgentAuthenticator,
+  insecureNoAuth,
+  kubeTokenReviewer,
+  tokenReviewAuth,
+} from './auth/agent-auth.ts';
+import { nodePodCapacity } from './auth/report-bounds.ts';
 import type { HubConfig } from './config.ts';
 import { planService } from './control/index.ts';
 import type { PlanServiceFn, ServicePolicy } from './control/types.ts';
@@ -37,6 +43,7 @@ import { PrometheusSignals } from './prometheus/prometheus-signals.ts';
 import { kubeSlaWriter } from './sla/kube-writer.ts';
 import { SLA_LABEL } from './sla/podscale-plan.ts';
 import { SlaController } from './sla/sla-controller.ts';
+import { bearerTokenAuthorizer } from './status/status-auth.ts';
 import { StatusBoard } from './status/status-board.ts';
 import { statusHandlers } from './status/status-server.ts';
 
@@ -114,6 +121,15 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     SLA_LABEL,
   );
 
+  // Only Kubernetes Nodes are served; a deleted Node's agent stream is closed and the node forgotten.
+  const nodes = informerFor<k8s.V1Node>(kc, log, '/api/v1/nodes', () => clients.core.listNode());
+  const nodeDirectory: NodeDirectory = {
+    podCapacity: (name) => {
+      const node = nodes.get(undefined, name);
+      return node ? nodePodCapacity(node.status?.capacity?.['pods']) : undefined;
+    },
+  };
+
   const model = new ClusterModel();
   const board = new StatusBoard();
   const metrics = new HubMetrics();
@@ -183,11 +199,14 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const auth: AgentAuthenticator =
     config.agentAuth === 'tokenreview'
       ? tokenReviewAuth(kubeTokenReviewer(kc), config.agentAudience)
-      : noAuth();
+      : insecureNoAuth();
   const agentServer = new AgentServer({
     model,
     auth,
     placement: (uid) => podNodes.get(uid),
+    nodes: nodeDirectory,
+    takeoverAfterMs: config.nodeStaleAfterMs / 3,
+    onRefused: (reason) => metrics.refusedAgents.inc({ reason }),
     isLeader,
     hubId: config.identity,
     tickPeriodMs: config.periodMs,
@@ -199,35 +218,48 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     },
   });
 
+  nodes.on('delete', (n) => {
+    if (n.metadata?.name) agentServer.forgetNode(n.metadata.name, `Node ${n.metadata.name} was deleted`);
+  });
+
   const proto = kosmosProto().kosmos.v1;
   const servers: Array<RunningGrpcServer | RunningHttp> = [];
-  const stopInformers = () => Promise.all([slas.stop(), pods.stop(), podScales.stop()]);
+  const stopInformers = () => Promise.all([slas.stop(), pods.stop(), podScales.stop(), nodes.stop()]);
   let grpcServer: RunningGrpcServer;
   let statusServer: RunningGrpcServer;
   let http: RunningHttp;
   try {
     const syncMs = options.syncTimeoutMs ?? 60_000;
-    await Promise.all([slas.waitForSync(syncMs), pods.waitForSync(syncMs), podScales.waitForSync(syncMs)]);
+    await Promise.all([slas, pods, podScales, nodes].map((informer) => informer.waitForSync(syncMs)));
+    // The status port gets the agent port's TLS and, with --status-token-file, a bearer token.
+    const tls =
+      config.tlsCertFile && config.tlsKeyFile
+        ? { credentials: serverTlsCredentials(config.tlsCertFile, config.tlsKeyFile) }
+        : {};
+    const authorize = config.statusTokenFile ? bearerTokenAuthorizer(config.statusTokenFile) : undefined;
     grpcServer = await startGrpcServer(
       config.bindAddress,
       config.grpcPort,
       [[proto.AgentHub.service, agentServer.handlers()]],
-      {
-        ...options.grpcOptions,
-        ...(config.tlsCertFile && config.tlsKeyFile
-          ? { credentials: serverTlsCredentials(config.tlsCertFile, config.tlsKeyFile) }
-          : {}),
-      },
+      { ...options.grpcOptions, ...tls },
     );
     servers.push(grpcServer);
-    statusServer = await startGrpcServer(config.bindAddress, config.statusPort, [
-      [proto.HubStatus.service, statusHandlers({ board, hubId: config.identity, isLeader })],
-    ]);
+    statusServer = await startGrpcServer(
+      config.bindAddress,
+      config.statusPort,
+      [
+        [
+          proto.HubStatus.service,
+          statusHandlers({ board, hubId: config.identity, isLeader, ...(authorize ? { authorize } : {}) }),
+        ],
+      ],
+      tls,
+    );
     servers.push(statusServer);
     http = await startMetricsServer(config.bindAddress, config.metricsPort, {
       registry: metrics.registry,
       ready: () => {
-        if (!slas.synced() || !pods.synced() || !podScales.synced())
+        if (!slas.synced() || !pods.synced() || !podScales.synced() || !nodes.synced())
           return { ok: false, reason: 'informers syncing' };
         return leading
           ? { ok: true, reason: 'leading' }
@@ -276,6 +308,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     if (!leading) return;
     const end = metrics.stepSeconds.startTimer({ step: 'runOnce' });
     try {
+      agentServer.sweep(now(), config.nodeForgetAfterMs);
       await loop.runOnce();
     } catch (err) {
       log.error({ err }, 'control loop pass failed');

@@ -229,6 +229,9 @@ async function startKosmos(
       String(metricsPort),
       '--bind-address',
       '127.0.0.1',
+      // The demo's agents and hub share one machine and loopback; a cluster uses tokenreview.
+      '--agent-auth',
+      'insecure-none',
     ],
   });
   for (const [i, node] of scenario.nodes.entries()) {

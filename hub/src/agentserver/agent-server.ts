@@ -1,5 +1,7 @@
 // Serves AgentHub.Connect: authenticates each node's stream, folds its reports into the model and
 // answers every report with that node's directive. A dropped stream marks the node stale.
+// One stream per node, never displaced while it reports; only Kubernetes Nodes are served; a
+// report over the bounds (report-bounds.ts) closes its stream; silent or deleted nodes are forgotten.
 import * as grpc from '@grpc/grpc-js';
 import { PROTOCOL_VERSION } from '../../../lib/grpc/proto.ts';
 import type { Logger } from '../../../lib/log.ts';
@@ -9,13 +11,40 @@ import type { ArbitrationPolicy } from '../../../proto/gen/kosmos/v1/Arbitration
 import type { HubMessage } from '../../../proto/gen/kosmos/v1/HubMessage.ts';
 import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
 import { AgentAuthError, type AgentAuthenticator, type AgentIdentity } from '../auth/agent-auth.ts';
+import { clip, helloOutOfBounds, reportOutOfBounds } from '../auth/report-bounds.ts';
 import { guardReport, type PodPlacement, type RefusedPod } from '../auth/report-guard.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
+
+/** The Kubernetes Nodes the hub knows (its Node informer). */
+export interface NodeDirectory {
+  /** Pods the Node can run (status.capacity.pods or the default), undefined when no such Node exists. */
+  podCapacity(node: string): number | undefined;
+}
+
+/** Why a stream was refused or closed, as counted in kosmos_hub_refused_agents_total. */
+export type AgentRefusal =
+  | 'bad-hello'
+  | 'unauthenticated'
+  | 'unknown-node'
+  | 'node-taken'
+  | 'report-out-of-bounds'
+  | 'report-for-other-node';
+
+/** Refused pods logged by name per report; the rest are counted. */
+const REFUSED_PODS_LOGGED = 5;
 
 export interface AgentServerDeps {
   model: ClusterModel;
   auth: AgentAuthenticator;
   placement: PodPlacement;
+  nodes: NodeDirectory;
+  /**
+   * A node's stream that has not reported for this long may be taken over by a new stream that
+   * authenticates (tokenreview) as the node: the restart of an agent whose old stream is half-dead.
+   * A stream that reports is never displaced. Default 5 s.
+   */
+  takeoverAfterMs?: number;
+  onRefused?: (reason: AgentRefusal) => void;
   /** Only the leader serves agents; standbys refuse so agents retry until they reach it. */
   isLeader: () => boolean;
   hubId: string;
@@ -28,9 +57,16 @@ export interface AgentServerDeps {
 
 type Call = grpc.ServerDuplexStream<AgentMessage__Output, HubMessage>;
 
+interface NodeStream {
+  call: Call;
+  identity: AgentIdentity;
+  /** When the stream was accepted or last reported. */
+  lastActivityMs: number;
+}
+
 export class AgentServer {
   readonly #deps: AgentServerDeps;
-  readonly #streams = new Map<string, Call>();
+  readonly #streams = new Map<string, NodeStream>();
 
   constructor(deps: AgentServerDeps) {
     this.#deps = deps;
@@ -46,11 +82,40 @@ export class AgentServer {
 
   /** Ends every stream (leadership lost, shutdown); the nodes become stale. */
   closeAll(reason: string): void {
-    for (const [node, call] of this.#streams) {
+    for (const [node, { call }] of this.#streams) {
       this.#streams.delete(node);
       this.#deps.model.disconnect(node);
       call.emit('error', { code: grpc.status.UNAVAILABLE, details: reason });
     }
+  }
+
+  /** The Node was deleted from Kubernetes: close its stream and forget it. */
+  forgetNode(node: string, reason: string): void {
+    const stream = this.#streams.get(node);
+    if (stream) {
+      this.#streams.delete(node);
+      stream.call.emit('error', { code: grpc.status.FAILED_PRECONDITION, details: reason });
+    }
+    if (this.#deps.model.node(node)) {
+      this.#deps.log.info({ node, reason }, 'node forgotten');
+      this.#deps.model.removeNode(node);
+    }
+  }
+
+  /**
+   * Forgets nodes silent for forgetAfterMs (no report): closes their stream if one is still open and
+   * removes them from the model, so neither they nor their room outlive their agent. Returns them.
+   */
+  sweep(nowMs: number, forgetAfterMs: number): string[] {
+    const forgotten: string[] = [];
+    for (const node of this.#deps.model.nodes()) {
+      const stream = this.#streams.get(node.name);
+      const last = Math.max(node.lastReportMs, node.connectedSinceMs, stream?.lastActivityMs ?? 0);
+      if (nowMs - last < forgetAfterMs) continue;
+      this.forgetNode(node.name, `no report for ${Math.round((nowMs - last) / 1000)} s; reconnect`);
+      forgotten.push(node.name);
+    }
+    return forgotten;
   }
 
   #connect(call: Call): void {
@@ -67,10 +132,20 @@ export class AgentServer {
       closed = true;
       call.emit('error', { code, details });
     };
+    const refuse = (
+      reason: AgentRefusal,
+      code: grpc.status,
+      details: string,
+      fields: Record<string, unknown>,
+    ) => {
+      if (closed) return;
+      closed = true;
+      this.#refuse(call, reason, code, details, fields, 'agent refused');
+    };
     const onEnd = () => {
       if (closed && !identity) return;
       closed = true;
-      if (identity && this.#streams.get(identity.nodeName) === call) {
+      if (identity && this.#streams.get(identity.nodeName)?.call === call) {
         this.#streams.delete(identity.nodeName);
         model.disconnect(identity.nodeName);
         log.warn({ node: identity.nodeName }, 'agent stream closed; node is stale');
@@ -80,23 +155,58 @@ export class AgentServer {
       if (closed) return;
       if (msg.body === 'hello' && msg.hello) {
         if (identity) return fail(grpc.status.FAILED_PRECONDITION, 'hello sent twice');
+        const claimedNode = clip(msg.hello.nodeName);
+        const outOfBounds = helloOutOfBounds(msg.hello);
+        if (outOfBounds)
+          return refuse('bad-hello', grpc.status.INVALID_ARGUMENT, outOfBounds, { claimedNode });
+        let who: AgentIdentity;
         try {
-          identity = await this.#deps.auth.authenticate(msg.hello);
+          who = await this.#deps.auth.authenticate(msg.hello);
         } catch (err) {
-          const refused = err instanceof AgentAuthError;
-          log.warn({ err, claimedNode: msg.hello.nodeName }, 'agent refused');
-          return fail(
-            refused ? grpc.status.UNAUTHENTICATED : grpc.status.UNAVAILABLE,
-            (err as Error).message,
-          );
+          if (!(err instanceof AgentAuthError)) {
+            log.warn({ err, claimedNode }, 'agent authentication failed; the agent retries');
+            return fail(grpc.status.UNAVAILABLE, (err as Error).message);
+          }
+          return refuse('unauthenticated', grpc.status.UNAUTHENTICATED, err.message, { claimedNode });
         }
         if (closed) return;
-        const previous = this.#streams.get(identity.nodeName);
-        if (previous && previous !== call) {
-          previous.emit('error', { code: grpc.status.ABORTED, details: 'replaced by a newer stream' });
+        if (this.#deps.nodes.podCapacity(who.nodeName) === undefined) {
+          return refuse(
+            'unknown-node',
+            grpc.status.FAILED_PRECONDITION,
+            `node ${clip(who.nodeName, 64)} is not a Kubernetes Node known to the hub: an agent runs on a cluster node and names it (--node-name = spec.nodeName); it is served once the Node exists`,
+            { claimedNode },
+          );
         }
-        this.#streams.set(identity.nodeName, call);
-        model.connect(identity.nodeName, msg.hello.agentVersion, this.#deps.now());
+        const now = this.#deps.now();
+        const current = this.#streams.get(who.nodeName);
+        if (current && current.call !== call) {
+          const silentMs = now - current.lastActivityMs;
+          const takeoverMs = this.#deps.takeoverAfterMs ?? 5_000;
+          if (!who.authenticated || !current.identity.authenticated || silentMs < takeoverMs) {
+            return refuse(
+              'node-taken',
+              grpc.status.ALREADY_EXISTS,
+              `node ${who.nodeName} already has a live agent stream (last heard ${silentMs} ms ago); ` +
+                (who.authenticated
+                  ? `a stream authenticated as the node takes over once the old one is silent for ${takeoverMs} ms`
+                  : 'the node is served again once that stream ends'),
+              { node: who.nodeName, subject: who.subject },
+            );
+          }
+          log.warn(
+            { node: who.nodeName, subject: who.subject, silentMs },
+            'agent stream replaced: the old one went silent and the node authenticated again',
+          );
+          this.#streams.delete(who.nodeName);
+          current.call.emit('error', {
+            code: grpc.status.ABORTED,
+            details: `replaced: silent for ${silentMs} ms while the node authenticated again`,
+          });
+        }
+        identity = who;
+        this.#streams.set(who.nodeName, { call, identity: who, lastActivityMs: now });
+        model.connect(identity.nodeName, msg.hello.agentVersion, now);
         log.info({ node: identity.nodeName, agentVersion: msg.hello.agentVersion }, 'agent connected');
         this.#write(call, {
           welcome: {
@@ -126,30 +236,72 @@ export class AgentServer {
 
   #report(call: Call, identity: AgentIdentity, report: NodeReport__Output): void {
     const { log, model } = this.#deps;
-    const guarded = guardReport(identity.nodeName, report, this.#deps.placement);
+    const node = identity.nodeName;
+    const stream = this.#streams.get(node);
+    if (stream?.call !== call) return;
+    const rejected = 'agent report rejected; stream closed';
+    const maxPods = this.#deps.nodes.podCapacity(node);
+    if (maxPods === undefined) {
+      const details = `node ${node} no longer exists`;
+      this.#refuse(call, 'unknown-node', grpc.status.FAILED_PRECONDITION, details, { node }, rejected);
+      return;
+    }
+    const outOfBounds = reportOutOfBounds(report, maxPods);
+    if (outOfBounds) {
+      const fields = { node, pods: report.pods.length, maxPods };
+      this.#refuse(call, 'report-out-of-bounds', grpc.status.INVALID_ARGUMENT, outOfBounds, fields, rejected);
+      return;
+    }
+    const guarded = guardReport(node, report, this.#deps.placement);
     if (!guarded.ok) {
-      log.warn({ node: identity.nodeName, reportNode: report.nodeName }, guarded.reason);
-      call.emit('error', { code: grpc.status.PERMISSION_DENIED, details: guarded.reason });
+      const fields = { node, reportNode: clip(report.nodeName, 64) };
+      this.#refuse(
+        call,
+        'report-for-other-node',
+        grpc.status.PERMISSION_DENIED,
+        guarded.reason,
+        fields,
+        rejected,
+      );
       return;
     }
     if (guarded.refused.length > 0) {
       log.warn(
-        { node: identity.nodeName, refused: guarded.refused },
+        {
+          node,
+          refusedCount: guarded.refused.length,
+          refused: guarded.refused.slice(0, REFUSED_PODS_LOGGED),
+        },
         'refused pod reports not placed on this node',
       );
     }
-    if (this.#streams.get(identity.nodeName) !== call) return;
-    model.foldReport(guarded.report, this.#deps.now());
-    this.#deps.onReport?.(identity.nodeName, guarded.refused);
+    const now = this.#deps.now();
+    stream.lastActivityMs = now;
+    model.foldReport(guarded.report, now);
+    this.#deps.onReport?.(node, guarded.refused);
     this.#write(call, {
       directive: {
-        nodeName: identity.nodeName,
+        nodeName: node,
         inReplyTo: report.sequence,
-        pods: model.directivesFor(identity.nodeName),
-        policy: this.#deps.policyFor?.(identity.nodeName) ?? 'ARBITRATION_POLICY_PROPORTIONAL',
+        pods: model.directivesFor(node),
+        policy: this.#deps.policyFor?.(node) ?? 'ARBITRATION_POLICY_PROPORTIONAL',
         tickPeriodMs: this.#deps.tickPeriodMs,
       },
     });
+  }
+
+  /** Logs one bounded line, counts the refusal and closes the stream with the reason. */
+  #refuse(
+    call: Call,
+    reason: AgentRefusal,
+    code: grpc.status,
+    details: string,
+    fields: Record<string, unknown>,
+    message: string,
+  ): void {
+    this.#deps.log.warn({ ...fields, reason, details: clip(details, 400) }, message);
+    this.#deps.onRefused?.(reason);
+    call.emit('error', { code, details });
   }
 
   #write(call: Call, msg: HubMessage): void {

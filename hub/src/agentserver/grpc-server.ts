@@ -8,6 +8,8 @@ export interface GrpcServerOptions {
   /** Connections are closed (gracefully) after this age so agents spread over hub replicas. */
   maxConnectionAgeMs?: number;
   maxConnectionAgeGraceMs?: number;
+  /** Largest message accepted, bytes (default 4 MiB: a report of 250 pods at every string limit is < 1 MiB). */
+  maxReceiveMessageBytes?: number;
   /** TLS (lib/tls.ts); default plaintext. */
   credentials?: grpc.ServerCredentials;
 }
@@ -26,6 +28,7 @@ export function serverChannelOptions(o: GrpcServerOptions = {}): grpc.ChannelOpt
     'grpc.http2.min_ping_interval_without_data_ms': 5_000,
     'grpc.max_connection_age_ms': o.maxConnectionAgeMs ?? 30 * 60_000,
     'grpc.max_connection_age_grace_ms': o.maxConnectionAgeGraceMs ?? 30_000,
+    'grpc.max_receive_message_length': o.maxReceiveMessageBytes ?? 4 * 1024 * 1024,
   };
 }
 

@@ -1,5 +1,6 @@
-// Who is on the other end of an agent stream: `none` trusts the Hello's node name, `tokenreview`
-// verifies the agent's audience-bound projected ServiceAccount token and takes the node from it.
+// Who is on the other end of an agent stream: `tokenreview` (the default) verifies the agent's
+// audience-bound projected ServiceAccount token and takes the node from it; `insecure-none` trusts
+// the Hello's node name (any client can then act as any node: demo and tests only).
 import * as k8s from '@kubernetes/client-node';
 import type { Hello__Output } from '../../../proto/gen/kosmos/v1/Hello.ts';
 
@@ -9,6 +10,8 @@ export interface AgentIdentity {
   nodeName: string;
   /** Authenticated user name, or "anonymous" when authentication is off. */
   subject: string;
+  /** True when a credential proved the node (tokenreview); false when the hello was trusted. */
+  authenticated: boolean;
 }
 
 export class AgentAuthError extends Error {
@@ -46,14 +49,15 @@ export function identityFromReview(
   if (hello.nodeName && hello.nodeName !== nodeName) {
     throw new AgentAuthError(`hello names node ${hello.nodeName} but the token is bound to node ${nodeName}`);
   }
-  return { nodeName, subject: review.user?.username ?? '' };
+  return { nodeName, subject: review.user?.username ?? '', authenticated: true };
 }
 
-export function noAuth(): AgentAuthenticator {
+/** --agent-auth=insecure-none: the hello's node name is believed. */
+export function insecureNoAuth(): AgentAuthenticator {
   return {
     async authenticate(hello) {
       if (!hello.nodeName) throw new AgentAuthError('hello has no node name');
-      return { nodeName: hello.nodeName, subject: 'anonymous' };
+      return { nodeName: hello.nodeName, subject: 'anonymous', authenticated: false };
     },
   };
 }

@@ -15,6 +15,16 @@ export const balancerConfig = defineConfig({
       default: 'kosmos-hub.kosmos-system.svc:7071',
       help: 'host:port of the hub status API (HubStatus gRPC).',
     },
+    hubCaFile: {
+      flag: 'hub-ca-file',
+      type: 'string',
+      help: 'PEM CA of the hub’s certificate: reach the status API over TLS (needed when the hub serves TLS, as deploy/ does).',
+    },
+    hubTokenFile: {
+      flag: 'hub-token-file',
+      type: 'string',
+      help: 'file holding the bearer token of the hub’s status API (hub --status-token-file); sent over TLS only.',
+    },
     haproxySocket: {
       flag: 'haproxy-socket',
       type: 'string',

@@ -1,8 +1,9 @@
 // Entry point of the balancer sidecar: HubStatus weights → HAProxy Runtime API, every --interval.
 // Start-up errors exit with what to do; SIGTERM stops after the round in flight.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { kubeClients, kubeConfigFor } from '../../../lib/kube.ts';
 import { createLogger } from '../../../lib/log.ts';
+import { channelTlsCredentials } from '../../../lib/tls.ts';
 import { balancerConfig } from './config.ts';
 import { HaproxyRuntime } from './haproxy-runtime.ts';
 import { KubePodAddresses } from './pod-addresses.ts';
@@ -30,7 +31,17 @@ function main(): void {
     kubeconfig: config.kubeconfig,
     inCluster: !config.kubeServer && !config.kubeconfig && Boolean(process.env['KUBERNETES_SERVICE_HOST']),
   });
-  const source = new HubStatusWeightSource({ address: config.hub, sla });
+  if (config.hubTokenFile && !config.hubCaFile) {
+    process.stderr.write('--hub-token-file needs --hub-ca-file: the token is sent over TLS only\n');
+    process.exit(2);
+  }
+  const tokenFile = config.hubTokenFile;
+  const source = new HubStatusWeightSource({
+    address: config.hub,
+    sla,
+    ...(config.hubCaFile ? { credentials: channelTlsCredentials(config.hubCaFile) } : {}),
+    ...(tokenFile ? { token: () => readFileSync(tokenFile, 'utf8').trim() } : {}),
+  });
   const syncer = new WeightSyncer({
     source,
     addresses: new KubePodAddresses(kubeClients(kc).core),

@@ -58,6 +58,8 @@ export interface HubStatusSourceOptions {
   sla: SlaRef;
   deadlineMs?: number;
   credentials?: grpc.ChannelCredentials;
+  /** Bearer token of the status API, read at every call (a rotated file needs no restart). */
+  token?: () => string;
 }
 
 /** Sidecar: asks the hub's HubStatus.GetService for the SLA's pods on every call. */
@@ -65,6 +67,7 @@ export class HubStatusWeightSource implements WeightSource {
   readonly #client: HubStatusClient;
   readonly #sla: SlaRef;
   readonly #deadlineMs: number;
+  readonly #token: (() => string) | undefined;
 
   constructor(options: HubStatusSourceOptions) {
     this.#client = new (kosmosProto().kosmos.v1.HubStatus)(
@@ -73,12 +76,16 @@ export class HubStatusWeightSource implements WeightSource {
     );
     this.#sla = options.sla;
     this.#deadlineMs = options.deadlineMs ?? 5000;
+    this.#token = options.token;
   }
 
   current(): Promise<PodWeight[]> {
+    const metadata = new grpc.Metadata();
+    if (this.#token) metadata.set('authorization', `Bearer ${this.#token()}`);
     return new Promise((resolve, reject) => {
       this.#client.GetService(
         { namespace: this.#sla.namespace, name: this.#sla.name },
+        metadata,
         { deadline: Date.now() + this.#deadlineMs },
         (err, res) => {
           if (err?.code === grpc.status.NOT_FOUND) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // kosmosctl: reads the hub's status API. `status`, `service <ns>/<name>`, `pod <ns>/<name>`, `watch`.
+import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { Command, Option } from 'commander';
 import { kosmosProto } from '../../../lib/grpc/proto.ts';
+import { channelTlsCredentials } from '../../../lib/tls.ts';
 import type { HubStatusClient } from '../../../proto/gen/kosmos/v1/HubStatus.ts';
 import type { ListSlasResponse__Output } from '../../../proto/gen/kosmos/v1/ListSlasResponse.ts';
 import type { PodStatus__Output } from '../../../proto/gen/kosmos/v1/PodStatus.ts';
@@ -15,6 +17,10 @@ interface GlobalOptions {
   hub: string;
   output: 'table' | 'json';
   timeout: number;
+  caFile?: string;
+  tlsServerName?: string;
+  tokenFile?: string;
+  allowPlaintextToken?: boolean;
 }
 
 type Out = (line: string) => void;
@@ -26,15 +32,44 @@ function splitRef(ref: string, what: string): { namespace: string; name: string 
   return { namespace, name };
 }
 
+/** The bearer token of --token-file as call metadata (empty without one). */
+function tokenMetadata(o: GlobalOptions): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  if (!o.tokenFile) return metadata;
+  if (!o.caFile && !o.allowPlaintextToken) {
+    throw new Error(
+      '--token-file without --ca-file would send the token in plaintext: give --ca-file (the CA of the hub’s certificate), or --allow-plaintext-token on a trusted path',
+    );
+  }
+  let token: string;
+  try {
+    token = readFileSync(o.tokenFile, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`cannot read --token-file ${o.tokenFile}: ${(err as Error).message}`);
+  }
+  metadata.set('authorization', `Bearer ${token}`);
+  return metadata;
+}
+
 function call<T>(
-  fn: (deadline: grpc.CallOptions, cb: (err: grpc.ServiceError | null, v?: T) => void) => void,
+  fn: (
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    cb: (err: grpc.ServiceError | null, v?: T) => void,
+  ) => void,
   o: GlobalOptions,
 ) {
   return new Promise<T>((resolve, reject) =>
-    fn({ deadline: Date.now() + o.timeout }, (err, v) => {
+    fn(tokenMetadata(o), { deadline: Date.now() + o.timeout }, (err, v) => {
       if (!err) return resolve(v as T);
       if (err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED) {
-        reject(new Error(`cannot reach the hub at ${o.hub} (${err.details}); set --hub or KOSMOSCTL_HUB`));
+        reject(
+          new Error(
+            `cannot reach the hub at ${o.hub} (${err.details}); set --hub or KOSMOSCTL_HUB (and --ca-file when the hub serves TLS)`,
+          ),
+        );
+      } else if (err.code === grpc.status.UNAUTHENTICATED) {
+        reject(new Error(`${err.details} (--token-file, env KOSMOSCTL_TOKEN_FILE)`));
       } else reject(new Error(err.details || err.message));
     }),
   );
@@ -43,7 +78,10 @@ function call<T>(
 export function kosmosctl(out: Out = (l) => console.log(l)): { program: Command; done: () => void } {
   let client: HubStatusClient | undefined;
   const connect = (o: GlobalOptions): HubStatusClient => {
-    client ??= new (kosmosProto().kosmos.v1.HubStatus)(o.hub, grpc.credentials.createInsecure());
+    const credentials = o.caFile ? channelTlsCredentials(o.caFile) : grpc.credentials.createInsecure();
+    // Through a port-forward the address is 127.0.0.1 but the certificate names the Service.
+    const options = o.tlsServerName ? { 'grpc.ssl_target_name_override': o.tlsServerName } : {};
+    client ??= new (kosmosProto().kosmos.v1.HubStatus)(o.hub, credentials, options);
     return client;
   };
   const print = (o: GlobalOptions, value: unknown, table: () => string) =>
@@ -60,6 +98,27 @@ export function kosmosctl(out: Out = (l) => console.log(l)): { program: Command;
     .addOption(
       new Option('--timeout <ms>', 'request timeout in milliseconds').default(5000).argParser(Number),
     )
+    .addOption(
+      new Option(
+        '--ca-file <file>',
+        'PEM CA of the hub’s certificate: connect over TLS and verify the hub',
+      ).env('KOSMOSCTL_CA_FILE'),
+    )
+    .addOption(
+      new Option(
+        '--tls-server-name <name>',
+        'name the hub’s certificate must carry when it differs from --hub (port-forward: kosmos-hub.kosmos-system.svc)',
+      ).env('KOSMOSCTL_TLS_SERVER_NAME'),
+    )
+    .addOption(
+      new Option(
+        '--token-file <file>',
+        'file holding the bearer token the hub asks for (hub --status-token-file)',
+      ).env('KOSMOSCTL_TOKEN_FILE'),
+    )
+    .addOption(
+      new Option('--allow-plaintext-token', 'send --token-file without TLS (anyone on the path can read it)'),
+    )
     .showHelpAfterError();
 
   program
@@ -69,7 +128,7 @@ export function kosmosctl(out: Out = (l) => console.log(l)): { program: Command;
     .action(async (cmd: { namespace: string }) => {
       const o = program.opts<GlobalOptions>();
       const r = await call<ListSlasResponse__Output>(
-        (opts, cb) => connect(o).listSlas({ namespace: cmd.namespace }, opts, cb),
+        (md, opts, cb) => connect(o).listSlas({ namespace: cmd.namespace }, md, opts, cb),
         o,
       );
       print(o, r, () => formatSlas(r));
@@ -80,7 +139,7 @@ export function kosmosctl(out: Out = (l) => console.log(l)): { program: Command;
     .action(async (ref: string) => {
       const o = program.opts<GlobalOptions>();
       const r = await call<ServiceStatus__Output>(
-        (opts, cb) => connect(o).getService(splitRef(ref, 'sla'), opts, cb),
+        (md, opts, cb) => connect(o).getService(splitRef(ref, 'sla'), md, opts, cb),
         o,
       );
       print(o, r, () => formatService(r));
@@ -91,7 +150,7 @@ export function kosmosctl(out: Out = (l) => console.log(l)): { program: Command;
     .action(async (ref: string) => {
       const o = program.opts<GlobalOptions>();
       const r = await call<PodStatus__Output>(
-        (opts, cb) => connect(o).getPod(splitRef(ref, 'pod'), opts, cb),
+        (md, opts, cb) => connect(o).getPod(splitRef(ref, 'pod'), md, opts, cb),
         o,
       );
       print(o, r, () => formatPod(r));
@@ -102,7 +161,7 @@ export function kosmosctl(out: Out = (l) => console.log(l)): { program: Command;
     .option('-n, --namespace <ns>', 'only this namespace', '')
     .action(async (cmd: { namespace: string }) => {
       const o = program.opts<GlobalOptions>();
-      const stream = connect(o).watchDecisions({ namespace: cmd.namespace });
+      const stream = connect(o).watchDecisions({ namespace: cmd.namespace }, tokenMetadata(o));
       await new Promise<void>((resolve, reject) => {
         stream.on('data', (d) => out(o.output === 'json' ? JSON.stringify(d) : formatDecision(d)));
         stream.on('error', (err: grpc.ServiceError) =>

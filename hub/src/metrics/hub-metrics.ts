@@ -14,6 +14,7 @@ export class HubMetrics {
   readonly decisions: Counter<'kind'>;
   readonly apiWrites: Counter<'resource' | 'verb' | 'result'>;
   readonly refusedPodReports: Counter<'node' | 'reason'>;
+  readonly refusedAgents: Counter<'reason'>;
   readonly leader: Gauge;
   readonly agentsConnected: Gauge;
   readonly prometheusQueries: Counter<'outcome'>;
@@ -70,6 +71,12 @@ export class HubMetrics {
       name: 'kosmos_hub_refused_pod_reports_total',
       help: 'Pod reports refused because the pod is not on the reporting node',
       labelNames: ['node', 'reason'],
+      registers: [r],
+    });
+    this.refusedAgents = new Counter({
+      name: 'kosmos_hub_refused_agents_total',
+      help: 'Agent streams refused or closed: bad-hello, unauthenticated, unknown-node, node-taken, report-out-of-bounds, report-for-other-node',
+      labelNames: ['reason'],
       registers: [r],
     });
     this.leader = new Gauge({ name: 'kosmos_hub_leader', help: '1 when this replica leads', registers: [r] });

@@ -100,6 +100,13 @@ export class ClusterModel {
     this.#podsByNode.set(report.nodeName, seen);
   }
 
+  /** The node is gone (deleted, or silent too long): forget it and what its agent reported. */
+  removeNode(node: string): void {
+    for (const uid of this.#podsByNode.get(node) ?? []) this.#pods.delete(uid);
+    this.#podsByNode.delete(node);
+    this.#nodes.delete(node);
+  }
+
   /** Marks connected nodes that have not reported within staleAfterMs; returns their names. */
   markSilentStale(nowMs: number, staleAfterMs: number): string[] {
     const marked: string[] = [];

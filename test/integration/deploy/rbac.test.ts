@@ -1,7 +1,9 @@
 // Least privilege, checked against behaviour: the real hub and agent run against the embedded API
 // server with their own ServiceAccount identities through a full scaling cycle, and every request
 // each one makes must be granted by the Role/ClusterRole that deploy/rbac gives it.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parseAgentConfig } from '../../../agent/src/config.ts';
@@ -89,6 +91,8 @@ describe('RBAC in deploy/rbac grants every request the hub and agent make', () =
     await admin.core.createNamespace({ body: { metadata: { name: 'kosmos-system' } } });
     await admin.apps.createNamespacedDeployment({ namespace: 'default', body: deployment });
 
+    const tokenFile = join(mkdtempSync(join(tmpdir(), 'kosmos-rbac-')), 'token');
+    writeFileSync(tokenFile, 'agent-token');
     const workload = new Workload(api);
     workload.totalRps = 120; // 1.2 cores of demand: one pod capped at 500m cannot serve it
     hub = await startHub({
@@ -101,6 +105,9 @@ describe('RBAC in deploy/rbac grants every request the hub and agent make', () =
         '--leader-elect=true',
         '--lease-namespace=kosmos-system',
         '--identity=rbac-test',
+        // Agents authenticate as in deploy/ (TokenReview); loopback needs no TLS.
+        '--agent-auth=tokenreview',
+        '--allow-plaintext-token',
       ]),
       log: silentLogger(),
       kc: kubeConfigFor({ server: api.url, token: 'hub-token' }),
@@ -112,6 +119,8 @@ describe('RBAC in deploy/rbac grants every request the hub and agent make', () =
         `--hub-address=127.0.0.1:${hub.grpcPort}`,
         `--kube-server=${api.url}`,
         '--kube-token=agent-token',
+        `--hub-token-file=${tokenFile}`,
+        '--allow-plaintext-token',
         '--tick=200ms',
         '--directive-wait=150ms',
         '--health-port=0',

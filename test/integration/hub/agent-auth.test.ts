@@ -53,6 +53,7 @@ describe('agent authentication with TokenReview', () => {
       '--metrics-port=0',
       '--bind-address=127.0.0.1',
       '--agent-auth=tokenreview',
+      '--allow-plaintext-token',
     ]);
     hub = await startHub({ config, log: silentLogger(), kc: api.kubeConfig(), syncTimeoutMs: 10_000 });
   });

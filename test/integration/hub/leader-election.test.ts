@@ -40,6 +40,7 @@ describe('hub leader election', () => {
         '--metrics-port=0',
         '--bind-address=127.0.0.1',
         '--identity=hub-a',
+        '--agent-auth=insecure-none',
         ...leaseFlags,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
@@ -57,6 +58,7 @@ describe('hub leader election', () => {
       '--metrics-port=0',
       '--bind-address=127.0.0.1',
       '--identity=hub-b',
+      '--agent-auth=insecure-none',
       ...leaseFlags,
     ]);
     second = await startHub({ config, log: silentLogger(), kc: api.kubeConfig(), syncTimeoutMs: 10_000 });

@@ -15,7 +15,7 @@ export interface HubAgentPair {
 }
 
 /**
- * Starts the hub (200 ms period, plus `hubFlags`) and the agent of `node` (plus `agentFlags`), fed by
+ * Starts the hub (200 ms period, agents unauthenticated, plus `hubFlags`) and the agent of `node` (plus `agentFlags`), fed by
  * `workload`; the agent dials `hubHost` (localhost for TLS, whose certificate names it).
  */
 export async function startHubAndAgent(
@@ -35,6 +35,8 @@ export async function startHubAndAgent(
       '--period=200ms',
       '--write-qps=200',
       '--write-burst=200',
+      // Tests that authenticate agents pass --agent-auth=tokenreview in hubFlags (the last one wins).
+      '--agent-auth=insecure-none',
       ...hubFlags,
     ]),
     log: silentLogger(),

@@ -36,6 +36,14 @@ describe('parseAgentConfig', () => {
     });
   });
 
+  it('sends a token only over TLS unless told otherwise', () => {
+    const token = ['--node-name=n1', '--hub-token-file=/t'];
+    expect(() => parseAgentConfig(token, env)).toThrow(/plaintext.*--hub-ca-file.*--allow-plaintext-token/);
+    expect(parseAgentConfig([...token, '--hub-ca-file=/ca.pem'], env).hubCaFile).toBe('/ca.pem');
+    expect(parseAgentConfig([...token, '--allow-plaintext-token'], env).allowPlaintextToken).toBe(true);
+    expect(parseAgentConfig([...token, '--standalone'], env).standalone).toBe(true);
+  });
+
   it.each([[['--tick=soon', '--node-name=n1']], [['--reserve-cpu=lots', '--node-name=n1']], [[]]])(
     'rejects %o with an error that says what to do',
     (argv) => {

@@ -5,6 +5,8 @@ import { join, relative } from 'node:path';
 import jsonpatch, { type Operation } from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { parseAgentConfig } from '../../../agent/src/config.ts';
+import { parseHubConfig } from '../../../hub/src/config.ts';
 
 const deployDir = new URL('../../../deploy/', import.meta.url).pathname;
 
@@ -246,5 +248,48 @@ describe('components/tls-cert-manager', () => {
     const spec = cert.obj['spec'] as { secretName: string; dnsNames: string[] };
     expect(spec.secretName).toBe('kosmos-hub-tls');
     expect(spec.dnsNames).toContain(host);
+  });
+});
+
+describe('the default install (deploy/kustomization.yaml) fails closed', () => {
+  const root = kustomizations.find((k) => k.file === 'kustomization.yaml')!;
+  const components = (root.obj['components'] as string[] | undefined) ?? [];
+  /** A base workload with the patches of every component the default install enables. */
+  const installed = (kind: string) => {
+    const base = objects.find((m) => m.obj.kind === kind && m.file.match(/^(agent|hub)\//))!;
+    let doc = structuredClone(base.obj);
+    for (const dir of components) {
+      const component = kustomizations.find((k) => k.file === `${dir}/kustomization.yaml`)!;
+      for (const p of component.obj['patches'] as { path: string; target: { kind: string } }[]) {
+        if (p.target.kind !== kind) continue;
+        const ops = patchFiles.find((f) => f.file === `${dir}/${p.path}`)!.ops;
+        doc = jsonpatch.applyPatch(doc, ops, true).newDocument as Manifest['obj'];
+      }
+    }
+    return (doc['spec'] as { template: { spec: PodSpec } }).template.spec.containers[0]!.args!.slice(1);
+  };
+
+  it('the hub authenticates agents with TokenReview over TLS, and its flags parse', () => {
+    const args = installed('Deployment');
+    const config = parseHubConfig(args, {});
+    expect(config.agentAuth).toBe('tokenreview');
+    expect(config.tlsCertFile).toBeTruthy();
+    expect(config.allowPlaintextToken).toBe(false);
+  });
+
+  it('the agents send their token over TLS only, and their flags parse', () => {
+    const args = installed('DaemonSet');
+    const config = parseAgentConfig(args, { NODE_NAME: 'node-1' });
+    expect(config.hubTokenFile).toBeTruthy();
+    expect(config.hubCaFile).toBeTruthy();
+    expect(config.allowPlaintextToken).toBe(false);
+  });
+
+  it('no manifest outside the component named insecure passes an insecure flag', () => {
+    for (const m of [...objects, ...patchFiles]) {
+      if (m.file.startsWith('components/insecure-')) continue;
+      const text = JSON.stringify('obj' in m ? m.obj : m.ops);
+      expect(text, m.file).not.toMatch(/insecure-none|allow-plaintext-token/);
+    }
   });
 });

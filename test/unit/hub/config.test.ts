@@ -3,11 +3,13 @@ import { parseHubConfig } from '../../../hub/src/config.ts';
 
 describe('parseHubConfig', () => {
   it('applies the documented defaults', () => {
-    expect(parseHubConfig([], {})).toMatchObject({
+    expect(parseHubConfig(['--allow-plaintext-token'], {})).toMatchObject({
       grpcPort: 7070,
       periodMs: 1000,
       nodeStaleAfterMs: 15_000,
+      nodeForgetAfterMs: 120_000,
       nodesAutoscaled: false,
+      agentAuth: 'tokenreview',
     });
   });
 
@@ -16,11 +18,13 @@ describe('parseHubConfig', () => {
     { argv: [], env: { KOSMOS_NODES_AUTOSCALED: 'true' }, expected: true },
     { argv: ['--nodes-autoscaled=false'], env: { KOSMOS_NODES_AUTOSCALED: 'true' }, expected: false },
   ])('nodes autoscaled from $argv / $env → $expected', ({ argv, env, expected }) => {
-    expect(parseHubConfig(argv, env).nodesAutoscaled).toBe(expected);
+    expect(parseHubConfig(['--agent-auth=insecure-none', ...argv], env).nodesAutoscaled).toBe(expected);
   });
 
   it('refuses a value that is not a boolean', () => {
-    expect(() => parseHubConfig([], { KOSMOS_NODES_AUTOSCALED: 'maybe' })).toThrow(/nodes/i);
+    expect(() =>
+      parseHubConfig(['--agent-auth=insecure-none'], { KOSMOS_NODES_AUTOSCALED: 'maybe' }),
+    ).toThrow(/nodes/i);
   });
 
   it('takes the TLS certificate and key together, and refuses one without the other', () => {

@@ -2,7 +2,11 @@ import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AgentServer } from '../../../../hub/src/agentserver/agent-server.ts';
 import { type RunningGrpcServer, startGrpcServer } from '../../../../hub/src/agentserver/grpc-server.ts';
-import { AgentAuthError, type AgentAuthenticator, noAuth } from '../../../../hub/src/auth/agent-auth.ts';
+import {
+  AgentAuthError,
+  type AgentAuthenticator,
+  insecureNoAuth,
+} from '../../../../hub/src/auth/agent-auth.ts';
 import { ClusterModel } from '../../../../hub/src/model/cluster-model.ts';
 import { kosmosProto } from '../../../../lib/grpc/proto.ts';
 import { silentLogger } from '../../../../lib/log.ts';
@@ -17,8 +21,9 @@ async function start(opts: { leader?: boolean; auth?: AgentAuthenticator } = {})
   const model = new ClusterModel();
   const server = new AgentServer({
     model,
-    auth: opts.auth ?? noAuth(),
+    auth: opts.auth ?? insecureNoAuth(),
     placement: (uid) => placements[uid],
+    nodes: { podCapacity: (node) => (node === 'n1' || node === 'n2' ? 110 : undefined) },
     isLeader: () => opts.leader ?? true,
     hubId: 'hub-1',
     tickPeriodMs: 1000,

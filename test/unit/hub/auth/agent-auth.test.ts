@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   AgentAuthError,
   identityFromReview,
+  insecureNoAuth,
   NODE_NAME_EXTRA,
-  noAuth,
   type TokenReviewResult,
   tokenReviewAuth,
 } from '../../../../hub/src/auth/agent-auth.ts';
@@ -57,8 +57,10 @@ describe('identityFromReview', () => {
 
 describe('authenticators', () => {
   it('none trusts the hello’s node name but requires one', async () => {
-    expect((await noAuth().authenticate(hello())).nodeName).toBe('n1');
-    await expect(noAuth().authenticate(hello({ nodeName: '' }))).rejects.toBeInstanceOf(AgentAuthError);
+    expect((await insecureNoAuth().authenticate(hello())).nodeName).toBe('n1');
+    await expect(insecureNoAuth().authenticate(hello({ nodeName: '' }))).rejects.toBeInstanceOf(
+      AgentAuthError,
+    );
   });
 
   it('tokenreview sends the token with the audience and refuses a missing token', async () => {
