@@ -1,5 +1,8 @@
-// A sample HTTP service for trying kosmos: each request burns a fixed amount of CPU time and is
-// recorded in the http_request_duration_seconds histogram served on /metrics.
+// A sample HTTP service for trying kosmos: each request burns a fixed amount of CPU time (optionally
+// after waiting on simulated I/O) and is recorded in the http_request_duration_seconds histogram
+// served on /metrics. CPU work runs one request at a time from a FIFO queue, one per event-loop turn,
+// so new connections are read while others wait: the histogram counts the time a request queued,
+// as a server with an accept thread and a worker would.
 import { createServer, type Server } from 'node:http';
 import { Command, InvalidArgumentError } from 'commander';
 import { Histogram, Registry } from 'prom-client';
@@ -8,14 +11,24 @@ export interface SampleAppOptions {
   port: number;
   host: string;
   cpuPerRequestMs: number;
+  /** Time each request also waits on (simulated) I/O before its CPU work, ms (default 0). */
+  ioWaitMs?: number;
   /** Name reported in the X-Backend header (lets a balancer test count the split). */
   name: string;
 }
 
+/** Burns `ms` of this thread's CPU time (not wall time: a throttled process takes longer). */
 function burn(ms: number): void {
-  const end = process.hrtime.bigint() + BigInt(Math.round(ms * 1e6));
-  while (process.hrtime.bigint() < end) {
-    // busy: the point is to use CPU
+  if (ms <= 0) return;
+  const cpuMicros = () => {
+    const u = process.threadCpuUsage();
+    return u.user + u.system;
+  };
+  const end = cpuMicros() + ms * 1000;
+  while (cpuMicros() < end) {
+    for (let i = 0; i < 2000; i++) {
+      // busy: the point is to use CPU
+    }
   }
 }
 
@@ -40,11 +53,30 @@ export function startSampleApp(options: SampleAppOptions): Promise<Server> {
       return;
     }
     const stop = duration.startTimer();
-    burn(options.cpuPerRequestMs);
-    res.writeHead(200, { 'content-type': 'text/plain', 'x-backend': options.name });
-    res.end(`${options.name}\n`);
-    stop();
+    const work = () => {
+      burn(options.cpuPerRequestMs);
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-backend': options.name });
+      res.end(`${options.name}\n`);
+      stop();
+    };
+    const io = options.ioWaitMs ?? 0;
+    if (io > 0) setTimeout(() => enqueue(work), io);
+    else enqueue(work);
   });
+  const queue: (() => void)[] = [];
+  let draining = false;
+  const drainOne = () => {
+    queue.shift()?.();
+    if (queue.length > 0) setImmediate(drainOne);
+    else draining = false;
+  };
+  const enqueue = (job: () => void) => {
+    queue.push(job);
+    if (!draining) {
+      draining = true;
+      setImmediate(drainOne);
+    }
+  };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve(server));
@@ -63,11 +95,20 @@ if (import.meta.main) {
     .option('--port <n>', 'listen port', positive, 8080)
     .option('--host <addr>', 'listen address', '0.0.0.0')
     .option('--cpu-per-request-ms <ms>', 'CPU time burned by each request', positive, 20)
+    .option('--io-wait-ms <ms>', 'time each request waits on simulated I/O before its CPU work', positive, 0)
     .option('--name <name>', 'name returned in X-Backend', process.env['HOSTNAME'] ?? 'sample-app')
     .parse();
-  const o = program.opts<{ port: number; host: string; cpuPerRequestMs: number; name: string }>();
+  const o = program.opts<{
+    port: number;
+    host: string;
+    cpuPerRequestMs: number;
+    ioWaitMs: number;
+    name: string;
+  }>();
   const server = await startSampleApp(o);
-  console.log(`sample-app listening on ${o.host}:${o.port} (${o.cpuPerRequestMs} ms CPU per request)`);
+  console.log(
+    `sample-app listening on ${o.host}:${o.port} (${o.cpuPerRequestMs} ms CPU, ${o.ioWaitMs} ms I/O per request)`,
+  );
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

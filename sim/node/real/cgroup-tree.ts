@@ -217,6 +217,15 @@ export class RealCgroupTree {
     }
     tree.#write('cpu', runName, 'cpu.cfs_period_us', CFS_PERIOD_US);
     tree.#write('cpu', runName, 'cpu.cfs_quota_us', cpuQuotaUs(options.totalCpuMilli));
+    // a group weighs as one task at the level it sits: on a machine busy with other work the run would
+    // get a small slice of a core whatever its quota. It weighs as 16 busy tasks per core of its
+    // quota, so its nodes get the CPU they claim to have; the quota keeps it from taking more.
+    tree.#write(
+      'cpu',
+      runName,
+      'cpu.shares',
+      Math.min(262_144, Math.round((options.totalCpuMilli / 1000) * 16 * 1024)),
+    );
     options.log.info(
       { run: runName, totalCpuMilli: options.totalCpuMilli, roots: Object.fromEntries(tree.#roots) },
       'real cgroup tree created',
