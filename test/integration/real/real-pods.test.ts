@@ -9,12 +9,12 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectCgroupLayout } from '../../../agent/src/cgroup/layout-detect.ts';
 import { createCgroupReader } from '../../../agent/src/cgroup/reader.ts';
-import { kubeClients } from '../../../lib/kube.ts';
+import type { kubeClients } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { realCgroupsUnavailable } from '../../../sim/node/real/cgroup-tree.ts';
-import { type RealCluster, startRealCluster } from '../../../sim/node/real/real-cluster.ts';
+import type { RealCluster } from '../../../sim/node/real/real-cluster.ts';
 import { waitFor } from '../../support/wait-for.ts';
-import { webDeployment } from '../hub/web-service.ts';
+import { startRealWeb } from './real-web.ts';
 
 const unavailable = realCgroupsUnavailable();
 if (unavailable) console.warn(`real-pods: skipped, real cgroups are not usable here: ${unavailable}`);
@@ -35,28 +35,10 @@ describe.skipIf(unavailable !== undefined)('real pods: processes in real cgroups
     readFileSync(path.join(hierarchyRoot, rel, file), 'utf8').trim();
 
   beforeAll(async () => {
-    cluster = await startRealCluster({
-      nodes: [{ name: 'node-1', cpu: '1', memory: '4Gi' }],
-      totalCpuMilli: 1000,
-      log: silentLogger(),
-    });
-    clients = kubeClients(cluster.api.kubeConfig());
-    const deployment = webDeployment(1);
-    const container = deployment.spec!.template.spec!.containers[0]!;
-    container.resources = {
-      requests: { cpu: '200m', memory: '128Mi' },
-      limits: { cpu: '300m', memory: '256Mi' },
-    };
-    container.args = ['--cpu-per-request-ms', '5'];
-    await clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment });
-    pod = await waitFor(
-      'the web pod Running',
-      async () =>
-        (await clients.core.listNamespacedPod({ namespace: NS })).items.find(
-          (p) => p.status?.phase === 'Running',
-        ),
-      40_000,
-    );
+    ({ cluster, clients, pod } = await startRealWeb(
+      { requests: { cpu: '200m', memory: '128Mi' }, limits: { cpu: '300m', memory: '256Mi' } },
+      ['--cpu-per-request-ms', '5'],
+    ));
   }, 60_000);
 
   afterAll(async () => {

@@ -12,19 +12,18 @@ import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
 import { parseHubConfig } from '../../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
 import { GROUP, SLA_PLURAL, VERSION } from '../../../lib/api/types.ts';
-import { kubeClients } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { clientFigures } from '../../../sim/load/client-figures.ts';
 import { type RequestRecord, runOpenLoop } from '../../../sim/load/open-loop.ts';
 import { realCgroupsUnavailable } from '../../../sim/node/real/cgroup-tree.ts';
-import { type RealCluster, startRealCluster } from '../../../sim/node/real/real-cluster.ts';
-import { waitFor } from '../../support/wait-for.ts';
-import { webDeployment, webSla } from '../hub/web-service.ts';
+import type { RealCluster } from '../../../sim/node/real/real-cluster.ts';
+import { webSla } from '../hub/web-service.ts';
+import { REAL_NODE, type RealWeb, startRealWeb } from './real-web.ts';
 
 const unavailable = realCgroupsUnavailable();
 if (unavailable) console.warn(`step-load: skipped, real cgroups are not usable here: ${unavailable}`);
 const NS = 'default';
-const NODE = 'node-1';
+const NODE = REAL_NODE;
 const SLO_MS = 200;
 const STEP_AT_SECONDS = 5;
 const DURATION_SECONDS = 30;
@@ -40,20 +39,11 @@ describe.skipIf(unavailable !== undefined)('a step load on one real pod', () => 
   const quotaMilli: { t: number; milli: number }[] = [];
 
   beforeAll(async () => {
-    cluster = await startRealCluster({
-      nodes: [{ name: NODE, cpu: '1', memory: '4Gi' }],
-      totalCpuMilli: 1000,
-      log: silentLogger(),
-    });
-    const clients = kubeClients(cluster.api.kubeConfig());
-    const deployment = webDeployment(1);
-    const container = deployment.spec!.template.spec!.containers[0]!;
-    container.resources = {
-      requests: { cpu: '200m', memory: '128Mi' },
-      limits: { cpu: '200m', memory: '128Mi' },
-    };
-    container.args = ['--cpu-per-request-ms', '10'];
-    await clients.apps.createNamespacedDeployment({ namespace: NS, body: deployment });
+    let clients: RealWeb['clients'];
+    ({ cluster, clients, pod } = await startRealWeb(
+      { requests: { cpu: '200m', memory: '128Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      ['--cpu-per-request-ms', '10'],
+    ));
     const sla = webSla({ maxCpu: '1', maxReplicas: 1, policy: { mode: 'Auto' } });
     sla.spec.objective = { responseTime: `${SLO_MS}ms`, statistic: 'p95' };
     await clients.custom.createNamespacedCustomObject({
@@ -86,14 +76,6 @@ describe.skipIf(unavailable !== undefined)('a step load on one real pod', () => 
         ...cluster.agentCgroupFlags(NODE),
       ]),
       { log: silentLogger(), hubBackoff: { initialMs: 50, maxMs: 500, factor: 2 } },
-    );
-    pod = await waitFor(
-      'the pod Running',
-      async () =>
-        (await clients.core.listNamespacedPod({ namespace: NS })).items.find(
-          (p) => p.status?.phase === 'Running',
-        ),
-      30_000,
     );
     const group = cluster.tree.groupOf(
       { node: NODE, uid: pod.metadata!.uid!, qosClass: 'Guaranteed' },
