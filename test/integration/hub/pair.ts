@@ -16,11 +16,11 @@ export interface HubAgentPair {
 
 /**
  * Starts the hub (200 ms period, agents unauthenticated, plus `hubFlags`) and the agent of `node` (plus `agentFlags`), fed by
- * `workload`; the agent dials `hubHost` (localhost for TLS, whose certificate names it).
+ * `workload` (or reading real cgroups and pods when there is none); the agent dials `hubHost` (localhost for TLS, whose certificate names it).
  */
 export async function startHubAndAgent(
   api: ApiServer,
-  workload: Workload,
+  workload: Workload | undefined,
   node: string,
   hubFlags: readonly string[] = [],
   agentFlags: readonly string[] = [],
@@ -58,8 +58,8 @@ export async function startHubAndAgent(
     ]),
     {
       log: silentLogger(),
-      scraper: workload.scraper(),
-      usageReader: workload.usageReader(),
+      // no workload: the agent's real cgroup reader and scraper (real pods)
+      ...(workload ? { scraper: workload.scraper(), usageReader: workload.usageReader() } : {}),
       hubBackoff: { initialMs: 50, maxMs: 200, factor: 2 },
     },
   );

@@ -7,16 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAgentConfig } from '../../../agent/src/config.ts';
-import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
-import { parseHubConfig } from '../../../hub/src/config.ts';
-import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
 import { GROUP, SLA_PLURAL, VERSION } from '../../../lib/api/types.ts';
-import { silentLogger } from '../../../lib/log.ts';
 import { clientFigures } from '../../../sim/load/client-figures.ts';
 import { type RequestRecord, runOpenLoop } from '../../../sim/load/open-loop.ts';
 import { realCgroupsUnavailable } from '../../../sim/node/real/cgroup-tree.ts';
 import type { RealCluster } from '../../../sim/node/real/real-cluster.ts';
+import { type HubAgentPair, startHubAndAgent } from '../hub/pair.ts';
 import { webSla } from '../hub/web-service.ts';
 import { REAL_NODE, type RealWeb, startRealWeb } from './real-web.ts';
 
@@ -32,8 +28,7 @@ const HIGH_RPS = 30;
 
 describe.skipIf(unavailable !== undefined)('a step load on one real pod', () => {
   let cluster: RealCluster;
-  let hub: RunningHub;
-  let agent: RunningAgent;
+  let pair: HubAgentPair | undefined;
   let pod: V1Pod;
   let records: RequestRecord[];
   const quotaMilli: { t: number; milli: number }[] = [];
@@ -53,29 +48,12 @@ describe.skipIf(unavailable !== undefined)('a step load on one real pod', () => 
       plural: SLA_PLURAL,
       body: sla,
     });
-    hub = await startHub({
-      config: parseHubConfig([
-        '--grpc-port=0',
-        '--status-port=0',
-        '--metrics-port=0',
-        '--bind-address=127.0.0.1',
-        '--period=1s',
-      ]),
-      log: silentLogger(),
-      kc: cluster.api.kubeConfig(),
-      syncTimeoutMs: 10_000,
-    });
-    agent = await startAgent(
-      parseAgentConfig([
-        `--node-name=${NODE}`,
-        `--hub-address=127.0.0.1:${hub.grpcPort}`,
-        `--kube-server=${cluster.api.url}`,
-        '--tick=1s',
-        '--health-port=0',
-        '--bind-address=127.0.0.1',
-        ...cluster.agentCgroupFlags(NODE),
-      ]),
-      { log: silentLogger(), hubBackoff: { initialMs: 50, maxMs: 500, factor: 2 } },
+    pair = await startHubAndAgent(
+      cluster.api,
+      undefined,
+      NODE,
+      ['--period=1s'],
+      ['--tick=1s', ...cluster.agentCgroupFlags(NODE)],
     );
     const group = cluster.tree.groupOf(
       { node: NODE, uid: pod.metadata!.uid!, qosClass: 'Guaranteed' },
@@ -103,8 +81,7 @@ describe.skipIf(unavailable !== undefined)('a step load on one real pod', () => 
   }, 90_000);
 
   afterAll(async () => {
-    await agent?.stop();
-    await hub?.stop();
+    await pair?.stop();
     await cluster?.stop();
   });
 
