@@ -42,6 +42,7 @@ export function crdResourceTypes(crd: KObject): ResourceType[] {
           applyDefaults: (o) => compiled.applyDefaults(o),
         },
         custom: true,
+        openAPIV3Schema: v.schema?.openAPIV3Schema,
         printerColumns: v.additionalPrinterColumns,
       };
     });

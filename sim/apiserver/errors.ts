@@ -138,4 +138,5 @@ export const CauseReason = {
   Forbidden: 'FieldValueForbidden',
   NotSupported: 'FieldValueNotSupported',
   Duplicate: 'FieldValueDuplicate',
+  TooLong: 'FieldValueTooLong',
 } as const;

@@ -1,12 +1,19 @@
 // Verb handlers for resource routes: list (selectors, limit/continue), get, create, update,
 // patch, delete, deletecollection, plus dispatch to subresources and watch.
 import type { ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
+import { checkFields, checkKind, parseBody } from './decode.ts';
 import { ApiError, badRequest, gone, methodNotAllowed } from './errors.ts';
 import type { Json, KObject } from './object-types.ts';
 import type { DeleteOptions, ObjectApi, UpdateTarget } from './objects.ts';
 import { applyPatch, PatchType, parsePatchBody, patchTypeOf } from './patch.ts';
 import { apiVersionOf, type ResourceType, storageKey } from './registry.ts';
+import {
+  listQuery,
+  parseResourceVersion,
+  tooLargeResourceVersion,
+  type WriteQuery,
+  writeQuery,
+} from './request-options.ts';
 import type { Route } from './routes.ts';
 import { parseFieldSelector, parseLabelSelector, type Selection } from './selectors.ts';
 import { bindPod, evictPod, scaleOf, updateScale } from './subresources.ts';
@@ -26,6 +33,8 @@ export interface ApiRequest {
 export interface Reply {
   code: number;
   body: unknown;
+  /** Sent as `Warning: 299 - "..."` headers (unknown fields under fieldValidation=Warn). */
+  warnings?: string[];
 }
 
 export interface HandlerContext {
@@ -33,16 +42,6 @@ export interface HandlerContext {
   watches: WatchHub;
   /** Answers create on virtual resources (tokenreviews). */
   virtualCreate(t: ResourceType, body: KObject): Reply;
-}
-
-function parseBody(req: ApiRequest): KObject {
-  if (!req.body) throw badRequest('the request body is empty');
-  try {
-    const type = (req.contentType ?? '').toLowerCase();
-    return type.includes('yaml') ? parseYaml(req.body) : JSON.parse(req.body);
-  } catch (err) {
-    throw badRequest(`error decoding request body: ${(err as Error).message}`);
-  }
 }
 
 function selectionOf(t: ResourceType, req: ApiRequest): Selection {
@@ -64,29 +63,38 @@ function keyOf(o: KObject): string {
 
 function list(ctx: HandlerContext, req: ApiRequest): Reply {
   const t = req.route.type;
-  let items = ctx.api.list(t, selectionOf(t, req));
-  let rv = ctx.api.store.currentRv();
-  const token = req.query.get('continue');
-  if (token) {
+  const q = listQuery(req.query);
+  const sel = selectionOf(t, req);
+  const store = ctx.api.store;
+  const current = store.currentRv();
+  let rv = current;
+  let start: string | undefined;
+  if (q.continueToken) {
     let parsed: ContinueToken;
     try {
-      parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+      parsed = JSON.parse(Buffer.from(q.continueToken, 'base64url').toString('utf8'));
     } catch {
       throw badRequest('continue key is not valid: invalid token');
     }
-    if (parsed.rv < ctx.api.store.oldestResumableRv(storageKey(t))) {
+    if (parsed.rv < store.oldestResumableRv(storageKey(t))) {
       throw gone(
         'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
       );
     }
     rv = parsed.rv;
-    items = items.filter((o) => keyOf(o) > parsed.start);
+    start = parsed.start;
+  } else if (q.resourceVersion !== undefined && q.resourceVersion !== '' && q.resourceVersion !== '0') {
+    const wanted = parseResourceVersion(q.resourceVersion);
+    if (wanted > current) throw tooLargeResourceVersion(wanted, current);
+    if (q.resourceVersionMatch === 'Exact') rv = wanted;
   }
-  const limit = Number(req.query.get('limit') ?? 0);
+  // Every page of a paged list (and an Exact list) is read at one resourceVersion.
+  let items = rv === current ? ctx.api.list(t, sel) : ctx.api.listAt(t, sel, rv);
+  if (start !== undefined) items = items.filter((o) => keyOf(o) > start);
   const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
-  if (limit > 0 && items.length > limit) {
-    const remaining = items.length - limit;
-    items = items.slice(0, limit);
+  if (q.limit > 0 && items.length > q.limit) {
+    const remaining = items.length - q.limit;
+    items = items.slice(0, q.limit);
     const next: ContinueToken = { rv, start: keyOf(items.at(-1)!) };
     metadata['continue'] = Buffer.from(JSON.stringify(next)).toString('base64url');
     metadata['remainingItemCount'] = remaining;
@@ -123,39 +131,55 @@ function checkIdentity(req: ApiRequest, obj: KObject): void {
   }
 }
 
-function dryRun(req: ApiRequest): boolean {
-  return req.query.get('dryRun') === 'All';
+/** Check the kind and the fields of a decoded body; returns the warnings to send. */
+function decode(ctx: HandlerContext, req: ApiRequest, obj: KObject, q: WriteQuery): string[] {
+  const t = req.route.type;
+  if (req.route.subresource === 'scale') {
+    checkKind(t, obj, { kind: 'Scale', apiVersion: 'autoscaling/v1' });
+    return [];
+  }
+  checkKind(t, obj);
+  return checkFields(ctx.api.registry.schemas, t, obj, q.fieldValidation);
 }
 
 function create(ctx: HandlerContext, req: ApiRequest): Reply {
   const { type: t, subresource, namespace, name } = req.route;
-  const body = parseBody(req);
+  const q = writeQuery('CreateOptions', req.query);
+  const body = parseBody(req.body, req.contentType);
   if (subresource === 'binding') return { code: 201, body: bindPod(ctx.api, t, namespace!, name!, body) };
   if (subresource === 'eviction') return { code: 201, body: evictPod(ctx.api, t, namespace!, name!) };
   if (name !== undefined || subresource) throw methodNotAllowed();
   if (t.virtual) return ctx.virtualCreate(t, body);
+  const warnings = decode(ctx, req, body, q);
   checkIdentity(req, body);
-  return { code: 201, body: ctx.api.create(t, body, { dryRun: dryRun(req) }) };
+  return { code: 201, body: ctx.api.create(t, body, { dryRun: q.dryRun }), warnings };
 }
 
 function update(ctx: HandlerContext, req: ApiRequest): Reply {
-  const { type: t, subresource, namespace } = req.route;
-  const body = parseBody(req);
+  const { type: t, subresource, namespace, name } = req.route;
+  const q = writeQuery('UpdateOptions', req.query);
+  const body = parseBody(req.body, req.contentType);
+  const warnings = decode(ctx, req, body, q);
   checkIdentity(req, body);
   if (subresource === 'scale') return { code: 200, body: updateScale(ctx.api, t, namespace, body) };
-  return { code: 200, body: ctx.api.update(t, body, targetOf(subresource), { dryRun: dryRun(req) }) };
+  if (!subresource && t.createOnUpdate && !ctx.api.tryGet(t, namespace, name!)) {
+    return { code: 201, body: ctx.api.create(t, body, { dryRun: q.dryRun }), warnings };
+  }
+  return { code: 200, body: ctx.api.update(t, body, targetOf(subresource), { dryRun: q.dryRun }), warnings };
 }
 
 function patch(ctx: HandlerContext, req: ApiRequest): Reply {
   const { type: t, subresource, namespace, name } = req.route;
   const patchType = patchTypeOf(req.contentType);
+  const q = writeQuery('PatchOptions', req.query, patchType === PatchType.Apply);
   const body: Json = parsePatchBody(patchType, req.body);
   const existing = ctx.api.tryGet(t, namespace, name!);
   if (!existing) {
     if (patchType === PatchType.Apply && !subresource) {
       const obj = body as KObject;
+      const warnings = decode(ctx, req, obj, q);
       checkIdentity(req, obj);
-      return { code: 201, body: ctx.api.create(t, obj, { dryRun: dryRun(req) }) };
+      return { code: 201, body: ctx.api.create(t, obj, { dryRun: q.dryRun }), warnings };
     }
     ctx.api.get(t, namespace, name!);
   }
@@ -163,10 +187,16 @@ function patch(ctx: HandlerContext, req: ApiRequest): Reply {
     const scale = applyPatch(scaleOf(t, existing!), patchType, body, true);
     return { code: 200, body: updateScale(ctx.api, t, namespace, scale) };
   }
+  if (patchType === PatchType.Apply) checkKind(t, body as KObject);
   const patched = applyPatch(existing!, patchType, body, t.custom === true);
   if (!patched || typeof patched !== 'object') throw badRequest('patch produced a non-object');
+  const warnings = decode(ctx, req, patched, q);
   checkIdentity(req, patched);
-  return { code: 200, body: ctx.api.update(t, patched, targetOf(subresource), { dryRun: dryRun(req) }) };
+  return {
+    code: 200,
+    body: ctx.api.update(t, patched, targetOf(subresource), { dryRun: q.dryRun }),
+    warnings,
+  };
 }
 
 function deleteOptions(req: ApiRequest): DeleteOptions {
@@ -182,7 +212,20 @@ function deleteOptions(req: ApiRequest): DeleteOptions {
     req.query.get('propagationPolicy') ??
     body.propagationPolicy ??
     (body.orphanDependents === true ? 'Orphan' : undefined);
-  return { propagationPolicy: policy, preconditions: body.preconditions, dryRun: dryRun(req) };
+  const q = writeQuery('DeleteOptions', req.query);
+  return {
+    propagationPolicy: policy,
+    preconditions: body.preconditions,
+    dryRun: q.dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
+    gracePeriodSeconds: numberOrUndefined(req.query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds),
+  };
+}
+
+function numberOrUndefined(v: unknown): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw badRequest(`invalid gracePeriodSeconds: ${String(v)}`);
+  return n;
 }
 
 function remove(ctx: HandlerContext, req: ApiRequest): Reply {

@@ -56,6 +56,8 @@ export interface ApiServerOptions {
   podIp?: (pod: KObject) => string | undefined;
   /** Events kept per resource for watch resumption (older → 410 Gone). Default 10000. */
   watchHistory?: number;
+  /** Age after which events are compacted (as etcd; older → 410 Gone). Default 5 minutes. */
+  watchHistoryMs?: number;
   /** Interval of BOOKMARK events on watches that allow them. Default 10 s. */
   bookmarkIntervalMs?: number;
   /** Where to write the kubeconfig (default: a new temporary directory). */
@@ -95,7 +97,7 @@ export interface ApiServer {
 
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   const log = options.log ?? silentLogger();
-  const store = new Store({ watchHistory: options.watchHistory });
+  const store = new Store({ watchHistory: options.watchHistory, watchHistoryMs: options.watchHistoryMs });
   const registry = new Registry();
   const strategies = builtinStrategies();
   strategies.set('apiextensions.k8s.io/customresourcedefinitions', crdStrategy);

@@ -44,7 +44,7 @@ const program = new Command()
   .option('--log-level <level>', 'log level (trace, debug, info, warn, error)', 'info')
   .addHelpText(
     'after',
-    '\nThen point kubectl at it:\n  export KUBECONFIG=<printed path>\n  kubectl get nodes\n  kubectl apply --validate=false -f deploy/examples/sample-app.yaml',
+    '\nThen point kubectl at it:\n  export KUBECONFIG=<printed path>\n  kubectl get nodes\n  kubectl apply -k deploy/examples',
   );
 
 async function main(): Promise<void> {

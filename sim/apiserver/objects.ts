@@ -28,6 +28,32 @@ export interface WriteOptions {
 export interface DeleteOptions extends WriteOptions {
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** Overrides the object's grace period (pods); 0 deletes at once. */
+  gracePeriodSeconds?: number;
+}
+
+/** etcd's default max request size: larger objects cannot be stored. */
+export const MAX_OBJECT_BYTES = 1.5 * 1024 * 1024;
+
+function checkSize(obj: KObject): void {
+  if (Buffer.byteLength(JSON.stringify(obj)) > MAX_OBJECT_BYTES) {
+    throw new ApiError(413, 'RequestEntityTooLarge', 'etcdserver: request is too large');
+  }
+}
+
+/** ValidateObjectMetaUpdate: no finalizer may be added once deletion has started. */
+function newFinalizersWhileDeleting(next: KObject, old: KObject): FieldError[] {
+  if (!old.metadata.deletionTimestamp) return [];
+  const before = new Set(old.metadata.finalizers ?? []);
+  const added = (next.metadata.finalizers ?? []).filter((f) => !before.has(f));
+  if (added.length === 0) return [];
+  return [
+    {
+      field: 'metadata.finalizers',
+      reason: CauseReason.Forbidden,
+      message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+    },
+  ];
 }
 
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
@@ -91,6 +117,12 @@ export class ObjectApi {
     return items.filter((o) => selects(sel, o)).map((o) => this.stamp(t, o));
   }
 
+  /** The objects as they were at resourceVersion `rv` (410 when it is compacted away). */
+  listAt(t: ResourceType, sel: Selection, rv: number): KObject[] {
+    const items = this.store.listAt(storageKey(t), rv, t.namespaced ? sel.namespace : undefined);
+    return items.filter((o) => selects(sel, o)).map((o) => this.stamp(t, o));
+  }
+
   create(t: ResourceType, input: KObject, opts: WriteOptions = {}): KObject {
     const obj = clone(input);
     obj.metadata ??= {};
@@ -132,6 +164,7 @@ export class ObjectApi {
     const errors = [...validateObjectMeta(obj, t.namespaced), ...(t.schema?.validate(obj) ?? [])];
     errors.push(...(strategy.validateCreate?.(obj) ?? []));
     if (errors.length > 0) throw invalid(t, meta.name, toCauses(errors));
+    checkSize(obj);
     if (opts.dryRun) return obj;
     return this.stamp(t, this.store.put(storageKey(t), obj));
   }
@@ -167,6 +200,7 @@ export class ObjectApi {
     if (target !== 'status') {
       t.schema?.applyDefaults(next);
       const errors = [...validateObjectMeta(next, t.namespaced), ...(t.schema?.validate(next, old) ?? [])];
+      errors.push(...newFinalizersWhileDeleting(next, old));
       errors.push(...(this.strategy(t).validateUpdate?.(next, old, target) ?? []));
       if (errors.length > 0) throw invalid(t, name, toCauses(errors));
     } else if (target === 'status' && t.schema) {
@@ -177,6 +211,7 @@ export class ObjectApi {
       next.metadata.generation = (old.metadata.generation ?? 1) + 1;
     }
     if (isDeepStrictEqual(withoutVolatile(next), withoutVolatile(old))) return old;
+    checkSize(next);
     if (opts.dryRun) return next;
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
       if (!this.strategy(t).deferDelete?.(next)) {

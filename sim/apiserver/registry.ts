@@ -1,6 +1,7 @@
 // The resource table: every served kind described as data (group, version, plural, scope,
 // subresources), so discovery, routing, storage and CRDs all read one source.
-import type { FieldError } from './object-types.ts';
+import type { FieldError, Json } from './object-types.ts';
+import { SchemaCatalog } from './schemas.ts';
 
 export type Subresource = 'status' | 'scale' | 'resize' | 'binding' | 'eviction';
 
@@ -37,6 +38,12 @@ export interface ResourceType {
   virtual?: boolean;
   /** True for resources that came from a CRD. */
   custom?: boolean;
+  /** The CRD version's openAPIV3Schema (custom resources). */
+  openAPIV3Schema?: Json;
+  /** The @kubernetes/client-node model class its schema is derived from (default V1<Kind>). */
+  model?: string;
+  /** PUT of a missing object creates it (kube's AllowCreateOnUpdate: leases, endpoints, RBAC). */
+  createOnUpdate?: boolean;
   /** A CRD version's additionalPrinterColumns (for Table output). */
   printerColumns?: {
     name: string;
@@ -98,9 +105,11 @@ export function builtinResources(): ResourceType[] {
       subresources: ['status'],
       fieldSelectors: ['spec.clusterIP', 'spec.type'],
     }),
-    builtin('', 'v1', 'endpoints', 'Endpoints', true, { shortNames: ['ep'] }),
+    builtin('', 'v1', 'endpoints', 'Endpoints', true, { shortNames: ['ep'], createOnUpdate: true }),
     builtin('', 'v1', 'events', 'Event', true, {
       shortNames: ['ev'],
+      model: 'CoreV1Event',
+      createOnUpdate: true,
       fieldSelectors: [
         'involvedObject.kind',
         'involvedObject.name',
@@ -134,13 +143,59 @@ export function builtinResources(): ResourceType[] {
       categories: ['all'],
       subresources: ['status'],
     }),
-    builtin('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
-    builtin('events.k8s.io', 'v1', 'events', 'Event', true, { shortNames: ['ev'] }),
+    builtin('coordination.k8s.io', 'v1', 'leases', 'Lease', true, { createOnUpdate: true }),
+    builtin('events.k8s.io', 'v1', 'events', 'Event', true, {
+      shortNames: ['ev'],
+      model: 'EventsV1Event',
+      createOnUpdate: true,
+    }),
+    builtin('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true, { createOnUpdate: true }),
+    builtin('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true, { createOnUpdate: true }),
+    builtin('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false, {
+      createOnUpdate: true,
+    }),
+    builtin('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false, {
+      createOnUpdate: true,
+    }),
+    builtin('scheduling.k8s.io', 'v1', 'priorityclasses', 'PriorityClass', false, { shortNames: ['pc'] }),
+    builtin('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, {
+      shortNames: ['pdb'],
+      subresources: ['status'],
+    }),
+    builtin(
+      'admissionregistration.k8s.io',
+      'v1',
+      'validatingadmissionpolicies',
+      'ValidatingAdmissionPolicy',
+      false,
+      {
+        subresources: ['status'],
+      },
+    ),
+    builtin(
+      'admissionregistration.k8s.io',
+      'v1',
+      'validatingadmissionpolicybindings',
+      'ValidatingAdmissionPolicyBinding',
+      false,
+    ),
     builtin('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, {
       shortNames: ['crd', 'crds'],
       subresources: ['status'],
     }),
     builtin('authentication.k8s.io', 'v1', 'tokenreviews', 'TokenReview', false, {
+      verbs: ['create'],
+      virtual: true,
+    }),
+    builtin('authorization.k8s.io', 'v1', 'subjectaccessreviews', 'SubjectAccessReview', false, {
+      verbs: ['create'],
+      virtual: true,
+    }),
+    builtin('authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, {
+      verbs: ['create'],
+      virtual: true,
+    }),
+    builtin('authorization.k8s.io', 'v1', 'localsubjectaccessreviews', 'LocalSubjectAccessReview', true, {
       verbs: ['create'],
       virtual: true,
     }),
@@ -159,6 +214,8 @@ export function apiVersionOf(t: Pick<ResourceType, 'group' | 'version'>): string
 /** Lookup by (group, version, plural) and by kind; changes when CRDs are installed. */
 export class Registry {
   private readonly types = new Map<string, ResourceType>();
+  /** Schemas of every served kind (OpenAPI, field validation, server-side apply). */
+  readonly schemas = new SchemaCatalog();
 
   constructor(initial: ResourceType[] = builtinResources()) {
     for (const t of initial) this.add(t);
@@ -166,10 +223,17 @@ export class Registry {
 
   add(t: ResourceType): void {
     this.types.set(`${t.group}/${t.version}/${t.plural}`, t);
+    const gvk = { group: t.group, version: t.version, kind: t.kind };
+    if (t.custom) this.schemas.addCustom(gvk, t.openAPIV3Schema);
+    else this.schemas.addBuiltin(gvk, t.model ?? `V1${t.kind}`);
   }
 
   remove(group: string, plural: string): void {
-    for (const [k, t] of this.types) if (t.group === group && t.plural === plural) this.types.delete(k);
+    for (const [k, t] of this.types) {
+      if (t.group !== group || t.plural !== plural) continue;
+      this.types.delete(k);
+      if (t.custom) this.schemas.removeCustom({ group: t.group, version: t.version, kind: t.kind });
+    }
   }
 
   find(group: string, version: string, plural: string): ResourceType | undefined {

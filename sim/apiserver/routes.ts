@@ -6,7 +6,8 @@ import type { Registry, ResourceType } from './registry.ts';
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export type Route =
-  | { kind: 'root' | 'version' | 'healthz' | 'api' | 'apis' | 'openapi' }
+  | { kind: 'root' | 'version' | 'healthz' | 'api' | 'apis' }
+  | { kind: 'openapi'; path: string }
   | { kind: 'group'; group: string }
   | { kind: 'groupVersion'; group: string; version: string }
   | {
@@ -51,7 +52,7 @@ export function resolveRoute(registry: Registry, method: string, url: URL): Rout
   const [first] = segs;
   if (first === 'version') return { kind: 'version' };
   if (first === 'healthz' || first === 'readyz' || first === 'livez') return { kind: 'healthz' };
-  if (first === 'openapi') return { kind: 'openapi' };
+  if (first === 'openapi') return { kind: 'openapi', path: segs.slice(1).join('/') };
   let group: string;
   let version: string | undefined;
   let rest: string[];
@@ -84,10 +85,19 @@ export function resolveRoute(registry: Registry, method: string, url: URL): Rout
   if (!type || extra.length > 0) throw notFoundPath(path);
   if (subresource && !type.subresources.includes(subresource as never)) throw notFoundPath(path);
   if (name === undefined && namespace !== undefined && !type.namespaced) throw notFoundPath(path);
+  const verb = verbOf(method, name !== undefined, watch);
+  // Namespaced kinds are created under /namespaces/<ns>/...; the cluster-wide path only lists.
+  if (type.namespaced && namespace === undefined && !type.virtual && verb !== 'list' && verb !== 'watch') {
+    throw new ApiError(
+      405,
+      'MethodNotAllowed',
+      'the server does not allow this method on the requested resource',
+    );
+  }
   return {
     kind: 'resource',
     type,
-    verb: verbOf(method, name !== undefined, watch),
+    verb,
     namespace: type.namespaced ? namespace : undefined,
     name,
     subresource,

@@ -24,7 +24,18 @@ function splitTerms(s: string): string[] {
     } else cur += ch;
   }
   out.push(cur);
-  return out.map((t) => t.trim()).filter((t) => t.length > 0);
+  return out.map((t) => t.trim());
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function checkValue(value: string, key: string): string {
+  if (value.length > 63 || !LABEL_VALUE.test(value)) {
+    throw badRequest(
+      `unable to parse requirement: values[0][${key}]: Invalid value: "${value}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+    );
+  }
+  return value;
 }
 
 function checkKey(key: string, selector: string): string {
@@ -33,21 +44,27 @@ function checkKey(key: string, selector: string): string {
   return key;
 }
 
+/** Parse a label selector; 400 on anything the real parser refuses (empty terms, bad values). */
 export function parseLabelSelector(selector: string | undefined): LabelRequirement[] {
-  if (!selector) return [];
+  if (!selector || selector.trim() === '') return [];
   return splitTerms(selector).map((term) => {
+    if (term === '') throw badRequest(`unable to parse requirement: found '', expected: identifier`);
     const set = /^(\S+)\s+(in|notin)\s+\((.*)\)$/.exec(term);
     if (set) {
-      const values = set[3]!
-        .split(',')
-        .map((v) => v.trim())
-        .filter((v) => v.length > 0);
-      return { key: checkKey(set[1]!, selector), op: set[2] as 'in' | 'notin', values };
+      const key = checkKey(set[1]!, selector);
+      const values = set[3]!.split(',').map((v) => checkValue(v.trim(), key));
+      if (values.length === 0 || (values.some((v) => v === '') && set[3]!.trim() === '')) {
+        throw badRequest(
+          `unable to parse requirement: values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty`,
+        );
+      }
+      return { key, op: set[2] as 'in' | 'notin', values };
     }
     const eq = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(term);
     if (eq) {
       const op = eq[2] === '!=' ? '!=' : '=';
-      return { key: checkKey(eq[1]!, selector), op, values: [eq[3]!] };
+      const key = checkKey(eq[1]!, selector);
+      return { key, op, values: [checkValue(eq[3]!, key)] };
     }
     if (term.startsWith('!')) return { key: checkKey(term.slice(1).trim(), selector), op: '!exists' };
     return { key: checkKey(term, selector), op: 'exists' };

@@ -8,6 +8,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } fro
 import { ApiError } from './errors.ts';
 import type { Faults, RequestInfo } from './faults.ts';
 import { type HandlerContext, handleResource, type Reply } from './handlers.ts';
+import { openApiV2, openApiV3Document, openApiV3Root } from './openapi.ts';
 import type { Registry } from './registry.ts';
 import { resolveRoute } from './routes.ts';
 
@@ -26,7 +27,10 @@ export interface HttpDeps {
   onRequest(record: RequestRecord): void;
 }
 
-function send(res: ServerResponse, code: number, body: unknown): void {
+/** kube-apiserver's MaxRequestBodyBytes. */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+function send(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
   if (res.headersSent) {
     if (!res.writableEnded) res.end();
     return;
@@ -38,17 +42,57 @@ function send(res: ServerResponse, code: number, body: unknown): void {
     'Cache-Control': 'no-cache, private',
   };
   if (code === 429) headers['Retry-After'] = 1;
+  if (warnings.length > 0)
+    res.setHeader(
+      'Warning',
+      warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
   res.writeHead(code, headers);
   res.end(text);
 }
 
+/** The request body; 413 above MAX_REQUEST_BODY_BYTES (the rest is read and discarded). */
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_REQUEST_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  if (size > MAX_REQUEST_BODY_BYTES) {
+    throw new ApiError(
+      413,
+      'RequestEntityTooLarge',
+      `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`,
+    );
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function discovery(deps: HttpDeps, route: ReturnType<typeof resolveRoute>, host: string): Reply {
+function openapi(deps: HttpDeps, path: string, accept: string | undefined): Reply {
+  if (path === 'v2') {
+    // client-go asks for the protobuf encoding of v2 first; only JSON is served.
+    if (accept && !/json|\*\/\*/.test(accept)) {
+      throw new ApiError(
+        406,
+        'NotAcceptable',
+        `only application/json is served for /openapi/v2 (asked: ${accept})`,
+      );
+    }
+    return { code: 200, body: openApiV2(deps.registry) };
+  }
+  if (path === 'v3') return { code: 200, body: openApiV3Root(deps.registry) };
+  const doc = path.startsWith('v3/') ? openApiV3Document(deps.registry, path.slice(3)) : undefined;
+  if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  return { code: 200, body: doc };
+}
+
+function discovery(
+  deps: HttpDeps,
+  route: ReturnType<typeof resolveRoute>,
+  host: string,
+  accept?: string,
+): Reply {
   const notFound = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   switch (route.kind) {
     case 'root':
@@ -66,6 +110,8 @@ function discovery(deps: HttpDeps, route: ReturnType<typeof resolveRoute>, host:
       if (!doc) throw notFound();
       return { code: 200, body: doc };
     }
+    case 'openapi':
+      return openapi(deps, route.path, accept);
     case 'groupVersion': {
       const doc = apiResourceList(deps.registry, route.group, route.version);
       if (!doc) throw notFound();
@@ -86,7 +132,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
     user = deps.tokens.authenticate(req.headers.authorization);
     const route = resolveRoute(deps.registry, req.method ?? 'GET', url);
     if (route.kind !== 'resource') {
-      const reply = discovery(deps, route, req.headers.host ?? '127.0.0.1');
+      const reply = discovery(deps, route, req.headers.host ?? '127.0.0.1', req.headers.accept);
       code = reply.code;
       if (route.kind === 'healthz') {
         res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
@@ -121,7 +167,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
       res,
     );
     code = reply ? reply.code : 200;
-    if (reply) send(res, reply.code, reply.body);
+    if (reply) send(res, reply.code, reply.body, reply.warnings);
   } catch (err) {
     const apiErr =
       err instanceof ApiError

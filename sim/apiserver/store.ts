@@ -1,5 +1,6 @@
-// In-memory storage with one global, monotonically increasing resourceVersion and a bounded
-// event log per resource, so watches resume from a resourceVersion or learn it is too old (410).
+// In-memory storage with one global, monotonically increasing resourceVersion and an event log
+// per resource bounded in length and in age (as etcd compaction, ~5 min), so watches resume from
+// a resourceVersion or learn it is too old (410), and lists can be served as of a past one.
 import { EventEmitter } from 'node:events';
 import { gone } from './errors.ts';
 import { clone, type KObject } from './object-types.ts';
@@ -14,6 +15,8 @@ export interface StoreEvent {
   /** The object before a MODIFIED/DELETED. */
   previous?: KObject;
   rv: number;
+  /** When it happened (ms since epoch, by the store's clock). */
+  at: number;
 }
 
 export type WatchListener = (ev: StoreEvent) => void;
@@ -31,16 +34,30 @@ function objectKey(namespace: string | undefined, name: string): string {
 }
 
 /** Raw storage: no validation, no conflict checks (see objects.ts for API semantics). */
+export interface StoreOptions {
+  /** Events kept per resource (default 10000). */
+  watchHistory?: number;
+  /** Age after which events are compacted away (default 5 minutes, as etcd's compaction). */
+  watchHistoryMs?: number;
+  initialResourceVersion?: number;
+  /** Clock for event ages (default Date.now). */
+  now?: () => number;
+}
+
 export class Store extends EventEmitter<{ change: [StoreEvent] }> {
   private readonly buckets = new Map<string, Bucket>();
   private rv: number;
   private readonly history: number;
+  private readonly historyMs: number;
+  private readonly now: () => number;
 
-  constructor(options: { watchHistory?: number; initialResourceVersion?: number } = {}) {
+  constructor(options: StoreOptions = {}) {
     super();
     this.setMaxListeners(0);
     this.history = options.watchHistory ?? 10_000;
+    this.historyMs = options.watchHistoryMs ?? 5 * 60_000;
     this.rv = options.initialResourceVersion ?? 1000;
+    this.now = options.now ?? Date.now;
   }
 
   currentRv(): number {
@@ -101,6 +118,7 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
       object: stored,
       previous,
       rv: this.rv,
+      at: this.now(),
     });
     return clone(stored);
   }
@@ -114,13 +132,14 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
     this.rv++;
     const gone = clone(previous);
     gone.metadata.resourceVersion = String(this.rv);
-    this.record(b, { type: 'DELETED', resource, object: gone, previous, rv: this.rv });
+    this.record(b, { type: 'DELETED', resource, object: gone, previous, rv: this.rv, at: this.now() });
     return clone(gone);
   }
 
   private record(b: Bucket, ev: StoreEvent): void {
     b.log.push(ev);
     while (b.log.length > this.history) b.compactedRv = b.log.shift()!.rv;
+    this.expire(b);
     for (const l of b.listeners) l(ev);
     this.emit('change', ev);
   }
@@ -131,6 +150,7 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
    */
   watch(resource: string, fromRv: number | undefined, listener: WatchListener): () => void {
     const b = this.bucket(resource);
+    this.expire(b);
     if (fromRv !== undefined) {
       if (fromRv < b.compactedRv) {
         throw gone(`too old resource version: ${fromRv} (${b.compactedRv + 1})`);
@@ -151,6 +171,43 @@ export class Store extends EventEmitter<{ change: [StoreEvent] }> {
 
   /** Oldest resourceVersion a watch of this resource may resume from. */
   oldestResumableRv(resource: string): number {
-    return this.bucket(resource).compactedRv;
+    const b = this.bucket(resource);
+    this.expire(b);
+    return b.compactedRv;
+  }
+
+  /** Drop events older than the history's age (the log is in time order). */
+  private expire(b: Bucket): void {
+    const cutoff = this.now() - this.historyMs;
+    let n = 0;
+    while (n < b.log.length && b.log[n]!.at < cutoff) n++;
+    if (n === 0) return;
+    b.compactedRv = b.log[n - 1]!.rv;
+    b.log.splice(0, n);
+  }
+
+  /**
+   * The objects of a resource as they were at resourceVersion `rv` (sorted as list()), rebuilt
+   * by undoing the logged events after it; 410 Gone when the log no longer reaches `rv`.
+   */
+  listAt(resource: string, rv: number, namespace?: string): KObject[] {
+    const b = this.bucket(resource);
+    this.expire(b);
+    if (rv < b.compactedRv) {
+      throw gone(`The resourceVersion for the provided list is too old.`);
+    }
+    const objects = new Map(b.objects);
+    for (let i = b.log.length - 1; i >= 0 && b.log[i]!.rv > rv; i--) {
+      const ev = b.log[i]!;
+      const key = objectKey(ev.object.metadata.namespace, ev.object.metadata.name!);
+      if (ev.type === 'ADDED') objects.delete(key);
+      else objects.set(key, ev.previous!);
+    }
+    const out: KObject[] = [];
+    for (const k of [...objects.keys()].sort()) {
+      const o = objects.get(k)!;
+      if (namespace === undefined || o.metadata.namespace === namespace) out.push(clone(o));
+    }
+    return out;
   }
 }

@@ -5,6 +5,7 @@ import { ApiError, badRequest } from './errors.ts';
 import type { KObject } from './object-types.ts';
 import type { ObjectApi } from './objects.ts';
 import { apiVersionOf, type ResourceType, storageKey } from './registry.ts';
+import { tooLargeResourceVersion } from './request-options.ts';
 import { type Selection, selects } from './selectors.ts';
 import type { StoreEvent } from './store.ts';
 
@@ -56,6 +57,7 @@ export class WatchHub {
     if (rvParam && rvParam !== '0') {
       fromRv = Number(rvParam);
       if (!Number.isInteger(fromRv) || fromRv < 0) throw badRequest(`invalid resource version: ${rvParam}`);
+      if (fromRv > api.store.currentRv()) throw tooLargeResourceVersion(fromRv, api.store.currentRv());
     }
     res.writeHead(200, {
       'Content-Type': 'application/json',

@@ -12,7 +12,7 @@ import type { ObjectApi } from '../objects.ts';
 import { getCondition, podRequests, removeCondition, setCondition } from '../pods.ts';
 import type { ResourceType } from '../registry.ts';
 import type { StoreEvent } from '../store.ts';
-import { nodeAllocatable, usedOnNode } from './node-accounting.ts';
+import { admitPod, resizeFeasibility } from './kubelet-admission.ts';
 import { nsName, splitKey, WorkQueue } from './queue.ts';
 
 export type KubeletMode = 'builtin' | 'external';
@@ -36,6 +36,8 @@ export interface KubeletEvents {
   /** A pod was bound to a node and waits to be started. */
   podBound: [KObject];
   podStarted: [KObject];
+  /** The node had no room for a bound pod: it failed with OutOfcpu / OutOfmemory. */
+  podRejected: [KObject];
   /** A pod's desired resources differ from what its node has admitted or enacted. */
   resizeRequested: [KObject];
   resizeDecided: [KObject, ResizeDecision];
@@ -128,7 +130,13 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     if (pod.status?.phase === 'Pending' && !pod.status.containerStatuses) {
       if (this.starting.has(uid)) return;
       // No node object, no kubelet: the pod stays Pending, as on a real cluster.
-      if (!this.api.tryGet(this.nodes, undefined, pod.spec.nodeName)) return;
+      const node = this.api.tryGet(this.nodes, undefined, pod.spec.nodeName);
+      if (!node) return;
+      const admission = admitPod(pod, node, this.admittedOn(pod.spec.nodeName));
+      if (!admission.admit) {
+        this.reject(pod, admission.reason, admission.message);
+        return;
+      }
       this.starting.add(uid);
       this.emit('podBound', pod);
       if (this.options.mode === 'builtin')
@@ -149,6 +157,33 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     if (decision.outcome === 'InProgress') {
       this.after(this.options.resizeDelayMs, () => this.completeResize(namespace, name));
     }
+  }
+
+  /** Pods the kubelet of `nodeName` has admitted: started, or admitted and starting. */
+  private admittedOn(nodeName: string): KObject[] {
+    const out: KObject[] = [];
+    for (const p of this.api.store.scan('/pods')) {
+      if (p.spec?.nodeName !== nodeName) continue;
+      if (p.status?.containerStatuses || this.starting.has(p.metadata.uid!)) out.push(p as KObject);
+    }
+    return out;
+  }
+
+  /** The pod does not fit its node: it fails without starting (OutOfcpu / OutOfmemory). */
+  private reject(pod: KObject, reason: string, message: string): void {
+    pod.status = {
+      ...pod.status,
+      phase: 'Failed',
+      reason,
+      message,
+      startTime: pod.status?.startTime ?? nowTimestamp(),
+    };
+    this.api.update(this.pods, pod, 'status');
+    this.log.info(
+      { pod: pod.metadata.name, namespace: pod.metadata.namespace, node: pod.spec.nodeName, reason },
+      'pod rejected',
+    );
+    this.emit('podRejected', pod);
   }
 
   /** The spec went back to what is enacted: drop resize conditions and stale allocations. */
@@ -253,38 +288,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     const pod = this.api.get(this.pods, namespace, name);
     if (!this.resizeWanted(pod)) return { outcome: 'None' };
     const node = this.api.get(this.nodes, undefined, pod.spec.nodeName);
-    const capacity = nodeAllocatable(node);
-    const want = podRequests(pod.spec);
-    const others = usedOnNode(
-      [...this.api.store.scan('/pods')].filter((p) => p.spec?.nodeName === pod.spec.nodeName) as KObject[],
-      pod.metadata.uid,
-      true,
-    );
-    let decision: ResizeDecision = { outcome: 'InProgress' };
-    const checks = [
-      { resource: 'cpu', want: want.cpuMilli, cap: capacity.cpuMilli, used: others.cpuMilli },
-      { resource: 'memory', want: want.memoryBytes, cap: capacity.memoryBytes, used: others.memoryBytes },
-    ];
-    for (const c of checks) {
-      if (c.want > c.cap) {
-        decision = {
-          outcome: 'Infeasible',
-          message: `Node didn't have enough capacity: ${c.resource}, requested: ${c.want}, capacity: ${c.cap}`,
-        };
-        break;
-      }
-    }
-    if (decision.outcome === 'InProgress') {
-      for (const c of checks) {
-        if (c.want > c.cap - c.used) {
-          decision = {
-            outcome: 'Deferred',
-            message: `Node didn't have enough resource: ${c.resource}, requested: ${c.want}, used: ${c.used}, capacity: ${c.cap}`,
-          };
-          break;
-        }
-      }
-    }
+    const decision: ResizeDecision = resizeFeasibility(pod, node, this.admittedOn(pod.spec.nodeName));
     if (decision.outcome === 'InProgress') {
       removeCondition(pod, 'PodResizePending');
       setCondition(pod, { type: 'PodResizeInProgress', status: 'True' });
@@ -301,6 +305,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
       });
     }
     this.api.update(this.pods, pod, 'status');
+    const want = podRequests(pod.spec);
     this.log.info(
       {
         pod: name,
@@ -309,8 +314,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
         outcome: decision.outcome,
         cpuMilli: want.cpuMilli,
         memoryBytes: want.memoryBytes,
-        usedCpuMilli: others.cpuMilli,
-        allocatableCpuMilli: capacity.cpuMilli,
+        reason: decision.message,
       },
       'resize admission',
     );

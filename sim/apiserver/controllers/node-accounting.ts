@@ -38,11 +38,11 @@ export function heldRequests(pod: KObject): ResourceAmounts {
 }
 
 /** Sum of what the given pods hold (terminal pods hold nothing). */
-export function usedOnNode(pods: KObject[], exceptUid?: string, admittedOnly = false): ResourceAmounts {
+export function usedOnNode(pods: KObject[], exceptUid?: string): ResourceAmounts {
   const used = { cpuMilli: 0, memoryBytes: 0 };
   for (const p of pods) {
     if (isTerminal(p) || p.metadata.uid === exceptUid) continue;
-    const r = admittedOnly ? (allocatedRequests(p) ?? podRequests(p.spec)) : heldRequests(p);
+    const r = heldRequests(p);
     used.cpuMilli += r.cpuMilli;
     used.memoryBytes += r.memoryBytes;
   }

@@ -158,6 +158,27 @@ describe('in-place pod resize (pods/resize, KEP-1287)', () => {
     expect(condition(enacted, 'PodResizePending')).toBeUndefined();
   });
 
+  it('fails a bound pod that does not fit its node with OutOfcpu instead of starting it', async () => {
+    await c.core.createNamespacedPod({
+      namespace: ns,
+      body: {
+        ...pod('too-big', { cpu: '4' }),
+        spec: { ...pod('too-big', { cpu: '4' }).spec!, nodeName: 'small' },
+      },
+    });
+    const failed = await waitFor(
+      async () => {
+        const x = await c.core.readNamespacedPod({ namespace: ns, name: 'too-big' });
+        return x.status?.phase === 'Failed' ? x : undefined;
+      },
+      3000,
+      'pod failed',
+    );
+    expect(failed.status?.reason).toBe('OutOfcpu');
+    expect(failed.status?.message).toContain("Node didn't have enough resource: cpu, requested: 4000");
+    expect(failed.status?.containerStatuses).toBeUndefined();
+  });
+
   it('lets an external kubelet decide: nothing is enacted until it calls the node operations', async () => {
     const ext = await startCluster({ kubelet: 'external', nodes: 1 });
     try {

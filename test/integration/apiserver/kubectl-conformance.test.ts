@@ -1,0 +1,144 @@
+// The embedded API server driven by the real kubectl (1.32 on the PATH; 1.33 where a command
+// needs it): what the README tells users to run must work as on a real cluster, validation on.
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
+import { findKubectl, type Kubectl, kubectlFor } from './kubectl.ts';
+
+const deployDir = new URL('../../../deploy/', import.meta.url).pathname;
+
+/** cert-manager's kinds as a cluster with cert-manager installed serves them (schema left open). */
+function certManagerCrd(kind: string, plural: string) {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.cert-manager.io` },
+    spec: {
+      group: 'cert-manager.io',
+      scope: 'Namespaced',
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        },
+      ],
+    },
+  };
+}
+const binary = findKubectl();
+if (!binary) console.warn('kubectl-conformance: no kubectl on the PATH; the suite is skipped');
+
+describe.skipIf(!binary)('kubectl against the embedded API server', () => {
+  let server: ApiServer;
+  let kubectl: Kubectl;
+
+  beforeAll(async () => {
+    server = await startApiServer({
+      crdDir: `${deployDir}crds`,
+      crds: [certManagerCrd('Certificate', 'certificates'), certManagerCrd('Issuer', 'issuers')],
+      nodes: [{ name: 'node-1', cpu: '4', memory: '8Gi' }],
+      podStartDelayMs: 10,
+      resizeDelayMs: 10,
+    });
+    kubectl = kubectlFor(binary!, server.kubeconfigPath);
+  });
+  afterAll(async () => server?.stop());
+
+  const ok = async (args: string[], stdin?: string) => {
+    const r = await kubectl(args, { stdin });
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  };
+
+  it('applies deploy/examples with validation on, then re-applies a change as a patch', async () => {
+    const out = await ok(['apply', '-k', `${deployDir}examples`]);
+    expect(out).toContain('deployment.apps/web created');
+    expect(out).toContain('servicelevelagreement.autoscaling.kosmos.dev/web created');
+    const rendered = await ok(['kustomize', `${deployDir}examples`]);
+    const changed = rendered.replace(/replicas: \d+/, 'replicas: 3');
+    expect(await ok(['apply', '-f', '-'], changed)).toContain('deployment.apps/web configured');
+    expect(await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).toBe('3');
+  });
+
+  it('refuses unknown fields under the default --validate=strict and warns under --validate=warn', async () => {
+    const manifest =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra, namespace: default}\nbogus: 1\n';
+    const strict = await kubectl(['apply', '-f', '-'], { stdin: manifest });
+    expect(strict.code).not.toBe(0);
+    expect(strict.stderr).toContain('strict decoding error: unknown field "bogus"');
+    const warn = await kubectl(['apply', '--validate=warn', '-f', '-'], { stdin: manifest });
+    expect(warn.code).toBe(0);
+    expect(warn.stderr).toContain('Warning: unknown field "bogus"');
+  });
+
+  it('explains sla.spec from the CRD schema', async () => {
+    const out = await ok(['explain', 'sla.spec']);
+    expect(out).toContain('KIND:       ServiceLevelAgreement');
+    expect(out).toMatch(/objective\s+<Object> -required-/);
+    expect(await ok(['explain', 'pods.spec.containers.resizePolicy'])).toContain('restartPolicy');
+  });
+
+  it('renders the kustomization in deploy/ and the server accepts it with --dry-run=server', async () => {
+    const rendered = await ok(['kustomize', deployDir]);
+    // (`kubectl create namespace` would send protobuf, which this server does not decode.)
+    await ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata: {name: kosmos-system}\n');
+    const out = await ok(['apply', '--dry-run=server', '-f', '-'], rendered);
+    expect(out).toContain('daemonset.apps/kosmos-agent created (server dry run)');
+    expect(out).toContain('validatingadmissionpolicy.admissionregistration.k8s.io');
+    const left = await ok(['get', 'daemonsets,deployments', '-n', 'kosmos-system', '-o', 'name']);
+    expect(left.trim()).toBe('');
+  });
+
+  it('scales a deployment through the scale subresource and watches the pods appear with get -w', async () => {
+    const watch = spawn(binary!, ['get', 'pods', '-w', '-l', 'app=web', '--no-headers'], {
+      env: { ...process.env, KUBECONFIG: server.kubeconfigPath },
+    });
+    let seen = '';
+    watch.stdout.on('data', (d: Buffer) => {
+      seen += d.toString();
+    });
+    try {
+      await ok(['scale', 'deploy/web', '--replicas=4']);
+      await waitFor('4 web pods in the watch', () => new Set(seen.match(/web-\S+/g) ?? []).size >= 4, 10_000);
+    } finally {
+      watch.kill();
+    }
+  });
+
+  it('resizes a running pod in place with patch --subresource resize', async () => {
+    const name = (
+      await ok(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'])
+    ).trim();
+    await waitFor(
+      'pod running',
+      async () => (await ok(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])) === 'Running',
+    );
+    const container = (await ok(['get', 'pod', name, '-o', 'jsonpath={.spec.containers[0].name}'])).trim();
+    await ok([
+      'patch',
+      'pod',
+      name,
+      '--subresource',
+      'resize',
+      '-p',
+      JSON.stringify({
+        spec: { containers: [{ name: container, resources: { requests: { cpu: '150m' } } }] },
+      }),
+    ]);
+    await waitFor(
+      'resize enacted',
+      async () =>
+        (await ok([
+          'get',
+          'pod',
+          name,
+          '-o',
+          'jsonpath={.status.containerStatuses[0].resources.requests.cpu}',
+        ])) === '150m',
+    );
+  });
+});
