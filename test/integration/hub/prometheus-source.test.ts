@@ -2,7 +2,9 @@
 // Prometheus discovers the embedded cluster's pods (http_sd) and scrapes their real /metrics every
 // second; the hub reads them with one query per SLA. A step load raises the enacted CPU and the
 // objective is met again; then each way Prometheus can fail sets MetricsAvailable=False with its
-// reason, an Event and the failures metric, and the law holds the pods while the load grows.
+// reason, an Event and the failures metric, and the law holds the pods while the load changes.
+// Prometheus also scrapes the hub: deploy/prometheus-adapter's rules, expanded as the adapter
+// does, give the Pod and Service metrics the hub exports.
 // Without a prometheus binary this skips, saying so (and fails under CI, which installs it).
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -28,6 +30,13 @@ import {
   startPrometheus,
 } from '../../../sim/prometheus/prometheus-process.ts';
 import { waitFor } from '../../support/wait-for.ts';
+import {
+  type AdapterRule,
+  expandMetricsQuery,
+  labelFor,
+  loadAdapterRules,
+  metricName,
+} from './adapter-rules.ts';
 import { type HubAgentPair, startHubAndAgent } from './pair.ts';
 import { PrometheusPods } from './prometheus-pods.ts';
 import { webDeployment, webSla } from './web-service.ts';
@@ -125,6 +134,7 @@ describe.skipIf(!version)(`SLA response time from a real Prometheus (${version ?
     // A federation endpoint that stopped: the pods' counters with a timestamp frozen 30 s ago.
     silent = await silentServer();
     frozen = await frozenFederation(() => pods.names(), Date.now() - 30_000);
+    pair = await startHubAndAgent(api, workload, NODE);
     prometheus = await startPrometheus({
       scrapeInterval: '1s',
       scrapeConfigs: [
@@ -133,6 +143,12 @@ describe.skipIf(!version)(`SLA response time from a real Prometheus (${version ?
           job_name: 'federate',
           honor_labels: true,
           static_configs: [{ targets: [`127.0.0.1:${(frozen.address() as { port: number }).port}`] }],
+        },
+        // The hub's PodMetrics/ServiceMetrics carry the namespace and pod they describe: honor_labels.
+        {
+          job_name: 'kosmos-hub',
+          honor_labels: true,
+          static_configs: [{ targets: [`127.0.0.1:${pair.hub.metricsPort}`] }],
         },
       ],
     });
@@ -156,7 +172,6 @@ describe.skipIf(!version)(`SLA response time from a real Prometheus (${version ?
         },
       },
     });
-    pair = await startHubAndAgent(api, workload, NODE);
   }, 30_000);
 
   afterAll(async () => {
@@ -239,13 +254,89 @@ describe.skipIf(!version)(`SLA response time from a real Prometheus (${version ?
       async () => (await metricsCondition())?.status === 'True',
       10_000,
     );
-    await waitFor(
-      'the law acts again: desired CPU below the held one',
-      async () => Math.max(...(await desiredCpu())) < Math.min(...(held ?? [0])),
-      15_000,
-    );
+    // The law has its signal again: the pods' rate is Prometheus's (the load is 10/s now).
+    await waitFor('the pods signal Prometheus’s rate again', () => {
+      const view = pair.hub.board.services().find((v) => v.sla.name === 'web');
+      const rates = view?.pods.map((p) => Number(p.requestRate)) ?? [];
+      return rates.length > 0 && rates.every((r) => r > 5 && r < 15);
+    });
   }, 60_000);
+
+  it('the prometheus-adapter rules, run on Prometheus, give the PodMetrics and ServiceMetrics the hub reports', async () => {
+    // What the hub exported over the last 3 s (Prometheus holds the value of its last scrape).
+    const history: Array<Map<string, number>> = [];
+    const snapshot = async () => {
+      const m = new Map<string, number>();
+      for (const metric of await pair.hub.metrics.registry.getMetricsAsJSON()) {
+        for (const v of metric.values) {
+          const l = v.labels as Record<string, string>;
+          const object = metric.name.startsWith('kosmos_pod_') ? l['pod'] : l['sla'];
+          if (l['namespace'] && object) m.set(`${metric.name}|${l['namespace']}|${object}`, v.value);
+        }
+      }
+      history.push(m);
+      if (history.length > 30) history.shift();
+    };
+    const sampler = setInterval(() => void snapshot(), 100);
+    try {
+      const rules = loadAdapterRules();
+      const podNames = pods.names();
+      const asked: Array<{
+        rule: AdapterRule;
+        resource: string;
+        names: string[];
+        object: (l: Record<string, string>) => string;
+      }> = [
+        { rule: rules[0]!, resource: 'pod', names: podNames, object: (l) => l['pod']! },
+        { rule: rules[1]!, resource: 'servicelevelagreements', names: ['web'], object: (l) => l['sla']! },
+        { rule: rules[2]!, resource: 'deployments', names: ['web'], object: (l) => l['sla']! },
+      ];
+      let compared = 0;
+      for (const { rule, resource, names, object } of asked) {
+        const found = await waitFor(`series of ${rule.seriesQuery}`, async () => {
+          const series = await promSeries(prometheus.url, rule.seriesQuery);
+          return series.length > 0 ? series : undefined;
+        });
+        const seriesNames = [...new Set(found.map((s) => s['__name__']!))];
+        // The SLA label of each object asked about (for the Deployment rule: the SLA targeting it).
+        const slaOf = new Map(found.map((s) => [s[labelFor(rule, resource)]!, object(s)]));
+        for (const series of seriesNames) {
+          expect(metricName(rule, series), `${series} is exposed under its own name`).toBe(series);
+          const query = expandMetricsQuery(rule, series, NS, resource, names);
+          await waitFor(`${series} for ${resource} ${names.join(',')} equals the hub's`, async () => {
+            const got = await promQuery(prometheus.url, query);
+            if (got.length !== names.length) return undefined;
+            return got.every(({ metric, value }) => {
+              const name = metric[labelFor(rule, resource)]!;
+              const key = `${series}|${NS}|${resource === 'pod' ? name : slaOf.get(name)}`;
+              return history.some((h) => h.get(key) === Number(value));
+            });
+          });
+          compared++;
+        }
+      }
+      expect(compared).toBeGreaterThan(15);
+    } finally {
+      clearInterval(sampler);
+    }
+  }, 30_000);
 });
+
+async function promSeries(url: string, match: string): Promise<Array<Record<string, string>>> {
+  const res = await fetch(`${url}/api/v1/series?${new URLSearchParams({ 'match[]': match })}`);
+  return ((await res.json()) as { data: Array<Record<string, string>> }).data;
+}
+
+async function promQuery(
+  url: string,
+  query: string,
+): Promise<Array<{ metric: Record<string, string>; value: string }>> {
+  const res = await fetch(`${url}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query }) });
+  const body = (await res.json()) as {
+    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
+  return body.data.result.map((r) => ({ metric: r.metric, value: r.value[1] }));
+}
 
 /** A scrape target serving each pod's request counter with a fixed, old timestamp (honor_labels). */
 async function frozenFederation(names: () => string[], atMs: number): Promise<Server> {
