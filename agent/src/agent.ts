@@ -225,6 +225,7 @@ export class Agent {
         caps,
         lastResizeTime: this.#lastResizeTime,
         nowIso: new Date(this.#now()).toISOString(),
+        hubMetrics: hubMetricsOf(this.#directive),
       }),
     );
     this.#forgetGone(view.tracked);
@@ -495,4 +496,17 @@ export function rotated<T>(list: readonly T[], offset: number): T[] {
   if (list.length === 0) return [];
   const k = offset % list.length;
   return [...list.slice(k), ...list.slice(0, k)];
+}
+
+/** What the hub says about the response time it reads itself (SLA metrics.prometheus), by pod uid. */
+function hubMetricsOf(
+  directive: NodeDirective__Output | undefined,
+): Map<string, { reason: string; message: string }> {
+  const out = new Map<string, { reason: string; message: string }>();
+  for (const p of directive?.pods ?? []) {
+    if (p.hubSourcedMetrics) {
+      out.set(p.uid, { reason: p.metricsFailureReason, message: p.metricsFailureMessage });
+    }
+  }
+  return out;
 }

@@ -14,7 +14,15 @@ export interface PodScaleStatusInput {
   resize: ResizeStatus;
   lastResizeTime: string | undefined;
   nowIso: string;
+  /**
+   * For pods whose response time the hub reads (SLA metrics.prometheus), what the hub says about it:
+   * reason '' when it has the signal. Undefined for scraped pods.
+   */
+  hubMetrics?: { reason: string; message: string };
 }
+
+/** The hub has not heard from Prometheus about the pod yet: neither True nor False. */
+const AWAITING = 'AwaitingPrometheus';
 
 function quantities(a: Allocation): { cpu?: string; memory?: string } {
   return {
@@ -47,6 +55,28 @@ export function buildPodScaleStatus(
       nowIso,
     ),
   ];
+  const hub = input.hubMetrics;
+  if (hub) {
+    conditions.push(
+      hub.reason === ''
+        ? condition(
+            prev?.conditions,
+            'MetricsAvailable',
+            'True',
+            'MetricsReceived',
+            'the hub reads this pod’s response time from Prometheus',
+            nowIso,
+          )
+        : condition(
+            prev?.conditions,
+            'MetricsAvailable',
+            hub.reason === AWAITING ? 'Unknown' : 'False',
+            hub.reason,
+            hub.message,
+            nowIso,
+          ),
+    );
+  }
   const status: PodScaleStatus = { conditions };
   if (input.enacted) status.actual = quantities(input.enacted);
   if (cap) status.capped = { ...quantities(cap.capped), reason: cap.reason, message: cap.message };

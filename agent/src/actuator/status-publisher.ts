@@ -14,6 +14,8 @@ export interface StatusTick {
   caps: ReadonlyMap<string, CapState>;
   lastResizeTime: ReadonlyMap<string, string>;
   nowIso: string;
+  /** By pod uid, for pods whose response time the hub reads: what it says about it (the directive's). */
+  hubMetrics?: ReadonlyMap<string, { reason: string; message: string }>;
 }
 
 export class StatusPublisher {
@@ -49,6 +51,7 @@ export class StatusPublisher {
         resize: tick.fresh.get(pod.uid) ?? pod.resize,
         lastResizeTime: tick.lastResizeTime.get(pod.uid),
         nowIso: tick.nowIso,
+        ...(tick.hubMetrics?.has(pod.uid) ? { hubMetrics: tick.hubMetrics.get(pod.uid) } : {}),
       });
       if (sameStatus(prev, next)) {
         this.#metrics.statusWrites.inc({ outcome: 'unchanged' });

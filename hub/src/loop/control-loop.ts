@@ -244,6 +244,7 @@ export class ControlLoop {
         priority: policy.priority,
         recommendOnly,
         sla: key,
+        ...(hub ? hubMetricsDirective(hub, t.name) : {}),
       });
       const ps = r.podScales.get(t.name);
       if (ps && desiredNeedsWrite(ps.spec.desired, p.desired)) {
@@ -462,6 +463,26 @@ function signalOf(
   if (!hub) return signal;
   const sample: PodSample | undefined = hub.samples?.pods.get(pod);
   return sample?.ok ? withPrometheusSample(signal, sample) : undefined;
+}
+
+/** For a Prometheus-sourced pod: whether the hub has its signal, for the PodScale's MetricsAvailable. */
+function hubMetricsDirective(hub: NonNullable<HubSamples>, pod: string) {
+  const sample = hub.samples?.pods.get(pod);
+  const failure = !sample
+    ? {
+        reason: 'AwaitingPrometheus',
+        message: hub.samples
+          ? 'the pod is not in the last answer from Prometheus yet'
+          : 'the first query to Prometheus has not answered yet',
+      }
+    : sample.ok
+      ? { reason: '', message: '' }
+      : { reason: sample.reason, message: sample.message };
+  return {
+    hubSourcedMetrics: true,
+    metricsFailureReason: failure.reason,
+    metricsFailureMessage: failure.message,
+  };
 }
 
 function plannedDesired(model: ClusterModel, uid: string) {

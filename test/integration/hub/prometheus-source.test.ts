@@ -72,12 +72,13 @@ describe.skipIf(!version)(`SLA response time from a real Prometheus (${version ?
     })) as ServiceLevelAgreement;
   const metricsCondition = async () =>
     (await readSla()).status?.conditions?.find((c) => c.type === 'MetricsAvailable');
-  const desiredCpu = async () => {
-    const list = (await clients.custom.listNamespacedCustomObject({ ...crd, plural: PODSCALE_PLURAL })) as {
-      items: PodScale[];
-    };
-    return list.items.map((p) => parseCpuMilli(p.spec.desired.cpu ?? '0'));
-  };
+  const podScales = async () =>
+    (
+      (await clients.custom.listNamespacedCustomObject({ ...crd, plural: PODSCALE_PLURAL })) as {
+        items: PodScale[];
+      }
+    ).items;
+  const desiredCpu = async () => (await podScales()).map((p) => parseCpuMilli(p.spec.desired.cpu ?? '0'));
   const enactedCpu = async () =>
     (await clients.core.listNamespacedPod({ namespace: NS, labelSelector: 'app=web' })).items
       .filter((p) => p.status?.phase === 'Running')
@@ -186,7 +187,15 @@ describe.skipIf(!version)(`SLA response time from a real Prometheus (${version ?
   });
 
   it('a step load raises the enacted CPU and the objective is met again, from Prometheus’s numbers', async () => {
-    await waitFor('MetricsAvailable=True', async () => (await metricsCondition())?.status === 'True', 15_000);
+    await waitFor(
+      'MetricsAvailable=True on the SLA and its PodScale',
+      async () =>
+        (await metricsCondition())?.status === 'True' &&
+        (await podScales()).every((p) =>
+          p.status?.conditions?.some((c) => c.type === 'MetricsAvailable' && c.status === 'True'),
+        ),
+      15_000,
+    );
     const before = Math.max(...(await enactedCpu()));
     workload.totalRps = 60; // 200m serves 20/s: overloaded until the hub grows it past ~750m
     await waitFor(
@@ -240,6 +249,13 @@ describe.skipIf(!version)(`SLA response time from a real Prometheus (${version ?
         ),
       );
       expect(await failures(reason)).toBeGreaterThan(0);
+      await waitFor(`PodScale MetricsAvailable=False ${reason}`, async () =>
+        (await podScales()).every((p) =>
+          p.status?.conditions?.some(
+            (c) => c.type === 'MetricsAvailable' && c.status === 'False' && c.reason === reason,
+          ),
+        ),
+      );
       if (!held) {
         // The load falls to a sixth while the signal is lost: with a signal the law would shrink the pod.
         held = await desiredCpu();

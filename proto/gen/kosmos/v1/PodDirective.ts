@@ -26,6 +26,16 @@ export interface PodDirective {
    * what meeting the SLO takes now, without margins (<= desired): granted before any pod's margin under contention; unset = none
    */
   'essential'?: (_kosmos_v1_Resources | null);
+  /**
+   * The hub reads this pod's response time itself (SLA metrics.prometheus); the agent then writes the
+   * PodScale's MetricsAvailable condition from the two fields below instead of from its own scrape.
+   */
+  'hubSourcedMetrics'?: (boolean);
+  /**
+   * why the hub has no signal for the pod (PrometheusStale, ...; AwaitingPrometheus before the first answer); empty when it has one
+   */
+  'metricsFailureReason'?: (string);
+  'metricsFailureMessage'?: (string);
 }
 
 export interface PodDirective__Output {
@@ -52,4 +62,14 @@ export interface PodDirective__Output {
    * what meeting the SLO takes now, without margins (<= desired): granted before any pod's margin under contention; unset = none
    */
   'essential': (_kosmos_v1_Resources__Output | null);
+  /**
+   * The hub reads this pod's response time itself (SLA metrics.prometheus); the agent then writes the
+   * PodScale's MetricsAvailable condition from the two fields below instead of from its own scrape.
+   */
+  'hubSourcedMetrics': (boolean);
+  /**
+   * why the hub has no signal for the pod (PrometheusStale, ...; AwaitingPrometheus before the first answer); empty when it has one
+   */
+  'metricsFailureReason': (string);
+  'metricsFailureMessage': (string);
 }

@@ -37,6 +37,9 @@ function directed(
     priority: 0,
     recommendOnly: false,
     sla: 'ns/web',
+    hubSourcedMetrics: false,
+    metricsFailureReason: '',
+    metricsFailureMessage: '',
     ...extra,
   };
 }

@@ -58,4 +58,31 @@ describe('buildPodScaleStatus', () => {
       lastTransitionTime: '2026-01-01T00:01:00.000Z',
     });
   });
+
+  it.each([
+    [{ reason: '', message: '' }, 'True', 'MetricsReceived'],
+    [{ reason: 'PrometheusStale', message: 'older than 45 s' }, 'False', 'PrometheusStale'],
+    [{ reason: 'AwaitingPrometheus', message: 'first query' }, 'Unknown', 'AwaitingPrometheus'],
+  ])('MetricsAvailable from the hub for a Prometheus-sourced pod: %o → %s', (hubMetrics, status, reason) => {
+    const s = buildPodScaleStatus(undefined, {
+      enacted: { cpuMilli: 500, memoryBytes: 0 },
+      cap: undefined,
+      resize: none,
+      lastResizeTime: undefined,
+      nowIso: '2026-01-01T00:00:00.000Z',
+      hubMetrics,
+    });
+    expect(s.conditions?.find((c) => c.type === 'MetricsAvailable')).toMatchObject({ status, reason });
+  });
+
+  it('has no MetricsAvailable from the hub for a scraped pod', () => {
+    const s = buildPodScaleStatus(undefined, {
+      enacted: { cpuMilli: 500, memoryBytes: 0 },
+      cap: undefined,
+      resize: none,
+      lastResizeTime: undefined,
+      nowIso: '2026-01-01T00:00:00.000Z',
+    });
+    expect(s.conditions?.map((c) => c.type)).toEqual(['Enacted', 'Capped']);
+  });
 });
