@@ -1,0 +1,180 @@
+// `npm run bench:real`: kosmos, HPA (Burstable and Guaranteed) and a static allocation on real
+// processes in real cgroups, behind HAProxy, under open-loop load; latency measured at the client.
+// Writes real.json and SVG charts (client p95 vs the objective, enacted quota vs CPU used).
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { createLogger } from '../../lib/log.ts';
+import { requireHaproxy } from '../../sim/load/haproxy.ts';
+import { realCgroupsUnavailable } from '../../sim/node/real/cgroup-tree.ts';
+import { lineChartSvg } from '../../sim/report/svg-chart.ts';
+import { type JobResult, REAL_CONTENDERS, type RealContender, runRealJob } from './testbed.ts';
+import { REAL_WORKLOADS, type RealWorkloadName, realWorkload } from './workloads.ts';
+
+const QUICK = {
+  workloads: ['step'] as RealWorkloadName[],
+  contenders: ['kosmos', 'hpa-burstable', 'static'] as RealContender[],
+  seconds: 40,
+};
+const FULL_SECONDS = 60;
+
+const list =
+  <T extends string>(allowed: readonly T[]) =>
+  (v: string) => {
+    const items = v.split(',').map((s) => s.trim());
+    for (const i of items)
+      if (!allowed.includes(i as T)) throw new Error(`unknown "${i}"; one of ${allowed.join(', ')}`);
+    return items as T[];
+  };
+
+const program = new Command('bench:real')
+  .description(
+    'Runs kosmos, HPA and a static allocation on real processes in real cgroups (2 nodes of 600m, 1.2 cores in all) behind HAProxy, under open-loop Poisson load, and reports what the client saw. Needs root, cgroup v1 and haproxy.',
+  )
+  .option('--quick', `the step workload, kosmos / HPA Burstable / static, ${QUICK.seconds} s each (≤ 3 min)`)
+  .option('--out <dir>', 'where to write real.json and the charts', 'bench/results/real')
+  .option('--workloads <list>', `comma-separated, of ${REAL_WORKLOADS.join(', ')}`, list(REAL_WORKLOADS))
+  .option('--contenders <list>', `comma-separated, of ${REAL_CONTENDERS.join(', ')}`, list(REAL_CONTENDERS))
+  .option('--seconds <n>', `length of each run (default ${FULL_SECONDS}, quick ${QUICK.seconds})`, (v) =>
+    Number(v),
+  );
+
+interface Options {
+  quick?: boolean;
+  out: string;
+  workloads?: RealWorkloadName[];
+  contenders?: RealContender[];
+  seconds?: number;
+}
+
+function row(r: JobResult) {
+  return {
+    workload: r.workload,
+    contender: r.contender,
+    clientViolationPct: r.client.violationPct,
+    clientP50Ms: r.client.p50Ms,
+    clientP99Ms: r.client.p99Ms,
+    errorsPct: r.client.errorsPct,
+    coreSecondsAllocated: r.coreSecondsAllocated,
+    coreSecondsUsed: r.coreSecondsUsed,
+    resizes: r.resizes,
+    replicaChanges: r.replicaChanges,
+    apiWritesPerPodPerMinute: r.apiWritesPerPodPerMinute,
+    processes: r.processes,
+    loadAverageBefore: r.loadAverageBefore,
+    loadAverageAfter: r.loadAverageAfter,
+  };
+}
+
+async function charts(out: string, results: JobResult[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const workload of [...new Set(results.map((r) => r.workload))]) {
+    const rs = results.filter((r) => r.workload === workload);
+    const slo = 200;
+    const latency = await lineChartSvg({
+      title: `${workload}: client p95 per 5 s vs the ${slo} ms objective`,
+      xLabel: 'seconds',
+      yLabel: 'p95 at the client (ms)',
+      yMax: 2000,
+      series: [
+        ...rs.map((r) => ({ name: r.contender, points: r.p95Per5s.map((p) => ({ x: p.t, y: p.p95Ms })) })),
+        {
+          name: 'objective',
+          dashed: true,
+          points: [
+            { x: 0, y: slo },
+            { x: rs[0]!.durationSeconds, y: slo },
+          ],
+        },
+      ],
+    });
+    const cores = await lineChartSvg({
+      title: `${workload}: enacted CPU quota (solid) vs CPU used (dashed), cores`,
+      xLabel: 'seconds',
+      yLabel: 'cores',
+      step: true,
+      series: rs.flatMap((r) => [
+        {
+          name: `${r.contender} quota`,
+          points: r.seconds.map((s) => ({ x: s.t, y: s.allocatedMilli / 1000 })),
+        },
+        {
+          name: `${r.contender} used`,
+          dashed: true,
+          points: r.seconds.map((s) => ({ x: s.t, y: s.usedMilli / 1000 })),
+        },
+      ]),
+    });
+    for (const [name, svg] of [
+      [`${workload}-latency.svg`, latency],
+      [`${workload}-cores.svg`, cores],
+    ] as const) {
+      writeFileSync(join(out, name), svg);
+      files.push(join(out, name));
+    }
+  }
+  return files;
+}
+
+async function main(): Promise<void> {
+  const o = program.parse().opts<Options>();
+  const why = realCgroupsUnavailable();
+  if (why) {
+    console.error(`bench:real: ${why}`);
+    process.exit(2);
+  }
+  try {
+    requireHaproxy();
+  } catch (err) {
+    console.error(`bench:real: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const workloads = o.workloads ?? (o.quick ? QUICK.workloads : [...REAL_WORKLOADS]);
+  const contenders = o.contenders ?? (o.quick ? QUICK.contenders : [...REAL_CONTENDERS]);
+  const seconds = o.seconds ?? (o.quick ? QUICK.seconds : FULL_SECONDS);
+  const logDir = join(o.out, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const log = createLogger({ name: 'bench-real', destination: createWriteStream(join(logDir, 'bench.log')) });
+  const results: JobResult[] = [];
+  const started = Date.now();
+  for (const [i, name] of workloads.entries()) {
+    const w = await realWorkload(name, seconds);
+    for (const contender of contenders) {
+      process.stdout.write(`${name} × ${contender} (${seconds} s) ... `);
+      const r = await runRealJob(w, contender, { log, logDir, seed: 1000 + i });
+      results.push(r);
+      console.log(
+        `violation ${r.client.violationPct.toFixed(1)} %, p50 ${r.client.p50Ms.toFixed(0)} ms, p99 ${r.client.p99Ms.toFixed(0)} ms, errors ${r.client.errorsPct.toFixed(1)} %, ${r.coreSecondsAllocated.toFixed(1)} core-s allocated, ${r.coreSecondsUsed.toFixed(1)} used, load ${r.loadAverageBefore[0]}`,
+      );
+    }
+  }
+  const report = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench:real -- ${process.argv.slice(2).join(' ')}`.trim(),
+    wallSeconds: (Date.now() - started) / 1000,
+    testbed: {
+      nodes: '2 × 600m',
+      totalCpuMilli: 1200,
+      balancer: 'HAProxy runtime API (kosmos: hub weights; others: equal)',
+      sloWindowSeconds: 30,
+    },
+    workloads: await Promise.all(
+      workloads.map(async (n) => ({ name: n, source: (await realWorkload(n, seconds)).source })),
+    ),
+    results: results.map(row),
+    series: results.map((r) => ({
+      workload: r.workload,
+      contender: r.contender,
+      seconds: r.seconds,
+      p95Per5s: r.p95Per5s,
+      windows: r.client.windows,
+    })),
+  };
+  writeFileSync(join(o.out, 'real.json'), `${JSON.stringify(report, null, 1)}\n`);
+  const files = await charts(o.out, results);
+  console.log(
+    `wrote ${join(o.out, 'real.json')} and ${files.length} charts in ${report.wallSeconds.toFixed(0)} s`,
+  );
+}
+
+await main();

@@ -1,0 +1,359 @@
+// One run of the real-process benchmark: a fresh embedded cluster of two real nodes (600m each, 1.2
+// cores for the whole run), the service's pods as real processes in real cgroups, HAProxy in front
+// (weights from the hub for kosmos, an equal split otherwise), the contender controlling it, and an
+// open-loop load generator on its own thread measuring latency at the client. Samples quotas, CPU
+// used, replicas and API writes every second; measures the hub's and agents' CPU and RSS.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { HaproxyRuntime } from '../../hub/src/balancer/haproxy-runtime.ts';
+import { KubePodAddresses } from '../../hub/src/balancer/pod-addresses.ts';
+import {
+  HubStatusWeightSource,
+  type PodWeight,
+  type WeightSource,
+} from '../../hub/src/balancer/weight-source.ts';
+import { WeightSyncer } from '../../hub/src/balancer/weight-syncer.ts';
+import { GROUP, SLA_PLURAL, VERSION } from '../../lib/api/types.ts';
+import { kubeClients } from '../../lib/kube.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { KObject } from '../../sim/apiserver/index.ts';
+import { type ClientFigures, clientFigures } from '../../sim/load/client-figures.ts';
+import { startHaproxy } from '../../sim/load/haproxy.ts';
+import { runOpenLoopInWorker } from '../../sim/load/open-loop-worker.ts';
+import { type RealCluster, startRealCluster } from '../../sim/node/real/real-cluster.ts';
+import { startHpaDriver } from './hpa-driver.ts';
+import { type KosmosProcesses, startKosmosProcesses } from './kosmos-processes.ts';
+import type { RealWorkload } from './workloads.ts';
+
+export const REAL_CONTENDERS = ['kosmos', 'hpa-burstable', 'hpa-guaranteed', 'static'] as const;
+export type RealContender = (typeof REAL_CONTENDERS)[number];
+
+const NS = 'bench';
+const NODES = [
+  { name: 'node-1', cpu: '600m', memory: '4Gi' },
+  { name: 'node-2', cpu: '600m', memory: '4Gi' },
+];
+const TOTAL_CPU_MILLI = 1200;
+const MAX_REPLICAS = 4;
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
+export interface SecondSample {
+  t: number;
+  offeredRps: number;
+  /** Σ enacted CFS quota of the service's running pods, milli-cores. */
+  allocatedMilli: number;
+  usedMilli: number;
+  replicas: number;
+}
+
+export interface ProcessFootprint {
+  name: string;
+  cpuPercentOfCore: number;
+  maxRssMiB: number;
+}
+
+export interface JobResult {
+  workload: string;
+  contender: RealContender;
+  durationSeconds: number;
+  loadAverageBefore: number[];
+  loadAverageAfter: number[];
+  client: Omit<ClientFigures, 'windows'> & {
+    windows: { startSeconds: number; p95Ms: number; violated: boolean }[];
+  };
+  coreSecondsAllocated: number;
+  coreSecondsUsed: number;
+  resizes: number;
+  replicaChanges: number;
+  apiWritesPerPodPerMinute: number;
+  processes: ProcessFootprint[];
+  seconds: SecondSample[];
+  /** Client p95 per 5 s, ms, for the charts. */
+  p95Per5s: { t: number; p95Ms: number }[];
+}
+
+interface PodSpecShape {
+  replicas: number;
+  requestsMilli: number;
+  limitsMilli: number;
+}
+
+const SHAPES: Record<RealContender, PodSpecShape> = {
+  kosmos: { replicas: 1, requestsMilli: 200, limitsMilli: 200 },
+  'hpa-burstable': { replicas: 1, requestsMilli: 200, limitsMilli: 600 },
+  'hpa-guaranteed': { replicas: 1, requestsMilli: 300, limitsMilli: 300 },
+  static: { replicas: 2, requestsMilli: 300, limitsMilli: 300 },
+};
+
+function deployment(w: RealWorkload, shape: PodSpecShape): KObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: NS },
+    spec: {
+      replicas: shape.replicas,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            {
+              name: 'app',
+              image: 'kosmos/sample-app',
+              args: ['--cpu-per-request-ms', String(w.cpuPerRequestMs), '--io-wait-ms', String(w.ioWaitMs)],
+              ports: [{ containerPort: 8080 }],
+              resources: {
+                requests: { cpu: `${shape.requestsMilli}m`, memory: '192Mi' },
+                limits: { cpu: `${shape.limitsMilli}m`, memory: '192Mi' },
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function sla(w: RealWorkload): KObject {
+  return {
+    apiVersion: `${GROUP}/${VERSION}`,
+    kind: 'ServiceLevelAgreement',
+    metadata: { name: 'web', namespace: NS },
+    spec: {
+      targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      container: 'app',
+      objective: { responseTime: `${w.sloMs}ms`, statistic: w.statistic },
+      metrics: { scrape: { port: 8080, path: '/metrics', metric: 'http_request_duration_seconds' } },
+      resources: { min: { cpu: '100m', memory: '128Mi' }, max: { cpu: '600m', memory: '192Mi' } },
+      replicas: { min: 1, max: MAX_REPLICAS },
+      policy: { mode: 'Auto' },
+    },
+  };
+}
+
+/** An equal split: every Running pod of the service at weight 1 (HAProxy's round robin). */
+function equalWeights(cluster: RealCluster): WeightSource {
+  return {
+    current: async () => {
+      const out: PodWeight[] = [];
+      for (const p of cluster.api.api.store.scan('/pods', NS)) {
+        if (p.status?.phase === 'Running' && !p.metadata.deletionTimestamp)
+          out.push({ namespace: NS, name: p.metadata.name!, uid: p.metadata.uid!, weight: 1 });
+      }
+      return out;
+    },
+  };
+}
+
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+
+/** Reads each running pod's quota and CPU counter from its real cgroup. */
+function podCgroupReadings(cluster: RealCluster): Map<string, { quotaMilli: number; usageNs: number }> {
+  const out = new Map<string, { quotaMilli: number; usageNs: number }>();
+  for (const p of cluster.api.api.store.scan('/pods', NS)) {
+    const id = p.status?.containerStatuses?.[0]?.containerID;
+    if (p.status?.phase !== 'Running' || !id) continue;
+    const ref = { node: p.spec.nodeName, uid: p.metadata.uid!, qosClass: p.status.qosClass ?? 'Burstable' };
+    const layout = cluster.tree.layout(ref.node);
+    const group = cluster.tree.groupOf(ref, id);
+    try {
+      const quota = Number(
+        readFileSync(path.join(layout.hierarchies.cpu, group, 'cpu.cfs_quota_us'), 'utf8'),
+      );
+      const usageNs = Number(
+        readFileSync(path.join(layout.hierarchies.cpuacct, group, 'cpuacct.usage'), 'utf8'),
+      );
+      out.set(p.metadata.uid!, { quotaMilli: quota > 0 ? quota / 100 : TOTAL_CPU_MILLI, usageNs });
+    } catch {
+      // the pod is going away: its cgroup with it
+    }
+  }
+  return out;
+}
+
+export interface JobOptions {
+  log: Logger;
+  logDir: string;
+  seed: number;
+}
+
+export async function runRealJob(
+  w: RealWorkload,
+  contender: RealContender,
+  o: JobOptions,
+): Promise<JobResult> {
+  const log = o.log.child({ workload: w.name, contender });
+  const loadAverageBefore = loadAverage();
+  const cluster = await startRealCluster({
+    nodes: NODES,
+    totalCpuMilli: TOTAL_CPU_MILLI,
+    log,
+    logDir: o.logDir,
+    handleSignals: true,
+  });
+  const stops: (() => Promise<void> | void)[] = [() => cluster.stop()];
+  try {
+    const kc: KubeConfig = cluster.api.kubeConfig();
+    const clients = kubeClients(kc);
+    const shape = SHAPES[contender];
+    const deploymentType = cluster.api.resource('apps', 'deployments');
+    cluster.api.api.create(cluster.api.resource('', 'namespaces'), {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: NS },
+    });
+    cluster.api.api.create(deploymentType, deployment(w, shape));
+    let kosmos: KosmosProcesses | undefined;
+    let source: WeightSource = equalWeights(cluster);
+    if (contender === 'kosmos') {
+      await clients.custom.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: NS,
+        plural: SLA_PLURAL,
+        body: sla(w),
+      });
+      kosmos = await startKosmosProcesses(
+        cluster,
+        NODES.map((n) => n.name),
+        o.logDir,
+      );
+      stops.unshift(() => kosmos!.stop());
+      const hubSource = new HubStatusWeightSource({
+        address: `127.0.0.1:${kosmos.statusPort}`,
+        sla: { namespace: NS, name: 'web' },
+      });
+      stops.push(() => hubSource.close());
+      source = hubSource;
+    }
+    const haproxy = await startHaproxy({ backend: 'web', slots: 8, serverPort: 8080 });
+    stops.unshift(() => haproxy.stop());
+    const syncer = new WeightSyncer({
+      source,
+      addresses: new KubePodAddresses(clients.core),
+      proxy: new HaproxyRuntime({ socketPath: haproxy.socketPath }),
+      backend: 'web',
+      port: 8080,
+      log: log.child({ component: 'balancer' }),
+    });
+    syncer.start(1000);
+    stops.unshift(() => syncer.stop());
+    await waitUntil(
+      'a ready pod behind the balancer',
+      async () => (await syncer.runOnce()).plan.weights.size >= 1,
+      60_000,
+    );
+    if (contender.startsWith('hpa')) {
+      const hpa = startHpaDriver({
+        cluster,
+        clients,
+        namespace: NS,
+        deployment: 'web',
+        targetUtilizationPercent: 60,
+        maxReplicas: MAX_REPLICAS,
+        log,
+      });
+      stops.unshift(() => hpa.stop());
+    }
+
+    let writes = 0;
+    let counting = true;
+    cluster.api.onRequest((r) => {
+      if (counting && WRITE_VERBS.has(r.verb)) writes++;
+    });
+    let resizes = 0;
+    cluster.api.kubelet.on('podResized', () => resizes++);
+    const seconds: SecondSample[] = [];
+    let previous = podCgroupReadings(cluster);
+    let previousAt = performance.now();
+    let lastReplicas = shape.replicas;
+    let replicaChanges = 0;
+    let podSeconds = 0;
+    const started = performance.now();
+    const footprint = kosmos ? kosmos.footprint() : undefined;
+    const sampler = setInterval(() => {
+      const now = performance.now();
+      const readings = podCgroupReadings(cluster);
+      let allocatedMilli = 0;
+      let usedMilli = 0;
+      for (const [uid, r] of readings) {
+        allocatedMilli += r.quotaMilli;
+        const before = previous.get(uid);
+        if (before) usedMilli += (r.usageNs - before.usageNs) / 1e6 / ((now - previousAt) / 1000);
+      }
+      previous = readings;
+      previousAt = now;
+      podSeconds += readings.size;
+      const d = cluster.api.api.tryGet(deploymentType, NS, 'web');
+      const replicas = d?.spec?.replicas ?? lastReplicas;
+      if (replicas !== lastReplicas) replicaChanges++;
+      lastReplicas = replicas;
+      const t = Math.round((now - started) / 1000);
+      seconds.push({ t, offeredRps: w.ratePerSecond[t] ?? 0, allocatedMilli, usedMilli, replicas });
+      footprint?.sample();
+    }, 1000);
+    const records = await runOpenLoopInWorker({
+      ratePerSecond: w.ratePerSecond,
+      host: '127.0.0.1',
+      port: Number(new URL(haproxy.url).port),
+      path: '/work',
+      seed: o.seed,
+    });
+    clearInterval(sampler);
+    counting = false;
+    const durationSeconds = w.ratePerSecond.length;
+    const client = clientFigures(records, { sloMs: w.sloMs, statistic: w.statistic, durationSeconds });
+    const per5 = clientFigures(records, {
+      sloMs: w.sloMs,
+      statistic: w.statistic,
+      durationSeconds,
+      windowSeconds: 5,
+    });
+    const result: JobResult = {
+      workload: w.name,
+      contender,
+      durationSeconds,
+      loadAverageBefore,
+      loadAverageAfter: loadAverage(),
+      client: {
+        ...client,
+        windows: client.windows.map((x) => ({
+          startSeconds: x.startSeconds,
+          p95Ms: x.statisticMs,
+          violated: x.violated,
+        })),
+      },
+      coreSecondsAllocated: seconds.reduce((a, s) => a + s.allocatedMilli, 0) / 1000,
+      coreSecondsUsed: seconds.reduce((a, s) => a + s.usedMilli, 0) / 1000,
+      resizes,
+      replicaChanges,
+      apiWritesPerPodPerMinute: podSeconds > 0 ? writes / (podSeconds / 60) : 0,
+      processes: (await footprint?.result()) ?? [],
+      seconds,
+      p95Per5s: per5.windows.map((x) => ({ t: x.startSeconds, p95Ms: x.statisticMs })),
+    };
+    log.info(
+      { clientViolationPct: client.violationPct, p99Ms: client.p99Ms, errorsPct: client.errorsPct },
+      'job done',
+    );
+    return result;
+  } finally {
+    for (const stop of stops) {
+      try {
+        await stop();
+      } catch (err) {
+        log.warn({ err }, 'stopping part of the testbed failed');
+      }
+    }
+  }
+}
+
+async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
