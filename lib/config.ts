@@ -1,6 +1,7 @@
 // The one configuration loader: typed options from flags (commander, with --help) and environment
 // variables, validated with errors that name the flag or variable and say what is allowed.
 import { Command, CommanderError, Option } from 'commander';
+import { parseDurationMs } from './duration.ts';
 import { parseCpuMilli, parseMemoryBytes } from './quantity.ts';
 
 /** 'cpu' parses a Kubernetes CPU quantity to milli-cores, 'memory' a memory quantity to bytes. */
@@ -82,18 +83,6 @@ export interface Config<O extends Record<string, OptionSpec>> {
   describe(): string;
 }
 
-const DURATION_RE = /^((\d+(\.\d+)?)(ms|s|m|h))+$/;
-const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Milliseconds of a duration such as "500ms", "1.5s", "2m", "1h30m" (or "0"). */
-export function parseDurationMs(text: string): number {
-  if (text === '0') return 0;
-  if (!DURATION_RE.test(text)) throw new Error('not a duration');
-  let ms = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(m[1]) * DURATION_UNIT_MS[m[2]!]!;
-  return Math.round(ms);
-}
-
 function envName<O extends Record<string, OptionSpec>>(
   def: ConfigDefinition<O>,
   spec: OptionSpec,
@@ -132,6 +121,13 @@ function expectation(spec: OptionSpec): string {
   }
 }
 
+/** Milliseconds of a duration flag (lib/duration.ts grammar); negative durations are not options. */
+function durationMs(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms < 0) throw new Error('not a duration');
+  return ms;
+}
+
 function convert(spec: OptionSpec, raw: string | number | boolean): string | number | boolean {
   const text = String(raw).trim();
   let value: string | number | boolean;
@@ -143,7 +139,7 @@ function convert(spec: OptionSpec, raw: string | number | boolean): string | num
       break;
     }
     case 'duration':
-      value = typeof raw === 'number' ? raw : parseDurationMs(text);
+      value = typeof raw === 'number' ? raw : durationMs(text);
       break;
     case 'cpu':
       value = parseCpuMilli(raw as string | number);

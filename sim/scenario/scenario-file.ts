@@ -5,13 +5,14 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ServiceLevelAgreementSpec, Statistic } from '../../lib/api/types.ts';
+import { parseDurationSeconds } from '../../lib/duration.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../lib/quantity.ts';
 import type { PodResources } from '../discrete/controller.ts';
 import type { DemandDistribution } from '../model/rt-distribution.ts';
 import { loadRealTrace, type Rescale } from '../traces/real-trace.ts';
 import { type SyntheticSpec, scaledTrace, syntheticTrace, type Trace } from '../traces/trace.ts';
 import { type FieldProblem, schemaProblems } from './schema.ts';
-import { parseDurationSeconds, parseSla } from './sla.ts';
+import { parseSla } from './sla.ts';
 import type { Scenario, ServiceScenario } from './types.ts';
 
 type Qty = string | number;

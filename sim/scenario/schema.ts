@@ -1,8 +1,8 @@
 // JSON schema of a scenario file and the ajv validator whose errors name the offending field
 // (`services[0].sla.objective.responseTime: must be a duration like 200ms`).
 import { Ajv, type ErrorObject } from 'ajv';
+import { parseDurationSeconds } from '../../lib/duration.ts';
 import { isQuantity } from '../../lib/quantity.ts';
-import { parseDurationSeconds } from './sla.ts';
 
 export interface FieldProblem {
   field: string;
@@ -190,7 +190,7 @@ const FORMAT_MESSAGES: Record<string, string> = {
 };
 
 const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, allowUnionTypes: true });
-ajv.addFormat('duration', { type: 'string', validate: (s: string) => parseDurationSeconds(s) !== null });
+ajv.addFormat('duration', { type: 'string', validate: (s: string) => (parseDurationSeconds(s) ?? -1) >= 0 });
 ajv.addFormat('quantity', {
   type: 'string',
   validate: (s: string) => isQuantity(s),

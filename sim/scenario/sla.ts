@@ -1,23 +1,15 @@
 // Turns a ServiceLevelAgreement spec (the CRD's field names) into the parsed ServiceSla the
 // controllers read: durations to seconds, quantities to milli-cores and bytes.
 import type { ServiceLevelAgreementSpec } from '../../lib/api/types.ts';
+import { parseDurationSeconds } from '../../lib/duration.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../lib/quantity.ts';
 import type { PodResources, ServiceSla } from '../discrete/controller.ts';
-
-const DURATION_RE = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
-
-/** "200ms", "1.5s", "3m", "2h", "1d" → seconds; null when not such a duration. */
-export function parseDurationSeconds(text: string): number | null {
-  const m = DURATION_RE.exec(text.trim());
-  if (!m) return null;
-  return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
-}
 
 /** Parses the SLA; `template` is the scenario's pod size, used where spec.resources.default is absent. */
 export function parseSla(spec: ServiceLevelAgreementSpec, template: PodResources): ServiceSla {
   const slo = parseDurationSeconds(spec.objective.responseTime);
-  if (slo === null) throw new Error(`objective.responseTime: must be a duration like 200ms`);
+  if (slo === undefined || slo <= 0)
+    throw new Error(`objective.responseTime: must be a positive duration like 200ms`);
   const r = spec.resources;
   const def = r.default ?? {};
   return {

@@ -1,10 +1,10 @@
 // Turns a ServiceLevelAgreement spec into the ServicePolicy the control code runs on; every default
 // of the control laws is applied here (from the modules' DEFAULTS), nowhere else.
 import type { ServiceLevelAgreementSpec } from '../../../lib/api/types.ts';
+import { parseDurationSeconds } from '../../../lib/duration.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
 import { horizontalConfig } from '../horizontal/defaults.ts';
 import { RECOMMENDER_DEFAULTS, recommenderConfig } from '../recommender/defaults.ts';
-import { parseDurationSeconds } from './duration.ts';
 import type { ServicePolicy } from './types.ts';
 
 export const POLICY_DEFAULTS = {

@@ -2,7 +2,7 @@
 // SLA covering all its pods, the response-time statistic, the request rate and the newest sample's
 // time, each series tagged by a kosmos_signal label. Pure: source spec + pods in, query text out.
 import type { PrometheusSource, Statistic } from '../../../lib/api/types.ts';
-import { parseDurationSeconds } from '../control/duration.ts';
+import { parseDurationSeconds } from '../../../lib/duration.ts';
 
 /** The SLA's Prometheus source with every default applied, durations in seconds. */
 export interface ResolvedPrometheusSource {

@@ -2,7 +2,7 @@
 // with stable transition times, and a deadband so noise in the numbers does not cause writes. Pure.
 import { condition } from '../../../lib/api/conditions.ts';
 import type { Condition, ServiceLevelAgreementStatus } from '../../../lib/api/types.ts';
-import { parseDurationSeconds } from '../control/duration.ts';
+import { parseDurationSeconds } from '../../../lib/duration.ts';
 
 export interface SlaObservation {
   observedGeneration?: number;

@@ -10,7 +10,6 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDurationSeconds } from '../../../hub/src/control/duration.ts';
 import {
   GROUP,
   PODSCALE_PLURAL,
@@ -19,6 +18,7 @@ import {
   SLA_PLURAL,
   VERSION,
 } from '../../../lib/api/types.ts';
+import { parseDurationSeconds } from '../../../lib/duration.ts';
 import { kubeClients } from '../../../lib/kube.ts';
 import { parseCpuMilli } from '../../../lib/quantity.ts';
 import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';

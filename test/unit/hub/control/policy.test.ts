@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDurationSeconds, policyFromSla } from '../../../../hub/src/control/index.ts';
+import { policyFromSla } from '../../../../hub/src/control/index.ts';
 import { HORIZONTAL_DEFAULTS } from '../../../../hub/src/horizontal/defaults.ts';
 import type { ServiceLevelAgreementSpec } from '../../../../lib/api/types.ts';
 
@@ -11,22 +11,6 @@ const spec = (over: Partial<ServiceLevelAgreementSpec> = {}): ServiceLevelAgreem
   resources: { min: { cpu: '100m', memory: '64Mi' }, max: { cpu: '2', memory: '1Gi' } },
   replicas: { max: 10 },
   ...over,
-});
-
-describe('parseDurationSeconds', () => {
-  it.each([
-    ['200ms', 0.2],
-    ['1.5s', 1.5],
-    ['1m30s', 90],
-    ['250us', 0.00025],
-    ['2h', 7200],
-  ])('reads %s as %d s', (text, seconds) => {
-    expect(parseDurationSeconds(text)).toBeCloseTo(seconds, 12);
-  });
-
-  it.each(['', '200', 'ms', '-1s', '1 s'])('rejects %j', (text) => {
-    expect(parseDurationSeconds(text)).toBeUndefined();
-  });
 });
 
 describe('policyFromSla', () => {
