@@ -5,8 +5,9 @@ import { planService } from '../../hub/src/control/plan.ts';
 import { policyFromSla } from '../../hub/src/control/policy.ts';
 import type { PodObservation, ServiceControlState, ServicePolicy } from '../../hub/src/control/types.ts';
 import { roomIndex } from '../../hub/src/horizontal/room.ts';
-import { capReasonName, podSignal, resources } from '../../hub/src/loop/signals.ts';
+import { podSignal, resources } from '../../hub/src/loop/signals.ts';
 import { ClusterModel } from '../../hub/src/model/cluster-model.ts';
+import { capReasonFromWire } from '../../lib/grpc/wire-enums.ts';
 import { buildFleet, FLEET_SLA_SPEC, nodeReport } from './fleet.ts';
 import { retainedMemory } from './gc.ts';
 import { type BenchResult, metric } from './report.ts';
@@ -113,7 +114,7 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
           enacted: resources(report?.enacted),
           ...(obs && model.isFresh(p.uid) ? { signal: podSignal(obs.report, obs.windowSeconds, 'p95') } : {}),
           capped: resources(report?.capped),
-          cappedReason: capReasonName(report?.capReason),
+          cappedReason: capReasonFromWire(report?.capReason),
         };
       });
       const pol = policies[s] as ServicePolicy;

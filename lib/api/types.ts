@@ -121,6 +121,9 @@ export interface ServiceLevelAgreement {
   status?: ServiceLevelAgreementStatus;
 }
 
+/** A pod's in-place resize as the kubelet reports it (PodResizePending / PodResizeInProgress). */
+export type ResizeStateName = 'None' | 'InProgress' | 'Deferred' | 'Infeasible' | 'Error';
+
 export type CapReasonName =
   | 'SLABound'
   | 'NodeContention'

@@ -2,6 +2,7 @@
 // capacity = allocatable − untracked requests − reserve − pods the directive does not resize,
 // then the node-contention arbiter.
 import type { ArbitrationPolicyName } from '../../../lib/api/types.ts';
+import { arbitrationPolicyFromWire } from '../../../lib/grpc/wire-enums.ts';
 import type { NodeDirective__Output } from '../../../proto/gen/kosmos/v1/NodeDirective.ts';
 import { type ArbitrationTerms, arbitrate, nodeCapacity } from '../arbiter/index.ts';
 import type { TrackedPod } from '../pods/node-view.ts';
@@ -44,10 +45,6 @@ export interface GrantInput {
   reserve: Allocation;
 }
 
-export function policyName(policy: NodeDirective__Output['policy']): ArbitrationPolicyName {
-  return policy === 'ARBITRATION_POLICY_MINIMUM_FIRST' ? 'minimum-first' : 'proportional';
-}
-
 const zero = (): Allocation => ({ cpuMilli: 0, memoryBytes: 0 });
 
 function currentRequests(pod: TrackedPod): Allocation {
@@ -56,7 +53,7 @@ function currentRequests(pod: TrackedPod): Allocation {
 
 export function planGrants(input: GrantInput): GrantPlan {
   const { directive } = input;
-  const policy = policyName(directive.policy);
+  const policy = arbitrationPolicyFromWire(directive.policy);
   const reserve = {
     cpuMilli: Math.max(input.reserve.cpuMilli, directive.reserve?.cpuMilli ?? 0),
     memoryBytes: Math.max(input.reserve.memoryBytes, directive.reserve?.memoryBytes ?? 0),

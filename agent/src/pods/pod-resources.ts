@@ -1,6 +1,7 @@
 // Pure readings of a Pod object: a container's requests/limits, its QoS class, what the kubelet
 // enacted (containerStatuses[].resources) and the state of the last in-place resize.
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import type { ResizeStateName } from '../../../lib/api/types.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
 
 export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
@@ -19,7 +20,7 @@ export interface Allocation {
   memoryBytes: number;
 }
 
-export type ResizeStateName = 'None' | 'InProgress' | 'Deferred' | 'Infeasible' | 'Error';
+export type { ResizeStateName };
 
 export interface ResizeStatus {
   state: ResizeStateName;

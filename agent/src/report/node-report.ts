@@ -1,14 +1,12 @@
 // Pure: the NodeReport snapshot sent every tick — node capacity terms and, per tracked pod,
 // usage, response time, enacted and capped allocation and the last resize's state.
-import type { CapReasonName } from '../../../lib/api/types.ts';
-import type { CapReason } from '../../../proto/gen/kosmos/v1/CapReason.ts';
+import { capReasonToWire, resizeStateToWire } from '../../../lib/grpc/wire-enums.ts';
 import type { NodeReport } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
 import type { PodReport } from '../../../proto/gen/kosmos/v1/PodReport.ts';
-import type { ResizeState } from '../../../proto/gen/kosmos/v1/ResizeState.ts';
 import type { ResponseTimeWindow } from '../../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 import type { CapState } from '../actuator/cap-state.ts';
 import type { TrackedPod } from '../pods/node-view.ts';
-import type { Allocation, ResizeStateName } from '../pods/pod-resources.ts';
+import type { Allocation } from '../pods/pod-resources.ts';
 
 /** One tick's cgroup reading of a pod; undefined fields were not available. */
 export interface PodUsage {
@@ -34,30 +32,6 @@ export interface NodeReportInput {
   hubWasUnreachable: boolean;
 }
 
-const RESIZE_STATE: Record<ResizeStateName, ResizeState> = {
-  None: 'RESIZE_STATE_NONE',
-  InProgress: 'RESIZE_STATE_IN_PROGRESS',
-  Deferred: 'RESIZE_STATE_DEFERRED',
-  Infeasible: 'RESIZE_STATE_INFEASIBLE',
-  Error: 'RESIZE_STATE_ERROR',
-};
-
-const CAP_REASON: Record<CapReasonName, CapReason> = {
-  SLABound: 'CAP_REASON_SLA_BOUND',
-  NodeContention: 'CAP_REASON_NODE_CONTENTION',
-  ResizeInfeasible: 'CAP_REASON_RESIZE_INFEASIBLE',
-  ResizeDeferred: 'CAP_REASON_RESIZE_DEFERRED',
-  MemoryUnsafeDecrease: 'CAP_REASON_MEMORY_UNSAFE_DECREASE',
-};
-
-export function capReasonToProto(reason: CapReasonName | undefined): CapReason {
-  return reason ? CAP_REASON[reason] : 'CAP_REASON_NONE';
-}
-
-export function resizeStateToProto(state: ResizeStateName): ResizeState {
-  return RESIZE_STATE[state];
-}
-
 const whole = (a: Allocation) => ({
   cpuMilli: Math.round(a.cpuMilli),
   memoryBytes: Math.round(a.memoryBytes),
@@ -79,8 +53,8 @@ function podReport(input: NodeReportInput, pod: TrackedPod): PodReport {
     responseTime: rt ?? { valid: false, error: pod.scrape ? 'not scraped this tick' : 'no scrape config' },
     enacted: whole(pod.enacted ?? { cpuMilli: 0, memoryBytes: 0 }),
     capped: whole(cap?.capped ?? { cpuMilli: 0, memoryBytes: 0 }),
-    capReason: capReasonToProto(cap?.reason),
-    resizeState: resizeStateToProto(pod.resize.state),
+    capReason: capReasonToWire(cap?.reason),
+    resizeState: resizeStateToWire(pod.resize.state),
     resizeMessage: pod.resize.message,
     ready: pod.health.ready,
     restartCount: pod.health.restartCount,

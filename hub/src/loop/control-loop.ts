@@ -1,7 +1,12 @@
 // The hub's control loop, one runOnce() per period: for each SLA reconcile its PodScales, plan the
 // service from the agents' latest reports, publish directives, scale through /scale, write status.
 import type { V1Pod } from '@kubernetes/client-node';
-import type { ServiceLevelAgreement, ServiceLevelAgreementStatus } from '../../../lib/api/types.ts';
+import type {
+  ArbitrationPolicyName,
+  ServiceLevelAgreement,
+  ServiceLevelAgreementStatus,
+} from '../../../lib/api/types.ts';
+import { arbitrationPolicyToWire, capReasonFromWire } from '../../../lib/grpc/wire-enums.ts';
 import type { Informer } from '../../../lib/informer.ts';
 import type { Logger } from '../../../lib/log.ts';
 import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
@@ -23,7 +28,6 @@ import { podStatus, slaSummary } from '../status/views.ts';
 import { computeWeights } from '../status/weights.ts';
 import { publishDecisions } from './decisions.ts';
 import {
-  capReasonName,
   containerResources,
   desiredNeedsWrite,
   enactedResources,
@@ -75,14 +79,14 @@ interface SlaMemory {
 export class ControlLoop {
   readonly #d: ControlLoopDeps;
   readonly #memory = new Map<string, SlaMemory>();
-  #nodePolicy = new Map<string, ArbitrationPolicy>();
+  #nodePolicy = new Map<string, ArbitrationPolicyName>();
 
   constructor(deps: ControlLoopDeps) {
     this.#d = deps;
   }
 
   policyFor(node: string): ArbitrationPolicy {
-    return this.#nodePolicy.get(node) ?? 'ARBITRATION_POLICY_PROPORTIONAL';
+    return arbitrationPolicyToWire(this.#nodePolicy.get(node) ?? 'proportional');
   }
 
   async runOnce(): Promise<void> {
@@ -93,7 +97,7 @@ export class ControlLoop {
     const keys = new Set<string>();
     const promKeys = new Set<string>();
     const trackedUids = new Set<string>();
-    const nodePolicy = new Map<string, ArbitrationPolicy>();
+    const nodePolicy = new Map<string, ArbitrationPolicyName>();
     // Where a new pod could land (room.ts), from what the nodes have promised: indexed at most once
     // per period, and only when a service has a pod its node holds back.
     let index: ((newPodCpuMilli: number) => number) | undefined;
@@ -150,7 +154,7 @@ export class ControlLoop {
     sla: ServiceLevelAgreement,
     nowMs: number,
     trackedUids: Set<string>,
-    nodePolicy: Map<string, ArbitrationPolicy>,
+    nodePolicy: Map<string, ArbitrationPolicyName>,
     nodeRoom: (newPodCpuMilli: number) => number,
   ): Promise<void> {
     const key = slaKeyOf(sla);
@@ -198,7 +202,7 @@ export class ControlLoop {
         enacted,
         ...(signal ? { signal } : {}),
         capped: resources(report?.capped),
-        cappedReason: capReasonName(report?.capReason),
+        cappedReason: capReasonFromWire(report?.capReason),
       };
     });
     for (const uid of mem.lastSignalMs.keys()) if (!trackedUids.has(uid)) mem.lastSignalMs.delete(uid);
@@ -226,10 +230,9 @@ export class ControlLoop {
       if (node) {
         nodePolicy.set(
           node,
-          policy.arbitration === 'minimum-first' ||
-            nodePolicy.get(node) === 'ARBITRATION_POLICY_MINIMUM_FIRST'
-            ? 'ARBITRATION_POLICY_MINIMUM_FIRST'
-            : 'ARBITRATION_POLICY_PROPORTIONAL',
+          policy.arbitration === 'minimum-first' || nodePolicy.get(node) === 'minimum-first'
+            ? 'minimum-first'
+            : 'proportional',
         );
       }
       model.setPlan(t.uid, node, {
@@ -424,7 +427,7 @@ export class ControlLoop {
         desired: p?.desired ?? plannedDesired(model, t.uid) ?? containerResources(t.pod, t.container),
         enacted: enactedResources(report, t.pod, t.container),
         capped: p?.capped ?? resources(report?.capped),
-        capReason: p?.cappedReason ?? capReasonName(report?.capReason),
+        capReason: p?.cappedReason ?? capReasonFromWire(report?.capReason),
         cpuUsageMilli: report?.cpuUsageMilli ?? 0,
         memoryWorkingSetBytes: Number(report?.memoryWorkingSetBytes ?? 0),
         responseTimeSeconds: signal?.responseTimeSeconds,

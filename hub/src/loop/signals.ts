@@ -2,30 +2,11 @@
 // observation shapes, plus the PodScale write deadband. Pure.
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { statisticSeconds } from '../../../lib/api/statistic.ts';
-import type { CapReasonName, ResourceQuantities, Statistic } from '../../../lib/api/types.ts';
+import type { ResourceQuantities, Statistic } from '../../../lib/api/types.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
-import type { CapReason } from '../../../proto/gen/kosmos/v1/CapReason.ts';
 import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';
 import type { Resources__Output } from '../../../proto/gen/kosmos/v1/Resources.ts';
-import type { PodCapReason } from '../control/types.ts';
 import type { PodSignal, Resources } from '../recommender/types.ts';
-
-export const CAP_REASONS: Record<string, PodCapReason> = {
-  CAP_REASON_SLA_BOUND: 'SLABound',
-  CAP_REASON_NODE_CONTENTION: 'NodeContention',
-  CAP_REASON_RESIZE_INFEASIBLE: 'ResizeInfeasible',
-  CAP_REASON_RESIZE_DEFERRED: 'ResizeDeferred',
-  CAP_REASON_MEMORY_UNSAFE_DECREASE: 'MemoryUnsafeDecrease',
-};
-
-export function capReasonName(reason: CapReason | string | undefined): PodCapReason {
-  return CAP_REASONS[String(reason)] ?? 'None';
-}
-
-export function capReasonWire(reason: PodCapReason | CapReasonName): string {
-  const entry = Object.entries(CAP_REASONS).find(([, v]) => v === reason);
-  return entry ? entry[0] : 'CAP_REASON_NONE';
-}
 
 export function resources(r: Resources__Output | null | undefined): Resources {
   return { cpuMilli: Number(r?.cpuMilli ?? 0), memoryBytes: Number(r?.memoryBytes ?? 0) };

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  capReasonName,
-  capReasonWire,
   containerResources,
   desiredNeedsWrite,
   isPodUnschedulable,
@@ -41,18 +39,6 @@ describe('podSignal', () => {
     ['p99', 0.15],
   ] as const)('statistic %s → %s s', (statistic, want) => {
     expect(podSignal(podReport({ uid: 'a' }), 1, statistic).responseTimeSeconds).toBe(want);
-  });
-});
-
-describe('cap reasons', () => {
-  it.each([
-    ['CAP_REASON_NODE_CONTENTION', 'NodeContention'],
-    ['CAP_REASON_SLA_BOUND', 'SLABound'],
-    ['CAP_REASON_NONE', 'None'],
-    ['CAP_REASON_UNSPECIFIED', 'None'],
-  ])('%s ↔ %s', (wire, name) => {
-    expect(capReasonName(wire)).toBe(name);
-    if (name !== 'None') expect(capReasonWire(name as never)).toBe(wire);
   });
 });
 
