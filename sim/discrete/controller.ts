@@ -1,5 +1,7 @@
 // The contract between the discrete-time engine and an autoscaling policy under test: every
 // `periodSeconds` the engine hands the controller an Observation and applies its Actions.
+
+import type { SlaBounds } from '../../hub/src/recommender/types.ts';
 import type { ServiceLevelAgreementSpec, SlaPolicy, Statistic } from '../../lib/api/types.ts';
 import type { RtSummary } from '../model/rt-distribution.ts';
 
@@ -19,13 +21,7 @@ export type PodPhase = 'Pending' | 'Starting' | 'Running';
 export type ResizeStatus = 'None' | 'InProgress' | 'Deferred' | 'Infeasible';
 
 /** The SLA of a service, parsed into numbers (units in names) plus the raw spec fields. */
-export interface ServiceSla {
-  sloSeconds: number;
-  statistic: Statistic;
-  minCpuMilli: number;
-  maxCpuMilli: number;
-  minMemoryBytes: number;
-  maxMemoryBytes: number;
+export interface ServiceSla extends SlaBounds {
   /** Size of a new pod (spec.resources.default, else the scenario's initial size). */
   defaultResources: PodResources;
   minReplicas: number;

@@ -1,6 +1,6 @@
 // Default constants of the recommender laws (the original KOSMOS PI and the default kosmos law).
 import type { ControllerName, Statistic } from '../../../lib/api/types.ts';
-import type { KosmosTuning, RecommenderConfig } from './types.ts';
+import type { KosmosTuning, RecommenderConfig, SlaBounds } from './types.ts';
 
 const MI = 1024 * 1024;
 
@@ -52,14 +52,8 @@ export const RECOMMENDER_DEFAULTS = {
   } satisfies KosmosTuning,
 } as const;
 
-/** The parts of a RecommenderConfig that have no default. */
-export interface RecommenderConfigRequired {
-  sloSeconds: number;
-  minCpuMilli: number;
-  maxCpuMilli: number;
-  minMemoryBytes: number;
-  maxMemoryBytes: number;
-}
+/** The parts of a RecommenderConfig that have no default: the SLA's bounds but the statistic. */
+export type RecommenderConfigRequired = Omit<SlaBounds, 'statistic'>;
 
 /** Optional overrides; tuning fields override one by one. */
 export interface RecommenderConfigOverrides {

@@ -110,17 +110,24 @@ export interface KosmosTuning {
   memoryGranularityBytes: number;
 }
 
-/** Configuration of one pod's recommender (derived from its SLA). */
-export interface RecommenderConfig {
-  controller: ControllerName;
+/**
+ * The numbers of an SLA that one pod is held to: the response-time objective and the per-pod CPU and
+ * memory bounds. Typed once: the recommender's config and the simulator's parsed SLA both extend it.
+ */
+export interface SlaBounds {
   /** The response-time objective, seconds. */
   sloSeconds: number;
-  /** Which statistic responseTimeSeconds carries. */
+  /** Which statistic of the response time the objective is on (and responseTimeSeconds carries). */
   statistic: Statistic;
   minCpuMilli: number;
   maxCpuMilli: number;
   minMemoryBytes: number;
   maxMemoryBytes: number;
+}
+
+/** Configuration of one pod's recommender (derived from its SLA). */
+export interface RecommenderConfig extends SlaBounds {
+  controller: ControllerName;
   /** KOSMOS PI gains in millicore-seconds (e in 1/s): BC (proportional on Δe), DC (integral). */
   gains: { bc: number; dc: number };
   /** Largest factor CPU may grow by in one step (feedback); `kosmos-pi` uses 1.5, `kosmos` 2. */
