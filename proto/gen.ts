@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { GENERATOR_FLAGS, PROTO_FILES, PROTO_ROOT } from '../lib/grpc/proto-options.ts';
+import { GENERATOR_FLAGS, PROTO_FILES, PROTO_ROOT } from './options.ts';
 
 const check = process.argv.includes('--check');
 const committed = join(PROTO_ROOT, 'gen');

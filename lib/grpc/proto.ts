@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as AgentHubGrpc } from '../../proto/gen/agenthub.ts';
 import type { ProtoGrpcType as StatusGrpc } from '../../proto/gen/status.ts';
-import { LOADER_OPTIONS, PROTO_FILES } from './proto-options.ts';
+import { LOADER_OPTIONS, PROTO_FILES } from '../../proto/options.ts';
 
 export const PROTOCOL_VERSION = 1;
 
