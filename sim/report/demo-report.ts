@@ -126,8 +126,11 @@ async function serviceCharts(r: ServiceRecord): Promise<{ file: string; svg: str
   const podSeries = (field: (p: PodSample) => number | undefined, suffix: string): ChartSeries[] =>
     [...r.pods].map(([pod, samples]) => ({
       name: `${shortPodName(pod)} ${suffix}`,
+      group: shortPodName(pod),
+      kind: suffix,
       points: at(samples, field, (s) => s.t),
     }));
+  const maxReplicas = Math.max(1, ...r.samples.map((s) => s.replicas));
   const last = r.samples.at(-1)?.t ?? 0;
   return [
     {
@@ -178,13 +181,13 @@ async function serviceCharts(r: ServiceRecord): Promise<{ file: string; svg: str
     {
       file: `${r.name}-cpu.svg`,
       svg: await lineChartSvg({
-        title: `${r.name}: CPU per pod (desired, enacted, used)`,
+        title: `${r.name}: CPU per pod (one colour per pod: enacted solid, desired dashed, used dotted)`,
         xLabel: 'time (s)',
         yLabel: 'millicores',
         step: true,
         series: [
           ...podSeries((s) => s.enactedCpuMilli, 'enacted'),
-          ...podSeries((s) => s.desiredCpuMilli, 'desired').map((s) => ({ ...s, dashed: true })),
+          ...podSeries((s) => s.desiredCpuMilli, 'desired'),
           ...podSeries((s) => s.usageCpuMilli, 'used'),
         ],
       }),
@@ -196,6 +199,8 @@ async function serviceCharts(r: ServiceRecord): Promise<{ file: string; svg: str
         xLabel: 'time (s)',
         yLabel: 'replicas',
         step: true,
+        // room above the highest count: a line at the top edge of the plot is invisible
+        yMax: maxReplicas + 1,
         series: [
           {
             name: 'replicas',

@@ -8,6 +8,12 @@ export interface ChartSeries {
   points: { x: number; y: number }[];
   /** Dashed line (e.g. an objective or a bound). */
   dashed?: boolean;
+  /**
+   * Series of one group share a colour and differ by `kind`, drawn solid, dashed, dotted in the order
+   * kinds first appear (e.g. one colour per pod, its desired / enacted / used CPU told apart by dash).
+   */
+  group?: string;
+  kind?: string;
 }
 
 export interface LineChartOptions {
@@ -21,14 +27,33 @@ export interface LineChartOptions {
   step?: boolean;
   /** Clip the y axis here (outliers would flatten the interesting range). */
   yMax?: number;
+  /** Lower end of the y axis when it should not start at 0. */
+  yMin?: number;
 }
 
+const DASHES = [
+  [1, 0],
+  [6, 4],
+  [2, 2],
+  [8, 3, 2, 3],
+];
+
 export async function lineChartSvg(options: LineChartOptions): Promise<string> {
+  const grouped = options.series.some((s) => s.group !== undefined);
+  const kinds = [...new Set(options.series.map((s) => s.kind ?? (s.dashed ? 'dashed' : 'solid')))];
   const values = options.series.flatMap((s) =>
     s.points
       .filter((p) => Number.isFinite(p.y))
-      .map((p) => ({ x: p.x, y: p.y, series: s.name, dashed: s.dashed === true })),
+      .map((p) => ({
+        x: p.x,
+        y: p.y,
+        series: grouped ? (s.group ?? s.name) : s.name,
+        dashed: s.dashed === true,
+        kind: s.kind ?? (s.dashed ? 'dashed' : 'solid'),
+        line: s.name,
+      })),
   );
+  const colors = [...new Set(options.series.map((s) => (grouped ? (s.group ?? s.name) : s.name)))];
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: options.title,
@@ -42,27 +67,35 @@ export async function lineChartSvg(options: LineChartOptions): Promise<string> {
         field: 'y',
         type: 'quantitative',
         title: options.yLabel,
-        ...(options.yMax !== undefined ? { scale: { domain: [0, options.yMax] } } : {}),
+        ...(options.yMax !== undefined ? { scale: { domain: [options.yMin ?? 0, options.yMax] } } : {}),
       },
       color: {
         field: 'series',
         type: 'nominal',
         title: null,
-        sort: options.series.map((s) => s.name),
+        sort: colors,
+        // tableau10's hues are far apart; the default cycles 10 near-alike blues and oranges sooner
+        scale: { scheme: colors.length <= 10 ? 'tableau10' : 'category20' },
         legend: { labelLimit: 320 },
       },
-      strokeDash: {
-        field: 'dashed',
-        type: 'nominal',
-        scale: {
-          domain: [false, true],
-          range: [
-            [1, 0],
-            [6, 4],
-          ],
-        },
-        legend: null,
-      },
+      ...(grouped
+        ? {
+            strokeDash: {
+              field: 'kind',
+              type: 'nominal',
+              title: null,
+              scale: { domain: kinds, range: kinds.map((_, i) => DASHES[i % DASHES.length]!) },
+            },
+            detail: { field: 'line', type: 'nominal' },
+          }
+        : {
+            strokeDash: {
+              field: 'dashed',
+              type: 'nominal',
+              scale: { domain: [false, true], range: [DASHES[0]!, DASHES[1]!] },
+              legend: null,
+            },
+          }),
     },
     config: { font: 'sans-serif', background: 'white' },
   };
