@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { AGENT_TICK_DEFAULTS, AGENT_TICK_QUICK, runAgentTick } from './speed/agent-tick.ts';
 import { type Calibration, calibrate } from './speed/calibrate.ts';
 import { GRPC_REPORTS_DEFAULTS, GRPC_REPORTS_QUICK, runGrpcReports } from './speed/grpc-reports.ts';
+import { headlineOf } from './speed/headline.ts';
 import { HUB_PLAN_DEFAULTS, HUB_PLAN_QUICK, runHubPlan } from './speed/hub-plan.ts';
 import { type BenchResult, renderResult, type SpeedDocument } from './speed/report.ts';
 import { RESIZE_LATENCY_DEFAULTS, RESIZE_LATENCY_QUICK, runResizeLatency } from './speed/resize-latency.ts';
@@ -90,12 +91,15 @@ async function main(): Promise<void> {
   for (const name of selected) {
     const t0 = performance.now();
     console.log(`\n▶ ${name} ...`);
+    // each benchmark's own reference loop: the machine's load moves during a run
+    const { referenceLoopMs } = calibrate();
     let result: BenchResult;
     try {
       result = await BENCHMARKS[name](quick);
     } catch (err) {
       result = failed(name, err, t0);
     }
+    result.referenceLoopMs = referenceLoopMs;
     results.push(result);
     console.log(renderResult(result, process.stdout.columns || 110));
   }
@@ -112,6 +116,7 @@ async function main(): Promise<void> {
       platform: platform(),
     },
     quick,
+    headline: headlineOf(results),
     results,
     calibration: { before, after },
   };

@@ -78,7 +78,7 @@ async function phase(
   fleet: Fleet,
   paceMs: number,
   seconds: number,
-): Promise<{ metrics: Metric[]; errors: string[]; reportBytes: number }> {
+): Promise<{ metrics: Metric[]; errors: string[]; reportBytes: number; reportsPerSecond: number }> {
   const { out, wallMs, serverCpuMicros } = await runAgents({
     port,
     fleet,
@@ -88,6 +88,7 @@ async function phase(
   const rtt = summarize(out.rttMs);
   return {
     reportBytes: out.reportBytes,
+    reportsPerSecond: out.answeredInWindow / seconds,
     errors: out.errors,
     metrics: [
       metric(
@@ -158,6 +159,12 @@ export async function runGrpcReports(o: GrpcReportsOptions): Promise<BenchResult
         metric('NodeReport size', paced.reportBytes, 'count', 'bytes on the wire'),
         ...paced.metrics,
         ...saturated.metrics,
+        metric(
+          'hub reports per s',
+          saturated.reportsPerSecond,
+          '/s',
+          `saturated, ${o.agents} agent streams × ${fleet.nodePods[0]?.length ?? 0} pods`,
+        ),
       ],
       notes: [
         'The agents run in a worker thread of the same process (one grpc-js channel each); paced = every agent reports once a second, phases unsynchronized; saturated = each agent sends its next report as soon as its directive arrives. Server work includes guardReport, foldReport and directivesFor of the real model.',

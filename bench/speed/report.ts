@@ -19,6 +19,8 @@ export interface BenchResult {
   /** What was left out or went wrong, in words. */
   notes: string[];
   wallSeconds: number;
+  /** The reference loop timed just before this benchmark (bench/run.ts fills it in). */
+  referenceLoopMs?: number;
 }
 
 export interface SpeedDocument {
@@ -28,6 +30,17 @@ export interface SpeedDocument {
   host: { node: string; cpus: number; cpuModel: string; totalMemoryBytes: number; platform: string };
   quick: boolean;
   results: BenchResult[];
+  /** The footprint figures by their fixed names (bench/speed/headline.ts), each from one result. */
+  headline?: Record<string, HeadlineFigure>;
+}
+
+export interface HeadlineFigure {
+  value: number | boolean | null;
+  unit: Unit;
+  benchmark: string;
+  /** The reference loop timed just before the benchmark that measured it (same run). */
+  referenceLoopMs: number | null;
+  note?: string;
 }
 
 export function metric(name: string, value: number | boolean | null, unit: Unit, note?: string): Metric {

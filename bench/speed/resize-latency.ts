@@ -1,9 +1,10 @@
 // resize-latency: the real hub (in process) and the real agent (child process, so its CPU and
 // memory are its own) on the embedded cluster with one 64-core node of 110 simulated pods: agent
-// CPU/RSS and API writes per pod per minute in steady state, then load steps on single pods timed
-// to PodScale desired raised → pod spec resized (agent's PATCH) → containerStatuses enacted.
+// CPU/RSS, log bytes, API writes per pod per minute and desired reversals in steady state, then load
+// steps on single pods timed to PodScale desired raised → pod spec resized (agent's PATCH) →
+// containerStatuses enacted.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { parseHubConfig } from '../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../hub/src/hub.ts';
@@ -20,6 +21,7 @@ import { ClusterDriver, enactedCpuOf } from './cluster-driver.ts';
 import { NodeSim } from './node-sim.ts';
 import { processCpuSeconds, processRssBytes } from './proc-stats.ts';
 import { type BenchResult, type Metric, metric } from './report.ts';
+import { reversalsWithin, type Sample } from './reversals.ts';
 import { coreSharePercent, mib, summarize } from './stats.ts';
 
 export interface ResizeLatencyOptions {
@@ -29,17 +31,17 @@ export interface ResizeLatencyOptions {
   steps: number;
   /** The embedded kubelet's delay from admitting a resize to enacting it. */
   resizeDelayMs: number;
-  /** Where the agent's log goes (default: discarded). */
+  /** Where the agent's log goes too (it is always counted; default: not kept). */
   agentLog?: string;
 }
 
 export const RESIZE_LATENCY_DEFAULTS = {
   pods: 110,
   steadySeconds: 20,
-  steps: 5,
+  steps: 10,
   resizeDelayMs: 100,
 } as const;
-export const RESIZE_LATENCY_QUICK = { pods: 110, steadySeconds: 15, steps: 3, resizeDelayMs: 100 } as const;
+export const RESIZE_LATENCY_QUICK = { pods: 110, steadySeconds: 15, steps: 6, resizeDelayMs: 100 } as const;
 
 const ROOT = path.resolve(new URL('../../', import.meta.url).pathname);
 const NODE = 'node-1';
@@ -51,6 +53,8 @@ const COST_MILLI_SECONDS = 2;
 const STEP_FACTOR = 3;
 /** A load step not answered (enacted) within this long is reported as failed. */
 const STEP_TIMEOUT_MS = 15_000;
+/** A desired change undone within this long counts as a reversal. */
+const REVERSAL_WINDOW_MS = 10_000;
 
 async function waitFor<T>(
   what: string,
@@ -94,6 +98,8 @@ interface Cluster {
   api: ApiServer;
   hub: RunningHub;
   agent: ChildProcess;
+  /** Bytes the agent has written to stdout (its log) so far. */
+  agentLogBytes(): number;
   driver: ClusterDriver;
   sim: NodeSim;
   stop(): Promise<void>;
@@ -162,9 +168,14 @@ async function startCluster(o: ResizeLatencyOptions): Promise<Cluster> {
       '--bind-address=127.0.0.1',
       '--log-level=info',
     ],
-    { stdio: ['ignore', o.agentLog ? 'pipe' : 'ignore', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  if (o.agentLog) agent.stdout?.pipe(createWriteStream(o.agentLog));
+  let logBytes = 0;
+  const logFile: WriteStream | undefined = o.agentLog ? createWriteStream(o.agentLog) : undefined;
+  agent.stdout?.on('data', (chunk: Buffer) => {
+    logBytes += chunk.byteLength;
+    logFile?.write(chunk);
+  });
   await clients.custom.createNamespacedCustomObject({
     group: GROUP,
     version: VERSION,
@@ -176,6 +187,7 @@ async function startCluster(o: ResizeLatencyOptions): Promise<Cluster> {
     api,
     hub,
     agent,
+    agentLogBytes: () => logBytes,
     driver,
     sim,
     stop: async () => {
@@ -188,6 +200,7 @@ async function startCluster(o: ResizeLatencyOptions): Promise<Cluster> {
       await sim.close();
       await api.stop();
       await root.remove();
+      logFile?.end();
     },
   };
 }
@@ -306,20 +319,34 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
     const pid = c.agent.pid as number;
     const cpu0 = await processCpuSeconds(pid);
     const counts0 = c.api.requestCounts();
+    const log0 = c.agentLogBytes();
     const rss: number[] = [];
+    const desired: Sample[] = [];
     const t0 = performance.now();
+    let nextRss = t0 + 1000;
     while (performance.now() - t0 < o.steadySeconds * 1000) {
-      await sleepMs(1000);
-      rss.push(await processRssBytes(pid));
+      await sleepMs(250);
+      const at = performance.now();
+      for (const ps of podScales(c.api)) {
+        const cpu = desiredCpu(ps);
+        if (cpu !== undefined) desired.push({ key: ps.metadata.name ?? '', atMs: at, value: cpu });
+      }
+      if (at >= nextRss) {
+        rss.push(await processRssBytes(pid));
+        nextRss += 1000;
+      }
     }
     const wallMs = performance.now() - t0;
     const cpuSeconds = (await processCpuSeconds(pid)) - cpu0;
+    const logBytesPerSecond = ((c.agentLogBytes() - log0) * 1000) / wallMs;
+    const reversals = reversalsWithin(desired, REVERSAL_WINDOW_MS);
     const writes = writesBetween(counts0, c.api.requestCounts());
     const totalWrites = [...writes.values()].reduce((a, b) => a + b, 0);
     const perPodPerMinute = (n: number) => (n / o.pods) * (60_000 / wallMs);
     const byKind = [...writes.entries()].sort((a, b) => b[1] - a[1]);
 
     const steps: StepTiming[] = [];
+    let failedSteps = 0;
     const candidates = c.driver.pods();
     for (let i = 0; i < o.steps; i++) {
       const pod = candidates[Math.floor(((i + 0.5) * candidates.length) / o.steps)];
@@ -327,6 +354,7 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
       try {
         steps.push(await loadStep(c, pod));
       } catch (err) {
+        failedSteps++;
         notes.push(`load step ${i + 1} failed: ${(err as Error).message}`);
       }
     }
@@ -334,6 +362,12 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
     const patched = summarize(steps.map((s) => s.patchedMs));
     const enacted = summarize(steps.map((s) => s.enactedMs));
     const rssSummary = summarize(rss);
+    // a step not enacted in time counts at the time limit, so failures raise the percentiles
+    const latency = summarize([
+      ...steps.map((s) => s.enactedMs),
+      ...Array.from({ length: failedSteps }, () => STEP_TIMEOUT_MS),
+    ]);
+    const latencyNote = `${steps.length + failedSteps} steps${failedSteps ? `, ${failedSteps} not enacted in ${STEP_TIMEOUT_MS / 1000} s (counted at ${STEP_TIMEOUT_MS / 1000} s)` : ''}`;
     const stepMetrics: Metric[] = steps.length
       ? [
           metric('load step → PodScale desired raised p50', requested.p50, 'ms', 'hub decided (1 s period)'),
@@ -362,7 +396,7 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
       : [];
     notes.push(
       `steady state: API writes by kind over ${(wallMs / 1000).toFixed(0)} s: ${byKind.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
-      'Hub, embedded API server and simulated node share the benchmark process; the agent is a child process (real main.ts, log level info to /dev/null), measured from /proc.',
+      'Hub, embedded API server and simulated node share the benchmark process; the agent is a child process (real main.ts, log level info, stdout counted), measured from /proc.',
     );
     return {
       name: 'resize-latency',
@@ -378,8 +412,10 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
       },
       metrics: [
         ...stepMetrics,
+        metric('resize latency p50 s', latency.p50 / 1000, 's', `load step ×3 → enacted; ${latencyNote}`),
+        metric('resize latency p90 s', latency.p90 / 1000, 's', latencyNote),
         metric(
-          'API writes per pod per minute',
+          'api writes per pod per minute',
           perPodPerMinute(totalWrites),
           'count',
           'steady state, hub + agent, all write verbs',
@@ -388,13 +424,21 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
           .slice(0, 3)
           .map(([k, n]) => metric(`  ${k}`, perPodPerMinute(n), 'count', 'per pod per minute')),
         metric(
-          'agent process CPU',
+          'desired reversals within 10 s %',
+          reversals.percent,
+          '%',
+          `${reversals.reversals} of ${reversals.changes} PodScale desired CPU changes (sampled every 250 ms)`,
+        ),
+        metric(
+          'agent cpu % of one core',
           coreSharePercent(cpuSeconds * 1e6, wallMs),
           '%',
-          `of one core at ${o.pods} pods, 1 s tick`,
+          `whole process at ${o.pods} pods, 1 s tick`,
         ),
+        metric('agent rss p95 MiB', mib(rssSummary.p95), 'MiB', `${rss.length} samples, 1 s apart`),
         metric('agent process RSS mean', mib(rssSummary.mean), 'MiB'),
         metric('agent process RSS max', mib(rssSummary.max), 'MiB'),
+        metric('agent log bytes per s', logBytesPerSecond, '/s', 'stdout at log level info'),
       ],
       notes,
       wallSeconds: (performance.now() - started) / 1000,

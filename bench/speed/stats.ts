@@ -6,6 +6,7 @@ export interface Summary {
   min: number;
   mean: number;
   p50: number;
+  p90: number;
   p95: number;
   p99: number;
   max: number;
@@ -26,6 +27,7 @@ export function summarize(samples: readonly number[]): Summary {
     min: sorted.length ? (sorted[0] as number) : Number.NaN,
     mean: sorted.length ? sum / sorted.length : Number.NaN,
     p50: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
     p95: percentile(sorted, 0.95),
     p99: percentile(sorted, 0.99),
     max: sorted.length ? (sorted[sorted.length - 1] as number) : Number.NaN,

@@ -25,6 +25,7 @@ describe('summarize', () => {
       min: 10,
       mean: 25,
       p50: 20,
+      p90: 40,
       p95: 40,
       p99: 40,
       max: 40,

@@ -1,0 +1,45 @@
+// npm run bench:readme — rewrites the README's Performance table from speed benchmark results
+// (bench/results/speed.json by default; several files give ranges over repeated runs).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { performanceTable, replaceTable } from './speed/headline.ts';
+import type { SpeedDocument } from './speed/report.ts';
+
+const ROOT = resolve(new URL('..', import.meta.url).pathname);
+
+const program = new Command('bench:readme')
+  .description(
+    "Regenerates the README's Performance table from speed benchmark results: each figure's range over the given runs and the reference-loop times of those runs.",
+  )
+  .argument('[results...]', 'speed.json files written by npm run bench (--out)', [
+    join(ROOT, 'bench/results/speed.json'),
+  ])
+  .option('--readme <file>', 'the README to rewrite', join(ROOT, 'README.md'))
+  .option('--print', 'print the table instead of writing the README');
+
+function load(file: string): SpeedDocument {
+  let doc: SpeedDocument;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8')) as SpeedDocument;
+  } catch (err) {
+    throw new Error(`cannot read ${file}: ${(err as Error).message} (run npm run bench -- --out ${file})`);
+  }
+  if (doc.benchmark !== 'speed' || !doc.headline)
+    throw new Error(`${file} has no headline figures: re-run npm run bench to produce them`);
+  return doc;
+}
+
+function runsLine(runs: readonly SpeedDocument[]): string {
+  return runs.map((d) => `${d.startedAt.slice(0, 16).replace('T', ' ')} UTC \`${d.command}\``).join('; ');
+}
+
+const files = program.parse().processedArgs[0] as string[];
+const opts = program.opts<{ readme: string; print?: boolean }>();
+const runs = files.map(load);
+const block = `${performanceTable(runs)}\n\nRuns: ${runsLine(runs)}.`;
+if (opts.print) console.log(block);
+else {
+  writeFileSync(opts.readme, replaceTable(readFileSync(opts.readme, 'utf8'), block));
+  console.log(`${opts.readme}: Performance table from ${runs.length} run(s)`);
+}
