@@ -76,6 +76,7 @@ export class Agent {
   readonly #statuses: StatusPublisher;
   #memoryLimitDecrease: MemoryLimitDecrease;
   #lastTickAtMs: number | undefined;
+  #lastTickStartMs: number | undefined;
   #lastTickMs: number | undefined;
   #ticking: Promise<unknown> | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -189,7 +190,8 @@ export class Agent {
         responseTimes,
         caps: this.#caps(view.tracked, new Map()),
         timestampMs: startedAt,
-        windowSeconds: this.#lastTickAtMs === undefined ? 0 : (startedAt - this.#lastTickAtMs) / 1000,
+        // start to start: informational, the hub takes rates from each pod's own scrape window
+        windowSeconds: this.#lastTickStartMs === undefined ? 0 : (startedAt - this.#lastTickStartMs) / 1000,
         hubWasUnreachable: this.#d.hub.takeReconnected(),
       });
       return this.#d.hub.send(report);
@@ -231,6 +233,7 @@ export class Agent {
     this.#forgetGone(view.tracked);
     this.#trackedCount = view.tracked.length;
 
+    this.#lastTickStartMs = startedAt;
     this.#lastTickAtMs = this.#now();
     this.#lastTickMs = this.#lastTickAtMs - startedAt;
     metrics.ticks.inc({ outcome: 'ok' });
@@ -296,10 +299,14 @@ export class Agent {
       reserve: plan.reserve,
       held: plan.heldRequests,
     };
+    // Logged when the decision changes (policy, capacity, whether it fits; per pod its grant), with
+    // the inputs that made it: inputs that move without changing a grant (the hub's desired and
+    // essential under no contention, free room) are not a new decision.
     this.#logOnce(
       'node',
       { ...terms, cpu: plan.terms.cpu, memory: plan.terms.memory, unknownPods: plan.unknownPods },
       (f) => this.#log.info(f, 'node arbitration'),
+      [plan.policy, plan.capacity, plan.terms.cpu.fits, plan.terms.memory.fits, plan.unknownPods],
     );
     for (const g of plan.grants) {
       this.#logOnce(
@@ -315,6 +322,7 @@ export class Agent {
           policy: plan.policy,
         },
         (f) => this.#log.info(f, 'arbitrated'),
+        [g.granted, g.reason, g.recommendOnly, plan.policy],
       );
     }
     return plan;
@@ -478,13 +486,17 @@ export class Agent {
     }
   }
 
-  /** Logs a decision only when its inputs or outcome differ from the last time (the arbitration log). */
+  /**
+   * Logs a decision with its fields only when `decision` (default: all the fields) differs from the
+   * last time it was logged under `id`.
+   */
   #logOnce(
     id: string,
     fields: Record<string, unknown>,
     emit: (fields: Record<string, unknown>) => void,
+    decision: unknown = fields,
   ): void {
-    const text = JSON.stringify(fields);
+    const text = JSON.stringify(decision);
     if (this.#decisionLog.get(id) === text) return;
     this.#decisionLog.set(id, text);
     emit(fields);

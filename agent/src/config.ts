@@ -20,6 +20,7 @@ export interface AgentConfig {
   /** The kubelet's --cgroup-root when not `/`; undefined = found by searching. */
   kubeletCgroupRoot?: string;
   tickMs: number;
+  scrapeTimeoutMs: number;
   reserveCpuMilli: number;
   reserveMemoryBytes: number;
   kubeServer?: string;
@@ -98,6 +99,13 @@ export const agentConfig = defineConfig({
       default: '1s',
       min: 50,
       help: 'report/control period (e.g. 1s, 500ms)',
+    },
+    scrapeTimeoutMs: {
+      flag: 'scrape-timeout',
+      type: 'duration',
+      default: '2s',
+      min: 10,
+      help: 'deadline of one pod metrics scrape, connect to last byte (runs beside the tick, never holds it)',
     },
     reserveCpuMilli: {
       flag: 'reserve-cpu',

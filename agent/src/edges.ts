@@ -12,9 +12,20 @@ export interface ScrapeTarget {
   source: ScrapeSource;
 }
 
-/** Reads each pod's own latency histogram; one window per key (valid=false with the error when it failed). */
+/** A pod's metrics endpoint: answering, or failing since the first failed scrape of this episode. */
+export type MetricsHealth =
+  | { state: 'answering' }
+  | { state: 'failing'; reason: string; message: string; sinceMs: number };
+
+/**
+ * Reads each pod's own latency histogram; one window per key (valid=false with the error when there is
+ * none, failureReason set while the pod's endpoint fails). Windows are measured on the scrapes' own
+ * timestamps; `nowMs` only stands in for scrapers that have none.
+ */
 export interface MetricsScraper {
   scrape(targets: readonly ScrapeTarget[], nowMs: number): Promise<Map<string, ResponseTimeWindow>>;
+  /** The pod's endpoint health, once it has been scraped (undefined: not known yet, or not implemented). */
+  health?(key: string): MetricsHealth | undefined;
 }
 
 /** Client-side bound on API writes: take a token or skip the write this tick. */

@@ -9,7 +9,6 @@ import type { Logger } from '../../lib/log.ts';
 import { kubeTargetOf } from '../../lib/process-options.ts';
 import { TokenBucket } from '../../lib/rate-limit.ts';
 import { channelTlsCredentials } from '../../lib/tls.ts';
-import type { ResponseTimeWindow } from '../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 import { KubePodScaleStatusWriter } from './actuator/podscale-status.ts';
 import { KubeResizer } from './actuator/resizer.ts';
 import { Agent } from './agent.ts';
@@ -21,8 +20,8 @@ import { AgentMetrics } from './health/agent-metrics.ts';
 import { type HealthServer, startHealthServer } from './health/health-server.ts';
 import { GrpcHubLink } from './hublink/grpc-hub-link.ts';
 import { type HubLink, StandaloneHubLink } from './hublink/hub-link.ts';
-import { createResponseTimeTracker } from './metrics/response-time-tracker.ts';
-import { createSnapshotScraper } from './metrics/scraper.ts';
+import { createMetricsScraper } from './metrics/metrics-scraper.ts';
+import { DEFAULT_SCRAPE_TIMEOUT_MS } from './metrics/scraper.ts';
 import { KubePodSource } from './pods/pod-source.ts';
 
 export const AGENT_VERSION = '0.1.0';
@@ -79,22 +78,25 @@ export function lazyCgroupReader(
   };
 }
 
-/** Scrapes each pod's cumulative histogram and turns successive snapshots into per-tick windows. */
-export function windowedScraper(log: Logger): MetricsScraper {
-  const snapshots = createSnapshotScraper({ logger: log });
-  const tracker = createResponseTimeTracker();
-  return {
-    async scrape(targets, nowMs) {
-      const results = await snapshots.scrapeAll(targets);
-      const windows = new Map<string, ResponseTimeWindow>();
-      for (const t of targets) {
-        const r = results.get(t.key) ?? { ok: false as const, error: 'not scraped' };
-        windows.set(t.key, tracker.update(t.key, r, nowMs));
-      }
-      tracker.retain(targets.map((t) => t.key));
-      return windows;
-    },
-  };
+/**
+ * Scrapes each pod's cumulative histogram beside the tick (metrics-scraper.ts): a tick waits for its
+ * scrapes at most a quarter of its period, windows shorter than half the period are pooled into the next.
+ */
+export function windowedScraper(
+  log: Logger,
+  options: { tickMs?: number; timeoutMs?: number; metrics?: AgentMetrics; now?: () => number } = {},
+): MetricsScraper {
+  const tickMs = options.tickMs ?? 1000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS;
+  const metrics = options.metrics;
+  return createMetricsScraper({
+    logger: log,
+    timeoutMs,
+    waitMs: Math.min(timeoutMs, Math.max(20, tickMs / 4)),
+    minWindowSeconds: tickMs / 2 / 1000,
+    ...(options.now ? { now: options.now } : {}),
+    ...(metrics ? { onFailure: (reason) => metrics.scrapeFailures.inc({ reason }) } : {}),
+  });
 }
 
 /** The host's own view (systeminformation), to sanity-check the Node's allocatable. */
@@ -157,7 +159,13 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
         30_000,
         config.kubeletCgroupRoot,
       ),
-    scraper: options.scraper ?? windowedScraper(log.child({ component: 'scraper' })),
+    scraper:
+      options.scraper ??
+      windowedScraper(log.child({ component: 'scraper' }), {
+        tickMs: config.tickMs,
+        timeoutMs: config.scrapeTimeoutMs,
+        metrics,
+      }),
     hub,
     resizer: new KubeResizer(clients.core),
     statusWriter: new KubePodScaleStatusWriter(clients.custom),

@@ -97,6 +97,7 @@ export function nodeReport(
         windowSeconds,
         valid: true,
         error: '',
+        failureReason: '',
       },
       enacted: { cpuMilli, memoryBytes: 256 * MIB },
       capped: { cpuMilli: 0, memoryBytes: 0 },

@@ -25,3 +25,30 @@ export function condition(
     ...(observedGeneration !== undefined ? { observedGeneration } : {}),
   };
 }
+
+/** Whether a pod's response-time source answers (PodScale), or how many of an SLA's pods have none (SLA). */
+export const METRICS_AVAILABLE = 'MetricsAvailable';
+
+/** Why a pod has no response-time signal: a CamelCase reason (e.g. ScrapeTimeout) and the details. */
+export interface MetricsFailure {
+  reason: string;
+  message: string;
+}
+
+/** A pod's MetricsAvailable condition: True while its response-time source answers, else False with why. */
+export function podMetricsCondition(
+  prev: Condition[] | undefined,
+  failure: MetricsFailure | undefined,
+  nowIso: string,
+): Condition {
+  return failure
+    ? condition(prev, METRICS_AVAILABLE, 'False', failure.reason, failure.message, nowIso)
+    : condition(
+        prev,
+        METRICS_AVAILABLE,
+        'True',
+        'MetricsReceived',
+        'the response-time source answers',
+        nowIso,
+      );
+}

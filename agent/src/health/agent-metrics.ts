@@ -78,6 +78,19 @@ export class AgentMetrics {
     registers: [this.registry],
   });
 
+  readonly scrapeFailures = new Counter({
+    name: 'kosmos_agent_scrape_failures_total',
+    help: 'Pod metrics scrapes that failed, by reason (timeout, connection, http_status, bad_payload, not_a_number, too_large).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly podEvents = new Counter({
+    name: 'kosmos_agent_events_total',
+    help: 'Kubernetes Events the agent created (or failed to), by reason and outcome.',
+    labelNames: ['reason', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   setHubState(state: HubState): void {
     for (const s of HUB_STATES) this.hubState.set({ state: s }, s === state ? 1 : 0);
     if (state === 'disconnected') this.hubReconnects.inc();

@@ -9,6 +9,8 @@ export interface HistogramSnapshot {
   buckets: { le: number; count: number }[];
   count: number;
   sum: number;
+  /** The exposition's own timestamp of the count series (ms since the epoch), when it carries one. */
+  timestampMs?: number;
 }
 
 export interface SummarySnapshot {
@@ -17,6 +19,8 @@ export interface SummarySnapshot {
   quantiles: { q: number; value: number }[];
   count: number;
   sum: number;
+  /** The exposition's own timestamp of the count series (ms since the epoch), when it carries one. */
+  timestampMs?: number;
 }
 
 export type LatencySnapshot = HistogramSnapshot | SummarySnapshot;
@@ -29,10 +33,20 @@ export class BadPayloadError extends Error {
   }
 }
 
+/** The named metric's counts or sum are NaN or infinite: no window can be measured from them. */
+export class NotANumberError extends BadPayloadError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotANumberError';
+  }
+}
+
 export interface Sample {
   name: string;
   labels: Record<string, string>;
   value: number;
+  /** The sample's own timestamp, ms since the epoch, when the exposition gives one. */
+  timestampMs?: number;
 }
 
 export function parsePromNumber(raw: string | undefined, what: string): number {
@@ -62,10 +76,12 @@ export function parseSamples(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const family of families) {
     for (const metric of family.metrics) {
+      const timestampMs = metric.timestamp_ms === undefined ? Number.NaN : Number(metric.timestamp_ms);
       samples.push({
         name: family.name,
         labels: metric.labels ?? {},
         value: parsePromNumber(metric.value, family.name),
+        ...(Number.isFinite(timestampMs) ? { timestampMs } : {}),
       });
     }
   }
@@ -83,6 +99,18 @@ function seriesOf(samples: Sample[], name: string, filter: Record<string, string
 
 const total = (samples: Sample[]) => samples.reduce((acc, s) => acc + s.value, 0);
 
+/** Cumulative counts and sums must be finite numbers: NaN or ±Inf would poison every window. */
+function finite(value: number, what: string): number {
+  if (!Number.isFinite(value)) throw new NotANumberError(`${what} is ${value}`);
+  return value;
+}
+
+/** The newest own timestamp of the series, when every one of them carries one. */
+function timestampOf(series: Sample[]): { timestampMs?: number } {
+  if (series.length === 0 || series.some((s) => s.timestampMs === undefined)) return {};
+  return { timestampMs: Math.max(...series.map((s) => s.timestampMs as number)) };
+}
+
 /**
  * The named histogram, summed over all series that match the label filter (e.g. every route of a
  * service), as Prometheus's `sum by (le)` would.
@@ -98,14 +126,20 @@ export function extractHistogram(
   const byLe = new Map<number, number>();
   for (const sample of bucketSamples) {
     const le = parsePromNumber(sample.labels['le'], `${metric}_bucket le`);
-    byLe.set(le, (byLe.get(le) ?? 0) + sample.value);
+    byLe.set(le, (byLe.get(le) ?? 0) + finite(sample.value, `${metric}_bucket{le="${sample.labels['le']}"}`));
   }
   if (!byLe.has(Number.POSITIVE_INFINITY))
     throw new BadPayloadError(`histogram ${metric} has no +Inf bucket`);
   const buckets = [...byLe].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
   const counts = seriesOf(samples, `${metric}_count`, filter);
   const count = counts.length > 0 ? total(counts) : (byLe.get(Number.POSITIVE_INFINITY) as number);
-  return { kind: 'histogram', buckets, count, sum: total(seriesOf(samples, `${metric}_sum`, filter)) };
+  return {
+    kind: 'histogram',
+    buckets,
+    count: finite(count, `${metric}_count`),
+    sum: finite(total(seriesOf(samples, `${metric}_sum`, filter)), `${metric}_sum`),
+    ...timestampOf(counts.length > 0 ? counts : bucketSamples),
+  };
 }
 
 /** The named summary; quantiles of several matching series are averaged (they can't be summed). */
@@ -129,7 +163,8 @@ export function extractSummary(
   return {
     kind: 'summary',
     quantiles,
-    count: total(counts),
-    sum: total(seriesOf(samples, `${metric}_sum`, filter)),
+    count: finite(total(counts), `${metric}_count`),
+    sum: finite(total(seriesOf(samples, `${metric}_sum`, filter)), `${metric}_sum`),
+    ...timestampOf(counts),
   };
 }

@@ -1,5 +1,6 @@
-// Fetches a pod's Prometheus endpoint (the SLA's port, path and metric) over its pod IP with a
-// timeout and extracts the latency snapshot; every failure is a per-pod result, never a throw.
+// Fetches a pod's Prometheus endpoint (the SLA's port, path and metric) over its pod IP with one
+// deadline over the whole request (connect to last byte) and a size limit, and extracts the latency
+// snapshot with the time it was taken; every failure is a per-pod result with a reason, never a throw.
 
 import { Agent, get } from 'node:http';
 import type { ScrapeSource } from '../../../lib/api/types.ts';
@@ -9,6 +10,7 @@ import {
   extractHistogram,
   extractSummary,
   type LatencySnapshot,
+  NotANumberError,
   parseSamples,
 } from './prom-text.ts';
 
@@ -21,7 +23,32 @@ export interface ScrapeTarget {
   labels?: Record<string, string>;
 }
 
-export type ScrapeResult = { ok: true; snapshot: LatencySnapshot } | { ok: false; error: string };
+/** Why a scrape failed: the metric label (`kosmos_agent_scrape_failures_total{reason}`). */
+export type ScrapeFailureKind =
+  | 'timeout'
+  | 'connection'
+  | 'http_status'
+  | 'bad_payload'
+  | 'not_a_number'
+  | 'too_large';
+
+/** The MetricsAvailable condition reason of each failure kind. */
+export const SCRAPE_FAILURE_REASONS: Record<ScrapeFailureKind, string> = {
+  timeout: 'ScrapeTimeout',
+  connection: 'ScrapeConnectionFailed',
+  http_status: 'ScrapeHTTPStatus',
+  bad_payload: 'ScrapeBadPayload',
+  not_a_number: 'ScrapeNotANumber',
+  too_large: 'ScrapeTooLarge',
+};
+
+/**
+ * atMs is the scrape's own time: the exposition's timestamp of the metric when it has one, else when
+ * the response was received (the clock passed in the options).
+ */
+export type ScrapeResult =
+  | { ok: true; snapshot: LatencySnapshot; atMs?: number }
+  | { ok: false; error: string; kind?: ScrapeFailureKind; atMs?: number };
 
 /** One cumulative latency snapshot per pod (metrics-scraper.ts turns them into windows). */
 export interface SnapshotScraper {
@@ -35,11 +62,14 @@ export interface MetricsScraperOptions {
   timeoutMs?: number;
   /** Payloads larger than this are rejected (default 8 MiB). */
   maxBodyBytes?: number;
-  /** Pods scraped at once (default 16). */
+  /** Pods scraped at once by scrapeAll (default 16). */
   concurrency?: number;
+  /** The clock stamping each response (default Date.now). */
+  now?: () => number;
 }
 
 export const DEFAULT_METRICS_PATH = '/metrics';
+export const DEFAULT_SCRAPE_TIMEOUT_MS = 2000;
 const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
 
 export function scrapeUrl(podIp: string, source: ScrapeSource): string {
@@ -48,55 +78,71 @@ export function scrapeUrl(podIp: string, source: ScrapeSource): string {
   return `http://${host}:${source.port}${path.startsWith('/') ? path : `/${path}`}`;
 }
 
-class HttpStatusError extends Error {}
+class ScrapeError extends Error {
+  readonly kind: ScrapeFailureKind;
+  constructor(kind: ScrapeFailureKind, message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
 
 /**
  * GET with node:http rather than fetch: fetch refuses the WHATWG "bad ports" (6000, 6665–6669,
- * 10080, ...), which are legitimate container ports. The timeout covers the whole request.
+ * 10080, ...), which are legitimate container ports. One timer covers the whole request, so an
+ * endpoint that trickles its body is cut at the deadline like one that never answers.
  */
 function httpGetText(url: string, timeoutMs: number, maxBytes: number, agent: Agent): Promise<string> {
   return new Promise((resolve, reject) => {
-    const request = get(
-      url,
-      { agent, headers: { accept: ACCEPT }, signal: AbortSignal.timeout(timeoutMs) },
-      (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          reject(new HttpStatusError(`HTTP ${res.statusCode} from ${url}`));
+    let settled = false;
+    const finish = (err: Error | undefined, text?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) {
+        request.destroy();
+        reject(err);
+      } else resolve(text as string);
+    };
+    const request = get(url, { agent, headers: { accept: ACCEPT } }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        finish(new ScrapeError('http_status', `HTTP ${res.statusCode} from ${url}`));
+        return;
+      }
+      const declared = Number(res.headers['content-length']);
+      if (declared > maxBytes) {
+        finish(new ScrapeError('too_large', `payload of ${declared} bytes, more than ${maxBytes}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size > maxBytes) {
+          finish(new ScrapeError('too_large', `payload larger than ${maxBytes} bytes`));
           return;
         }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.byteLength;
-          if (size > maxBytes) {
-            res.destroy();
-            reject(new BadPayloadError(`payload larger than ${maxBytes} bytes`));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        res.on('error', reject);
-      },
+        chunks.push(chunk);
+      });
+      res.on('end', () => finish(undefined, Buffer.concat(chunks).toString('utf8')));
+      res.on('error', (err) => finish(new ScrapeError('connection', `connection failed: ${err.message}`)));
+    });
+    const timer = setTimeout(
+      () => finish(new ScrapeError('timeout', `timeout after ${timeoutMs}ms`)),
+      timeoutMs,
     );
-    request.on('error', reject);
+    request.on('error', (err: NodeJS.ErrnoException) =>
+      finish(new ScrapeError('connection', `connection failed: ${err.code ?? err.message}`)),
+    );
   });
-}
-
-function describeError(err: unknown, timeoutMs: number): string {
-  const error = err as NodeJS.ErrnoException;
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return `timeout after ${timeoutMs}ms`;
-  if (error instanceof BadPayloadError) return `bad payload: ${error.message}`;
-  if (error instanceof HttpStatusError) return error.message;
-  return `connection failed: ${error.code ?? error.message}`;
 }
 
 export function createSnapshotScraper(options: MetricsScraperOptions): SnapshotScraper {
   const { logger } = options;
-  const timeoutMs = options.timeoutMs ?? 2000;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS;
   const maxBodyBytes = options.maxBodyBytes ?? 8 * 1024 * 1024;
   const concurrency = options.concurrency ?? 16;
+  const now = options.now ?? Date.now;
   // a fresh connection per scrape: a reused idle socket the pod already closed would fail the tick
   const agent = new Agent({ keepAlive: false });
 
@@ -106,24 +152,29 @@ export function createSnapshotScraper(options: MetricsScraperOptions): SnapshotS
     try {
       text = await httpGetText(url, timeoutMs, maxBodyBytes, agent);
     } catch (err) {
-      return fail(target, url, describeError(err, timeoutMs));
+      if (!(err instanceof ScrapeError)) throw err;
+      return fail(target, url, err.kind, err.message);
     }
+    const receivedAtMs = now();
     try {
       const samples = parseSamples(text);
       const snapshot =
         target.source.type === 'summary'
           ? extractSummary(samples, target.source.metric, target.labels)
           : extractHistogram(samples, target.source.metric, target.labels);
-      return { ok: true, snapshot };
+      return { ok: true, snapshot, atMs: snapshot.timestampMs ?? receivedAtMs };
     } catch (err) {
-      if (!(err instanceof BadPayloadError)) throw err;
-      return fail(target, url, `bad payload: ${err.message}`);
+      if (err instanceof NotANumberError)
+        return fail(target, url, 'not_a_number', `bad payload: ${err.message}`);
+      if (err instanceof BadPayloadError)
+        return fail(target, url, 'bad_payload', `bad payload: ${err.message}`);
+      throw err;
     }
   }
 
-  function fail(target: ScrapeTarget, url: string, error: string): ScrapeResult {
+  function fail(target: ScrapeTarget, url: string, kind: ScrapeFailureKind, error: string): ScrapeResult {
     logger.debug({ key: target.key, url, error }, 'pod metrics scrape failed');
-    return { ok: false, error };
+    return { ok: false, error, kind, atMs: now() };
   }
 
   return {

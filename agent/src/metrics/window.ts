@@ -85,6 +85,7 @@ function windowFromCounts(
     windowSeconds,
     valid: true,
     error: '',
+    failureReason: '',
   };
 }
 
@@ -132,5 +133,6 @@ export function invalidWindow(error: string, windowSeconds = 0): ResponseTimeWin
     windowSeconds,
     valid: false,
     error,
+    failureReason: '',
   };
 }

@@ -12,11 +12,37 @@ export function resources(r: Resources__Output | null | undefined): Resources {
   return { cpuMilli: Number(r?.cpuMilli ?? 0), memoryBytes: Number(r?.memoryBytes ?? 0) };
 }
 
-/** The recommender's signal from one pod report; response time only when the window had requests. */
-export function podSignal(report: PodReport__Output, windowSeconds: number, statistic: Statistic): PodSignal {
+/**
+ * Shorter response-time windows are no evidence: a rate over a few milliseconds is noise (the agent
+ * pools such windows itself; this guards against an agent that does not).
+ */
+export const MIN_EVIDENCE_WINDOW_SECONDS = 0.1;
+
+/** Why the pod's report carries no usable response-time window this pass; undefined when it does. */
+export function missingResponseTime(report: PodReport__Output): string | undefined {
   const rt = report.responseTime;
-  const periodSeconds = windowSeconds > 0 ? windowSeconds : rt?.windowSeconds || 1;
-  const requestCount = rt?.valid ? Number(rt.requestCount) : 0;
+  if (!rt) return 'no response-time window';
+  if (rt.failureReason) return `${rt.failureReason}: ${rt.error}`;
+  if (!rt.valid) return rt.error || 'no response-time window';
+  if (!(rt.windowSeconds >= MIN_EVIDENCE_WINDOW_SECONDS))
+    return `window of ${Math.round(rt.windowSeconds * 1000)}ms is too short to be evidence`;
+  return undefined;
+}
+
+/**
+ * The recommender's signal from one pod report. Rates come from the scrape's own window (its two
+ * scrapes' timestamps), never from the report's tick spacing, which only paces a signal without one.
+ * Response time only when the window had requests.
+ */
+export function podSignal(
+  report: PodReport__Output,
+  reportWindowSeconds: number,
+  statistic: Statistic,
+): PodSignal {
+  const rt = report.responseTime;
+  const measured = rt !== null && missingResponseTime(report) === undefined;
+  const periodSeconds = measured ? rt.windowSeconds : reportWindowSeconds > 0 ? reportWindowSeconds : 1;
+  const requestCount = measured ? Number(rt.requestCount) : 0;
   const enacted = resources(report.enacted);
   return {
     periodSeconds,
@@ -26,7 +52,7 @@ export function podSignal(report: PodReport__Output, windowSeconds: number, stat
     throttledRatio: report.cpuThrottledRatio,
     requestRate: requestCount / periodSeconds,
     requestCount,
-    ...(rt?.valid && requestCount > 0 ? { responseTimeSeconds: statisticSeconds(rt, statistic) } : {}),
+    ...(measured && requestCount > 0 ? { responseTimeSeconds: statisticSeconds(rt, statistic) } : {}),
     memoryWorkingSetBytes: Number(report.memoryWorkingSetBytes),
     oomKilled: report.lastTerminationOom,
     usageValid: report.usageValid,

@@ -21,6 +21,7 @@ export function podReport(over: Partial<PodReport__Output> & { uid: string }): P
       windowSeconds: 1,
       valid: true,
       error: '',
+      failureReason: '',
     },
     enacted: { cpuMilli: 250, memoryBytes: 128 * 1024 * 1024 },
     capped: null,

@@ -15,6 +15,9 @@ export interface NodeReport {
   'untrackedRequests'?: (_kosmos_v1_Resources | null);
   'pods'?: (_kosmos_v1_PodReport)[];
   'timestampMs'?: (number | string | Long);
+  /**
+   * since the previous tick's start; informational: rates come from each pod's own window
+   */
   'windowSeconds'?: (number | string);
   /**
    * true on the first report after a reconnect
@@ -33,6 +36,9 @@ export interface NodeReport__Output {
   'untrackedRequests': (_kosmos_v1_Resources__Output | null);
   'pods': (_kosmos_v1_PodReport__Output)[];
   'timestampMs': (number);
+  /**
+   * since the previous tick's start; informational: rates come from each pod's own window
+   */
   'windowSeconds': (number);
   /**
    * true on the first report after a reconnect

@@ -25,6 +25,10 @@ export interface PodStatus {
   'lbWeight'?: (number | string);
   'lastUpdateMs'?: (number | string | Long);
   'nodeStale'?: (boolean);
+  /**
+   * why the pod has no response-time signal ("ScrapeTimeout: ..."); empty when it has one
+   */
+  'signalFailure'?: (string);
 }
 
 export interface PodStatus__Output {
@@ -49,4 +53,8 @@ export interface PodStatus__Output {
   'lbWeight': (number);
   'lastUpdateMs': (number);
   'nodeStale': (boolean);
+  /**
+   * why the pod has no response-time signal ("ScrapeTimeout: ..."); empty when it has one
+   */
+  'signalFailure': (string);
 }

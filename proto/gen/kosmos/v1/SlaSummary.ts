@@ -28,6 +28,10 @@ export interface SlaSummary {
    * fraction of recent windows within objective
    */
   'sloAttainment'?: (number | string);
+  /**
+   * tracked pods whose response-time source fails (MetricsAvailable=False)
+   */
+  'podsWithoutSignal'?: (number);
 }
 
 export interface SlaSummary__Output {
@@ -57,4 +61,8 @@ export interface SlaSummary__Output {
    * fraction of recent windows within objective
    */
   'sloAttainment': (number);
+  /**
+   * tracked pods whose response-time source fails (MetricsAvailable=False)
+   */
+  'podsWithoutSignal': (number);
 }

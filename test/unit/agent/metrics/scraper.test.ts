@@ -77,7 +77,11 @@ describe('SnapshotScraper against real HTTP endpoints on loopback', () => {
       // never answers
     });
     const scraper = createSnapshotScraper({ logger: silentLogger(), timeoutMs: 200 });
-    expect(await scraper.scrape(target(port))).toEqual({ ok: false, error: 'timeout after 200ms' });
+    expect(await scraper.scrape(target(port))).toMatchObject({
+      ok: false,
+      error: 'timeout after 200ms',
+      kind: 'timeout',
+    });
   });
 
   it.each([
@@ -153,7 +157,8 @@ http_request_duration_seconds_sum ${count * 0.05}
 http_request_duration_seconds_count ${count}
 `);
     });
-    const scraper = createMetricsScraper({ logger: silentLogger(), timeoutMs: 500 });
+    let clockMs = 0;
+    const scraper = createMetricsScraper({ logger: silentLogger(), timeoutMs: 500, now: () => clockMs });
     const targets = [target(port), { ...target(6000), key: 'unreachable' }]; // 6000: a port fetch() refuses
     const first = await scraper.scrape(targets, 0);
     expect(first.get('pod-a')).toMatchObject({ valid: false, error: PRIMING_ERROR });
@@ -161,6 +166,8 @@ http_request_duration_seconds_count ${count}
       valid: false,
       error: expect.stringMatching(/ECONNREFUSED/),
     });
+    expect(first.get('unreachable')?.failureReason).toBe('ScrapeConnectionFailed');
+    clockMs = 2000;
     const second = await scraper.scrape(targets, 2000);
     expect(second.get('pod-a')).toMatchObject({ valid: true, requestCount: 10, windowSeconds: 2 });
     expect(second.get('pod-a')?.meanSeconds).toBeCloseTo(0.05, 10);

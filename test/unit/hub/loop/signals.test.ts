@@ -8,14 +8,14 @@ import {
 import { podReport } from '../fixtures.ts';
 
 describe('podSignal', () => {
-  it('takes the SLA statistic, the rate over the window and the enacted allocation', () => {
+  it('takes the SLA statistic, the rate over the scrape’s own window and the enacted allocation', () => {
     const s = podSignal(podReport({ uid: 'a' }), 2, 'p95');
     expect(s).toMatchObject({
-      periodSeconds: 2,
+      periodSeconds: 1,
       enactedCpuMilli: 250,
       cpuUsageMilli: 100,
       requestCount: 100,
-      requestRate: 50,
+      requestRate: 100,
       responseTimeSeconds: 0.1,
       oomKilled: false,
       usageValid: true,
@@ -25,6 +25,8 @@ describe('podSignal', () => {
   it.each([
     { name: 'an invalid scrape', rt: { valid: false, requestCount: 100 } },
     { name: 'a window without requests', rt: { valid: true, requestCount: 0 } },
+    { name: 'a window too short to be evidence', rt: { valid: true, windowSeconds: 0.004 } },
+    { name: 'a failing endpoint', rt: { failureReason: 'ScrapeTimeout', error: 'timeout after 2000ms' } },
   ])('carries no response time for $name', (c) => {
     const base = podReport({ uid: 'a' });
     const s = podSignal({ ...base, responseTime: { ...base.responseTime!, ...c.rt } }, 1, 'mean');
