@@ -17,8 +17,9 @@ import type {
 } from './types.ts';
 
 /**
- * Pure. Pods with a signal get a recommendation; pods without one hold their enacted allocation
- * (and keep their recommender state). A pod's capped CPU/memory is what the SLA max cut from its
+ * Pure. Pods with a signal get a recommendation; pods without one hold their standing decision (the
+ * desired last planned, which may still be in flight ahead of the enacted size; the enacted size when
+ * none was planned) and keep their recommender state. A pod's capped CPU/memory is what the SLA max cut from its
  * target plus what the agent could not enact (node contention, resize Infeasible/Deferred); the
  * horizontal decision sees it together with the service demand. Recommender state of pods no
  * longer observed is dropped.
@@ -30,11 +31,13 @@ export function planService(
 ): ServicePlan {
   const previousPods = previous?.pods ?? {};
   const podStates: Record<string, RecommenderState> = {};
+  const standing: Record<string, Resources> = {};
   const pods: PodPlan[] = [];
   const decisions: DecisionRecord[] = [];
   for (const pod of observations.pods) {
-    const plan = planPod(policy, previousPods[pod.key], pod);
+    const plan = planPod(policy, previousPods[pod.key], pod, previous?.desired?.[pod.key]);
     if (plan.state) podStates[pod.key] = plan.state;
+    standing[pod.key] = plan.plan.desired;
     pods.push(plan.plan);
     if (plan.plan.terms && !sameResources(plan.plan.desired, pod.enacted)) {
       decisions.push({
@@ -89,7 +92,7 @@ export function planService(
     horizontal,
     service,
     decisions,
-    state: { pods: podStates, horizontal: horizontal.state },
+    state: { pods: podStates, desired: standing, horizontal: horizontal.state },
   };
 }
 
@@ -97,21 +100,23 @@ function planPod(
   policy: ServicePolicy,
   state: RecommenderState | undefined,
   pod: PodObservation,
+  standing: Resources | undefined,
 ): { plan: PodPlan; state: RecommenderState | undefined } {
   if (!pod.signal) {
+    // Without fresh evidence the decision stands: re-planning from the enacted size, which lags a
+    // resize still in flight, would ask to undo it on every pass between two reports.
+    const held = standing ? within(standing, policy.minResources, policy.maxResources) : pod.enacted;
     return {
       plan: {
         key: pod.key,
-        desired: pod.enacted,
-        reason: 'no fresh signal: holding the enacted allocation',
+        desired: held,
+        reason: standing
+          ? 'no fresh signal: holding the standing decision'
+          : 'no fresh signal: holding the enacted allocation',
         capped: pod.capped,
         cappedReason: pod.cappedReason,
         // Held, not forgotten: under contention it keeps the share its last model says the SLO takes.
-        essentialCpuMilli: essentialWithin(
-          policy,
-          essentialFromState(policy.recommender, state),
-          pod.enacted,
-        ),
+        essentialCpuMilli: essentialWithin(policy, essentialFromState(policy.recommender, state), held),
       },
       state,
     };
@@ -156,6 +161,15 @@ function planPod(
 function essentialWithin(policy: ServicePolicy, essential: number | undefined, desired: Resources): number {
   if (essential === undefined) return 0;
   return Math.min(desired.cpuMilli, Math.max(policy.recommender.minCpuMilli, Math.ceil(essential)));
+}
+
+/** `r` within [min, max] (the SLA bounds may have changed since the decision). */
+function within(r: Resources, min: Resources, max: Resources): Resources {
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi > 0 ? hi : v);
+  return {
+    cpuMilli: clamp(r.cpuMilli, min.cpuMilli, max.cpuMilli),
+    memoryBytes: clamp(r.memoryBytes, min.memoryBytes, max.memoryBytes),
+  };
 }
 
 function sameResources(a: Resources, b: Resources): boolean {

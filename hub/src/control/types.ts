@@ -33,7 +33,7 @@ export interface PodObservation {
   ready: boolean;
   /** What the kubelet applied. */
   enacted: Resources;
-  /** The last window's signal; undefined when no fresh report (the pod's allocation is then held). */
+  /** The last window's signal; undefined without fresh evidence (the pod's standing decision is then held). */
   signal?: PodSignal;
   /** Desired that could not be enacted (node contention, resize Infeasible/Deferred), as reported by the agent. */
   capped: Resources;
@@ -57,6 +57,11 @@ export interface ServiceObservations {
 export interface ServiceControlState {
   /** Recommender state per pod key; pods no longer observed are dropped. */
   pods: Record<string, RecommenderState>;
+  /**
+   * The standing decision per pod key: the desired allocation last planned, held by passes without a
+   * fresh signal (it may still be in flight, ahead of the enacted size). Pods no longer observed are dropped.
+   */
+  desired?: Record<string, Resources>;
   horizontal?: HorizontalState;
 }
 

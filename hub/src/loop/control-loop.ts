@@ -27,12 +27,14 @@ import type { StatusBoard } from '../status/status-board.ts';
 import { podStatus, slaSummary } from '../status/views.ts';
 import { computeWeights } from '../status/weights.ts';
 import { publishDecisions } from './decisions.ts';
+import { REVERSAL_WINDOW_SECONDS, ReversalTracker } from './reversals.ts';
 import {
   containerResources,
   desiredNeedsWrite,
   enactedResources,
   isPodReady,
   isPodUnschedulable,
+  missingResponseTime,
   podSignal,
   resources,
 } from './signals.ts';
@@ -70,6 +72,7 @@ interface SlaMemory {
   attainment: SloAttainment;
   lastSignalMs: Map<string, number>;
   lastDecision: Map<string, string>;
+  reversals: ReversalTracker;
   status?: ServiceLevelAgreementStatus;
   lastScaleTime?: string;
   /** CPU request of the last pod seen before it was ready (a new pod's, from the template). */
@@ -144,6 +147,7 @@ export class ControlLoop {
         attainment: new SloAttainment(),
         lastSignalMs: new Map(),
         lastDecision: new Map(),
+        reversals: new ReversalTracker(),
       };
       this.#memory.set(key, m);
     }
@@ -175,6 +179,7 @@ export class ControlLoop {
     const hub = this.#hubSamples(sla, r);
     const { model } = this.#d;
     const statistic = sla.spec.objective.statistic ?? 'p95';
+    const scraped = sla.spec.metrics?.scrape !== undefined;
     let unschedulableReplicas = 0;
     const observations: PodObservation[] = r.tracked.map((t) => {
       trackedUids.add(t.uid);
@@ -192,7 +197,12 @@ export class ControlLoop {
       }
       const enacted = enactedResources(report, t.pod, t.container);
       // A pod that is not serving yet has no signal to act on: it keeps its allocation until ready.
-      const hasSignal = fresh && ready && resources(report?.enacted).cpuMilli > 0;
+      // Nor does one whose scraped response time is missing (endpoint failing, window too short).
+      const hasSignal =
+        fresh &&
+        ready &&
+        resources(report?.enacted).cpuMilli > 0 &&
+        !(scraped && missingResponseTime(report!) !== undefined);
       const signal = hasSignal
         ? signalOf(podSignal(report!, obs.windowSeconds, statistic), hub, t.name)
         : undefined;
@@ -206,6 +216,7 @@ export class ControlLoop {
       };
     });
     for (const uid of mem.lastSignalMs.keys()) if (!trackedUids.has(uid)) mem.lastSignalMs.delete(uid);
+    mem.reversals.retain(new Set(r.tracked.map((t) => t.uid)));
     const newPodCpuMilli =
       mem.newPodCpuMilli ?? policy.defaultResources.cpuMilli ?? policy.minResources.cpuMilli;
     const nodesAutoscaled = this.#d.nodesAutoscaled === true;
@@ -226,6 +237,14 @@ export class ControlLoop {
     for (const p of plan.pods) {
       const t = byUid.get(p.key);
       if (!t) continue;
+      const reversal = mem.reversals.observe(p.key, p.desired.cpuMilli, nowMs);
+      if (reversal) {
+        this.#d.metrics.reversals.inc({ namespace: sla.metadata.namespace, sla: sla.metadata.name });
+        this.#d.log.info(
+          { sla: key, pod: t.name, cpuMilli: reversal.cpuMilli, afterMs: reversal.afterMs },
+          `desired CPU reversed within ${REVERSAL_WINDOW_SECONDS} s of its previous move`,
+        );
+      }
       const node = t.nodeName ?? model.observation(t.uid)?.node ?? '';
       if (node) {
         nodePolicy.set(

@@ -12,6 +12,7 @@ export class HubMetrics {
   readonly #service: Record<string, Gauge<(typeof SERVICE_LABELS)[number]>>;
   readonly stepSeconds: Histogram<'step'>;
   readonly decisions: Counter<'kind'>;
+  readonly reversals: Counter<'namespace' | 'sla'>;
   readonly apiWrites: Counter<'resource' | 'verb' | 'result'>;
   readonly refusedPodReports: Counter<'node' | 'reason'>;
   readonly refusedAgents: Counter<'reason'>;
@@ -59,6 +60,12 @@ export class HubMetrics {
       name: 'kosmos_hub_decisions_total',
       help: 'Scaling decisions made',
       labelNames: ['kind'],
+      registers: [r],
+    });
+    this.reversals = new Counter({
+      name: 'kosmos_hub_decision_reversals_total',
+      help: 'Times a pod’s desired CPU moved back the other way within 30 s of its previous move (flapping)',
+      labelNames: ['namespace', 'sla'],
       registers: [r],
     });
     this.apiWrites = new Counter({

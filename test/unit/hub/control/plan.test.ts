@@ -97,9 +97,22 @@ describe('planService', () => {
       readyReplicas: 1,
       pods: [stale],
     });
-    expect(second.pods[0]!.desired).toEqual({ cpuMilli: 777, memoryBytes: 300 * MI });
+    // the standing decision, not the enacted size (which may lag a resize still in flight)
+    expect(second.pods[0]!.desired).toEqual(first.pods[0]!.desired);
+    expect(second.pods[0]!.desired).not.toEqual(stale.enacted);
     expect(second.state.pods['a']).toEqual(first.state.pods['a']);
     expect(second.decisions).toEqual([]);
+  });
+
+  it('holds the enacted allocation of a pod without a signal that was never planned', () => {
+    const plan = planService(policy, undefined, {
+      nowSeconds: 0,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      pods: [{ ...pod('a'), signal: undefined, enacted: { cpuMilli: 777, memoryBytes: 300 * MI } }],
+    });
+    expect(plan.pods[0]!.desired).toEqual({ cpuMilli: 777, memoryBytes: 300 * MI });
+    expect(plan.state.desired).toEqual({ a: { cpuMilli: 777, memoryBytes: 300 * MI } });
   });
 
   it('drops the state of pods that are gone', () => {
