@@ -6,11 +6,12 @@ import type { NodeDirective__Output } from '../../proto/gen/kosmos/v1/NodeDirect
 import type { ResponseTimeWindow } from '../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 import { type CapState, decideCap } from './actuator/cap-state.ts';
 import { type GrantPlan, type PodGrant, planGrants } from './actuator/grants.ts';
+import { MetricsEpisodes, type PodEventWriter } from './actuator/metrics-events.ts';
 import type { PodScaleStatusWriter } from './actuator/podscale-status.ts';
 import { type Deadband, type MemoryLimitDecrease, planResize } from './actuator/resize-plan.ts';
 import { isMemoryDecreaseRejection, type Resizer } from './actuator/resizer.ts';
 import { StatusPublisher } from './actuator/status-publisher.ts';
-import type { MetricsScraper, UsageReader, WriteLimiter } from './edges.ts';
+import type { MetricsHealth, MetricsScraper, UsageReader, WriteLimiter } from './edges.ts';
 import type { AgentMetrics, ResizeOutcome } from './health/agent-metrics.ts';
 import type { HealthReport } from './health/health-server.ts';
 import type { HubLink } from './hublink/hub-link.ts';
@@ -39,6 +40,8 @@ export interface AgentDeps {
   hub: HubLink;
   resizer: Resizer;
   statusWriter: PodScaleStatusWriter;
+  /** Events about pods (a failing metrics endpoint); none are written without it. */
+  events?: PodEventWriter;
   limiter: WriteLimiter;
   metrics: AgentMetrics;
   log: Logger;
@@ -74,6 +77,7 @@ export class Agent {
   #lastResizeTime = new Map<string, string>();
   #decisionLog = new Map<string, string>();
   readonly #statuses: StatusPublisher;
+  readonly #metricsEpisodes: MetricsEpisodes;
   #memoryLimitDecrease: MemoryLimitDecrease;
   #lastTickAtMs: number | undefined;
   #lastTickStartMs: number | undefined;
@@ -92,6 +96,12 @@ export class Agent {
     this.#memoryLimitDecrease = deps.settings.memoryLimitDecrease;
     this.#statuses = new StatusPublisher({
       writer: deps.statusWriter,
+      limiter: deps.limiter,
+      metrics: deps.metrics,
+      log: deps.log,
+    });
+    this.#metricsEpisodes = new MetricsEpisodes({
+      writer: deps.events,
       limiter: deps.limiter,
       metrics: deps.metrics,
       log: deps.log,
@@ -177,6 +187,8 @@ export class Agent {
 
     const usage = await metrics.time('cgroup_read', () => this.#sampleUsage(view.tracked, startedAt));
     const responseTimes = await metrics.time('scrape', () => this.#scrape(view.tracked, startedAt));
+    const metricsHealth = this.#metricsHealth(view.tracked);
+    this.#metricsEpisodes.publish(view.tracked, metricsHealth);
 
     summary.reportSent = await metrics.time('report', () => {
       const report = buildNodeReport({
@@ -228,6 +240,7 @@ export class Agent {
         lastResizeTime: this.#lastResizeTime,
         nowIso: new Date(this.#now()).toISOString(),
         hubMetrics: hubMetricsOf(this.#directive),
+        metrics: metricsHealth,
       }),
     );
     this.#forgetGone(view.tracked);
@@ -280,6 +293,18 @@ export class Agent {
       p.scrape && p.podIp ? [{ key: p.uid, podIp: p.podIp, source: p.scrape }] : [],
     );
     return targets.length > 0 ? scraper.scrape(targets, nowMs) : new Map();
+  }
+
+  /** Per scraped pod uid, what the scraper knows of its metrics endpoint. */
+  #metricsHealth(tracked: readonly TrackedPod[]): Map<string, MetricsHealth> {
+    const out = new Map<string, MetricsHealth>();
+    const health = this.#d.scraper?.health?.bind(this.#d.scraper);
+    if (!health) return out;
+    for (const p of tracked) {
+      const h = p.scrape ? health(p.uid) : undefined;
+      if (h) out.set(p.uid, h);
+    }
+    return out;
   }
 
   #arbitrate(directive: NodeDirective__Output, view: NodeView, allocatable: Allocation): GrantPlan {
@@ -480,6 +505,7 @@ export class Agent {
       for (const uid of map.keys()) if (!uids.has(uid)) map.delete(uid);
     }
     this.#statuses.forgetGone(tracked);
+    this.#metricsEpisodes.retain(uids);
     for (const id of this.#decisionLog.keys()) {
       const uid = id.slice(id.indexOf('/') + 1);
       if (id !== 'node' && !uids.has(uid)) this.#decisionLog.delete(id);

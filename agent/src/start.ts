@@ -9,6 +9,7 @@ import type { Logger } from '../../lib/log.ts';
 import { kubeTargetOf } from '../../lib/process-options.ts';
 import { TokenBucket } from '../../lib/rate-limit.ts';
 import { channelTlsCredentials } from '../../lib/tls.ts';
+import { KubePodEventWriter } from './actuator/metrics-events.ts';
 import { KubePodScaleStatusWriter } from './actuator/podscale-status.ts';
 import { KubeResizer } from './actuator/resizer.ts';
 import { Agent } from './agent.ts';
@@ -84,7 +85,14 @@ export function lazyCgroupReader(
  */
 export function windowedScraper(
   log: Logger,
-  options: { tickMs?: number; timeoutMs?: number; metrics?: AgentMetrics; now?: () => number } = {},
+  options: {
+    tickMs?: number;
+    timeoutMs?: number;
+    metrics?: AgentMetrics;
+    now?: () => number;
+    /** Replaces the tick's wait for its scrapes (default a quarter of the tick). */
+    waitMs?: number;
+  } = {},
 ): MetricsScraper {
   const tickMs = options.tickMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS;
@@ -92,7 +100,7 @@ export function windowedScraper(
   return createMetricsScraper({
     logger: log,
     timeoutMs,
-    waitMs: Math.min(timeoutMs, Math.max(20, tickMs / 4)),
+    waitMs: options.waitMs ?? Math.min(timeoutMs, Math.max(20, tickMs / 4)),
     minWindowSeconds: tickMs / 2 / 1000,
     ...(options.now ? { now: options.now } : {}),
     ...(metrics ? { onFailure: (reason) => metrics.scrapeFailures.inc({ reason }) } : {}),
@@ -169,6 +177,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
     hub,
     resizer: new KubeResizer(clients.core),
     statusWriter: new KubePodScaleStatusWriter(clients.custom),
+    events: new KubePodEventWriter(clients.events, config.nodeName),
     limiter: new TokenBucket({ qps: config.writeQps, burst: config.writeBurst }),
     metrics,
     log,

@@ -2,6 +2,7 @@
 // HTTP, with in-memory pods (bench/speed/agent-edges.ts), a hub link that decodes every report as the
 // hub would (real protobuf codecs) and keeps them, and an injectable clock.
 
+import type { PodEventWriter } from '../../agent/src/actuator/metrics-events.ts';
 import { Agent } from '../../agent/src/agent.ts';
 import type { MetricsScraper } from '../../agent/src/edges.ts';
 import { AgentMetrics } from '../../agent/src/health/agent-metrics.ts';
@@ -95,6 +96,7 @@ export interface AgentRigOptions {
   /** The hub's answer to each report (default: none, the agent holds). */
   directive?: (report: NodeReport__Output) => Omit<NodeDirective, 'nodeName' | 'inReplyTo'>;
   log?: Logger;
+  events?: PodEventWriter;
 }
 
 export function agentRig(o: AgentRigOptions): AgentRig {
@@ -147,6 +149,7 @@ export function agentRig(o: AgentRigOptions): AgentRig {
     hub,
     resizer: new InstantResizer(pods),
     statusWriter: statuses,
+    ...(o.events ? { events: o.events } : {}),
     limiter: { tryTake: () => true },
     metrics,
     log: o.log ?? silentLogger(),

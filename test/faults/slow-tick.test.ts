@@ -47,7 +47,9 @@ describe('a slow agent tick', () => {
     const now = () => clockMs;
     return agentRig({
       ports: [port],
-      scraper: windowedScraper(silentLogger(), { tickMs: 1000, now }),
+      // the tick waits for its scrape (loopback) however loaded the machine: the fake clock must not
+      // move while a scrape is in flight
+      scraper: windowedScraper(silentLogger(), { tickMs: 1000, now, waitMs: 2000 }),
       now,
       onSend: () => {
         clockMs += slowMs;

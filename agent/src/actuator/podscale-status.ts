@@ -2,9 +2,10 @@
 // writer edge (merge patch on the status subresource) that only writes when something changed.
 import type * as k8s from '@kubernetes/client-node';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { condition } from '../../../lib/api/conditions.ts';
+import { condition, METRICS_AVAILABLE, podMetricsCondition } from '../../../lib/api/conditions.ts';
 import { GROUP, PODSCALE_PLURAL, type PodScaleStatus, VERSION } from '../../../lib/api/types.ts';
 import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
+import type { MetricsHealth } from '../edges.ts';
 import type { Allocation, ResizeStatus } from '../pods/pod-resources.ts';
 import type { CapState } from './cap-state.ts';
 
@@ -19,6 +20,8 @@ export interface PodScaleStatusInput {
    * reason '' when it has the signal. Undefined for scraped pods.
    */
   hubMetrics?: { reason: string; message: string };
+  /** The pod's metrics endpoint as the scraper knows it; undefined keeps what the status said. */
+  metrics?: MetricsHealth | undefined;
 }
 
 /** The hub has not heard from Prometheus about the pod yet: neither True nor False. */
@@ -76,6 +79,14 @@ export function buildPodScaleStatus(
             nowIso,
           ),
     );
+  } else if (input.metrics) {
+    const m = input.metrics;
+    const failure = m.state === 'failing' ? { reason: m.reason, message: m.message } : undefined;
+    conditions.push(podMetricsCondition(prev?.conditions, failure, nowIso));
+  } else {
+    // health not known this tick (a scrape in flight): the condition stands
+    const known = prev?.conditions?.find((c) => c.type === METRICS_AVAILABLE);
+    if (known) conditions.push(known);
   }
   const status: PodScaleStatus = { conditions };
   if (input.enacted) status.actual = quantities(input.enacted);

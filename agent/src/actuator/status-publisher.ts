@@ -2,7 +2,7 @@
 // (within the shared write budget), and remembers what it wrote so an unchanged tick writes nothing.
 import type { PodScaleStatus } from '../../../lib/api/types.ts';
 import type { Logger } from '../../../lib/log.ts';
-import type { WriteLimiter } from '../edges.ts';
+import type { MetricsHealth, WriteLimiter } from '../edges.ts';
 import type { AgentMetrics } from '../health/agent-metrics.ts';
 import type { TrackedPod } from '../pods/node-view.ts';
 import type { ResizeStatus } from '../pods/pod-resources.ts';
@@ -16,6 +16,8 @@ export interface StatusTick {
   nowIso: string;
   /** By pod uid, for pods whose response time the hub reads: what it says about it (the directive's). */
   hubMetrics?: ReadonlyMap<string, { reason: string; message: string }>;
+  /** Per pod uid, its metrics endpoint's health (pods the agent scrapes). */
+  metrics?: ReadonlyMap<string, MetricsHealth>;
 }
 
 export class StatusPublisher {
@@ -52,6 +54,7 @@ export class StatusPublisher {
         lastResizeTime: tick.lastResizeTime.get(pod.uid),
         nowIso: tick.nowIso,
         ...(tick.hubMetrics?.has(pod.uid) ? { hubMetrics: tick.hubMetrics.get(pod.uid) } : {}),
+        metrics: tick.metrics?.get(pod.uid),
       });
       if (sameStatus(prev, next)) {
         this.#metrics.statusWrites.inc({ outcome: 'unchanged' });

@@ -5,6 +5,7 @@ import type { ListSlasResponse__Output } from '../../../proto/gen/kosmos/v1/List
 import type { PodStatus__Output } from '../../../proto/gen/kosmos/v1/PodStatus.ts';
 import type { Resources__Output } from '../../../proto/gen/kosmos/v1/Resources.ts';
 import type { ServiceStatus__Output } from '../../../proto/gen/kosmos/v1/ServiceStatus.ts';
+import type { SlaSummary__Output } from '../../../proto/gen/kosmos/v1/SlaSummary.ts';
 
 const plain = {
   chars: {
@@ -55,17 +56,27 @@ export function mem(bytes: number | undefined): string {
 
 const res = (r: Resources__Output | null | undefined) => `${cpu(r?.cpuMilli)}/${mem(r?.memoryBytes)}`;
 
+const NO_SIGNAL = 'no signal';
+
+/** The SLO attainment, never claimed for pods without a response-time signal. */
+function attainment(s: SlaSummary__Output): string {
+  const without = s.podsWithoutSignal ?? 0;
+  if (without > 0 && without >= s.podsTracked) return NO_SIGNAL;
+  const met = `${(s.sloAttainment * 100).toFixed(0)}%`;
+  return without > 0 ? `${met}, ${without}/${s.podsTracked} ${NO_SIGNAL}` : met;
+}
+
 export function formatSlas(r: ListSlasResponse__Output): string {
   const rows = r.slas.map((s) => [
     `${s.namespace}/${s.name}`,
     s.target,
     s.mode,
     `${ms(s.objectiveSeconds)} ${s.statistic}`,
-    ms(s.observedSeconds),
+    s.podsTracked > 0 && (s.podsWithoutSignal ?? 0) >= s.podsTracked ? NO_SIGNAL : ms(s.observedSeconds),
     s.requestRate.toFixed(1),
     `${s.replicas}/${s.desiredReplicas}`,
     String(s.podsTracked),
-    `${(s.sloAttainment * 100).toFixed(0)}%`,
+    attainment(s),
     s.ready ? 'True' : 'False',
     s.message,
   ]);
@@ -95,8 +106,8 @@ function podRows(pods: PodStatus__Output[]): string[][] {
     res(p.enacted),
     p.capped && (p.capped.cpuMilli || p.capped.memoryBytes) ? `${res(p.capped)} ${p.capReason}` : '-',
     cpu(Math.round(p.cpuUsageMilli)),
-    ms(p.responseTimeSeconds),
-    p.requestRate.toFixed(1),
+    p.signalFailure ? NO_SIGNAL : ms(p.responseTimeSeconds),
+    p.signalFailure ? '-' : p.requestRate.toFixed(1),
     String(p.lbWeight),
     p.resizeState || '-',
   ]);
@@ -131,8 +142,8 @@ export function formatPod(p: PodStatus__Output): string {
     ['Capped', p.capReason && p.capReason !== 'None' ? `${res(p.capped)} (${p.capReason})` : '-'],
     ['CPU used', cpu(Math.round(p.cpuUsageMilli))],
     ['Working set', mem(p.memoryWorkingSetBytes)],
-    ['Response time', ms(p.responseTimeSeconds)],
-    ['Request rate', `${p.requestRate.toFixed(1)}/s`],
+    ['Response time', p.signalFailure ? `${NO_SIGNAL} (${p.signalFailure})` : ms(p.responseTimeSeconds)],
+    ['Request rate', p.signalFailure ? '-' : `${p.requestRate.toFixed(1)}/s`],
     ['Resize', p.resizeState || '-'],
     ['LB weight', String(p.lbWeight)],
     ['Last update', p.lastUpdateMs ? new Date(p.lastUpdateMs).toISOString() : '-'],

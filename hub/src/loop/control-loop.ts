@@ -355,13 +355,9 @@ export class ControlLoop {
       ...(r.scale ? { replicas: r.scale.statusReplicas } : {}),
       ...(mem.lastScaleTime ? { lastScaleTime: mem.lastScaleTime } : {}),
     };
-    if (hub) {
-      const without: Array<{ pod: string; reason: string; message: string }> = [];
-      for (const t of r.tracked) {
-        const s = hub.samples?.pods.get(t.name);
-        if (s && !s.ok) without.push({ pod: t.name, reason: s.reason, message: s.message });
-      }
-      o.hubMetrics = { awaiting: hub.samples === undefined && r.tracked.length > 0, without };
+    if (hub || sla.spec.metrics?.scrape) {
+      const awaiting = hub !== undefined && hub.samples === undefined && r.tracked.length > 0;
+      o.responseTime = { awaiting, without: this.#withoutSignal(r, hub) };
     }
     if (r.unfit.length) {
       o.skipped = {
@@ -370,6 +366,25 @@ export class ControlLoop {
       };
     }
     return o;
+  }
+
+  /**
+   * Tracked pods without a response-time signal and why: Prometheus's answer for hub-sourced SLAs,
+   * else the agent's report of a failing metrics endpoint.
+   */
+  #withoutSignal(
+    r: SlaReconcileResult,
+    hub: HubSamples,
+  ): Array<{ pod: string; reason: string; message: string }> {
+    const { model } = this.#d;
+    return r.tracked.flatMap((t) => {
+      if (hub) {
+        const s = hub.samples?.pods.get(t.name);
+        return s && !s.ok ? [{ pod: t.name, reason: s.reason, message: s.message }] : [];
+      }
+      const rt = model.isFresh(t.uid) ? model.observation(t.uid)?.report.responseTime : null;
+      return rt?.failureReason ? [{ pod: t.name, reason: rt.failureReason, message: rt.error }] : [];
+    });
   }
 
   async #writeStatus(sla: ServiceLevelAgreement, mem: SlaMemory, o: SlaObservation): Promise<void> {
@@ -429,6 +444,7 @@ export class ControlLoop {
     const key = slaKeyOf(sla);
     const planned = new Map(tick?.plan.pods.map((p) => [p.key, p]));
     const statistic = sla.spec.objective.statistic ?? 'p95';
+    const without = new Map(this.#withoutSignal(r, hub).map((w) => [w.pod, `${w.reason}: ${w.message}`]));
     const pods = r.tracked.map((t) => {
       const obs = model.observation(t.uid);
       const report = obs?.report;
@@ -455,6 +471,7 @@ export class ControlLoop {
         lbWeight: tick?.weights.get(t.uid) ?? 0,
         lastUpdateMs: obs?.receivedMs ?? 0,
         nodeStale: obs ? !model.isFresh(t.uid) : false,
+        signalFailure: without.get(t.name) ?? '',
       });
     });
     const ready = mem.status?.conditions?.find((c) => c.type === 'Ready');
@@ -470,6 +487,7 @@ export class ControlLoop {
         ready: ready?.status === 'True',
         message: r.invalid?.message ?? ready?.message ?? '',
         sloAttainment: mem.attainment.ratio(),
+        podsWithoutSignal: without.size,
       }),
       pods,
     });

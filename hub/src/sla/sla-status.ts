@@ -21,10 +21,11 @@ export interface SlaObservation {
   skipped?: { reason: string; message: string };
   lastScaleTime?: string;
   /**
-   * Response time the hub reads itself (metrics.prometheus): the tracked pods without a signal and
-   * why, or `awaiting` before the first answer. Undefined for SLAs whose agents scrape the pods.
+   * The tracked pods without a response-time signal and why: from Prometheus (metrics.prometheus,
+   * `awaiting` before its first answer) or from the agents' scrapes (metrics.scrape, pods whose
+   * endpoint fails). Undefined when the SLA names no source.
    */
-  hubMetrics?: { awaiting: boolean; without: Array<{ pod: string; reason: string; message: string }> };
+  responseTime?: { awaiting: boolean; without: Array<{ pod: string; reason: string; message: string }> };
 }
 
 /** At most this many pods are named in the MetricsAvailable message (the count is always exact). */
@@ -32,7 +33,7 @@ const NAMED_PODS = 5;
 
 /** MetricsAvailable over the tracked pods: True when each has a signal, else False naming those without. */
 function metricsAvailable(o: SlaObservation): [Condition['status'], string, string] | undefined {
-  const m = o.hubMetrics;
+  const m = o.responseTime;
   if (!m) return undefined;
   if (m.awaiting)
     return ['Unknown', 'AwaitingPrometheus', 'the first query to Prometheus has not answered yet'];
@@ -66,7 +67,15 @@ function ready(o: SlaObservation): [Condition['status'], string, string] {
   if (o.podsTracked === 0) return ['False', 'NoPods', 'no resizable pods are tracked yet'];
   if (o.podsReporting === 0)
     return ['False', 'AwaitingReports', 'no agent has reported on the tracked pods yet'];
-  return ['True', 'Tracking', `${o.podsReporting}/${o.podsTracked} pods reporting`];
+  const without = o.responseTime?.without.length ?? 0;
+  if (without >= o.podsTracked)
+    return [
+      'False',
+      'NoResponseTimeSignal',
+      `no tracked pod has a response-time signal (see MetricsAvailable): ${o.podsTracked} held`,
+    ];
+  const signal = without > 0 ? `, ${without} without response-time signal` : '';
+  return ['True', 'Tracking', `${o.podsReporting}/${o.podsTracked} pods reporting${signal}`];
 }
 
 export function buildSlaStatus(

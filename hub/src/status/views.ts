@@ -15,6 +15,8 @@ export interface SummaryInput {
   ready: boolean;
   message: string;
   sloAttainment: number;
+  /** Tracked pods without a response-time signal (MetricsAvailable=False). */
+  podsWithoutSignal?: number;
 }
 
 export function slaSummary(i: SummaryInput): SlaSummary {
@@ -34,6 +36,7 @@ export function slaSummary(i: SummaryInput): SlaSummary {
     message: i.message,
     requestRate: i.requestRate,
     sloAttainment: i.sloAttainment,
+    podsWithoutSignal: i.podsWithoutSignal ?? 0,
   };
 }
 
@@ -56,8 +59,10 @@ export interface PodStatusInput {
   lbWeight: number;
   lastUpdateMs: number;
   nodeStale: boolean;
+  /** Why the pod has no response-time signal ("ScrapeTimeout: ..."); empty when it has one. */
+  signalFailure?: string;
 }
 
 export function podStatus(i: PodStatusInput): PodStatus {
-  return { ...i, responseTimeSeconds: i.responseTimeSeconds ?? 0 };
+  return { ...i, responseTimeSeconds: i.responseTimeSeconds ?? 0, signalFailure: i.signalFailure ?? '' };
 }

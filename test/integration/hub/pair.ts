@@ -1,6 +1,7 @@
 // A hub and one node agent (real code, real gRPC on loopback) against an embedded API server, with
 // the fast periods and generous write limits the hub+agent integration tests use.
 import { parseAgentConfig } from '../../../agent/src/config.ts';
+import type { MetricsScraper } from '../../../agent/src/edges.ts';
 import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
 import { parseHubConfig } from '../../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
@@ -16,7 +17,8 @@ export interface HubAgentPair {
 
 /**
  * Starts the hub (200 ms period, agents unauthenticated, plus `hubFlags`) and the agent of `node` (plus `agentFlags`), fed by
- * `workload` (or reading real cgroups and pods when there is none); the agent dials `hubHost` (localhost for TLS, whose certificate names it).
+ * `workload` (or reading real cgroups and pods when there is none; `scraper` replaces its response
+ * times); the agent dials `hubHost` (localhost for TLS, whose certificate names it).
  */
 export async function startHubAndAgent(
   api: ApiServer,
@@ -25,6 +27,7 @@ export async function startHubAndAgent(
   hubFlags: readonly string[] = [],
   agentFlags: readonly string[] = [],
   hubHost = '127.0.0.1',
+  scraper?: MetricsScraper,
 ): Promise<HubAgentPair> {
   const hub = await startHub({
     config: parseHubConfig([
@@ -60,6 +63,7 @@ export async function startHubAndAgent(
       log: silentLogger(),
       // no workload: the agent's real cgroup reader and scraper (real pods)
       ...(workload ? { scraper: workload.scraper(), usageReader: workload.usageReader() } : {}),
+      ...(scraper ? { scraper } : {}),
       hubBackoff: { initialMs: 50, maxMs: 200, factor: 2 },
     },
   );

@@ -85,4 +85,34 @@ describe('buildPodScaleStatus', () => {
     });
     expect(s.conditions?.map((c) => c.type)).toEqual(['Enacted', 'Capped']);
   });
+
+  it('says MetricsAvailable=False with the scrape failure, and keeps the condition while the health is unknown', () => {
+    const base = {
+      enacted: { cpuMilli: 500, memoryBytes: 0 },
+      cap: undefined,
+      resize: none,
+      lastResizeTime: undefined,
+    };
+    const failing = buildPodScaleStatus(undefined, {
+      ...base,
+      nowIso: '2026-01-01T00:00:00.000Z',
+      metrics: { state: 'failing', reason: 'ScrapeTimeout', message: 'timeout after 2000ms', sinceMs: 0 },
+    });
+    expect(failing.conditions?.find((c) => c.type === 'MetricsAvailable')).toMatchObject({
+      status: 'False',
+      reason: 'ScrapeTimeout',
+      message: 'timeout after 2000ms',
+    });
+    const unknown = buildPodScaleStatus(failing, { ...base, nowIso: '2026-01-01T00:00:05.000Z' });
+    expect(sameStatus(failing, unknown)).toBe(true);
+    const back = buildPodScaleStatus(unknown, {
+      ...base,
+      nowIso: '2026-01-01T00:00:09.000Z',
+      metrics: { state: 'answering' },
+    });
+    expect(back.conditions?.find((c) => c.type === 'MetricsAvailable')).toMatchObject({
+      status: 'True',
+      lastTransitionTime: '2026-01-01T00:00:09.000Z',
+    });
+  });
 });

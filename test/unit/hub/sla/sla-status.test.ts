@@ -84,11 +84,11 @@ describe('MetricsAvailable (response time read by the hub from Prometheus)', () 
   });
 
   it('is Unknown before the first answer, True when every pod has a signal', () => {
-    expect(cond({ ...base, hubMetrics: { awaiting: true, without: [] } })).toMatchObject({
+    expect(cond({ ...base, responseTime: { awaiting: true, without: [] } })).toMatchObject({
       status: 'Unknown',
       reason: 'AwaitingPrometheus',
     });
-    expect(cond({ ...base, hubMetrics: { awaiting: false, without: [] } })).toMatchObject({
+    expect(cond({ ...base, responseTime: { awaiting: false, without: [] } })).toMatchObject({
       status: 'True',
       reason: 'AllPodsSignalling',
       message: '2/2 pods with a response-time signal',
@@ -97,13 +97,13 @@ describe('MetricsAvailable (response time read by the hub from Prometheus)', () 
 
   it('is False with the pods’ common reason, or MetricsUnavailable when they differ, naming the pods', () => {
     const stale = { pod: 'web-1', reason: 'PrometheusStale', message: 'old' };
-    expect(cond({ ...base, hubMetrics: { awaiting: false, without: [stale] } })).toMatchObject({
+    expect(cond({ ...base, responseTime: { awaiting: false, without: [stale] } })).toMatchObject({
       status: 'False',
       reason: 'PrometheusStale',
       message: '1/2 pods without response-time signal, allocations held: web-1 (PrometheusStale: old)',
     });
     const nan = { pod: 'web-2', reason: 'PrometheusNotANumber', message: 'NaN' };
-    expect(cond({ ...base, hubMetrics: { awaiting: false, without: [stale, nan] } })).toMatchObject({
+    expect(cond({ ...base, responseTime: { awaiting: false, without: [stale, nan] } })).toMatchObject({
       status: 'False',
       reason: 'MetricsUnavailable',
     });
