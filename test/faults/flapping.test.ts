@@ -63,7 +63,7 @@ describe('agent reports slower than the hub period', () => {
     await api?.stop();
   });
 
-  it('holds the standing decision between reports: few resizes, no reversals', async () => {
+  it('holds the standing decision between reports: few resizes, at most one reversal per pod', async () => {
     const agentRegistry = pair.agent.metrics.registry;
     const applied = () =>
       counterTotal(agentRegistry, 'kosmos_agent_resize_requests_total', { outcome: 'applied' });
