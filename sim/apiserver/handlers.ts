@@ -218,7 +218,12 @@ function deleteOptions(req: ApiRequest): DeleteOptions {
     preconditions: body.preconditions,
     dryRun: q.dryRun || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
     gracePeriodSeconds: numberOrUndefined(req.query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds),
+    orphanDependents: body.orphanDependents ?? queryBool(req.query.get('orphanDependents')),
   };
+}
+
+function queryBool(v: string | null): boolean | undefined {
+  return v === null ? undefined : v === 'true';
 }
 
 function numberOrUndefined(v: unknown): number | undefined {
@@ -231,11 +236,11 @@ function numberOrUndefined(v: unknown): number | undefined {
 function remove(ctx: HandlerContext, req: ApiRequest): Reply {
   const { type: t, namespace, name, subresource } = req.route;
   if (subresource) throw methodNotAllowed();
-  const deleted = ctx.api.delete(t, namespace, name!, deleteOptions(req));
-  return {
-    code: deleted.metadata.deletionTimestamp && ctx.api.tryGet(t, namespace, name!) ? 202 : 200,
-    body: deleted,
-  };
+  const opts = deleteOptions(req);
+  const deleted = ctx.api.delete(t, namespace, name!, opts);
+  // As kube-apiserver: 202 only when deletion is pending and orphanDependents=false was asked.
+  const pending = deleted.metadata.deletionTimestamp && ctx.api.tryGet(t, namespace, name!);
+  return { code: pending && opts.orphanDependents === false ? 202 : 200, body: deleted };
 }
 
 function removeCollection(ctx: HandlerContext, req: ApiRequest): Reply {

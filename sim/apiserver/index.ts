@@ -50,6 +50,8 @@ export interface ApiServerOptions {
   podStartDelayMs?: number;
   /** Delay from admitting a resize to enacting it (builtin kubelet). Default 50 ms. */
   resizeDelayMs?: number;
+  /** How long a deleted pod stays Terminating (capped by its grace period). Default 100 ms. */
+  podTerminationDelayMs?: number;
   /** 'builtin' (default) runs pods by itself; 'external' leaves it to simulated nodes. */
   kubelet?: KubeletMode;
   /** Pod IP for starting pods (default 127.0.0.1). */
@@ -118,6 +120,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     mode: options.kubelet ?? 'builtin',
     podStartDelayMs: options.podStartDelayMs ?? 50,
     resizeDelayMs: options.resizeDelayMs ?? 50,
+    podTerminationDelayMs: options.podTerminationDelayMs ?? 100,
     podIp: options.podIp,
   });
   crds.start();

@@ -39,6 +39,12 @@ const program = new Command()
     integer('resize-delay-ms', 0),
     200,
   )
+  .option(
+    '--pod-termination-delay-ms <ms>',
+    'how long a deleted pod stays Terminating (capped by its grace period)',
+    integer('pod-termination-delay-ms', 0),
+    1000,
+  )
   .option('--kubelet <mode>', "'builtin' runs pods itself; 'external' waits for simulated nodes", 'builtin')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: a temporary directory)')
   .option('--log-level <level>', 'log level (trace, debug, info, warn, error)', 'info')
@@ -57,6 +63,7 @@ async function main(): Promise<void> {
     nodeMemory: string;
     podStartDelayMs: number;
     resizeDelayMs: number;
+    podTerminationDelayMs: number;
     kubelet: string;
     kubeconfig?: string;
     logLevel: string;
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
     nodes: defaultNodes(opts.nodes, opts.nodeCpu, opts.nodeMemory),
     podStartDelayMs: opts.podStartDelayMs,
     resizeDelayMs: opts.resizeDelayMs,
+    podTerminationDelayMs: opts.podTerminationDelayMs,
     kubelet: opts.kubelet as 'builtin' | 'external',
     kubeconfigPath: opts.kubeconfig ? resolve(opts.kubeconfig) : undefined,
     log,

@@ -17,7 +17,12 @@ export interface Strategy {
   validateUpdate?(obj: KObject, old: KObject, target: UpdateTarget): FieldError[];
   /** True to keep the object (marked for deletion) instead of removing it now. */
   deferDelete?(obj: KObject): boolean;
+  /** Seconds the object stays Terminating before removal (pods); 0 or absent: none. */
+  gracePeriod?(obj: KObject, requested: number | undefined): number;
 }
+
+/** The finalizer of foreground deletion: the garbage collector removes it once dependents are gone. */
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 
 export type UpdateTarget = 'main' | 'status' | 'resize';
 
@@ -30,6 +35,8 @@ export interface DeleteOptions extends WriteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
   /** Overrides the object's grace period (pods); 0 deletes at once. */
   gracePeriodSeconds?: number;
+  /** The legacy field; false asks for a 202 while deletion is pending. */
+  orphanDependents?: boolean;
 }
 
 /** etcd's default max request size: larger objects cannot be stored. */
@@ -213,7 +220,11 @@ export class ObjectApi {
     if (isDeepStrictEqual(withoutVolatile(next), withoutVolatile(old))) return old;
     checkSize(next);
     if (opts.dryRun) return next;
-    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+    if (
+      next.metadata.deletionTimestamp &&
+      (next.metadata.finalizers ?? []).length === 0 &&
+      (next.metadata.deletionGracePeriodSeconds ?? 0) === 0
+    ) {
       if (!this.strategy(t).deferDelete?.(next)) {
         return this.stamp(t, this.store.remove(storageKey(t), next.metadata.namespace, name)!);
       }
@@ -238,16 +249,33 @@ export class ObjectApi {
         'the object has been modified; please apply your changes to the latest version and try again',
       );
     }
-    if (opts.dryRun) return old;
-    if (opts.propagationPolicy === 'Orphan') this.orphanDependents(old.metadata.uid!);
+    if (opts.propagationPolicy === 'Orphan' && !opts.dryRun) this.orphanDependents(old.metadata.uid!);
     const strategy = this.strategy(t);
-    if ((old.metadata.finalizers ?? []).length > 0 || strategy.deferDelete?.(old)) {
-      if (old.metadata.deletionTimestamp) return old;
-      const marked = clone(old);
-      marked.metadata.deletionTimestamp = nowTimestamp();
-      marked.metadata.deletionGracePeriodSeconds = 0;
-      return this.stamp(t, this.store.put(storageKey(t), marked));
+    const grace = Math.max(0, strategy.gracePeriod?.(old, opts.gracePeriodSeconds) ?? 0);
+    const finalizers = [...(old.metadata.finalizers ?? [])];
+    if (
+      opts.propagationPolicy === 'Foreground' &&
+      !old.metadata.deletionTimestamp &&
+      !finalizers.includes(FOREGROUND_FINALIZER)
+    ) {
+      finalizers.push(FOREGROUND_FINALIZER);
     }
+    const deferred = strategy.deferDelete?.(old) === true;
+    if (finalizers.length > 0 || grace > 0 || deferred) {
+      const meta = old.metadata;
+      const remaining = meta.deletionGracePeriodSeconds ?? 0;
+      if (meta.deletionTimestamp && grace >= remaining) return old;
+      if (!(meta.deletionTimestamp && grace === 0 && finalizers.length === 0 && !deferred)) {
+        // Mark for deletion, or shorten the grace period of an object already terminating.
+        const marked = clone(old);
+        marked.metadata.deletionTimestamp = nowTimestamp(new Date(Date.now() + grace * 1000));
+        marked.metadata.deletionGracePeriodSeconds = grace;
+        marked.metadata.finalizers = finalizers;
+        if (opts.dryRun) return this.stamp(t, marked);
+        return this.stamp(t, this.store.put(storageKey(t), marked));
+      }
+    }
+    if (opts.dryRun) return old;
     return this.stamp(t, this.store.remove(storageKey(t), t.namespaced ? namespace : undefined, name)!);
   }
 

@@ -130,6 +130,12 @@ function workload(defaults: (spec: Json) => void, hasReplicas = true): Strategy 
 
 const pods: Strategy = {
   prepareCreate: applyPodDefaults,
+  // Unscheduled and terminated pods go at once; others terminate on their node first.
+  gracePeriod(pod, requested) {
+    const phase = pod.status?.phase;
+    if (!pod.spec?.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+    return requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+  },
   validateCreate: validatePodSpec,
   validateUpdate: (pod, old, target) => validatePodUpdate(pod, old, target === 'resize' ? 'resize' : 'main'),
 };

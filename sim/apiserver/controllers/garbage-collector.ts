@@ -1,28 +1,42 @@
-// Garbage collection by ownerReferences: when an owner is deleted, dependents whose owners are
-// all gone are deleted too (background propagation; finalizers still hold them).
+// Garbage collection by ownerReferences. Background: when an owner is gone, dependents whose
+// owners are all gone are deleted. Foreground: an owner marked with the foregroundDeletion
+// finalizer has its dependents deleted (in the foreground too) and keeps the finalizer until no
+// dependent with blockOwnerDeletion is left; then it goes.
 import type { Logger } from '../../../lib/log.ts';
 import type { KObject } from '../object-types.ts';
-import type { ObjectApi } from '../objects.ts';
+import { FOREGROUND_FINALIZER, type ObjectApi } from '../objects.ts';
+import type { ResourceType } from '../registry.ts';
 import type { Store, StoreEvent } from '../store.ts';
 import { WorkQueue } from './queue.ts';
+
+interface Ref {
+  resource: string;
+  namespace?: string;
+  name: string;
+}
+
+function inForeground(o: KObject): boolean {
+  return !!o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).includes(FOREGROUND_FINALIZER);
+}
 
 export class GarbageCollector {
   private readonly api: ObjectApi;
   private readonly store: Store;
   private readonly queue: WorkQueue;
   private readonly log: Logger;
-  private readonly live = new Set<string>();
+  /** uid → where the object lives, for every stored object. */
+  private readonly live = new Map<string, Ref>();
   private readonly onChange = (ev: StoreEvent) => this.observe(ev);
 
   constructor(api: ObjectApi, log: Logger) {
     this.api = api;
     this.store = api.store;
     this.log = log;
-    this.queue = new WorkQueue((uid) => this.collect(uid), log);
+    this.queue = new WorkQueue((key) => this.process(key), log);
   }
 
   start(): void {
-    for (const [, o] of this.store.entries()) this.live.add(o.metadata.uid!);
+    for (const [resource, o] of this.store.entries()) this.remember(resource, o);
     this.store.on('change', this.onChange);
   }
 
@@ -31,31 +45,76 @@ export class GarbageCollector {
     this.queue.stop();
   }
 
-  private observe(ev: StoreEvent): void {
-    const uid = ev.object.metadata.uid!;
-    if (ev.type === 'DELETED') {
-      this.live.delete(uid);
-      this.queue.add(uid);
-    } else this.live.add(uid);
+  private remember(resource: string, o: KObject): void {
+    this.live.set(o.metadata.uid!, { resource, namespace: o.metadata.namespace, name: o.metadata.name! });
   }
 
-  private collect(ownerUid: string): void {
-    const dependents: [string, KObject][] = [];
-    for (const [resource, o] of this.store.entries()) {
-      const refs = o.metadata.ownerReferences ?? [];
-      if (!refs.some((r) => r.uid === ownerUid)) continue;
-      if (refs.some((r) => this.live.has(r.uid))) continue;
-      if (o.metadata.deletionTimestamp) continue;
-      dependents.push([resource, o]);
+  private observe(ev: StoreEvent): void {
+    const o = ev.object;
+    const uid = o.metadata.uid!;
+    if (ev.type === 'DELETED') {
+      this.live.delete(uid);
+      this.queue.add(`gone:${uid}`);
+    } else {
+      this.remember(ev.resource, o);
+      if (inForeground(o)) this.queue.add(`fg:${uid}`);
     }
-    for (const [resource, o] of dependents) {
-      const [group, plural] = resource.split('/') as [string, string];
-      const t = this.api.registry.byPlural(group, plural);
+    // A dependent changed or went: its owners deleting in the foreground may be done waiting.
+    for (const r of o.metadata.ownerReferences ?? []) if (this.live.has(r.uid)) this.queue.add(`fg:${r.uid}`);
+  }
+
+  private process(key: string): void {
+    const [kind, uid] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    if (kind === 'gone') this.collectOrphans(uid);
+    else this.foreground(uid);
+  }
+
+  private typeOf(resource: string): ResourceType {
+    const [group, plural] = resource.split('/') as [string, string];
+    return this.api.registry.byPlural(group, plural);
+  }
+
+  private dependentsOf(uid: string): [string, KObject][] {
+    const out: [string, KObject][] = [];
+    for (const [resource, o] of this.store.entries()) {
+      if ((o.metadata.ownerReferences ?? []).some((r) => r.uid === uid)) out.push([resource, o]);
+    }
+    return out;
+  }
+
+  /** Background propagation: delete dependents whose owners are all gone. */
+  private collectOrphans(ownerUid: string): void {
+    for (const [resource, o] of this.dependentsOf(ownerUid)) {
+      if (o.metadata.deletionTimestamp) continue;
+      if ((o.metadata.ownerReferences ?? []).some((r) => this.live.has(r.uid))) continue;
+      const t = this.typeOf(resource);
       this.log.debug(
         { owner: ownerUid, kind: t.kind, name: o.metadata.name },
         'deleting dependent of deleted owner',
       );
       this.api.delete(t, o.metadata.namespace, o.metadata.name!);
     }
+  }
+
+  /** Foreground propagation: delete dependents; drop the finalizer once no blocking one is left. */
+  private foreground(ownerUid: string): void {
+    const ref = this.live.get(ownerUid);
+    if (!ref) return;
+    const t = this.typeOf(ref.resource);
+    const owner = this.api.tryGet(t, ref.namespace, ref.name);
+    if (!owner || !inForeground(owner)) return;
+    let blocking = 0;
+    for (const [resource, o] of this.dependentsOf(ownerUid)) {
+      const toOwner = o.metadata.ownerReferences!.find((r) => r.uid === ownerUid)!;
+      if (toOwner.blockOwnerDeletion) blocking++;
+      if (o.metadata.deletionTimestamp) continue;
+      this.api.delete(this.typeOf(resource), o.metadata.namespace, o.metadata.name!, {
+        propagationPolicy: 'Foreground',
+      });
+    }
+    if (blocking > 0) return;
+    owner.metadata.finalizers = (owner.metadata.finalizers ?? []).filter((f) => f !== FOREGROUND_FINALIZER);
+    this.log.debug({ kind: t.kind, name: ref.name }, 'foreground deletion done');
+    this.api.update(t, owner);
   }
 }

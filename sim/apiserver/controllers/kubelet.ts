@@ -21,6 +21,8 @@ export interface KubeletOptions {
   mode: KubeletMode;
   podStartDelayMs: number;
   resizeDelayMs: number;
+  /** How long a deleted pod's containers take to stop (capped by its grace period). */
+  podTerminationDelayMs?: number;
   /** Pod IP for a starting pod (default 127.0.0.1: pods are served on loopback). */
   podIp?: (pod: KObject) => string | undefined;
 }
@@ -33,6 +35,8 @@ export interface ResizeDecision {
 }
 
 export interface KubeletEvents {
+  /** A pod on a node was deleted: it is Terminating until its containers stop. */
+  podTerminating: [KObject];
   /** A pod was bound to a node and waits to be started. */
   podBound: [KObject];
   podStarted: [KObject];
@@ -72,6 +76,8 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
   private readonly pods: ResourceType;
   private readonly nodes: ResourceType;
   private readonly starting = new Set<string>();
+  /** Uids of Terminating pods whose containers are being stopped. */
+  private readonly terminating = new Set<string>();
   /** Pod uid → the desired resources last considered, so each change is decided once. */
   private readonly considered = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -114,6 +120,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     const key = nsName(ev.object.metadata.namespace, ev.object.metadata.name!);
     if (ev.type === 'DELETED') {
       this.starting.delete(ev.object.metadata.uid!);
+      this.terminating.delete(ev.object.metadata.uid!);
       this.considered.delete(ev.object.metadata.uid!);
       this.emit('podDeleted', ev.object);
       this.retryPending(ev.object.spec.nodeName);
@@ -125,7 +132,11 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
   private sync(key: string): void {
     const [namespace, name] = splitKey(key);
     const pod = this.api.tryGet(this.pods, namespace, name);
-    if (!pod?.spec.nodeName || pod.metadata.deletionTimestamp) return;
+    if (!pod?.spec.nodeName) return;
+    if (pod.metadata.deletionTimestamp) {
+      this.terminate(pod);
+      return;
+    }
     const uid = pod.metadata.uid!;
     if (pod.status?.phase === 'Pending' && !pod.status.containerStatuses) {
       if (this.starting.has(uid)) return;
@@ -157,6 +168,26 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     if (decision.outcome === 'InProgress') {
       this.after(this.options.resizeDelayMs, () => this.completeResize(namespace, name));
     }
+  }
+
+  /**
+   * Stop a Terminating pod's containers, then remove it (a delete with grace period 0), as the
+   * kubelet does: after the sim's termination delay, never later than the grace period.
+   */
+  private terminate(pod: KObject): void {
+    const uid = pod.metadata.uid!;
+    if (this.terminating.has(uid)) return;
+    this.terminating.add(uid);
+    this.emit('podTerminating', pod);
+    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+    const delayMs = Math.min(graceMs, this.options.podTerminationDelayMs ?? 100);
+    this.after(delayMs, () => {
+      const { namespace, name } = pod.metadata;
+      const current = this.api.tryGet(this.pods, namespace, name!);
+      if (current?.metadata.uid !== uid) return;
+      this.api.delete(this.pods, namespace, name!, { gracePeriodSeconds: 0 });
+      this.log.info({ pod: name, namespace, node: pod.spec.nodeName }, 'pod terminated');
+    });
   }
 
   /** Pods the kubelet of `nodeName` has admitted: started, or admitted and starting. */

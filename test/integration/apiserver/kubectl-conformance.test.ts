@@ -141,4 +141,11 @@ describe.skipIf(!binary)('kubectl against the embedded API server', () => {
         ])) === '150m',
     );
   });
+
+  it('deletes with --cascade=foreground: kubectl returns once the Deployment and its pods are gone', async () => {
+    const out = await ok(['delete', 'deploy', 'web', '--cascade=foreground']);
+    expect(out).toContain('deployment.apps "web" deleted');
+    const left = await ok(['get', 'pods,replicasets', '-l', 'app=web', '-o', 'name']);
+    expect(left.trim()).toBe('');
+  });
 });
