@@ -25,7 +25,12 @@ export const CONTENDERS = [
   'static',
   'oracle',
 ] as const;
-export type ContenderName = (typeof CONTENDERS)[number];
+/**
+ * Run only when named (--contender): kosmos with the response time from Prometheus (SLA
+ * metrics.prometheus) scraped every 15 s / 5 s, window 4 scrapes, instead of the agent's own scrape.
+ */
+export const OPT_IN_CONTENDERS = ['kosmos-prometheus-15s', 'kosmos-prometheus-5s'] as const;
+export type ContenderName = (typeof CONTENDERS)[number] | (typeof OPT_IN_CONTENDERS)[number];
 
 /** Static sizing per service: fewest pods for the run's mean rate, each sized for its share. */
 export function staticSizingOf(scenario: Scenario, durationSeconds: number): Map<string, StaticSizing> {
@@ -83,6 +88,13 @@ export async function buildContender(
         weightedBalancing: false,
         name: 'kosmos-equal-lb',
         tuning: kosmosTuning,
+      });
+    case 'kosmos-prometheus-15s':
+    case 'kosmos-prometheus-5s':
+      return new KosmosController({
+        name,
+        tuning: kosmosTuning,
+        prometheus: { scrapeIntervalSeconds: name === 'kosmos-prometheus-15s' ? 15 : 5 },
       });
     case 'hpa-cpu70':
       return new HpaContender({ kind: 'cpu', targetUtilizationPercent: 70 });

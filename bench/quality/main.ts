@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import { type BalancingRow, balancingMarkdown, balancingRow, balancingTable } from './balancing.ts';
 import { coresChart, responseTimeChart } from './charts.ts';
-import { CONTENDERS, type ContenderName } from './contenders.ts';
+import { CONTENDERS, type ContenderName, OPT_IN_CONTENDERS } from './contenders.ts';
 import { runPool } from './pool.ts';
 import { goalChecks, goalTable, markdownTable, terminalTable, type WorkloadResult } from './report.ts';
 import type { JobResult, JobSpec } from './run-job.ts';
@@ -90,8 +90,8 @@ const program = new Command('bench:quality')
   )
   .option(
     '--contender <names>',
-    `comma-separated subset of: ${CONTENDERS.join(', ')}`,
-    listOf(CONTENDERS, 'contender'),
+    `comma-separated subset of: ${CONTENDERS.join(', ')}; also (only when named) ${OPT_IN_CONTENDERS.join(', ')}`,
+    listOf([...CONTENDERS, ...OPT_IN_CONTENDERS], 'contender'),
   )
   .option('--duration <seconds>', 'simulated seconds per workload (overrides --quick)', positiveInt)
   .option('--seed <n>', 'seed of the arrival noise for the detailed tables and charts', positiveInt, 42)

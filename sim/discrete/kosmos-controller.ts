@@ -25,6 +25,7 @@ import type {
   PodObservation,
   PodResources,
   ResizeAction,
+  RtStats,
 } from './controller.ts';
 
 export interface KosmosControllerOptions {
@@ -40,6 +41,21 @@ export interface KosmosControllerOptions {
   /** Nodes are added on demand (the hub's --nodes-autoscaled): node contention adds replicas whatever
    *  the room, and Pending pods count as coming (default false: the scenario's nodes are all there is). */
   nodesGrow?: boolean;
+  /**
+   * Response time and request rate as the hub reads them from Prometheus (SLA metrics.prometheus)
+   * instead of from the agent's scrape of the pod: Prometheus scrapes every scrapeIntervalSeconds,
+   * the hub queries twice per interval and sees, over `windowSeconds` (default 4 intervals) up to the
+   * last scrape, the rate of finished requests and the response-time statistic. CPU usage stays the
+   * agent's. Default: the direct scrape.
+   */
+  prometheus?: { scrapeIntervalSeconds: number; windowSeconds?: number };
+}
+
+/** One control window of a pod as Prometheus's counters record it. */
+interface PodWindow {
+  endSeconds: number;
+  completions: number;
+  rt: RtStats | null;
 }
 
 type SlaSpec = Parameters<typeof policyFromSla>[0];
@@ -62,6 +78,8 @@ interface PlannedPod {
 }
 
 interface PodMemory {
+  /** The pod's recent windows, for the Prometheus view (only with the prometheus option). */
+  history?: PodWindow[];
   /** What the node arbiter could not grant at the last tick. */
   contention: PodResources;
   oomKills: number;
@@ -72,6 +90,9 @@ interface PodMemory {
 /** The hub's `--period` and the agent's `--tick` default: the recommender pools these windows up to
  *  its evidence horizon (RECOMMENDER_DEFAULTS.tuning.evidenceSeconds). */
 const PRODUCT_PERIOD_SECONDS = 1;
+
+/** As hub/src/prometheus/promql.ts: the default window is four scrapes. */
+const DEFAULT_WINDOW_INTERVALS = 4;
 
 const ZERO: PodResources = { cpuMilli: 0, memoryBytes: 0 };
 
@@ -87,6 +108,7 @@ export class KosmosController implements Controller {
   readonly #weighted: boolean;
   readonly #tuning: Partial<KosmosTuning>;
   readonly #nodesGrow: boolean;
+  readonly #prometheus: { scrapeIntervalSeconds: number; windowSeconds: number } | undefined;
   readonly #services = new Map<string, ServiceRuntime>();
   readonly #pods = new Map<string, PodMemory>();
 
@@ -96,6 +118,11 @@ export class KosmosController implements Controller {
     this.name = options.name ?? 'kosmos';
     this.#tuning = options.tuning ?? {};
     this.#nodesGrow = options.nodesGrow ?? false;
+    const prom = options.prometheus;
+    this.#prometheus = prom && {
+      scrapeIntervalSeconds: prom.scrapeIntervalSeconds,
+      windowSeconds: prom.windowSeconds ?? DEFAULT_WINDOW_INTERVALS * prom.scrapeIntervalSeconds,
+    };
   }
 
   start(context: ControllerContext): void {
@@ -119,7 +146,9 @@ export class KosmosController implements Controller {
         nowSeconds: observation.nowSeconds,
         currentReplicas: service.replicas.target,
         readyReplicas: service.replicas.ready,
-        pods: service.pods.map((pod) => this.#hubPod(pod, runtime.policy, observation.windowSeconds)),
+        pods: service.pods.map((pod) =>
+          this.#hubPod(pod, runtime.policy, observation.windowSeconds, observation.nowSeconds),
+        ),
         unschedulableReplicas: service.pods.filter((p) => p.phase === 'Pending').length,
         nodesAutoscaled: this.#nodesGrow,
         scaleOutRoomCpuMilli: room(runtime.newPodCpuMilli),
@@ -193,7 +222,12 @@ export class KosmosController implements Controller {
   }
 
   /** What the agent would report for the pod: its window signal and what could not be enacted. */
-  #hubPod(pod: PodObservation, policy: ServicePolicy, windowSeconds: number): HubPodObservation {
+  #hubPod(
+    pod: PodObservation,
+    policy: ServicePolicy,
+    windowSeconds: number,
+    nowSeconds: number,
+  ): HubPodObservation {
     const memory = this.#pods.get(pod.name) ?? { contention: ZERO, oomKills: pod.oomKills };
     const oomKilled = pod.oomKills > memory.oomKills;
     memory.oomKills = pod.oomKills;
@@ -208,8 +242,14 @@ export class KosmosController implements Controller {
       };
       cappedReason = pod.resize === 'Deferred' ? 'ResizeDeferred' : 'ResizeInfeasible';
     }
-    const rt = pod.rt;
     const statistic = policy.recommender.statistic;
+    let rt = pod.rt === null ? undefined : statisticSeconds(pod.rt, statistic);
+    let requestRate = pod.throughput;
+    if (this.#prometheus) {
+      const view = this.#prometheusView(memory, pod, nowSeconds, windowSeconds, statistic);
+      if (!view) return { key: pod.name, ready: pod.ready, enacted: pod.enacted, capped, cappedReason };
+      ({ requestRate, rt } = view);
+    }
     return {
       key: pod.name,
       ready: pod.ready,
@@ -224,15 +264,56 @@ export class KosmosController implements Controller {
               enactedMemoryBytes: pod.enacted.memoryBytes,
               cpuUsageMilli: pod.usedCores * 1000,
               throttledRatio: pod.throttledFraction,
-              requestRate: pod.throughput,
-              requestCount: pod.throughput * windowSeconds,
-              ...(rt ? { responseTimeSeconds: statisticSeconds(rt, statistic) } : {}),
+              requestRate,
+              requestCount: requestRate * windowSeconds,
+              ...(rt !== undefined && requestRate > 0 ? { responseTimeSeconds: rt } : {}),
               memoryWorkingSetBytes: pod.peakWorkingSetBytes,
               oomKilled,
             },
           }
         : {}),
     };
+  }
+
+  /**
+   * What the hub reads from Prometheus for the pod now: the last query (every half interval) saw the
+   * last scrape before it; rate and statistic over the window ending at that scrape. The statistic of
+   * the window is the request-weighted mean of its control windows' (exact for the mean, a close
+   * approximation of a percentile of the union). Undefined before Prometheus has scraped the pod
+   * twice (no rate yet: the hub holds the pod).
+   */
+  #prometheusView(
+    memory: PodMemory,
+    pod: PodObservation,
+    nowSeconds: number,
+    windowSeconds: number,
+    statistic: Parameters<typeof statisticSeconds>[1],
+  ): { requestRate: number; rt: number | undefined } | undefined {
+    const { scrapeIntervalSeconds: interval, windowSeconds: range } = this.#prometheus!;
+    if (!memory.history) memory.history = [];
+    const history = memory.history;
+    if (pod.ready)
+      history.push({ endSeconds: nowSeconds, completions: pod.throughput * windowSeconds, rt: pod.rt });
+    while (history.length > 0 && history[0]!.endSeconds < nowSeconds - range - 2 * interval) history.shift();
+    const queriedAt = Math.floor(nowSeconds / (interval / 2)) * (interval / 2);
+    const scrapedAt = Math.floor(queriedAt / interval + 1e-9) * interval;
+    const inRange = history.filter(
+      (w) => w.endSeconds > scrapedAt - range && w.endSeconds <= scrapedAt + 1e-9,
+    );
+    const first = history[0];
+    if (inRange.length === 0 || !first || first.endSeconds > scrapedAt - interval) return undefined;
+    let completions = 0;
+    let weighted = 0;
+    let weight = 0;
+    for (const w of inRange) {
+      completions += w.completions;
+      if (w.rt && w.completions > 0) {
+        weighted += statisticSeconds(w.rt, statistic) * w.completions;
+        weight += w.completions;
+      }
+    }
+    const covered = Math.min(range, scrapedAt - first.endSeconds + windowSeconds);
+    return { requestRate: completions / covered, rt: weight > 0 ? weighted / weight : undefined };
   }
 
   /** The agent's step on one node: fit Σ desired into allocatable, resize to the grants. */
