@@ -2,7 +2,7 @@
 // agent server over gRPC, end-to-end resize latency and API writes): a table each, and
 // bench/results/speed.json. --with-quality also runs the quality benchmark (--quick).
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, platform, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -20,8 +20,11 @@ const BENCHMARKS = {
   'agent-tick': (quick: boolean) => runAgentTick(quick ? AGENT_TICK_QUICK : AGENT_TICK_DEFAULTS),
   'hub-plan': (quick: boolean) => runHubPlan(quick ? HUB_PLAN_QUICK : HUB_PLAN_DEFAULTS),
   'grpc-reports': (quick: boolean) => runGrpcReports(quick ? GRPC_REPORTS_QUICK : GRPC_REPORTS_DEFAULTS),
-  'resize-latency': (quick: boolean) =>
-    runResizeLatency(quick ? RESIZE_LATENCY_QUICK : RESIZE_LATENCY_DEFAULTS),
+  'resize-latency': (quick: boolean, agentEntry?: string[]) =>
+    runResizeLatency({
+      ...(quick ? RESIZE_LATENCY_QUICK : RESIZE_LATENCY_DEFAULTS),
+      ...(agentEntry ? { agentEntry } : {}),
+    }),
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
 const NAMES = Object.keys(BENCHMARKS) as BenchName[];
@@ -45,6 +48,10 @@ const program = new Command('bench')
   .option('--only <names>', `comma-separated subset of: ${NAMES.join(', ')}`, names)
   .option('--quick', 'fewer ticks, periods and seconds per benchmark (about half the time)')
   .option('--with-quality', 'then run the quality benchmark (bench/quality/main.ts --quick)')
+  .option(
+    '--agent-bundle',
+    'resize-latency runs the bundled agent as the image does (dist/agent.mjs with AGENT_V8_FLAGS; npm run build first)',
+  )
   .option('--out <file>', 'where to write the JSON results', join(ROOT, 'bench/results/speed.json'))
   .addHelpText(
     'after',
@@ -55,7 +62,17 @@ interface Options {
   only?: BenchName[];
   quick?: boolean;
   withQuality?: boolean;
+  agentBundle?: boolean;
   out: string;
+}
+
+/** The image's agent command: the bundle under the DaemonSet's V8 limits (docker-entrypoint.sh). */
+export const AGENT_V8_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=64'];
+
+function bundledAgent(): string[] {
+  const bundle = join(ROOT, 'dist/agent.mjs');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
+  return [...AGENT_V8_FLAGS, bundle];
 }
 
 function failed(name: string, err: unknown, startedMs: number): BenchResult {
@@ -95,7 +112,7 @@ async function main(): Promise<void> {
     const { referenceLoopMs } = calibrate();
     let result: BenchResult;
     try {
-      result = await BENCHMARKS[name](quick);
+      result = await BENCHMARKS[name](quick, opts.agentBundle ? bundledAgent() : undefined);
     } catch (err) {
       result = failed(name, err, t0);
     }

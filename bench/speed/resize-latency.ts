@@ -31,6 +31,8 @@ export interface ResizeLatencyOptions {
   steps: number;
   /** The embedded kubelet's delay from admitting a resize to enacting it. */
   resizeDelayMs: number;
+  /** The agent's node arguments before its flags (default: agent/src/main.ts through type stripping). */
+  agentEntry?: string[];
   /** Where the agent's log goes too (it is always counted; default: not kept). */
   agentLog?: string;
 }
@@ -158,7 +160,7 @@ async function startCluster(o: ResizeLatencyOptions): Promise<Cluster> {
   const agent = spawn(
     process.execPath,
     [
-      path.join(ROOT, 'agent/src/main.ts'),
+      ...(o.agentEntry ?? [path.join(ROOT, 'agent/src/main.ts')]),
       `--node-name=${NODE}`,
       `--hub-address=127.0.0.1:${hub.grpcPort}`,
       `--kube-server=${api.url}`,
@@ -403,6 +405,7 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
       title: `end to end on the embedded cluster: ${o.pods} pods on one node, real hub and agent`,
       params: {
         pods: o.pods,
+        agent: (o.agentEntry ?? ['agent/src/main.ts']).map((a) => path.relative(ROOT, a) || a).join(' '),
         hubPeriod: '1s',
         agentTick: '1s',
         resizeDelayMs: o.resizeDelayMs,

@@ -1,0 +1,47 @@
+// npm run build — bundles the agent, the hub and kosmosctl into tree-shaken ES modules under dist/
+// (what the image runs: no type stripping, no unused client code), with the .proto files beside
+// them (the gRPC loader reads them at start).
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { build } from 'esbuild';
+import { ENTRIES } from './build-entries.ts';
+
+const ROOT = resolve(new URL('.', import.meta.url).pathname);
+
+const program = new Command('build')
+  .description(
+    `Bundles ${Object.keys(ENTRIES).join(', ')} into <out>/<name>.mjs (esbuild, minified identifiers off so stack traces stay readable) and copies the .proto files beside them.`,
+  )
+  .option('--out <dir>', 'output directory', join(ROOT, 'dist'));
+
+const { out } = program.parse().opts<{ out: string }>();
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, join(ROOT, file)])),
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  // no shared chunks: each bundle's import.meta.url is dist/, where the .proto files are
+  splitting: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  treeShaking: true,
+  minifySyntax: true,
+  minifyWhitespace: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // CommonJS dependencies inside an ES module bundle still call require()
+  banner: {
+    js: "import { createRequire as __kosmosRequire } from 'node:module'; const require = __kosmosRequire(import.meta.url);",
+  },
+});
+// proto/options.ts resolves the .proto files next to the module that loads them: dist/
+cpSync(join(ROOT, 'proto/kosmos'), join(out, 'kosmos'), { recursive: true });
+console.log(
+  `built ${Object.keys(ENTRIES)
+    .map((n) => `${n}.mjs`)
+    .join(', ')} in ${out}`,
+);
