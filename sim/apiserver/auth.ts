@@ -63,3 +63,17 @@ export class TokenRegistry {
     };
   }
 }
+
+/**
+ * Answer a (Self|Local)SubjectAccessReview. No authorizer runs here (every request is allowed),
+ * so every review is allowed, saying why: `kubectl auth can-i` tells the truth about this server.
+ */
+export function accessReview(kind: string, body: KObject): KObject {
+  return {
+    kind,
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { ...(body.metadata?.namespace ? { namespace: body.metadata.namespace } : {}) },
+    spec: body.spec ?? {},
+    status: { allowed: true, reason: 'the embedded API server allows every request (no authorizer)' },
+  };
+}

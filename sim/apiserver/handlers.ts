@@ -145,7 +145,11 @@ function decode(ctx: HandlerContext, req: ApiRequest, obj: KObject, q: WriteQuer
 function create(ctx: HandlerContext, req: ApiRequest): Reply {
   const { type: t, subresource, namespace, name } = req.route;
   const q = writeQuery('CreateOptions', req.query);
-  const body = parseBody(req.body, req.contentType);
+  // kubectl auth can-i posts its review as protobuf; every review is allowed here, so its spec
+  // need not be read (the answer is JSON, which clients accept).
+  const protobufReview =
+    t.virtual && t.group === 'authorization.k8s.io' && /protobuf/.test(req.contentType ?? '');
+  const body = protobufReview ? { metadata: {} } : parseBody(req.body, req.contentType);
   if (subresource === 'binding') return { code: 201, body: bindPod(ctx.api, t, namespace!, name!, body) };
   if (subresource === 'eviction') return { code: 201, body: evictPod(ctx.api, t, namespace!, name!) };
   if (name !== undefined || subresource) throw methodNotAllowed();

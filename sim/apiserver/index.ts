@@ -8,7 +8,7 @@
 // 'podDeleted') and calls handle.kubelet.startPod / admitResize / completeResize when it decides.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type Logger, silentLogger } from '../../lib/log.ts';
-import { TokenRegistry, type UserInfo } from './auth.ts';
+import { accessReview, TokenRegistry, type UserInfo } from './auth.ts';
 import { GarbageCollector } from './controllers/garbage-collector.ts';
 import { Kubelet, type KubeletMode } from './controllers/kubelet.ts';
 import { NamespaceController } from './controllers/namespaces.ts';
@@ -144,7 +144,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       handlers: {
         api,
         watches,
-        virtualCreate: (_t, body) => ({ code: 201, body: tokens.review(body) }),
+        virtualCreate: (t, body) => ({
+          code: 201,
+          body: t.plural === 'tokenreviews' ? tokens.review(body) : accessReview(t.kind, body),
+        }),
       },
       onRequest: (r) => {
         const key = `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''}`;

@@ -148,4 +148,9 @@ describe.skipIf(!binary)('kubectl against the embedded API server', () => {
     const left = await ok(['get', 'pods,replicasets', '-l', 'app=web', '-o', 'name']);
     expect(left.trim()).toBe('');
   });
+
+  it('answers kubectl auth can-i through SelfSubjectAccessReview (this server allows everything)', async () => {
+    const r = await kubectl(['auth', 'can-i', 'patch', 'pods/resize', '-n', 'default']);
+    expect([r.code, r.stdout.trim()]).toEqual([0, 'yes']);
+  });
 });
