@@ -13,6 +13,8 @@ import { parseCpuMilli } from '../../lib/quantity.ts';
 import { startApiServer } from '../apiserver/index.ts';
 import { createTempCgroupRoot, type TempCgroupRoot } from '../node/cgroup-root.ts';
 import { createCgroupWriter } from '../node/cgroup-writer.ts';
+import { startPodDiscovery } from '../prometheus/pod-discovery.ts';
+import { prometheusVersion, startPrometheus } from '../prometheus/prometheus-process.ts';
 import { type ServiceRecord, summarize, writeDemoReport } from '../report/demo-report.ts';
 import { loadScenario } from '../scenario/scenario-file.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -42,6 +44,10 @@ const program = new Command('kosmos-demo')
   .option('--speed <factor>', 'replay the trace this many times faster than the scenario says', positive, 1)
   .option('--report-dir <dir>', 'where to write index.html, SVG charts and summary.json', 'report')
   .option('--no-live', 'print a line every 10 s instead of redrawing the live view')
+  .option(
+    '--prometheus',
+    'read the first service’s response time from a real Prometheus (a `prometheus` binary on the PATH, scraping every 5 s) instead of the agent’s scrape',
+  )
   .addHelpText('after', '\nLogs of the hub, agents and simulated cluster go to <report-dir>/logs/.');
 
 interface DemoOptions {
@@ -50,6 +56,7 @@ interface DemoOptions {
   speed: number;
   reportDir: string;
   live: boolean;
+  prometheus?: boolean;
 }
 
 async function freePort(): Promise<number> {
@@ -70,6 +77,12 @@ async function main(): Promise<void> {
     scenario = await loadScenario(opts.scenario);
   } catch (err) {
     console.error(`kosmos demo: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  if (opts.prometheus && !prometheusVersion()) {
+    console.error(
+      'kosmos demo: --prometheus needs a `prometheus` binary on the PATH (Debian/Ubuntu: apt-get install prometheus, or bash .ci/install-prometheus)',
+    );
     process.exit(2);
   }
   const duration = opts.duration ?? scenario.durationSeconds;
@@ -121,6 +134,8 @@ async function main(): Promise<void> {
     `inspect it live: npx kosmosctl status --hub 127.0.0.1:${statusPort}   ·   kubectl --kubeconfig ${api.kubeconfigPath} get sla,podscales`,
   );
   console.log(notes[0]);
+  const prometheus = opts.prometheus ? await prometheusSource(clients, scenario) : undefined;
+  if (prometheus) notes.push(prometheus.note);
   await applyScenario(clients, scenario);
   const cluster = new LiveCluster({
     scenario,
@@ -146,6 +161,7 @@ async function main(): Promise<void> {
     if (tty) process.stdout.write('\n');
     console.log('stopping hub, agents and the embedded cluster ...');
     await group.stopAll();
+    await prometheus?.stop();
     const apiRequests = api.requestCounts();
     await cluster.close();
     await api.stop();
@@ -308,3 +324,39 @@ async function desiredByPod(clients: ReturnType<typeof kubeClients>): Promise<Ma
 }
 
 await main();
+
+/**
+ * --prometheus: a real Prometheus on loopback scraping the first service's pods every 5 s (found
+ * through an http_sd endpoint on the embedded cluster), and that service's SLA switched to it.
+ */
+async function prometheusSource(clients: ReturnType<typeof kubeClients>, scenario: Scenario) {
+  const service = scenario.services[0]!;
+  const scrape = service.sla.spec.metrics.scrape;
+  const port = scrape?.port ?? 8080;
+  const discovery = await startPodDiscovery({
+    core: clients.core,
+    labelSelector: `app=${service.name}`,
+    port,
+  });
+  const prometheus = await startPrometheus({
+    scrapeInterval: '5s',
+    scrapeConfigs: [
+      { job_name: service.name, http_sd_configs: [{ url: discovery.url, refresh_interval: '5s' }] },
+    ],
+  });
+  service.sla.spec.metrics = {
+    prometheus: {
+      url: prometheus.url,
+      metric: scrape?.metric ?? 'http_request_duration_seconds',
+      labelMatchers: `job="${service.name}"`,
+      scrapeInterval: '5s',
+    },
+  };
+  return {
+    note: `${service.name}: response time from Prometheus ${prometheus.url} (5 s scrapes)`,
+    async stop() {
+      await prometheus.stop();
+      await discovery.close();
+    },
+  };
+}
