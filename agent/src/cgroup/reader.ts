@@ -1,6 +1,6 @@
 // The agent's UsageReader over the cgroup file system: per pod/container CPU rate, throttling,
 // memory working set and CPU pressure, as deltas between two ticks (the first tick only primes).
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../../lib/log.ts';
 import {
@@ -13,6 +13,7 @@ import {
   podCgroupDir,
   type QosClass,
 } from './layout.ts';
+import { OpenCgroupFiles } from './open-files.ts';
 import {
   CgroupParseError,
   parseCpuStat,
@@ -81,8 +82,10 @@ export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
   const previous = new Map<string, RawSample>();
   const resolvedDirs = new Map<string, string>();
 
-  const read = (controller: Controller, relDir: string, file: string) =>
-    readFile(cgroupFile(layout, controller, relDir, file), 'utf8');
+  // kept-open descriptors, one pread per file per tick (440 async readFiles cost ~15× more at 110 pods)
+  const files = new OpenCgroupFiles();
+  const read = async (controller: Controller, relDir: string, file: string) =>
+    files.read(relDir, cgroupFile(layout, controller, relDir, file));
 
   async function findContainerDir(
     target: UsageTarget & { containerId: string },
@@ -212,6 +215,9 @@ export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
       await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
       const live = new Set(targets.map((t) => t.key));
       for (const key of previous.keys()) if (!live.has(key)) previous.delete(key);
+      const liveDirs = new Set<string>();
+      for (const p of previous.values()) liveDirs.add(p.relDir);
+      files.keepOnly(liveDirs);
       const liveIds = new Set(targets.map((t) => t.containerId));
       for (const id of resolvedDirs.keys()) if (!liveIds.has(id)) resolvedDirs.delete(id);
       const skipped = results.filter((r) => r.status === 'skipped').length;
