@@ -1,7 +1,7 @@
 // Leader election on a coordination.k8s.io/v1 Lease (client-go's algorithm): a pure decision
 // (nextLeaseAction) and a small elector loop that reads and writes the Lease.
 import type * as k8s from '@kubernetes/client-node';
-import { apiStatus } from './kube.ts';
+import { apiStatus, signalOptions } from './kube.ts';
 import type { Logger } from './log.ts';
 import { sleepMs } from './rate-limit.ts';
 
@@ -85,34 +85,44 @@ export function leaseAfter(
   };
 }
 
-/** The reads and writes the elector needs (the kube client in production, a map in tests). */
+/**
+ * The reads and writes the elector needs (the kube client in production, a map in tests); `signal`
+ * aborts a call the elector no longer waits for (its attempt's deadline passed).
+ */
 export interface LeaseStore {
-  get(namespace: string, name: string): Promise<k8s.V1Lease | undefined>;
+  get(namespace: string, name: string, signal?: AbortSignal): Promise<k8s.V1Lease | undefined>;
   /** Throws an error with code 409 when the lease already exists. */
-  create(lease: k8s.V1Lease): Promise<k8s.V1Lease>;
+  create(lease: k8s.V1Lease, signal?: AbortSignal): Promise<k8s.V1Lease>;
   /** Throws an error with code 409 when metadata.resourceVersion is stale. */
-  replace(lease: k8s.V1Lease): Promise<k8s.V1Lease>;
+  replace(lease: k8s.V1Lease, signal?: AbortSignal): Promise<k8s.V1Lease>;
 }
 
 export function leaseStoreFor(coordination: k8s.CoordinationV1Api): LeaseStore {
   return {
-    async get(namespace, name) {
+    async get(namespace, name, signal) {
       try {
-        return await coordination.readNamespacedLease({ namespace, name });
+        return await coordination.readNamespacedLease({ namespace, name }, signalOptions(signal));
       } catch (err) {
         if (apiStatus(err) === 404) return undefined;
         throw err;
       }
     },
-    create: (lease) =>
-      coordination.createNamespacedLease({ namespace: lease.metadata!.namespace!, body: lease }),
-    replace: (lease) =>
-      coordination.replaceNamespacedLease({
-        namespace: lease.metadata!.namespace!,
-        name: lease.metadata!.name!,
-        body: lease,
-      }),
+    create: (lease, signal) =>
+      coordination.createNamespacedLease(
+        { namespace: lease.metadata!.namespace!, body: lease },
+        signalOptions(signal),
+      ),
+    replace: (lease, signal) =>
+      coordination.replaceNamespacedLease(
+        { namespace: lease.metadata!.namespace!, name: lease.metadata!.name!, body: lease },
+        signalOptions(signal),
+      ),
   };
+}
+
+/** An attempt to acquire or renew that did not finish in the time left before the renew deadline. */
+class LeaseAttemptTimeout extends Error {
+  override name = 'LeaseAttemptTimeout';
 }
 
 export interface LeaderElectorOptions {
@@ -178,10 +188,10 @@ export class LeaderElector {
   }
 
   /** One attempt to acquire or renew; returns whether this process holds the lease now. */
-  async tryAcquireOrRenew(): Promise<boolean> {
+  async tryAcquireOrRenew(signal?: AbortSignal): Promise<boolean> {
     const { store, identity } = this.opts;
     const nowMs = this.now();
-    const lease = await store.get(this.opts.namespace, this.opts.name);
+    const lease = await store.get(this.opts.namespace, this.opts.name, signal);
     const recordKey = `${lease?.spec?.holderIdentity ?? ''}@${String(lease?.spec?.renewTime ?? '')}`;
     if (this.observed?.key !== recordKey) this.observed = { key: recordKey, atMs: nowMs };
     const action = nextLeaseAction(
@@ -197,7 +207,7 @@ export class LeaderElector {
     }
     try {
       const next = leaseAfter(lease, action.kind, identity, nowMs, this.timings, this.opts);
-      await (action.kind === 'create' ? store.create(next) : store.replace(next));
+      await (action.kind === 'create' ? store.create(next, signal) : store.replace(next, signal));
     } catch (err) {
       if (apiStatus(err) !== 409) throw err;
       if (this.leading) this.setLeading(false, 'lease update conflicted');
@@ -206,6 +216,41 @@ export class LeaderElector {
     this.lastRenewMs = nowMs;
     if (action.kind === 'acquire') this.log.info({ previousHolder: action.previousHolder }, 'lease acquired');
     return true;
+  }
+
+  /**
+   * tryAcquireOrRenew() bounded by the time left before the renew deadline (a leader) or by the
+   * renew deadline (a candidate), so a hung API call makes the leader step down before its lease
+   * can expire for the others, never after. Real time: the deadline must hold whatever the clock says.
+   */
+  async #attempt(): Promise<boolean> {
+    const renewDeadlineMs = this.timings.renewDeadlineSeconds * 1000;
+    const budgetMs = this.leading
+      ? Math.max(1, this.lastRenewMs + renewDeadlineMs - this.now())
+      : renewDeadlineMs;
+    const call = new AbortController();
+    const stop = () => call.abort(this.abort.signal.reason);
+    this.abort.signal.addEventListener('abort', stop, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new LeaseAttemptTimeout(`lease read/write took longer than ${Math.round(budgetMs)} ms`);
+        call.abort(err);
+        reject(err);
+      }, budgetMs);
+    });
+    try {
+      return await Promise.race([this.tryAcquireOrRenew(call.signal), deadline]);
+    } catch (err) {
+      if (err instanceof LeaseAttemptTimeout) {
+        this.log.warn({ budgetMs: Math.round(budgetMs), leading: this.leading }, err.message);
+        return false;
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', stop);
+    }
   }
 
   private setLeading(leading: boolean, reason: string): void {
@@ -224,13 +269,13 @@ export class LeaderElector {
     while (!signal.aborted) {
       let held = false;
       try {
-        held = await this.tryAcquireOrRenew();
+        held = await this.#attempt();
       } catch (err) {
         this.log.warn({ err }, 'lease read or write failed');
       }
       if (signal.aborted) return;
       if (held) this.setLeading(true, 'lease held');
-      else if (this.leading && this.now() - this.lastRenewMs > this.timings.renewDeadlineSeconds * 1000) {
+      else if (this.leading && this.now() - this.lastRenewMs >= this.timings.renewDeadlineSeconds * 1000) {
         this.setLeading(false, 'renew deadline exceeded');
       }
       const jitter = this.leading ? 1 : 1 + Math.random() * 0.2;

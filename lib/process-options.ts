@@ -14,6 +14,20 @@ export const kubeTargetOptions = {
     help: 'kubeconfig file (default $KUBECONFIG, ~/.kube/config)',
   },
   inCluster: { flag: 'in-cluster', type: 'bool', default: false, help: 'use the pod ServiceAccount' },
+  kubeTimeoutMs: {
+    flag: 'kube-timeout',
+    type: 'duration',
+    default: '10s',
+    min: 1,
+    help: 'deadline of each Kubernetes API read or write of one object; an expired call is logged and abandoned',
+  },
+  kubeListTimeoutMs: {
+    flag: 'kube-list-timeout',
+    type: 'duration',
+    default: '60s',
+    min: 1,
+    help: 'deadline of each Kubernetes API list (informers list at start and on relist)',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export const logLevelOption = {

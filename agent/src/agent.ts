@@ -1,6 +1,7 @@
 // The agent's control loop: one runOnce() per tick — read pods → sample cgroups → scrape →
 // report → arbitrate (on a new directive) → resize → read back → PodScale status — each step
 // timed; a per-pod failure is logged and the tick goes on.
+import { KeyedWork, settleWithin } from '../../lib/keyed-work.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { NodeDirective__Output } from '../../proto/gen/kosmos/v1/NodeDirective.ts';
 import type { ResponseTimeWindow } from '../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
@@ -29,6 +30,11 @@ export interface AgentSettings {
   directiveWaitMs: number;
   /** Backoff after a failed resize request of a pod: first delay, doubling up to max. */
   resizeRetryMs: { initial: number; max: number };
+  /**
+   * How long a tick waits for its resize requests, and then for its status writes, before moving
+   * on (default tickMs / 5); a call still running finishes in the background under its own deadline.
+   */
+  apiWaitMs?: number;
 }
 
 export interface AgentDeps {
@@ -78,6 +84,8 @@ export class Agent {
   #decisionLog = new Map<string, string>();
   readonly #statuses: StatusPublisher;
   readonly #metricsEpisodes: MetricsEpisodes;
+  /** Resize requests and status writes, one per pod at a time, off the tick's critical path. */
+  readonly #apiWork: KeyedWork;
   #memoryLimitDecrease: MemoryLimitDecrease;
   #lastTickAtMs: number | undefined;
   #lastTickStartMs: number | undefined;
@@ -94,11 +102,14 @@ export class Agent {
     this.#now = deps.now ?? Date.now;
     this.#log = deps.log;
     this.#memoryLimitDecrease = deps.settings.memoryLimitDecrease;
+    this.#apiWork = new KeyedWork({ limit: 8, log: deps.log });
     this.#statuses = new StatusPublisher({
       writer: deps.statusWriter,
       limiter: deps.limiter,
       metrics: deps.metrics,
       log: deps.log,
+      work: this.#apiWork,
+      waitMs: this.#apiWaitMs(),
     });
     this.#metricsEpisodes = new MetricsEpisodes({
       writer: deps.events,
@@ -353,7 +364,15 @@ export class Agent {
     return plan;
   }
 
-  /** Patches the pods whose spec is away from their grant; returns the pods the API server answered with. */
+  #apiWaitMs(): number {
+    return this.#d.settings.apiWaitMs ?? this.#d.settings.tickMs / 5;
+  }
+
+  /**
+   * Patches the pods whose spec is away from their grant, each pod's request on its own (a hung
+   * one holds only its pod, which is skipped until it ends); waits apiWaitMs for them and returns
+   * the pods the API server answered with by then.
+   */
   async #resizeAll(
     tracked: readonly TrackedPod[],
     usage: ReadonlyMap<string, PodUsage>,
@@ -361,22 +380,31 @@ export class Agent {
   ): Promise<Map<string, ResizeStatus>> {
     const fresh = new Map<string, ResizeStatus>();
     this.#writeCursor++;
+    const started: Array<Promise<void> | undefined> = [];
     for (const pod of rotated(tracked, this.#writeCursor)) {
       const grant = this.#grants.get(pod.uid);
       if (!grant) continue;
-      try {
-        const outcome = await this.#resizeOne(pod, grant, usage.get(pod.uid), fresh);
-        if (outcome) {
-          this.#d.metrics.resizeRequests.inc({ outcome });
-          summary.resizes.push({ pod: key(pod), outcome });
+      const run = this.#apiWork.submit(`resize/${pod.uid}`, async () => {
+        try {
+          const outcome = await this.#resizeOne(pod, grant, usage.get(pod.uid), fresh);
+          if (outcome) {
+            this.#d.metrics.resizeRequests.inc({ outcome });
+            summary.resizes.push({ pod: key(pod), outcome });
+          }
+        } catch (err) {
+          this.#d.metrics.resizeRequests.inc({ outcome: 'error' });
+          summary.resizes.push({ pod: key(pod), outcome: 'error' });
+          this.#log.error({ err, pod: key(pod) }, 'resize step failed for pod');
         }
-      } catch (err) {
-        this.#d.metrics.resizeRequests.inc({ outcome: 'error' });
-        summary.resizes.push({ pod: key(pod), outcome: 'error' });
-        this.#log.error({ err, pod: key(pod) }, 'resize step failed for pod');
+      });
+      if (!run) {
+        this.#d.metrics.resizeRequests.inc({ outcome: 'in_flight' });
+        summary.resizes.push({ pod: key(pod), outcome: 'in_flight' });
       }
+      started.push(run);
     }
-    return fresh;
+    await settleWithin(started, this.#apiWaitMs());
+    return new Map(fresh);
   }
 
   async #resizeOne(
@@ -472,13 +500,21 @@ export class Agent {
     }
     const failures = (failed?.failures ?? 0) + 1;
     const { initial, max } = this.#d.settings.resizeRetryMs;
-    const delayMs = result.failure === 'conflict' ? 0 : Math.min(max, initial * 2 ** (failures - 1));
-    this.#failed.set(pod.uid, { failures, retryAtMs: nowMs + delayMs });
+    const backoffMs = result.failure === 'conflict' ? 0 : Math.min(max, initial * 2 ** (failures - 1));
+    // A 429's Retry-After is a floor: the pod is not patched again before it passed.
+    const delayMs = Math.max(backoffMs, result.retryAfterMs ?? 0);
+    this.#failed.set(pod.uid, { failures, retryAtMs: this.#now() + delayMs });
     this.#log.warn(
       { ...fields, status: result.status, message: result.message, retryInMs: delayMs },
       'resize request failed',
     );
-    return result.failure === 'conflict' ? 'conflict' : result.failure === 'rejected' ? 'rejected' : 'error';
+    return result.failure === 'conflict'
+      ? 'conflict'
+      : result.failure === 'rejected'
+        ? 'rejected'
+        : result.failure === 'throttled'
+          ? 'throttled'
+          : 'error';
   }
 
   #caps(tracked: readonly TrackedPod[], fresh: ReadonlyMap<string, ResizeStatus>): Map<string, CapState> {

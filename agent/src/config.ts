@@ -27,6 +27,9 @@ export interface AgentConfig {
   kubeToken?: string;
   kubeconfig?: string;
   inCluster: boolean;
+  /** Deadline of one Kubernetes API call on one object, and of a list (lib/api-deadline.ts). */
+  kubeTimeoutMs: number;
+  kubeListTimeoutMs: number;
   healthPort: number;
   bindAddress: string;
   logLevel: string;

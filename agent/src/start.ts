@@ -3,6 +3,7 @@
 import { cpus, totalmem } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import si from 'systeminformation';
+import { apiDeadlineOptions, withApiDeadlines } from '../../lib/api-deadline.ts';
 import type { BackoffOptions } from '../../lib/backoff.ts';
 import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import type { Logger } from '../../lib/log.ts';
@@ -124,9 +125,14 @@ export function agentKubeConfig(config: AgentConfig): KubeConfig {
 
 export async function startAgent(config: AgentConfig, options: StartOptions): Promise<RunningAgent> {
   const log = options.log.child({ component: 'agent', node: config.nodeName });
-  const kc = agentKubeConfig(config);
-  const clients = kubeClients(kc);
   const metrics = new AgentMetrics();
+  const kc = withApiDeadlines(
+    agentKubeConfig(config),
+    apiDeadlineOptions(config, log.child({ component: 'kube' }), (call, reason) =>
+      metrics.apiCallFailures.inc({ verb: call.verb, resource: call.resource, reason }),
+    ),
+  );
+  const clients = kubeClients(kc);
   const podSource = new KubePodSource({
     kc,
     nodeName: config.nodeName,

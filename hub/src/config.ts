@@ -13,6 +13,9 @@ export interface HubConfig {
   kubeToken?: string;
   kubeconfig?: string;
   inCluster: boolean;
+  /** Deadline of one Kubernetes API call on one object, and of a list (lib/api-deadline.ts). */
+  kubeTimeoutMs: number;
+  kubeListTimeoutMs: number;
   /** gRPC port the agents connect to (AgentHub). 0 = any free port. */
   grpcPort: number;
   /** gRPC port for HubStatus (kosmosctl): same TLS as the agent port, optional bearer token. */
@@ -40,6 +43,8 @@ export interface HubConfig {
   /** Sustained and burst rate of the hub's writes to the API server. */
   writeQps: number;
   writeBurst: number;
+  /** Least time between two writes of one SLA's status (a condition change may go out once at once). */
+  statusMinIntervalMs: number;
   /** A node silent for this long is stale even if its stream is still open. */
   nodeStaleAfterMs: number;
   /** Nodes are added for unschedulable pods (cluster autoscaler): scale out on node contention regardless of free room. */
@@ -156,6 +161,13 @@ export const hubConfig = defineConfig({
       help: 'sustained API writes per second',
     },
     writeBurst: { flag: 'write-burst', type: 'int', default: 40, min: 1, help: 'API write burst' },
+    statusMinIntervalMs: {
+      flag: 'status-min-interval',
+      type: 'duration',
+      default: '10s',
+      min: 0,
+      help: 'least time between two writes of one SLA status: figures wait for it, a condition change goes out at once (at most once per interval)',
+    },
     nodeStaleAfterMs: {
       flag: 'node-stale-after',
       type: 'duration',

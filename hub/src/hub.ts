@@ -8,8 +8,10 @@ import {
   type ServiceLevelAgreement,
   SLA_PLURAL,
 } from '../../lib/api/types.ts';
+import { apiDeadlineOptions, withApiDeadlines } from '../../lib/api-deadline.ts';
 import { kosmosProto } from '../../lib/grpc/proto.ts';
 import { type Informer, startInformer } from '../../lib/informer.ts';
+import { KeyedWork, settleWithin } from '../../lib/keyed-work.ts';
 import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import { LeaderElector, leaseStoreFor } from '../../lib/leader.ts';
 import type { Logger } from '../../lib/log.ts';
@@ -43,6 +45,7 @@ import { PrometheusSignals } from './prometheus/prometheus-signals.ts';
 import { kubeSlaWriter } from './sla/kube-writer.ts';
 import { SLA_LABEL } from './sla/podscale-plan.ts';
 import { SlaController } from './sla/sla-controller.ts';
+import { DEFAULT_STATUS_WRITE_POLICY } from './sla/status-write-gate.ts';
 import { bearerTokenAuthorizer } from './status/status-auth.ts';
 import { StatusBoard } from './status/status-board.ts';
 import { statusHandlers } from './status/status-server.ts';
@@ -96,7 +99,13 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const { config } = options;
   const log = options.log.child({ component: 'hub', identity: config.identity });
   const now = options.now ?? Date.now;
-  const kc = options.kc ?? hubKubeConfig(config);
+  const metrics = new HubMetrics();
+  const kc = withApiDeadlines(
+    options.kc ?? hubKubeConfig(config),
+    apiDeadlineOptions(config, log.child({ component: 'kube' }), (call, reason) =>
+      metrics.apiCallFailures.inc({ verb: call.verb, resource: call.resource, reason }),
+    ),
+  );
   const clients = kubeClients(kc);
   const [group, version] = API_VERSION.split('/') as [string, string];
 
@@ -132,7 +141,6 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
 
   const model = new ClusterModel();
   const board = new StatusBoard();
-  const metrics = new HubMetrics();
   // Where each pod runs, by uid: the agent server refuses reports about pods on other nodes.
   const podNodes = new Map<string, string>();
   const indexPod = (p: k8s.V1Pod) => {
@@ -148,15 +156,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   });
 
   const limiter = new TokenBucket({ qps: config.writeQps, burst: config.writeBurst });
-  const writer = kubeSlaWriter(kc, limiter, config.identity, (resource, verb, result) =>
-    metrics.apiWrites.inc({ resource, verb, result }),
-  );
+  const countWrite = (resource: string, verb: string, result: string) =>
+    metrics.apiWrites.inc({ resource, verb, result });
+  const writer = kubeSlaWriter(kc, limiter, config.identity, countWrite);
   const scaleClient = kubeScaleClient(kc);
+  // Every API call of the control loop runs here, one per object at a time: a hung call holds its
+  // own object only, never the pass (each call has its own deadline, lib/api-deadline.ts).
+  const work = new KeyedWork({ limit: 16, log: log.child({ component: 'loop' }) });
   const controller = new SlaController({
     pods,
     podScales,
     scale: scaleClient,
     writer,
+    work,
     log: log.child({ component: 'sla' }),
     now,
   });
@@ -183,7 +195,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     planService: options.planService ?? planService,
     policyOf: options.policyOf ?? policyOf,
     writer,
-    scaleWriter: new ScaleWriter(scaleClient, limiter),
+    scaleWriter: new ScaleWriter(scaleClient, limiter, countWrite),
+    work,
+    apiWaitMs: config.periodMs / 4,
+    statusWrites: { ...DEFAULT_STATUS_WRITE_POLICY, minIntervalMs: config.statusMinIntervalMs },
     board,
     metrics,
     log: log.child({ component: 'loop' }),
@@ -317,13 +332,18 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       metrics.agentsConnected.set(agentServer.connectedNodes().length);
     }
   };
-  const schedule = () => {
+  // Passes start every periodMs (start to start), whatever one pass took, unless it took longer.
+  const schedule = (delayMs: number) => {
     if (stopped) return;
-    timer = setTimeout(() => {
-      running = tick().finally(schedule);
-    }, config.periodMs);
+    timer = setTimeout(
+      () => {
+        const startedMs = Date.now();
+        running = tick().finally(() => schedule(config.periodMs - (Date.now() - startedMs)));
+      },
+      Math.max(0, delayMs),
+    );
   };
-  schedule();
+  schedule(config.periodMs);
   log.info(
     {
       grpcPort: grpcServer.port,
@@ -353,6 +373,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       stopped = true;
       clearTimeout(timer);
       await running;
+      // Let the last pass's writes land while this hub still leads (each has its own deadline).
+      await settleWithin([work.idle()], 2000);
       agentServer.closeAll('hub shutting down');
       await elector?.stop();
       leading = false;

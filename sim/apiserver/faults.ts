@@ -16,6 +16,8 @@ export interface FailRule extends RequestMatch {
   /** How many matching requests fail (default 1). */
   count?: number;
   message?: string;
+  /** Retry-After of a 429 (header and Status details), seconds; default 1. */
+  retryAfterSeconds?: number;
 }
 
 export interface DelayRule extends RequestMatch {
@@ -79,7 +81,12 @@ export class Faults {
     this.fails = this.fails.filter((f) => f.left > 0);
     const reason = REASONS[rule.code] ?? 'InternalError';
     const message = rule.message ?? `injected fault: ${reason} for ${r.verb} ${r.resource}`;
-    return new ApiError(rule.code, reason, message, rule.code === 429 ? { retryAfterSeconds: 1 } : undefined);
+    return new ApiError(
+      rule.code,
+      reason,
+      message,
+      rule.code === 429 ? { retryAfterSeconds: rule.retryAfterSeconds ?? 1 } : undefined,
+    );
   }
 
   /** Milliseconds to hold this request, consuming one use of the rule. */

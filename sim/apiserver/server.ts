@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../lib/log.ts';
 import type { TokenRegistry, UserInfo } from './auth.ts';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, type StatusBody } from './errors.ts';
 import type { Faults, RequestInfo } from './faults.ts';
 import { type HandlerContext, handleResource, type Reply } from './handlers.ts';
 import { openApiV2, openApiV3Document, openApiV3Root } from './openapi.ts';
@@ -41,7 +41,7 @@ function send(res: ServerResponse, code: number, body: unknown, warnings: string
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-cache, private',
   };
-  if (code === 429) headers['Retry-After'] = 1;
+  if (code === 429) headers['Retry-After'] = (body as StatusBody).details?.retryAfterSeconds ?? 1;
   if (warnings.length > 0)
     res.setHeader(
       'Warning',

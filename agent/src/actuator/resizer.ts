@@ -1,20 +1,32 @@
 // Edge: PATCH pods/{name}/resize (strategic merge, explicit content type) behind the Resizer
 // interface, with expected API failures turned into values.
 import * as k8s from '@kubernetes/client-node';
-import { apiStatus } from '../../../lib/kube.ts';
+import { apiStatus, retryAfterOf } from '../../../lib/kube.ts';
 import type { ResizePatchBody } from './resize-plan.ts';
 
-export type ResizeFailure = 'not-found' | 'conflict' | 'rejected' | 'error';
+export type ResizeFailure = 'not-found' | 'conflict' | 'rejected' | 'throttled' | 'error';
 
 export type ResizeResult =
   | { ok: true; pod: k8s.V1Pod }
-  | { ok: false; failure: ResizeFailure; status?: number; message: string };
+  | {
+      ok: false;
+      failure: ResizeFailure;
+      status?: number;
+      message: string;
+      /** The server's Retry-After (429): do not patch this pod again before it passed. */
+      retryAfterMs?: number;
+    };
 
 export interface Resizer {
   resize(namespace: string, name: string, body: ResizePatchBody): Promise<ResizeResult>;
 }
 
-export function resizeFailureOf(err: unknown): { failure: ResizeFailure; status?: number; message: string } {
+export function resizeFailureOf(err: unknown): {
+  failure: ResizeFailure;
+  status?: number;
+  message: string;
+  retryAfterMs?: number;
+} {
   const status = apiStatus(err);
   const body = (err as { body?: unknown }).body;
   let message = err instanceof Error ? err.message : String(err);
@@ -34,8 +46,16 @@ export function resizeFailureOf(err: unknown): { failure: ResizeFailure; status?
         ? 'conflict'
         : status === 422 || status === 403 || status === 400
           ? 'rejected'
-          : 'error';
-  return { failure, ...(status !== undefined ? { status } : {}), message };
+          : status === 429
+            ? 'throttled'
+            : 'error';
+  const retryAfterMs = status === 429 ? retryAfterOf(err) : undefined;
+  return {
+    failure,
+    ...(status !== undefined ? { status } : {}),
+    message,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  };
 }
 
 /** True when the server refused the patch because it lowers a memory limit (servers before 1.34). */

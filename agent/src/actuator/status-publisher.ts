@@ -1,6 +1,7 @@
 // The agent's PodScale status step: builds each tracked pod's status, writes only what changed
 // (within the shared write budget), and remembers what it wrote so an unchanged tick writes nothing.
 import type { PodScaleStatus } from '../../../lib/api/types.ts';
+import { type KeyedWork, settleWithin } from '../../../lib/keyed-work.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { MetricsHealth, WriteLimiter } from '../edges.ts';
 import type { AgentMetrics } from '../health/agent-metrics.ts';
@@ -25,6 +26,8 @@ export class StatusPublisher {
   readonly #limiter: WriteLimiter;
   readonly #metrics: AgentMetrics;
   readonly #log: Logger;
+  readonly #work: KeyedWork;
+  readonly #waitMs: number;
   /** Last status written per `namespace/podScaleName`. */
   readonly #written = new Map<string, PodScaleStatus>();
 
@@ -33,16 +36,27 @@ export class StatusPublisher {
     limiter: WriteLimiter;
     metrics: AgentMetrics;
     log: Logger;
+    /** Where the writes run: one per PodScale at a time, each under its own API deadline. */
+    work: KeyedWork;
+    /** How long publish() waits for its writes before returning. */
+    waitMs: number;
   }) {
     this.#writer = deps.writer;
     this.#limiter = deps.limiter;
     this.#metrics = deps.metrics;
     this.#log = deps.log;
+    this.#work = deps.work;
+    this.#waitMs = deps.waitMs;
   }
 
-  /** Writes the changed statuses of `pods`, in that order; returns how many were written. */
+  /**
+   * Starts the writes of the changed statuses of `pods`, in that order, waits for them at most
+   * waitMs and returns how many were written by then; a PodScale whose last write is still running
+   * is skipped this time.
+   */
   async publish(pods: readonly TrackedPod[], tick: StatusTick): Promise<number> {
     let writes = 0;
+    const started: Array<Promise<void> | undefined> = [];
     for (const pod of pods) {
       if (!pod.podScaleName) continue;
       const name = `${pod.namespace}/${pod.podScaleName}`;
@@ -60,22 +74,33 @@ export class StatusPublisher {
         this.#metrics.statusWrites.inc({ outcome: 'unchanged' });
         continue;
       }
+      const workKey = `status/${name}`;
+      if (this.#work.busy(workKey)) {
+        this.#metrics.statusWrites.inc({ outcome: 'in_flight' });
+        continue;
+      }
       if (!this.#limiter.tryTake()) {
         this.#metrics.statusWrites.inc({ outcome: 'throttled' });
         continue;
       }
       const podKey = `${pod.namespace}/${pod.name}`;
-      try {
-        await this.#writer.write(pod.namespace, pod.podScaleName, next);
-        this.#written.set(name, next);
-        writes++;
-        this.#metrics.statusWrites.inc({ outcome: 'written' });
-        this.#log.debug({ pod: podKey, podScale: pod.podScaleName, status: next }, 'PodScale status written');
-      } catch (err) {
-        this.#metrics.statusWrites.inc({ outcome: 'error' });
-        this.#log.warn({ err, pod: podKey, podScale: pod.podScaleName }, 'PodScale status write failed');
-      }
+      const podScale = pod.podScaleName;
+      started.push(
+        this.#work.submit(workKey, async () => {
+          try {
+            await this.#writer.write(pod.namespace, podScale, next);
+            this.#written.set(name, next);
+            writes++;
+            this.#metrics.statusWrites.inc({ outcome: 'written' });
+            this.#log.debug({ pod: podKey, podScale, status: next }, 'PodScale status written');
+          } catch (err) {
+            this.#metrics.statusWrites.inc({ outcome: 'error' });
+            this.#log.warn({ err, pod: podKey, podScale }, 'PodScale status write failed');
+          }
+        }),
+      );
     }
+    await settleWithin(started, this.#waitMs);
     return writes;
   }
 

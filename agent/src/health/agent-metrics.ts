@@ -21,6 +21,7 @@ export type ResizeOutcome =
   | 'recommend_only'
   | 'throttled'
   | 'backoff'
+  | 'in_flight'
   | 'not_found'
   | 'conflict'
   | 'rejected'
@@ -88,6 +89,12 @@ export class AgentMetrics {
     name: 'kosmos_agent_events_total',
     help: 'Kubernetes Events the agent created (or failed to), by reason and outcome.',
     labelNames: ['reason', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly apiCallFailures = new Counter({
+    name: 'kosmos_agent_api_call_failures_total',
+    help: 'Kubernetes API calls that timed out (reason=timeout) or were throttled with 429 (reason=throttled).',
+    labelNames: ['verb', 'resource', 'reason'] as const,
     registers: [this.registry],
   });
 

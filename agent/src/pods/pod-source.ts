@@ -10,6 +10,7 @@ import {
   VERSION,
 } from '../../../lib/api/types.ts';
 import { type Informer, startInformer } from '../../../lib/informer.ts';
+import { KeyedWork, settleWithin } from '../../../lib/keyed-work.ts';
 import { apiStatus } from '../../../lib/kube.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { Allocation } from './pod-resources.ts';
@@ -39,6 +40,8 @@ export interface KubePodSourceOptions {
   podScaleNodeFieldSelector?: boolean;
   slaTtlMs?: number;
   nodeRefreshMs?: number;
+  /** How long a snapshot waits for the first read of an SLA (default 250 ms); later reads never hold it. */
+  refreshWaitMs?: number;
   now?: () => number;
 }
 
@@ -57,10 +60,12 @@ export class KubePodSource implements PodSource {
   readonly #now: () => number;
   #allocatable: Allocation | undefined;
   #nodeReadAt = -Infinity;
+  readonly #work: KeyedWork;
 
   constructor(options: KubePodSourceOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#work = new KeyedWork({ limit: 4, log: options.log });
     this.#core = options.kc.makeApiClient(k8s.CoreV1Api);
     this.#custom = options.kc.makeApiClient(k8s.CustomObjectsApi);
   }
@@ -111,8 +116,14 @@ export class KubePodSource implements PodSource {
     );
   }
 
+  /**
+   * What the informers hold now. The Node and SLAs are re-read in the background, each with its own
+   * deadline: a tick never waits on them, except (briefly, refreshWaitMs) for an SLA never read yet.
+   */
   async snapshot(): Promise<PodSnapshot> {
-    if (this.#now() - this.#nodeReadAt >= (this.#o.nodeRefreshMs ?? 30_000)) await this.#refreshNode();
+    if (this.#now() - this.#nodeReadAt >= (this.#o.nodeRefreshMs ?? 30_000)) {
+      this.#work.submit('node', () => this.#refreshNode());
+    }
     const pods = this.#pods?.list() ?? [];
     const uids = new Set(pods.map((p) => p.metadata?.uid));
     // Without a server-side selector every PodScale of the cluster is cached; keep this node's.
@@ -121,7 +132,15 @@ export class KubePodSource implements PodSource {
     for (const ps of podScales) {
       if (ps.spec?.slaRef?.name) wanted.add(`${ps.metadata.namespace ?? 'default'}/${ps.spec.slaRef.name}`);
     }
-    await Promise.all([...wanted].map((key) => this.#refreshSla(key)));
+    const firstReads: Array<Promise<void> | undefined> = [];
+    const ttlMs = this.#o.slaTtlMs ?? 60_000;
+    for (const key of wanted) {
+      const cached = this.#slas.get(key);
+      if (cached && this.#now() - cached.fetchedAt < ttlMs) continue;
+      const read = this.#work.submit(`sla/${key}`, () => this.#refreshSla(key));
+      if (!cached) firstReads.push(read);
+    }
+    await settleWithin(firstReads, this.#o.refreshWaitMs ?? 250);
     return {
       pods,
       podScales,
@@ -145,8 +164,6 @@ export class KubePodSource implements PodSource {
   }
 
   async #refreshSla(key: string): Promise<void> {
-    const cached = this.#slas.get(key);
-    if (cached && this.#now() - cached.fetchedAt < (this.#o.slaTtlMs ?? 60_000)) return;
     const [namespace = 'default', name = ''] = key.split('/');
     try {
       const sla = (await this.#custom.getNamespacedCustomObject({

@@ -1,6 +1,7 @@
 // Reads and writes a target's replica count only through its `scale` subresource (Deployment,
 // StatefulSet, ReplicaSet, or any custom resource that serves /scale), and writes only on change.
 import * as k8s from '@kubernetes/client-node';
+import { apiStatus } from '../../../lib/kube.ts';
 import type { TokenBucket } from '../../../lib/rate-limit.ts';
 
 export interface TargetRef {
@@ -99,14 +100,19 @@ export function kubeScaleClient(kc: k8s.KubeConfig): ScaleClient {
   };
 }
 
+/** Called after every write attempt (resource `deployments/scale`, verb, result), for the API-write counter. */
+export type ScaleWriteObserver = (resource: string, verb: string, result: string) => void;
+
 /** Writes replicas through /scale when they differ from spec.replicas, after taking a write token. */
 export class ScaleWriter {
   readonly #client: ScaleClient;
   readonly #limiter: TokenBucket;
+  readonly #observe: ScaleWriteObserver | undefined;
 
-  constructor(client: ScaleClient, limiter: TokenBucket) {
+  constructor(client: ScaleClient, limiter: TokenBucket, observe?: ScaleWriteObserver) {
     this.#client = client;
     this.#limiter = limiter;
+    this.#observe = observe;
   }
 
   async scale(
@@ -117,7 +123,14 @@ export class ScaleWriter {
   ): Promise<WriteResult> {
     if (replicas === currentSpecReplicas) return 'unchanged';
     await this.#limiter.take();
-    await this.#client.write(namespace, target, replicas);
+    const resource = `${pluralOf(target.kind)}/scale`;
+    try {
+      await this.#client.write(namespace, target, replicas);
+    } catch (err) {
+      this.#observe?.(resource, 'patch', apiStatus(err) === 429 ? 'throttled' : 'error');
+      throw err;
+    }
+    this.#observe?.(resource, 'patch', 'ok');
     return 'written';
   }
 }

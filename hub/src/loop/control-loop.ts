@@ -8,6 +8,8 @@ import type {
 } from '../../../lib/api/types.ts';
 import { arbitrationPolicyToWire, capReasonFromWire } from '../../../lib/grpc/wire-enums.ts';
 import type { Informer } from '../../../lib/informer.ts';
+import type { KeyedWork } from '../../../lib/keyed-work.ts';
+import { logWriteFailure } from '../../../lib/kube.ts';
 import type { Logger } from '../../../lib/log.ts';
 import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
 import type { ArbitrationPolicy } from '../../../proto/gen/kosmos/v1/ArbitrationPolicy.ts';
@@ -20,8 +22,14 @@ import { withPrometheusSample } from '../prometheus/pod-signal.ts';
 import type { PrometheusSignals, SlaSamples } from '../prometheus/prometheus-signals.ts';
 import type { PodSample } from '../prometheus/samples.ts';
 import type { SlaWriter } from '../sla/kube-writer.ts';
-import { type SlaController, type SlaReconcileResult, slaKeyOf } from '../sla/sla-controller.ts';
-import { buildSlaStatus, type SlaObservation, statusNeedsWrite } from '../sla/sla-status.ts';
+import { podScaleKey, type SlaController, type SlaReconcileResult, slaKeyOf } from '../sla/sla-controller.ts';
+import { buildSlaStatus, type SlaObservation } from '../sla/sla-status.ts';
+import {
+  afterStatusWrite,
+  decideStatusWrite,
+  type StatusWritePolicy,
+  type StatusWriteTimes,
+} from '../sla/status-write-gate.ts';
 import { SloAttainment } from '../status/slo-attainment.ts';
 import type { StatusBoard } from '../status/status-board.ts';
 import { podStatus, slaSummary } from '../status/views.ts';
@@ -48,6 +56,15 @@ export interface ControlLoopDeps {
   policyOf: (sla: ServiceLevelAgreement) => ServicePolicy;
   writer: SlaWriter;
   scaleWriter: ScaleWriter;
+  /** Where the loop's API calls run (shared with the controller): one per object, off the pass. */
+  work: KeyedWork;
+  /**
+   * How long a pass waits for the /scale reads it started, and then for its writes (default 250 ms);
+   * a call still running finishes under its own deadline and its result is used by a later pass.
+   */
+  apiWaitMs?: number;
+  /** When SLA status is written (default: changes only, at most every 10 s). */
+  statusWrites?: StatusWritePolicy;
   board: StatusBoard;
   metrics: HubMetrics;
   log: Logger;
@@ -74,6 +91,10 @@ interface SlaMemory {
   lastDecision: Map<string, string>;
   reversals: ReversalTracker;
   status?: ServiceLevelAgreementStatus;
+  /** The status as computed on the last pass (written or not yet): what the status view shows. */
+  computed?: ServiceLevelAgreementStatus;
+  /** When the status was last written (status-write-gate.ts). */
+  statusTimes: StatusWriteTimes;
   lastScaleTime?: string;
   /** CPU request of the last pod seen before it was ready (a new pod's, from the template). */
   newPodCpuMilli?: number;
@@ -108,7 +129,11 @@ export class ControlLoop {
       index ??= roomIndex(model.nodeRoom());
       return index(newPodCpuMilli);
     };
-    for (const sla of this.#d.slas.list()) {
+    const slas = this.#d.slas.list();
+    const apiWaitMs = this.#d.apiWaitMs ?? 250;
+    this.#d.controller.prefetch(slas);
+    await this.#d.work.settle(apiWaitMs);
+    for (const sla of slas) {
       const key = slaKeyOf(sla);
       keys.add(key);
       if (sla.spec.metrics?.prometheus) promKeys.add(key);
@@ -123,11 +148,8 @@ export class ControlLoop {
     }
     this.#nodePolicy = nodePolicy;
     this.#d.prometheus?.retain(promKeys);
-    try {
-      await this.#d.controller.sweepOrphans(keys);
-    } catch (err) {
-      log.error({ err }, 'orphan PodScale sweep failed');
-    }
+    this.#d.controller.sweepOrphans(keys);
+    await this.#d.work.settle(apiWaitMs);
     for (const key of this.#memory.keys()) {
       if (!keys.has(key)) {
         this.#memory.delete(key);
@@ -148,6 +170,7 @@ export class ControlLoop {
         lastSignalMs: new Map(),
         lastDecision: new Map(),
         reversals: new ReversalTracker(),
+        statusTimes: {},
       };
       this.#memory.set(key, m);
     }
@@ -164,6 +187,7 @@ export class ControlLoop {
     const key = slaKeyOf(sla);
     const mem = this.#mem(key);
     const r = await this.#d.controller.reconcile(sla);
+    if (r.pending) return; // its target's first /scale read is still running
     let policy: ServicePolicy | undefined;
     try {
       policy = this.#d.policyOf(sla);
@@ -274,22 +298,31 @@ export class ControlLoop {
           cpu: formatCpuMilli(p.desired.cpuMilli),
           memory: formatMemoryBytes(p.desired.memoryBytes),
         };
-        await this.#d.writer.patchPodScaleSpec(sla.metadata.namespace!, t.name, { desired });
+        const namespace = sla.metadata.namespace!;
+        this.#background(
+          podScaleKey(namespace, t.name),
+          { sla: key, pod: t.name },
+          'patching PodScale desired',
+          () => this.#d.writer.patchPodScaleSpec(namespace, t.name, { desired }),
+        );
       }
     }
-    let replicas = r.scale.specReplicas;
+    const replicas = r.scale.specReplicas;
     if (!recommendOnly && plan.replicas !== r.scale.specReplicas) {
-      const res = await this.#d.scaleWriter.scale(
-        sla.metadata.namespace!,
-        sla.spec.targetRef,
-        r.scale.specReplicas,
-        plan.replicas,
+      const from = r.scale.specReplicas;
+      const to = plan.replicas;
+      this.#background(
+        `scale/${key}`,
+        { sla: key, replicas: to },
+        'writing replicas through /scale',
+        async () => {
+          const res = await this.#d.scaleWriter.scale(sla.metadata.namespace!, sla.spec.targetRef, from, to);
+          if (res === 'written') {
+            this.#d.controller.scaled(key, to);
+            mem.lastScaleTime = new Date(nowMs).toISOString();
+          }
+        },
       );
-      if (res === 'written') {
-        this.#d.controller.scaled(key, plan.replicas);
-        replicas = plan.replicas;
-        mem.lastScaleTime = new Date(nowMs).toISOString();
-      }
     }
     publishDecisions({
       plan,
@@ -389,12 +422,20 @@ export class ControlLoop {
 
   async #writeStatus(sla: ServiceLevelAgreement, mem: SlaMemory, o: SlaObservation): Promise<void> {
     const prev = mem.status ?? sla.status;
-    const next = buildSlaStatus(prev, o, new Date(this.#d.now()).toISOString());
-    if (!statusNeedsWrite(prev, next)) return;
-    const res = await this.#d.writer.patchSlaStatus(sla.metadata.namespace!, sla.metadata.name!, next);
-    if (res !== 'patched') return;
-    mem.status = next;
-    await this.#announceMetrics(sla, prev?.conditions, next.conditions);
+    const nowMs = this.#d.now();
+    const next = buildSlaStatus(prev, o, new Date(nowMs).toISOString());
+    mem.computed = next;
+    const key = slaKeyOf(sla);
+    if (this.#d.work.busy(`status/${key}`)) return;
+    const decision = decideStatusWrite(prev, next, mem.statusTimes, nowMs, this.#d.statusWrites);
+    if (!decision.write) return;
+    mem.statusTimes = afterStatusWrite(mem.statusTimes, decision, nowMs);
+    this.#background(`status/${key}`, { sla: key }, 'writing the SLA status', async () => {
+      const res = await this.#d.writer.patchSlaStatus(sla.metadata.namespace!, sla.metadata.name!, next);
+      if (res !== 'patched') return;
+      mem.status = next;
+      await this.#announceMetrics(sla, prev?.conditions, next.conditions);
+    });
   }
 
   /** An Event when the SLA's MetricsAvailable condition changes status or reason. */
@@ -430,6 +471,17 @@ export class ControlLoop {
     } catch (err) {
       this.#d.log.warn({ err, sla: slaKeyOf(sla) }, 'MetricsAvailable event not written');
     }
+  }
+
+  /** Runs one API call of this pass in the background (skipped while the object's last one runs). */
+  #background(key: string, fields: Record<string, unknown>, what: string, fn: () => Promise<unknown>): void {
+    this.#d.work.submit(key, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        logWriteFailure(this.#d.log, err, fields, `${what} failed; retried on a later pass`);
+      }
+    });
   }
 
   #publishView(
@@ -474,7 +526,7 @@ export class ControlLoop {
         signalFailure: without.get(t.name) ?? '',
       });
     });
-    const ready = mem.status?.conditions?.find((c) => c.type === 'Ready');
+    const ready = (mem.computed ?? mem.status)?.conditions?.find((c) => c.type === 'Ready');
     this.#d.board.publishService({
       sla: slaSummary({
         sla,

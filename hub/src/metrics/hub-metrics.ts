@@ -14,6 +14,7 @@ export class HubMetrics {
   readonly decisions: Counter<'kind'>;
   readonly reversals: Counter<'namespace' | 'sla'>;
   readonly apiWrites: Counter<'resource' | 'verb' | 'result'>;
+  readonly apiCallFailures: Counter<'verb' | 'resource' | 'reason'>;
   readonly refusedPodReports: Counter<'node' | 'reason'>;
   readonly refusedAgents: Counter<'reason'>;
   readonly leader: Gauge;
@@ -72,6 +73,12 @@ export class HubMetrics {
       name: 'kosmos_hub_api_writes_total',
       help: 'Writes to the API server',
       labelNames: ['resource', 'verb', 'result'],
+      registers: [r],
+    });
+    this.apiCallFailures = new Counter({
+      name: 'kosmos_hub_api_call_failures_total',
+      help: 'Kubernetes API calls that timed out (reason=timeout) or were throttled with 429 (reason=throttled)',
+      labelNames: ['verb', 'resource', 'reason'],
       registers: [r],
     });
     this.refusedPodReports = new Counter({

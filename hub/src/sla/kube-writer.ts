@@ -69,7 +69,7 @@ export function kubeSlaWriter(
         observe?.(resource, verb, String(code));
         return expected[code]!;
       }
-      observe?.(resource, verb, 'error');
+      observe?.(resource, verb, code === 429 ? 'throttled' : 'error');
       throw new Error(`${verb} ${resource} failed: ${(err as Error).message}`, { cause: err });
     }
   }

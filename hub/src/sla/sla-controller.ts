@@ -3,7 +3,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { PodScale, ServiceLevelAgreement } from '../../../lib/api/types.ts';
 import type { Informer } from '../../../lib/informer.ts';
-import { apiStatus } from '../../../lib/kube.ts';
+import type { KeyedWork } from '../../../lib/keyed-work.ts';
+import { apiStatus, logWriteFailure } from '../../../lib/kube.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { ScaleClient, ScaleView } from '../horizontal/scale-writer.ts';
 import type { ObjectRef, SlaWriter } from './kube-writer.ts';
@@ -12,6 +13,8 @@ import { planPodScales, SLA_LABEL, type TrackedPod, type UnfitPod } from './pods
 
 export interface SlaReconcileResult {
   key: string;
+  /** The target's /scale was never read yet (its first read is still running): nothing to act on. */
+  pending?: boolean;
   invalid?: { reason: string; message: string };
   scale?: ScaleView;
   tracked: TrackedPod[];
@@ -25,19 +28,26 @@ export interface SlaControllerDeps {
   podScales: Informer<PodScale>;
   scale: ScaleClient;
   writer: SlaWriter;
+  /** Where the controller's API calls run, one per object at a time, off the loop's pass. */
+  work: KeyedWork;
   log: Logger;
   now: () => number;
   /** Re-read the target's /scale at most this often (it is also re-read after the hub scales it). */
   targetRefreshMs?: number;
 }
 
+type TargetOutcome = { view: ScaleView } | { invalid: { reason: string; message: string } };
+
 interface CachedTarget {
-  view: ScaleView;
+  outcome: TargetOutcome;
   readMs: number;
   targetJson: string;
 }
 
 export const slaKeyOf = (sla: ServiceLevelAgreement) => `${sla.metadata.namespace}/${sla.metadata.name}`;
+
+/** The work key of one PodScale: its create, delete and patches never run at once. */
+export const podScaleKey = (namespace: string, name: string) => `podscale/${namespace}/${name}`;
 
 export class SlaController {
   readonly #d: SlaControllerDeps;
@@ -52,7 +62,19 @@ export class SlaController {
   /** The hub changed the replicas: remember the new spec.replicas until the next read. */
   scaled(key: string, specReplicas: number): void {
     const t = this.#targets.get(key);
-    if (t) t.view = { ...t.view, specReplicas };
+    if (t && 'view' in t.outcome) t.outcome = { view: { ...t.outcome.view, specReplicas } };
+  }
+
+  /** Starts a background read of each SLA's /scale that is due (none waits for another). */
+  prefetch(slas: readonly ServiceLevelAgreement[]): void {
+    for (const sla of slas) {
+      const key = slaKeyOf(sla);
+      const targetJson = JSON.stringify(sla.spec.targetRef);
+      const cached = this.#targets.get(key);
+      const refreshMs = this.#d.targetRefreshMs ?? 10_000;
+      if (cached && cached.targetJson === targetJson && this.#d.now() - cached.readMs < refreshMs) continue;
+      this.#d.work.submit(`scale/${key}`, () => this.#readTarget(key, sla, targetJson));
+    }
   }
 
   forget(key: string): void {
@@ -61,27 +83,48 @@ export class SlaController {
   }
 
   /** Deletes PodScales whose SLA is gone (the garbage collector does too, when it runs). */
-  async sweepOrphans(liveSlaKeys: Set<string>): Promise<void> {
+  sweepOrphans(liveSlaKeys: Set<string>): void {
     for (const ps of this.#d.podScales.list()) {
       const slaName = ps.metadata.labels?.[SLA_LABEL];
       const key = `${ps.metadata.namespace}/${slaName}`;
       if (!slaName || liveSlaKeys.has(key) || ps.metadata.deletionTimestamp) continue;
-      const r = await this.#d.writer.deletePodScale(ps.metadata.namespace!, ps.metadata.name!);
-      this.#d.log.info(
-        { sla: key, podScale: ps.metadata.name, result: r },
-        'PodScale deleted: its SLA is gone',
+      this.#write(
+        podScaleKey(ps.metadata.namespace!, ps.metadata.name!),
+        'deleting an orphan PodScale',
+        async () => {
+          const r = await this.#d.writer.deletePodScale(ps.metadata.namespace!, ps.metadata.name!);
+          this.#d.log.info(
+            { sla: key, podScale: ps.metadata.name, result: r },
+            'PodScale deleted: its SLA is gone',
+          );
+        },
       );
     }
+  }
+
+  /** Runs one write in the background; its failure is logged with `what` and retried on a later pass. */
+  #write(key: string, what: string, fn: () => Promise<void>): void {
+    this.#d.work.submit(key, async () => {
+      try {
+        await fn();
+      } catch (err) {
+        logWriteFailure(this.#d.log, err, { object: key }, `${what} failed; retried on a later pass`);
+      }
+    });
   }
 
   async reconcile(sla: ServiceLevelAgreement): Promise<SlaReconcileResult> {
     const key = slaKeyOf(sla);
     const namespace = sla.metadata.namespace!;
     const result: SlaReconcileResult = { key, tracked: [], unfit: [], podScales: new Map() };
-    const target = await this.#target(key, sla);
+    const target = this.#target(key, sla);
+    if (!target) {
+      result.pending = true;
+      return result;
+    }
     if ('invalid' in target) {
       result.invalid = target.invalid;
-      await this.#announce(
+      this.#announce(
         sla,
         `${key}/invalid/${target.invalid.reason}`,
         target.invalid.reason,
@@ -117,21 +160,25 @@ export class SlaController {
       };
     }
     for (const ps of plan.create) {
-      const r = await this.#d.writer.createPodScale(ps);
-      this.#d.log.info(
-        { sla: key, pod: ps.metadata.name, desired: ps.spec.desired, result: r },
-        'PodScale created',
-      );
+      this.#write(podScaleKey(namespace, ps.metadata.name!), 'creating a PodScale', async () => {
+        const r = await this.#d.writer.createPodScale(ps);
+        this.#d.log.info(
+          { sla: key, pod: ps.metadata.name, desired: ps.spec.desired, result: r },
+          'PodScale created',
+        );
+      });
     }
     for (const name of plan.delete) {
-      const r = await this.#d.writer.deletePodScale(namespace, name);
-      this.#d.log.info(
-        { sla: key, podScale: name, result: r },
-        'PodScale deleted: pod gone or no longer tracked',
-      );
+      this.#write(podScaleKey(namespace, name), 'deleting a PodScale', async () => {
+        const r = await this.#d.writer.deletePodScale(namespace, name);
+        this.#d.log.info(
+          { sla: key, podScale: name, result: r },
+          'PodScale deleted: pod gone or no longer tracked',
+        );
+      });
     }
     for (const u of plan.unfit) {
-      await this.#announce(sla, `${key}/${u.uid}/${u.reason}`, u.reason, `pod ${u.pod}: ${u.message}`, {
+      this.#announce(sla, `${key}/${u.uid}/${u.reason}`, u.reason, `pod ${u.pod}: ${u.message}`, {
         apiVersion: 'v1',
         kind: 'Pod',
         namespace,
@@ -145,8 +192,11 @@ export class SlaController {
       if (!ps) continue;
       result.podScales.set(t.name, ps);
       // Scheduled after its PodScale was created: the node's agent finds its pods by spec.nodeName.
-      if (t.nodeName && ps.spec.nodeName !== t.nodeName) {
-        await this.#d.writer.patchPodScaleSpec(namespace, t.name, { nodeName: t.nodeName });
+      const nodeName = t.nodeName;
+      if (nodeName && ps.spec.nodeName !== nodeName) {
+        this.#write(podScaleKey(namespace, t.name), 'setting a PodScale node', async () => {
+          await this.#d.writer.patchPodScaleSpec(namespace, t.name, { nodeName });
+        });
       }
     }
     result.tracked = plan.tracked;
@@ -154,35 +204,41 @@ export class SlaController {
     return result;
   }
 
-  async #target(
-    key: string,
-    sla: ServiceLevelAgreement,
-  ): Promise<{ view: ScaleView } | { invalid: { reason: string; message: string } }> {
-    const ref = sla.spec.targetRef;
-    const targetJson = JSON.stringify(ref);
+  /** The target as last read (a stale read is used while the next one runs); undefined before the first read. */
+  #target(key: string, sla: ServiceLevelAgreement): TargetOutcome | undefined {
     const cached = this.#targets.get(key);
-    const refreshMs = this.#d.targetRefreshMs ?? 10_000;
-    if (cached && cached.targetJson === targetJson && this.#d.now() - cached.readMs < refreshMs)
-      return { view: cached.view };
+    if (!cached || cached.targetJson !== JSON.stringify(sla.spec.targetRef)) return undefined;
+    return cached.outcome;
+  }
+
+  async #readTarget(key: string, sla: ServiceLevelAgreement, targetJson: string): Promise<void> {
+    const ref = sla.spec.targetRef;
+    const what = `${ref.kind} ${ref.name} (${ref.apiVersion})`;
+    // An invalid target is read again on the next pass (the user may be creating it right now).
+    const remember = (outcome: TargetOutcome) =>
+      this.#targets.set(key, {
+        outcome,
+        readMs: 'view' in outcome ? this.#d.now() : Number.NEGATIVE_INFINITY,
+        targetJson,
+      });
     try {
-      const view = await this.#d.scale.read(sla.metadata.namespace!, ref);
-      this.#targets.set(key, { view, readMs: this.#d.now(), targetJson });
-      return { view };
+      remember({ view: await this.#d.scale.read(sla.metadata.namespace!, ref) });
     } catch (err) {
-      this.#targets.delete(key);
       const code = apiStatus(err);
-      const what = `${ref.kind} ${ref.name} (${ref.apiVersion})`;
-      if (code === 404)
-        return {
+      if (code === 404) {
+        remember({
           invalid: { reason: 'TargetNotFound', message: `${what} not found, or it has no scale subresource` },
-        };
-      if (code === 405 || code === 400)
-        return { invalid: { reason: 'TargetNotScalable', message: `${what} has no scale subresource` } };
-      throw err;
+        });
+      } else if (code === 405 || code === 400) {
+        remember({ invalid: { reason: 'TargetNotScalable', message: `${what} has no scale subresource` } });
+      } else {
+        // Keep acting on the last good read; the next pass reads again.
+        logWriteFailure(this.#d.log, err, { sla: key, target: what }, 'reading the target /scale failed');
+      }
     }
   }
 
-  async #announce(
+  #announce(
     sla: ServiceLevelAgreement,
     id: string,
     reason: string,
@@ -194,10 +250,12 @@ export class SlaController {
       name: sla.metadata.name!,
       uid: sla.metadata.uid,
     },
-  ): Promise<void> {
+  ): void {
     if (this.#announced.has(id)) return;
     this.#announced.add(id);
     this.#d.log.warn({ sla: slaKeyOf(sla), reason, regarding: regarding.name }, message);
-    await this.#d.writer.event(regarding, 'Warning', reason, message);
+    this.#write(`event/${id}`, 'recording an Event', () =>
+      this.#d.writer.event(regarding, 'Warning', reason, message),
+    );
   }
 }

@@ -2,10 +2,10 @@
 // the fast periods and generous write limits the hub+agent integration tests use.
 import { parseAgentConfig } from '../../../agent/src/config.ts';
 import type { MetricsScraper } from '../../../agent/src/edges.ts';
-import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
+import { type RunningAgent, type StartOptions, startAgent } from '../../../agent/src/start.ts';
 import { parseHubConfig } from '../../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
-import { silentLogger } from '../../../lib/log.ts';
+import { type Logger, silentLogger } from '../../../lib/log.ts';
 import type { ApiServer } from '../../../sim/apiserver/index.ts';
 import type { Workload } from './workload.ts';
 
@@ -28,6 +28,7 @@ export async function startHubAndAgent(
   agentFlags: readonly string[] = [],
   hubHost = '127.0.0.1',
   scraper?: MetricsScraper,
+  extra: { hubLog?: Logger; agentLog?: Logger; agent?: Partial<StartOptions> } = {},
 ): Promise<HubAgentPair> {
   const hub = await startHub({
     config: parseHubConfig([
@@ -42,7 +43,7 @@ export async function startHubAndAgent(
       '--agent-auth=insecure-none',
       ...hubFlags,
     ]),
-    log: silentLogger(),
+    log: extra.hubLog ?? silentLogger(),
     kc: api.kubeConfig(),
     syncTimeoutMs: 10_000,
   });
@@ -60,11 +61,12 @@ export async function startHubAndAgent(
       ...agentFlags,
     ]),
     {
-      log: silentLogger(),
+      log: extra.agentLog ?? silentLogger(),
       // no workload: the agent's real cgroup reader and scraper (real pods)
       ...(workload ? { scraper: workload.scraper(), usageReader: workload.usageReader() } : {}),
       ...(scraper ? { scraper } : {}),
       hubBackoff: { initialMs: 50, maxMs: 200, factor: 2 },
+      ...extra.agent,
     },
   );
   return {
