@@ -1,4 +1,5 @@
 // Renders the demo's live terminal view from a snapshot (pure: snapshot in, text out).
+import { type HubSeen, hubStateText } from './hub-watch.ts';
 
 export interface LivePod {
   name: string;
@@ -28,7 +29,8 @@ export interface LiveSnapshot {
   durationSeconds: number;
   traceSeconds: number;
   services: LiveService[];
-  hubConnected: boolean;
+  /** What the demo sees of the hub (hub-watch.ts). */
+  hub: HubSeen;
   notes: string[];
 }
 
@@ -47,8 +49,9 @@ export function renderLiveView(s: LiveSnapshot, color: boolean): string {
   const bold = (t: string) => (color ? `\x1b[1m${t}\x1b[0m` : t);
   const lines: string[] = [];
   const progress = s.durationSeconds > 0 ? s.elapsedSeconds / s.durationSeconds : 0;
+  const hub = hubStateText(s.hub);
   lines.push(
-    `${bold('kosmos demo')} · scenario ${s.scenario} · ${bar(progress, 30)} ${Math.round(s.elapsedSeconds)}/${Math.round(s.durationSeconds)} s (trace t=${Math.round(s.traceSeconds)} s) · hub ${s.hubConnected ? green('up') : red('down')}`,
+    `${bold('kosmos demo')} · scenario ${s.scenario} · ${bar(progress, 30)} ${Math.round(s.elapsedSeconds)}/${Math.round(s.durationSeconds)} s (trace t=${Math.round(s.traceSeconds)} s) · ${hub.ok ? green(hub.text) : red(hub.text)}`,
   );
   for (const svc of s.services) {
     const rt = svc.responseTimeSeconds;

@@ -19,9 +19,10 @@ import { type ServiceRecord, summarize, writeDemoReport } from '../report/demo-r
 import { loadScenario } from '../scenario/scenario-file.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { applyScenario } from './apply.ts';
+import { watchHubProcess } from './hub-watch.ts';
 import { LiveCluster, type LiveStep } from './live-cluster.ts';
 import { type LiveSnapshot, renderLiveView } from './live-view.ts';
-import { ProcessGroup } from './processes.ts';
+import { ProcessGroup, type RunningChild } from './processes.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -129,7 +130,8 @@ async function main(): Promise<void> {
   const group = new ProcessGroup(logDir, (child, code) => {
     notes.push(`${child.name} exited unexpectedly (code ${code}); see ${child.logPath}`);
   });
-  const statusPort = await startKosmos(group, api.url, scenario, cgroupRoots);
+  const { statusPort, hub } = await startKosmos(group, api.url, scenario, cgroupRoots);
+  const hubWatch = watchHubProcess(hub, `127.0.0.1:${statusPort}`);
   notes.push(
     `inspect it live: npx kosmosctl status --hub 127.0.0.1:${statusPort}   ·   kubectl --kubeconfig ${api.kubeconfigPath} get sla,podscales`,
   );
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
     stopping = true;
     if (tty) process.stdout.write('\n');
     console.log('stopping hub, agents and the embedded cluster ...');
+    hubWatch.stop();
     await group.stopAll();
     await prometheus?.stop();
     const apiRequests = api.requestCounts();
@@ -199,7 +202,7 @@ async function main(): Promise<void> {
         durationSeconds: duration,
         traceSeconds,
         services: step.services,
-        hubConnected: true,
+        hub: hubWatch.seen(),
         notes,
       };
       if (tty) process.stdout.write(`\x1b[H\x1b[2J${renderLiveView(snapshot, true)}\n`);
@@ -223,15 +226,15 @@ interface PodCpu {
   capped?: number;
 }
 
-/** Starts the hub and one agent per node as child processes; returns the hub's status port. */
+/** Starts the hub and one agent per node as child processes; returns the hub and its status port. */
 async function startKosmos(
   group: ProcessGroup,
   apiUrl: string,
   scenario: Scenario,
   cgroupRoots: TempCgroupRoot[],
-): Promise<number> {
+): Promise<{ statusPort: number; hub: RunningChild }> {
   const [grpcPort, statusPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-  group.start({
+  const hub = group.start({
     name: 'hub',
     script: join(root, 'hub/src/main.ts'),
     args: [
@@ -271,7 +274,7 @@ async function startKosmos(
       ],
     });
   }
-  return statusPort;
+  return { statusPort, hub };
 }
 
 /** Appends one step to the report records; fills each live pod's desired and capped CPU. */

@@ -429,7 +429,7 @@ export class ControlLoop {
     if (this.#d.work.busy(`status/${key}`)) return;
     const decision = decideStatusWrite(prev, next, mem.statusTimes, nowMs, this.#d.statusWrites);
     if (!decision.write) return;
-    mem.statusTimes = afterStatusWrite(mem.statusTimes, decision, nowMs);
+    mem.statusTimes = afterStatusWrite(mem.statusTimes, decision, nowMs, this.#d.statusWrites);
     this.#background(`status/${key}`, { sla: key }, 'writing the SLA status', async () => {
       const res = await this.#d.writer.patchSlaStatus(sla.metadata.namespace!, sla.metadata.name!, next);
       if (res !== 'patched') return;

@@ -6,7 +6,7 @@ const snapshot: LiveSnapshot = {
   elapsedSeconds: 30,
   durationSeconds: 120,
   traceSeconds: 1800,
-  hubConnected: true,
+  hub: { processAlive: true, lastAnswerAgoMs: 400, leader: true },
   notes: ['web scaled 2 -> 3'],
   services: [
     {
