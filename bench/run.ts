@@ -19,7 +19,13 @@ const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const BENCHMARKS = {
   'agent-tick': (quick: boolean) => runAgentTick(quick ? AGENT_TICK_QUICK : AGENT_TICK_DEFAULTS),
   'hub-plan': (quick: boolean) => runHubPlan(quick ? HUB_PLAN_QUICK : HUB_PLAN_DEFAULTS),
-  'grpc-reports': (quick: boolean) => runGrpcReports(quick ? GRPC_REPORTS_QUICK : GRPC_REPORTS_DEFAULTS),
+  'grpc-reports': (quick: boolean) =>
+    runGrpcReports({
+      ...(quick ? GRPC_REPORTS_QUICK : GRPC_REPORTS_DEFAULTS),
+      ...(grpcAgents === undefined
+        ? {}
+        : { agents: grpcAgents, podsPerNode: Math.ceil(150_000 / grpcAgents) }),
+    }),
   'resize-latency': (quick: boolean, agentEntry?: string[]) =>
     runResizeLatency({
       ...(quick ? RESIZE_LATENCY_QUICK : RESIZE_LATENCY_DEFAULTS),
@@ -28,6 +34,15 @@ const BENCHMARKS = {
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
 const NAMES = Object.keys(BENCHMARKS) as BenchName[];
+
+/** --grpc-agents: streams in grpc-reports (pods per node then spread a 150,000-pod fleet). */
+let grpcAgents: number | undefined;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
+  return n;
+}
 
 function names(value: string): BenchName[] {
   const list = value
@@ -49,6 +64,11 @@ const program = new Command('bench')
   .option('--quick', 'fewer ticks, periods and seconds per benchmark (about half the time)')
   .option('--with-quality', 'then run the quality benchmark (bench/quality/main.ts --quick)')
   .option(
+    '--grpc-agents <n>',
+    'grpc-reports with n agent streams carrying 150,000 pods between them (default: 200 × 110 pods)',
+    positiveInt,
+  )
+  .option(
     '--agent-bundle',
     'resize-latency runs the bundled agent as the image does (dist/agent.mjs with AGENT_V8_FLAGS; npm run build first)',
   )
@@ -63,6 +83,7 @@ interface Options {
   quick?: boolean;
   withQuality?: boolean;
   agentBundle?: boolean;
+  grpcAgents?: number;
   out: string;
 }
 
@@ -98,6 +119,7 @@ function runQuality(): Promise<number> {
 async function main(): Promise<void> {
   const opts = program.parse().opts<Options>();
   const quick = opts.quick === true;
+  grpcAgents = opts.grpcAgents;
   const selected = opts.only ?? NAMES;
   const before: Calibration = calibrate();
   const startedAt = new Date().toISOString();
