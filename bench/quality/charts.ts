@@ -1,7 +1,8 @@
 // SVG charts of one workload (vega-lite → vega → SVG, no canvas): the SLA statistic over time per
-// service and contender against the SLO, and allocated cores over time per contender vs the optimum.
+// service and contender against the SLO, and allocated cores over time per contender, and the violation-vs-cores Pareto fronts.
 import type { TopLevelSpec } from 'vega-lite';
 import { vegaLiteToSvg } from '../../sim/report/svg-chart.ts';
+import type { FamilyFront } from './fronts.ts';
 import type { SeriesPoint } from './run-job.ts';
 
 export type ChartInput = {
@@ -63,4 +64,35 @@ export async function coresChart(input: ChartInput): Promise<string> {
       color: { field: 'contender', type: 'nominal' },
     },
   });
+}
+
+/** Violation vs cores (× the bound), every contender a point (mean over seeds), each family's front a line. */
+export async function frontsChart(workload: string, fronts: readonly FamilyFront[]): Promise<string> {
+  const points = fronts.flatMap((f) =>
+    f.points.map((p) => ({ family: f.family, name: p.name, x: p.vsBound, y: p.violationPct, front: false })),
+  );
+  const lines = fronts.flatMap((f) =>
+    f.front.map((p, i) => ({ family: f.family, x: p.vsBound, y: p.violationPct, order: i })),
+  );
+  const x = { field: 'x', type: 'quantitative', title: 'core-seconds ÷ lower bound', scale: { zero: false } };
+  const y = { field: 'y', type: 'quantitative', title: 'SLO violation time %' };
+  const color = { field: 'family', type: 'nominal' };
+  return vegaLiteToSvg({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: `${workload}: violation vs cores (Pareto fronts, mean over seeds; down and left is better)`,
+    width: 720,
+    height: 360,
+    layer: [
+      {
+        data: { values: lines },
+        mark: { type: 'line', strokeWidth: 1.5 },
+        encoding: { x, y, color, order: { field: 'order', type: 'quantitative' } },
+      },
+      {
+        data: { values: points },
+        mark: { type: 'point', filled: true, size: 40 },
+        encoding: { x, y, color, tooltip: { field: 'name', type: 'nominal' } },
+      },
+    ],
+  } as unknown as TopLevelSpec);
 }

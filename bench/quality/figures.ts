@@ -1,10 +1,12 @@
 // Figures of one contender on one workload, from the discrete engine's Recording: SLO-violation time,
 // response-time percentiles over all requests, core-seconds (and vs the optimum), utilization, actions.
+
 import {
   DROPPED_VIOLATION_FRACTION,
   type Recording,
   type ServiceSeries,
 } from '../../sim/discrete/recorder.ts';
+import { boundCoreSeconds, type WindowBound } from '../baselines/bound.ts';
 
 export type ServiceFigures = {
   service: string;
@@ -18,8 +20,13 @@ export type ServiceFigures = {
   p95Ms: number;
   p99Ms: number;
   coreSeconds: number;
+  /** The per-window lower bound's core-seconds for this service (bench/baselines/bound.ts). */
+  boundCoreSeconds: number;
   droppedPct: number;
 };
+
+/** The lower bound of one service: the least cores per SLO window (bench/baselines/bound.ts). */
+export type ServiceBound = { service: string; windows: WindowBound[] };
 
 export type Figures = {
   contender: string;
@@ -31,8 +38,13 @@ export type Figures = {
   p95Ms: number;
   p99Ms: number;
   coreSeconds: number;
-  /** coreSeconds / the offline optimum's (lower bound). */
-  vsOptimum: number;
+  /** Σ over services and SLO windows of the lower bound's core-seconds. */
+  boundCoreSeconds: number;
+  /** coreSeconds / boundCoreSeconds. */
+  vsBound: number;
+  /** SLO windows (over services) the contender met with fewer cores than the bound: each is a window
+   *  where constant equal pods are not the cheapest way (see bound.ts); 0 when the bound holds. */
+  belowBoundWindows: number;
   /** Σ used / Σ allocated core-seconds. */
   cpuUtilizationPct: number;
   resizes: number;
@@ -87,7 +99,22 @@ export function mixtureQuantile(steps: readonly StepRt[], p: number): number {
 /** Length of the windows the SLO is judged on (a Prometheus-style rate window). */
 export const SLO_WINDOW_SECONDS = 30;
 
-function stepsOf(s: ServiceSeries, stepSeconds: number, from: number, to: number): StepRt[] {
+/** What the SLO verdict of a window reads from a service's per-step series. */
+export type VerdictSeries = Pick<
+  ServiceSeries,
+  | 'sloSeconds'
+  | 'statistic'
+  | 'offeredRps'
+  | 'droppedRps'
+  | 'throughputRps'
+  | 'meanRtSeconds'
+  | 'p50RtSeconds'
+  | 'p90RtSeconds'
+  | 'p95RtSeconds'
+  | 'p99RtSeconds'
+>;
+
+function stepsOf(s: VerdictSeries, stepSeconds: number, from: number, to: number): StepRt[] {
   const out: StepRt[] = [];
   for (let i = from; i < to; i++) {
     const weight = s.throughputRps[i]! * stepSeconds;
@@ -99,7 +126,7 @@ function stepsOf(s: ServiceSeries, stepSeconds: number, from: number, to: number
 }
 
 /** The service's SLA statistic over [from, to) steps; NaN when nothing completed. */
-function windowStatistic(s: ServiceSeries, stepSeconds: number, from: number, to: number): number {
+function windowStatistic(s: VerdictSeries, stepSeconds: number, from: number, to: number): number {
   if (s.statistic === 'mean') {
     let w = 0;
     let m = 0;
@@ -116,28 +143,42 @@ function windowStatistic(s: ServiceSeries, stepSeconds: number, from: number, to
 }
 
 /**
- * Share of time (in SLO windows) where the window's statistic exceeded the SLO or more than 1 % of
- * the offered requests were dropped (a dropped request is an infinitely slow one).
+ * Whether steps [from, to) violate the SLO: the window's statistic exceeded the SLO or more than 1 %
+ * of the offered requests were dropped (a dropped request is an infinitely slow one).
  */
+export function windowViolated(s: VerdictSeries, stepSeconds: number, from: number, to: number): boolean {
+  let offered = 0;
+  let dropped = 0;
+  for (let j = from; j < to; j++) {
+    offered += s.offeredRps[j]!;
+    dropped += s.droppedRps[j]!;
+  }
+  const stat = windowStatistic(s, stepSeconds, from, to);
+  return stat > s.sloSeconds || (dropped > 0 && dropped > DROPPED_VIOLATION_FRACTION * offered);
+}
+
+/** The SLO windows of a run: steps [from, to) each (the last one may be shorter). */
+export function sloWindows(
+  steps: number,
+  stepSeconds: number,
+  windowSeconds = SLO_WINDOW_SECONDS,
+): { from: number; to: number }[] {
+  const per = Math.max(1, Math.round(windowSeconds / stepSeconds));
+  const out: { from: number; to: number }[] = [];
+  for (let i = 0; i < steps; i += per) out.push({ from: i, to: Math.min(steps, i + per) });
+  return out;
+}
+
+/** Share of time (in SLO windows) where the window violated the SLO (see windowViolated). */
 export function violationPct(
-  s: ServiceSeries,
+  s: VerdictSeries,
   stepSeconds: number,
   windowSeconds = SLO_WINDOW_SECONDS,
 ): number {
-  const per = Math.max(1, Math.round(windowSeconds / stepSeconds));
   const n = s.offeredRps.length;
   let violated = 0;
-  for (let i = 0; i < n; i += per) {
-    const end = Math.min(n, i + per);
-    let offered = 0;
-    let dropped = 0;
-    for (let j = i; j < end; j++) {
-      offered += s.offeredRps[j]!;
-      dropped += s.droppedRps[j]!;
-    }
-    const stat = windowStatistic(s, stepSeconds, i, end);
-    if (stat > s.sloSeconds || (dropped > 0 && dropped > DROPPED_VIOLATION_FRACTION * offered))
-      violated += end - i;
+  for (const w of sloWindows(n, stepSeconds, windowSeconds)) {
+    if (windowViolated(s, stepSeconds, w.from, w.to)) violated += w.to - w.from;
   }
   return n > 0 ? (100 * violated) / n : 0;
 }
@@ -148,8 +189,30 @@ const sum = (a: ArrayLike<number>): number => {
   return t;
 };
 
-export function computeFigures(rec: Recording, workload: string, optimumCoreSeconds: number): Figures {
+/** Windows the series met with mean allocated cores below the bound's (1‰ slack for the bisection). */
+export function windowsBelowBound(
+  s: ServiceSeries,
+  stepSeconds: number,
+  bound: readonly WindowBound[],
+): number {
+  let below = 0;
+  for (const w of bound) {
+    if (!w.met || windowViolated(s, stepSeconds, w.fromStep, w.toStep)) continue;
+    let cores = 0;
+    for (let i = w.fromStep; i < w.toStep; i++) cores += s.allocatedCores[i]!;
+    if (cores / (w.toStep - w.fromStep) < w.cores * 0.999) below++;
+  }
+  return below;
+}
+
+export function computeFigures(
+  rec: Recording,
+  workload: string,
+  bound: readonly ServiceBound[] = [],
+): Figures {
   const dt = rec.stepSeconds;
+  let bounded = 0;
+  let below = 0;
   const merged: StepRt[] = [];
   const services: ServiceFigures[] = [];
   let allocated = 0;
@@ -166,6 +229,10 @@ export function computeFigures(rec: Recording, workload: string, optimumCoreSeco
     const sDropped = sum(s.droppedRps);
     offered += sOffered;
     dropped += sDropped;
+    const windows = bound.find((b) => b.service === s.name)?.windows ?? [];
+    const sBound = boundCoreSeconds(windows, dt);
+    bounded += sBound;
+    below += windowsBelowBound(s, dt, windows);
     services.push({
       service: s.name,
       sloSeconds: s.sloSeconds,
@@ -176,6 +243,7 @@ export function computeFigures(rec: Recording, workload: string, optimumCoreSeco
       p95Ms: mixtureQuantile(steps, 0.95) * 1000,
       p99Ms: mixtureQuantile(steps, 0.99) * 1000,
       coreSeconds,
+      boundCoreSeconds: sBound,
       droppedPct: sOffered > 0 ? (100 * sDropped) / sOffered : 0,
     });
   }
@@ -188,7 +256,9 @@ export function computeFigures(rec: Recording, workload: string, optimumCoreSeco
     p95Ms: mixtureQuantile(merged, 0.95) * 1000,
     p99Ms: mixtureQuantile(merged, 0.99) * 1000,
     coreSeconds: allocated,
-    vsOptimum: optimumCoreSeconds > 0 ? allocated / optimumCoreSeconds : Number.NaN,
+    boundCoreSeconds: bounded,
+    vsBound: bounded > 0 ? allocated / bounded : Number.NaN,
+    belowBoundWindows: below,
     cpuUtilizationPct: allocated > 0 ? (100 * used) / allocated : 0,
     resizes: count(['resize', 'resize-deferred', 'resize-infeasible']),
     replicaChanges: count(['replicas']),

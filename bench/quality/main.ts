@@ -6,12 +6,28 @@ import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import { type BalancingRow, balancingMarkdown, balancingRow, balancingTable } from './balancing.ts';
-import { coresChart, responseTimeChart } from './charts.ts';
-import { CONTENDERS, type ContenderName, OPT_IN_CONTENDERS } from './contenders.ts';
+import { coresChart, frontsChart, responseTimeChart } from './charts.ts';
+import { CONTENDERS, contenderSpec, OPT_IN_CONTENDERS, resolveContenders } from './contenders.ts';
+import {
+  familyFronts,
+  headline,
+  meanPoints,
+  type SeedRun,
+  type WorkloadGoal,
+  workloadGoal,
+} from './fronts.ts';
 import { runPool } from './pool.ts';
-import { goalChecks, goalTable, markdownTable, terminalTable, type WorkloadResult } from './report.ts';
+import {
+  frontsMarkdown,
+  goalsMarkdown,
+  goalsTable,
+  headlineMarkdown,
+  markdownTable,
+  terminalTable,
+  type WorkloadResult,
+} from './report.ts';
 import type { JobResult, JobSpec } from './run-job.ts';
-import { type SeedFigures, seedRows, seedsMarkdown } from './seeds.ts';
+import { seedRows, seedsMarkdown } from './seeds.ts';
 import { type SplitName, splitOf, TEST_WINDOWS, TRAINING_WINDOWS } from './split.ts';
 import {
   checkTraceWindowFiles,
@@ -26,20 +42,6 @@ import {
   QUICK_FRACTION,
   SYNTHETIC_WORKLOADS,
 } from './workloads.ts';
-
-function listOf<T extends string>(allowed: readonly T[], what: string) {
-  return (value: string): T[] => {
-    const names = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    for (const n of names) {
-      if (!allowed.includes(n as T))
-        throw new InvalidArgumentError(`unknown ${what} "${n}" (one of: ${allowed.join(', ')})`);
-    }
-    return names as T[];
-  };
-}
 
 /** "none" → no repeats; else comma-separated positive integers. */
 function seedList(value: string): number[] {
@@ -90,8 +92,19 @@ const program = new Command('bench:quality')
   )
   .option(
     '--contender <names>',
-    `comma-separated subset of: ${CONTENDERS.join(', ')}; also (only when named) ${OPT_IN_CONTENDERS.join(', ')}`,
-    listOf([...CONTENDERS, ...OPT_IN_CONTENDERS], 'contender'),
+    `comma-separated contenders or families (default: all; kosmos-equal-lb on uneven-nodes only): ${CONTENDERS.join(', ')}; only when named: ${OPT_IN_CONTENDERS.join(', ')}`,
+    (v: string) => {
+      try {
+        return resolveContenders(
+          v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        );
+      } catch (err) {
+        throw new InvalidArgumentError((err as Error).message);
+      }
+    },
   )
   .option('--duration <seconds>', 'simulated seconds per workload (overrides --quick)', positiveInt)
   .option('--seed <n>', 'seed of the arrival noise for the detailed tables and charts', positiveInt, 42)
@@ -119,7 +132,7 @@ type Options = {
   split: SplitName;
   traceWindows?: string;
   workload?: string[];
-  contender?: ContenderName[];
+  contender?: string[];
   duration?: number;
   seed: number;
   repeatSeeds: number[];
@@ -160,55 +173,79 @@ async function main(): Promise<void> {
     throw err;
   }
   const { windows, workloads } = selected;
-  const contenders = opts.contender ?? [...CONTENDERS];
   const durationOf = (workload: string): number => {
     const full = fullDurationSeconds(windows[workload]);
     return opts.duration ?? (opts.quick ? Math.round(full * QUICK_FRACTION) : full);
   };
-  const jobs: JobSpec[] = workloads.flatMap((workload) =>
-    contenders.map((contender) => ({
-      workload,
-      ...(windows[workload] ? { traceWindows: windows[workload] } : {}),
-      contender,
-      durationSeconds: durationOf(workload),
-      seed: opts.seed,
-      chartBucketSeconds: Math.max(5, Math.round(durationOf(workload) / 240)),
-      ...(opts.kosmosTuning ? { kosmosTuning: opts.kosmosTuning } : {}),
-    })),
+  // The equal-split variant only matters where pods differ in size (its table compares it on uneven-nodes).
+  const contendersOf = (workload: string): string[] =>
+    opts.contender ?? CONTENDERS.filter((c) => c !== 'kosmos-equal-lb' || workload === 'uneven-nodes');
+  const repeats = [...new Set(opts.repeatSeeds)].filter((seed) => seed !== opts.seed);
+  const seeds = [opts.seed, ...repeats];
+  const jobs: JobSpec[] = seeds.flatMap((seed) =>
+    workloads.flatMap((workload) =>
+      contendersOf(workload).map((contender) => ({
+        workload,
+        ...(windows[workload] ? { traceWindows: windows[workload] } : {}),
+        contender,
+        durationSeconds: durationOf(workload),
+        seed,
+        chartBucketSeconds: Math.max(5, Math.round(durationOf(workload) / 240)),
+        withSeries: seed === opts.seed && opts.charts,
+        ...(opts.kosmosTuning ? { kosmosTuning: opts.kosmosTuning } : {}),
+      })),
+    ),
   );
   const started = performance.now();
-  process.stderr.write(`bench:quality: ${jobs.length} runs on ${opts.threads} threads\n`);
+  process.stderr.write(
+    `bench:quality: ${jobs.length} runs (${workloads.length} workloads, seeds ${seeds.join(', ')}) on ${opts.threads} threads\n`,
+  );
+  let lastReport = 0;
   const results = await runPool(jobs, opts.threads, (r, done) => {
-    const what = `${r.spec.workload}/${r.spec.contender}`;
-    const how = r.ok ? `${(r.wallMs / 1000).toFixed(1)} s` : `skipped: ${r.reason.split('\n')[0]}`;
-    process.stderr.write(`  [${done}/${jobs.length}] ${what} ${how}\n`);
+    if (!r.ok)
+      process.stderr.write(
+        `  ${r.spec.workload}/${r.spec.contender} seed ${r.spec.seed} skipped: ${r.reason.split('\n')[0]}\n`,
+      );
+    const now = performance.now();
+    if (done === jobs.length || now - lastReport > 10_000) {
+      lastReport = now;
+      process.stderr.write(`  [${done}/${jobs.length}] ${((now - started) / 1000).toFixed(0)} s\n`);
+    }
   });
+  const ok = results.filter((r): r is Extract<JobResult, { ok: true }> => r.ok);
+  const order = (c: string) => CONTENDERS.indexOf(c);
   const byWorkload: WorkloadResult[] = [];
   for (const workload of workloads) {
-    const ok = results.filter(
-      (r): r is Extract<JobResult, { ok: true }> => r.ok && r.spec.workload === workload,
-    );
-    ok.sort((a, b) => contenders.indexOf(a.spec.contender) - contenders.indexOf(b.spec.contender));
-    if (ok.length === 0) continue;
+    const mine = ok
+      .filter((r) => r.spec.workload === workload && r.spec.seed === opts.seed)
+      .sort((a, b) => order(a.spec.contender) - order(b.spec.contender));
+    if (mine.length === 0) continue;
     byWorkload.push({
       workload,
-      optimumCoreSeconds: ok[0]!.optimumCoreSeconds,
-      figures: ok.map((r) => r.figures),
+      boundCoreSeconds: mine[0]!.figures.boundCoreSeconds,
+      figures: mine.map((r) => r.figures),
     });
   }
-  const repeats = [...new Set(opts.repeatSeeds)].filter((seed) => seed !== opts.seed);
-  const seedRuns: SeedFigures[] = results.flatMap((r) =>
-    r.ok ? [{ workload: r.spec.workload, seed: opts.seed, figures: r.figures }] : [],
-  );
-  if (repeats.length > 0) {
-    const again = repeats.flatMap((seed) => jobs.map((j) => ({ ...j, seed })));
-    process.stderr.write(`bench:quality: ${again.length} more runs for seeds ${repeats.join(', ')}\n`);
-    const more = await runPool(again, opts.threads, () => {});
-    for (const r of more) {
-      if (r.ok) seedRuns.push({ workload: r.spec.workload, seed: r.spec.seed, figures: r.figures });
-    }
-  }
-  const acrossSeeds = repeats.length > 0 ? seedRows(seedRuns, contenders) : [];
+  const seedRuns: SeedRun[] = ok.map((r) => ({
+    workload: r.spec.workload,
+    seed: r.spec.seed,
+    figures: r.figures,
+  }));
+  const acrossSeeds = repeats.length > 0 ? seedRows(seedRuns, CONTENDERS) : [];
+  const splitOfWorkload = (w: string): string => {
+    const ws = windows[w];
+    if (!ws) return 'synthetic';
+    const a = splitOf(ws.frontend);
+    const b = splitOf(ws.backend);
+    return a === b ? a : 'mixed';
+  };
+  const fronts = workloads.map((w) => {
+    const points = meanPoints(seedRuns.filter((r) => r.workload === w));
+    return { workload: w, families: familyFronts(points), headline: headline(points) };
+  });
+  const goals = workloads
+    .map((w) => workloadGoal(w, splitOfWorkload(w), seedRuns))
+    .filter((g): g is WorkloadGoal => g !== undefined);
   const wallSeconds = (performance.now() - started) / 1000;
   const out = resolve(opts.out);
   mkdirSync(out, { recursive: true });
@@ -220,68 +257,88 @@ async function main(): Promise<void> {
     kosmosTuning: opts.kosmosTuning ?? {},
     split: opts.traceWindows ? 'user' : opts.split,
     traceWindows: windows,
-    traceSplit: Object.fromEntries(
-      Object.entries(windows).map(([w, ws]) => [
-        w,
-        { frontend: splitOf(ws.frontend), backend: splitOf(ws.backend) },
-      ]),
-    ),
+    traceSplit: Object.fromEntries(workloads.map((w) => [w, splitOfWorkload(w)])),
     wallSeconds,
     skipped: results
       .filter((r) => !r.ok)
-      .map((r) => ({ ...r.spec, reason: (r as { reason: string }).reason.split('\n')[0] })),
+      .map((r) => ({
+        workload: r.spec.workload,
+        contender: r.spec.contender,
+        seed: r.spec.seed,
+        reason: (r as { reason: string }).reason.split('\n')[0],
+      })),
   };
-  const checks = byWorkload.flatMap(goalChecks);
   const balancing = byWorkload.map(balancingRow).filter((r): r is BalancingRow => r !== undefined);
+  const bounds = ok
+    .filter((r) => r.spec.seed === opts.seed && r.spec.contender === (contendersOf(r.spec.workload)[0] ?? ''))
+    .map((r) => ({ workload: r.spec.workload, services: r.bound }));
   writeFileSync(
     join(out, 'quality.json'),
-    `${JSON.stringify({ ...meta, workloads: byWorkload, goals: checks, balancing, acrossSeeds }, null, 2)}\n`,
+    `${JSON.stringify({ ...meta, workloads: byWorkload, goals, fronts, balancing, acrossSeeds, runs: seedRuns.map((r) => ({ workload: r.workload, seed: r.seed, contender: r.figures.contender, sloViolationPct: r.figures.sloViolationPct, coreSeconds: r.figures.coreSeconds, vsBound: r.figures.vsBound, belowBoundWindows: r.figures.belowBoundWindows, resizes: r.figures.resizes, restarts: r.figures.restarts })) }, null, 2)}\n`,
   );
   for (const w of byWorkload) {
-    const series = results
-      .filter((r): r is Extract<JobResult, { ok: true }> => r.ok && r.spec.workload === w.workload)
+    const series = ok
+      .filter((r) => r.spec.workload === w.workload && r.spec.seed === opts.seed && r.series.length > 0)
       .map((r) => ({ contender: r.spec.contender, points: r.series }));
+    const bound = bounds.find((b) => b.workload === w.workload)?.services ?? [];
     writeFileSync(
       join(out, `quality-${w.workload}.json`),
-      `${JSON.stringify({ ...meta, ...w, series }, null, 2)}\n`,
+      `${JSON.stringify({ ...meta, ...w, bound, series }, null, 2)}\n`,
     );
     if (opts.charts) {
+      // Charts of the time series show the defaults of each family (a sweep would crowd them).
+      const shown = series.filter((s) => CONTENDERS.includes(s.contender) && isDefaultName(s.contender));
       writeFileSync(
         join(out, `quality-${w.workload}-rt.svg`),
-        await responseTimeChart({ workload: w.workload, series }),
+        await responseTimeChart({ workload: w.workload, series: shown }),
       );
       writeFileSync(
         join(out, `quality-${w.workload}-cores.svg`),
-        await coresChart({ workload: w.workload, series }),
+        await coresChart({ workload: w.workload, series: shown }),
       );
+      const f = fronts.find((x) => x.workload === w.workload);
+      if (f)
+        writeFileSync(
+          join(out, `quality-${w.workload}-fronts.svg`),
+          await frontsChart(w.workload, f.families),
+        );
     }
   }
-  let md = byWorkload.map((w) => `#### ${w.workload}\n\n${markdownTable(w)}\n`).join('\n');
+  let md = byWorkload
+    .map((w) => `#### ${w.workload} (seed ${opts.seed})\n\n${markdownTable(w)}\n`)
+    .join('\n');
+  md += `\n#### Pareto fronts (mean over seeds ${seeds.join(', ')})\n\n`;
+  for (const f of fronts) {
+    md += `##### ${f.workload}\n\n${frontsMarkdown(f.families)}\n\nkosmos against the HPA variants' front:\n\n${headlineMarkdown(f.headline)}\n\n`;
+  }
+  if (goals.length > 0) md += `#### Goals (every seed)\n\n${goalsMarkdown(goals)}\n`;
   if (balancing.length > 0) {
     md += `\n#### Resource-aware load balancing (kosmos vs kosmos-equal-lb)\n\n${balancingMarkdown(balancing)}\n`;
   }
   const seedsMd =
-    acrossSeeds.length > 0
-      ? `#### Across seeds ${[opts.seed, ...repeats].join(', ')}\n\n${seedsMarkdown(acrossSeeds)}`
-      : '';
+    acrossSeeds.length > 0 ? `#### Across seeds ${seeds.join(', ')}\n\n${seedsMarkdown(acrossSeeds)}` : '';
   if (seedsMd) md += `\n${seedsMd}`;
   writeFileSync(join(out, 'quality.md'), md);
   for (const w of byWorkload) console.log(`${terminalTable(w)}\n`);
-  if (checks.length > 0) console.log(`Goal check (kosmos)\n${goalTable(checks)}\n`);
+  for (const f of fronts)
+    console.log(`${f.workload}: kosmos against the HPA variants' front\n${headlineMarkdown(f.headline)}\n`);
+  if (goals.length > 0) console.log(`Goals (kosmos; every seed)\n${goalsTable(goals)}\n`);
   if (balancing.length > 0) {
     console.log(
       `Resource-aware load balancing: weighted (kosmos) vs equal split (kosmos-equal-lb)\n${balancingTable(balancing)}\n`,
     );
   }
-  if (seedsMd) console.log(seedsMd);
   if (meta.skipped.length > 0) {
     console.log(
-      `Skipped: ${meta.skipped.map((s) => `${s.workload}/${s.contender} (${s.reason})`).join('; ')}`,
+      `Skipped: ${meta.skipped.map((s) => `${s.workload}/${s.contender}/${s.seed} (${s.reason})`).join('; ')}`,
     );
     process.exitCode = 1;
   }
-  const runs = jobs.length * (1 + repeats.length);
-  console.log(`${runs} runs in ${wallSeconds.toFixed(1)} s; results in ${out}`);
+  console.log(`${jobs.length} runs in ${wallSeconds.toFixed(1)} s; results in ${out}`);
+}
+
+function isDefaultName(name: string): boolean {
+  return contenderSpec(name).isDefault;
 }
 
 main().catch((err: unknown) => {

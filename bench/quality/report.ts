@@ -1,9 +1,11 @@
-// Tables of the control-quality benchmark: one per workload (terminal via cli-table3, and Markdown for
-// the README), and the goal check of kosmos against HPA, KOSMOS-original and the optimum.
+// Tables of the control-quality benchmark: one per workload (terminal via cli-table3, and Markdown),
+// the Pareto-front headline of kosmos against the HPA variants, and the goal check.
 import Table from 'cli-table3';
 import type { Figures } from './figures.ts';
+import type { FamilyFront, WorkloadGoal } from './fronts.ts';
+import type { PointComparison } from './pareto.ts';
 
-export type WorkloadResult = { workload: string; optimumCoreSeconds: number; figures: Figures[] };
+export type WorkloadResult = { workload: string; boundCoreSeconds: number; figures: Figures[] };
 
 const HEAD = [
   'contender',
@@ -12,7 +14,8 @@ const HEAD = [
   'p95 ms',
   'p99 ms',
   'core·s',
-  '× opt',
+  '× bound',
+  'met < bound',
   'CPU util %',
   'resizes',
   'replica Δ',
@@ -32,7 +35,8 @@ function rows(w: WorkloadResult): string[][] {
     f0(f.p95Ms),
     f0(f.p99Ms),
     f0(f.coreSeconds),
-    f2(f.vsOptimum),
+    f2(f.vsBound),
+    String(f.belowBoundWindows),
     f0(f.cpuUtilizationPct),
     String(f.resizes),
     String(f.replicaChanges),
@@ -40,13 +44,14 @@ function rows(w: WorkloadResult): string[][] {
     f1(f.droppedPct),
   ]);
   out.push([
-    'optimum (bound)',
+    'bound (per 30 s window)',
     '—',
     '—',
     '—',
     '—',
-    f0(w.optimumCoreSeconds),
+    f0(w.boundCoreSeconds),
     '1.00',
+    '—',
     '—',
     '—',
     '—',
@@ -68,52 +73,87 @@ export function markdownTable(w: WorkloadResult): string {
   return lines.join('\n');
 }
 
-export type GoalCheck = {
-  workload: string;
-  against: string;
-  /** kosmos / other SLO-violation time (goal ≤ 0.2). */
-  violationRatio: number;
-  /** kosmos / other core-seconds (goal ≤ 0.8 for HPA, ≤ 1.25 for the optimum). */
-  coreRatio: number;
-  met: boolean;
-};
-
-/** The issue's goal: violations ≤ 1/5 of HPA's and KOSMOS-original's; cores ≤ 0.8 × HPA, ≤ 1.25 × optimum. */
-export function goalChecks(w: WorkloadResult): GoalCheck[] {
-  const kosmos = w.figures.find((f) => f.contender === 'kosmos');
-  if (!kosmos) return [];
-  const out: GoalCheck[] = [];
-  const ratio = (a: number, b: number): number => (b > 0 ? a / b : a > 0 ? Number.POSITIVE_INFINITY : 0);
-  for (const other of w.figures) {
-    const isHpa = other.contender.startsWith('hpa-');
-    if (!isHpa && other.contender !== 'kosmos-original') continue;
-    const violationRatio = ratio(kosmos.sloViolationPct, other.sloViolationPct);
-    const coreRatio = kosmos.coreSeconds / other.coreSeconds;
-    out.push({
-      workload: w.workload,
-      against: other.contender,
-      violationRatio,
-      coreRatio,
-      met: violationRatio <= 0.2 && (!isHpa || coreRatio <= 0.8),
-    });
-  }
-  const vsOpt = kosmos.coreSeconds / w.optimumCoreSeconds;
-  out.push({
-    workload: w.workload,
-    against: 'optimum',
-    violationRatio: Number.NaN,
-    coreRatio: vsOpt,
-    met: vsOpt <= 1.25,
-  });
-  return out;
+function markdown(head: readonly string[], body: readonly string[][]): string {
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  for (const r of body) lines.push(`| ${r.join(' | ')} |`);
+  return lines.join('\n');
 }
 
-export function goalTable(checks: readonly GoalCheck[]): string {
+const pct = (x: number): string => `${f1(x)} %`;
+
+/** Every family's points (mean over seeds), front points marked ★. */
+export function frontsMarkdown(fronts: readonly FamilyFront[]): string {
+  const body = fronts.flatMap((f) =>
+    f.points
+      .slice()
+      .sort((a, b) => a.coreSeconds - b.coreSeconds)
+      .map((p) => [
+        f.family,
+        `${p.name}${p.isDefault ? ' (default)' : ''}${f.front.includes(p) ? ' ★' : ''}`,
+        pct(p.violationPct),
+        f0(p.coreSeconds),
+        f2(p.vsBound),
+      ]),
+  );
+  return markdown(['family', 'contender (★ on its front)', 'SLO viol. %', 'core·s', '× bound'], body);
+}
+
+/** For each point of the HPA front: kosmos's cheapest point at ≤ its violation and best at ≤ its cores. */
+export function headlineMarkdown(rows: readonly PointComparison[]): string {
+  const body = rows.map((c) => [
+    `${c.against.name}: ${pct(c.against.violationPct)} at ${f0(c.against.coreSeconds)} core·s`,
+    c.atItsViolation
+      ? `${f2(c.atItsViolation.coreRatio)}× (${c.atItsViolation.point.name})`
+      : 'none reaches its violation',
+    c.atItsCores
+      ? `${pct(c.atItsCores.point.violationPct)} = ${f2(c.atItsCores.violationRatio)}× (${c.atItsCores.point.name})`
+      : 'none as cheap',
+    c.met ? 'yes' : 'no',
+  ]);
+  return markdown(
+    ['HPA front point', 'kosmos cores at ≤ its violation', 'kosmos violation at ≤ its cores', 'goal met'],
+    body,
+  );
+}
+
+export function goalsMarkdown(goals: readonly WorkloadGoal[]): string {
+  const body = goals.map((g) => [
+    g.workload,
+    g.split,
+    g.vsHpa.met
+      ? 'yes'
+      : `no (${g.vsHpa.seeds.filter((s) => !s.met).length}/${g.vsHpa.seeds.length} seeds miss)`,
+    g.vsHpa.defaultMet ? 'yes' : 'no',
+    `${f2(g.vsBound.mean)} (${f2(g.vsBound.min)}–${f2(g.vsBound.max)})`,
+    g.vsBound.met ? 'yes' : 'no',
+  ]);
+  return markdown(
+    [
+      'workload',
+      'days',
+      'vs HPA front (kosmos front, every seed)',
+      'default kosmos alone',
+      'kosmos × bound mean (min–max)',
+      '≤ 1.5× bound (worst seed)',
+    ],
+    body,
+  );
+}
+
+export function goalsTable(goals: readonly WorkloadGoal[]): string {
   const t = new Table({
-    head: ['workload', 'kosmos vs', 'violation ratio (≤ 0.2)', 'core ratio', 'met'],
+    head: ['workload', 'days', 'vs HPA front', 'default alone', 'kosmos × bound (worst)', '≤ 1.5×'],
     style: { head: [], border: [] },
   });
-  for (const c of checks)
-    t.push([c.workload, c.against, f2(c.violationRatio), f2(c.coreRatio), c.met ? 'yes' : 'no']);
+  for (const g of goals) {
+    t.push([
+      g.workload,
+      g.split,
+      g.vsHpa.met ? 'yes' : 'no',
+      g.vsHpa.defaultMet ? 'yes' : 'no',
+      `${f2(g.vsBound.mean)} (${f2(g.vsBound.max)})`,
+      g.vsBound.met ? 'yes' : 'no',
+    ]);
+  }
   return t.toString();
 }

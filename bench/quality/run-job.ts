@@ -3,8 +3,11 @@
 import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import { runDiscrete } from '../../sim/discrete/engine.ts';
 import type { Recording } from '../../sim/discrete/recorder.ts';
-import { buildContender, type ContenderName, optimumCoreSeconds } from './contenders.ts';
-import { computeFigures, type Figures } from './figures.ts';
+import { workloadParams } from '../../sim/discrete/sim-service.ts';
+import type { Scenario } from '../../sim/scenario/types.ts';
+import { runBound } from '../baselines/bound.ts';
+import { buildContender, scenarioFor } from './contenders.ts';
+import { computeFigures, type Figures, type ServiceBound, SLO_WINDOW_SECONDS } from './figures.ts';
 import type { TraceWorkload } from './trace-windows.ts';
 import { buildScenario } from './workloads.ts';
 
@@ -12,11 +15,13 @@ export type JobSpec = {
   workload: string;
   /** The workload's real-traffic windows; absent for synthetic workloads. */
   traceWindows?: TraceWorkload;
-  contender: ContenderName;
+  contender: string;
   durationSeconds: number;
   seed: number;
   /** Seconds per point of the chart series. */
   chartBucketSeconds: number;
+  /** Send the chart series back (only the detailed seed's runs need them). */
+  withSeries?: boolean;
   /** Overrides of the kosmos recommender's tuning (kosmos contenders only; default none). */
   kosmosTuning?: Partial<KosmosTuning>;
 };
@@ -29,7 +34,7 @@ export type JobResult =
       ok: true;
       figures: Figures;
       series: SeriesPoint[];
-      optimumCoreSeconds: number;
+      bound: ServiceBound[];
       wallMs: number;
     }
   | { spec: JobSpec; ok: false; reason: string };
@@ -66,20 +71,59 @@ export function downsample(rec: Recording, bucketSeconds: number): SeriesPoint[]
   return out;
 }
 
+/** Bounds already computed in this worker: every contender of a workload and seed shares them. */
+const bounds = new Map<string, ServiceBound[]>();
+
+/**
+ * The per-window lower bound of each service, from the run's own arrivals (the engine draws them
+ * from a per-service stream that no controller touches, so every contender sees the same ones).
+ */
+export function serviceBounds(scenario: Scenario, rec: Recording, key: string): ServiceBound[] {
+  const hit = bounds.get(key);
+  if (hit) return hit;
+  const dt = rec.stepSeconds;
+  const out = rec.services.map((series, i) => {
+    const s = scenario.services[i]!;
+    const arrivals = Float64Array.from(series.offeredRps, (r) => r * dt);
+    return {
+      service: series.name,
+      windows: runBound(
+        {
+          arrivals,
+          stepSeconds: dt,
+          params: workloadParams(s),
+          sla: s.sla,
+        },
+        Math.max(1, Math.round(SLO_WINDOW_SECONDS / dt)),
+      ),
+    };
+  });
+  bounds.set(key, out);
+  return out;
+}
+
 export async function runJob(spec: JobSpec): Promise<JobResult> {
   const started = performance.now();
-  const scenario = await buildScenario(spec.workload, spec.durationSeconds, spec.seed, spec.traceWindows);
-  const controller = await buildContender(spec.contender, scenario, spec.durationSeconds, spec.kosmosTuning);
+  const base = await buildScenario(spec.workload, spec.durationSeconds, spec.seed, spec.traceWindows);
+  const scenario = scenarioFor(spec.contender, base);
+  const controller = await buildContender(
+    spec.contender,
+    scenario,
+    spec.durationSeconds,
+    spec.kosmosTuning,
+    spec.traceWindows,
+  );
   if (!controller) return { spec, ok: false, reason: `contender ${spec.contender} is not available` };
   const rec = runDiscrete(scenario, { controller, durationSeconds: spec.durationSeconds, recordPods: false });
   rec.controller = spec.contender;
-  const optimum = optimumCoreSeconds(scenario, spec.durationSeconds);
+  const key = JSON.stringify([spec.workload, spec.traceWindows, spec.durationSeconds, spec.seed]);
+  const bound = serviceBounds(scenario, rec, key);
   return {
     spec,
     ok: true,
-    figures: computeFigures(rec, spec.workload, optimum),
-    series: downsample(rec, spec.chartBucketSeconds),
-    optimumCoreSeconds: optimum,
+    figures: computeFigures(rec, spec.workload, bound),
+    series: spec.withSeries ? downsample(rec, spec.chartBucketSeconds) : [],
+    bound,
     wallMs: performance.now() - started,
   };
 }

@@ -1,5 +1,5 @@
 // Robustness across seeds: the same contenders and workloads re-run with other seeds of the arrival
-// noise, summarised per workload and contender as mean (min–max) of SLO-violation time and × optimum.
+// noise, summarised per workload and contender as mean (min–max) of SLO-violation time and × bound.
 import type { Figures } from './figures.ts';
 
 export interface SeedRow {
@@ -7,20 +7,20 @@ export interface SeedRow {
   contender: string;
   seeds: number[];
   violationPct: { mean: number; min: number; max: number };
-  vsOptimum: { mean: number; min: number; max: number };
+  vsBound: { mean: number; min: number; max: number };
 }
 
 /** One run's figures for one seed. */
 export interface SeedFigures {
   workload: string;
   seed: number;
-  figures: Pick<Figures, 'contender' | 'sloViolationPct' | 'vsOptimum'>;
+  figures: Pick<Figures, 'contender' | 'sloViolationPct' | 'vsBound'>;
 }
 
 /**
  * One row per workload and contender over every seed that ran for that pair: workloads in the
  * order they first appear, contenders in `contenderOrder` (others after, by first appearance).
- * Runs whose × optimum is not finite are left out of its spread.
+ * Runs whose × bound is not finite are left out of its spread.
  */
 export function seedRows(runs: readonly SeedFigures[], contenderOrder: readonly string[] = []): SeedRow[] {
   const rows = new Map<string, { workload: string; contender: string; runs: SeedFigures[] }>();
@@ -44,7 +44,7 @@ export function seedRows(runs: readonly SeedFigures[], contenderOrder: readonly 
     contender: row.contender,
     seeds: row.runs.map((r) => r.seed),
     violationPct: spread(row.runs.map((r) => r.figures.sloViolationPct)),
-    vsOptimum: spread(row.runs.map((r) => r.figures.vsOptimum).filter(Number.isFinite)),
+    vsBound: spread(row.runs.map((r) => r.figures.vsBound).filter(Number.isFinite)),
   }));
 }
 
@@ -57,7 +57,7 @@ function spread(xs: readonly number[]): { mean: number; min: number; max: number
   };
 }
 
-/** Markdown: one table per workload, contender · violation % mean (min–max) · × optimum mean (min–max). */
+/** Markdown: one table per workload, contender · violation % mean (min–max) · × bound mean (min–max). */
 export function seedsMarkdown(rows: readonly SeedRow[]): string {
   const workloads = [...new Set(rows.map((r) => r.workload))];
   return workloads
@@ -66,10 +66,10 @@ export function seedsMarkdown(rows: readonly SeedRow[]): string {
         .filter((r) => r.workload === w)
         .map(
           (r) =>
-            `| ${r.contender} | ${r.seeds.length} | ${range(r.violationPct, 1)} | ${range(r.vsOptimum, 2)} |`,
+            `| ${r.contender} | ${r.seeds.length} | ${range(r.violationPct, 1)} | ${range(r.vsBound, 2)} |`,
         )
         .join('\n');
-      return `##### ${w}\n\n| contender | seeds | SLO viol. % mean (min–max) | × opt mean (min–max) |\n|---|---:|---:|---:|\n${body}\n`;
+      return `##### ${w}\n\n| contender | seeds | SLO viol. % mean (min–max) | × bound mean (min–max) |\n|---|---:|---:|---:|\n${body}\n`;
     })
     .join('\n');
 }

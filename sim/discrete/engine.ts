@@ -3,6 +3,7 @@
 
 import { sampleArrivals, splitArrivals } from '../model/traffic.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { type BurstClaim, burstCapacities } from './burst.ts';
 import {
   enactDue,
   newPod,
@@ -100,7 +101,11 @@ export class DiscreteEngine {
     const now = this.nowSeconds;
     const dt = this.stepSeconds;
     this.#lifecycle(now);
-    for (const service of this.services) this.#stepService(service, now, dt);
+    const arrivals = this.services.map((service) => this.#arrive(service, now, dt));
+    const burst = this.#burstCapacities(dt);
+    this.services.forEach((service, i) => {
+      this.#stepService(service, now, dt, arrivals[i]!, burst);
+    });
     this.#step++;
     if (this.#step % this.#periodSteps === 0) {
       const windowSeconds = (this.#step - this.#lastDecisionStep) * dt;
@@ -157,13 +162,60 @@ export class DiscreteEngine {
     for (const service of this.services) for (const pod of service.pods) retryDeferred(pod, now, delay);
   }
 
-  #stepService(service: SimService, now: number, dt: number): void {
-    const step = this.#step;
+  /** Draws the step's arrivals and splits them over ready pods (into service.split); returns them. */
+  #arrive(service: SimService, now: number, dt: number): { arrivals: number; unrouted: number } {
     const rate = service.spec.trace.rateAt(now);
     const arrivals = sampleArrivals(rate, dt, service.spec.arrivals, service.rng);
     const pods = service.pods;
     if (service.split.length < pods.length) service.split = new Float64Array(pods.length * 2);
-    let dropped = splitArrivals(arrivals, pods, isReady, service.split) + service.lostSinceStep;
+    return { arrivals, unrouted: splitArrivals(arrivals, pods, isReady, service.split) };
+  }
+
+  /** Step capacity of running pods on nodes that host a Burstable pod (others run at their size). */
+  #burstCapacities(dt: number): Map<SimPod, number> | undefined {
+    if (!this.services.some((s) => (s.spec.cpuLimitMilli ?? 0) > 0)) return undefined;
+    const out = new Map<SimPod, number>();
+    const serviceOf = (pod: SimPod) => this.services[pod.service]!;
+    for (const node of this.nodes) {
+      const running = node.pods.filter(isReady);
+      if (!running.some((p) => (serviceOf(p).spec.cpuLimitMilli ?? 0) > p.enacted.cpuMilli)) continue;
+      const claims: BurstClaim[] = running.map((p) => {
+        const service = serviceOf(p);
+        const requestCores = p.enacted.cpuMilli / 1000;
+        const arriving = service.split[service.pods.indexOf(p)] ?? 0;
+        return {
+          requestCores,
+          limitCores: Math.max(requestCores, (service.spec.cpuLimitMilli ?? 0) / 1000),
+          wantCores: ((p.queue.inFlight + arriving) * service.params.cpuSecondsPerRequest) / dt,
+        };
+      });
+      // CPU no pod of the run requested is taken by the cluster's other tenants (a bin-packed cluster:
+      // cores a service does not reserve are cores someone else uses), with a share by that request.
+      const nodeCores = node.allocatable.cpuMilli / 1000;
+      const requested = node.pods.reduce((a, p) => a + p.enacted.cpuMilli / 1000, 0);
+      claims.push({
+        requestCores: Math.max(0, nodeCores - requested),
+        limitCores: nodeCores,
+        wantCores: nodeCores,
+      });
+      const caps = burstCapacities(claims, nodeCores);
+      running.forEach((p, i) => {
+        out.set(p, caps[i]!);
+      });
+    }
+    return out;
+  }
+
+  #stepService(
+    service: SimService,
+    now: number,
+    dt: number,
+    { arrivals, unrouted }: { arrivals: number; unrouted: number },
+    burst: Map<SimPod, number> | undefined,
+  ): void {
+    const step = this.#step;
+    const pods = service.pods;
+    let dropped = unrouted + service.lostSinceStep;
     service.lostSinceStep = 0;
     let completions = 0;
     let usedCores = 0;
@@ -174,16 +226,12 @@ export class DiscreteEngine {
     stepRt.reset();
     for (let i = 0; i < pods.length; i++) {
       const pod = pods[i]!;
-      if (pod.node) {
-        allocatedCpuMilli += pod.enacted.cpuMilli;
-        allocatedMemoryBytes += pod.enacted.memoryBytes;
-      }
       let podUsed = 0;
       if (pod.phase === 'Running') {
         ready++;
         const r = pod.queue.step({
           arrivals: service.split[i]!,
-          capacityCores: pod.enacted.cpuMilli / 1000,
+          capacityCores: burst?.get(pod) ?? pod.enacted.cpuMilli / 1000,
           dtSeconds: dt,
         });
         const w = pod.window;
@@ -212,6 +260,14 @@ export class DiscreteEngine {
             pod: pod.name,
           });
         }
+      }
+      if (pod.node) {
+        // A Burstable pod holds its request and whatever it used beyond it (CPU no one else could use).
+        const burstable = (service.spec.cpuLimitMilli ?? 0) > pod.enacted.cpuMilli;
+        allocatedCpuMilli += burstable
+          ? Math.max(pod.enacted.cpuMilli, podUsed * 1000)
+          : pod.enacted.cpuMilli;
+        allocatedMemoryBytes += pod.enacted.memoryBytes;
       }
       this.#recorder.pod(
         step,

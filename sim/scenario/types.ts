@@ -25,6 +25,13 @@ export interface ServiceScenario {
   replicas: number;
   /** Size of the pods at t = 0 and of pods created later (the Deployment template). */
   resources: PodResources;
+  /**
+   * CPU limit of every pod when above its request (Burstable QoS; default: limit = request,
+   * Guaranteed). Such a pod may use CPU its node's other pods requested but leave idle, up to the
+   * limit, shared in proportion to requests (CFS shares); CPU no pod of the run requested counts as
+   * used by other tenants (a bin-packed cluster). See sim/discrete/burst.ts and the engine.
+   */
+  cpuLimitMilli?: number;
   sla: ServiceSla;
   trace: Trace;
   arrivals: ArrivalNoise;

@@ -21,7 +21,10 @@ import {
 import { HpaController } from '../../baselines/hpa-behavior.ts';
 import { Every } from './observe.ts';
 
-export type HpaMetric = { kind: 'cpu'; targetUtilizationPercent: number } | { kind: 'response-time' };
+/** CPU utilization of requests, or the service's SLA statistic with a `Value` target of SLO × targetFactor (default 1). */
+export type HpaMetric =
+  | { kind: 'cpu'; targetUtilizationPercent: number }
+  | { kind: 'response-time'; targetFactor?: number };
 
 export class HpaContender implements Controller {
   readonly name: string;
@@ -75,7 +78,7 @@ export class HpaContender implements Controller {
       return objectValueReplicas({
         currentReplicas: current,
         value,
-        target: service.sla.sloSeconds,
+        target: service.sla.sloSeconds * (this.metric.targetFactor ?? 1),
         readyPods: readyPodCount(pods),
       }).replicas;
     }

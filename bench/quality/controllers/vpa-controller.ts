@@ -17,6 +17,9 @@ import {
 } from '../../baselines/vpa.ts';
 import { Every } from './observe.ts';
 
+/** What the recommender saw before the run: each pod's mean usage per minute (all pods alike). */
+export type VpaHistory = { usageCoresPerMinute: readonly number[]; pods: number; requestCores: number };
+
 export class VpaContender implements Controller {
   readonly name: string;
   readonly periodSeconds = VPA_DEFAULTS.recommenderIntervalSeconds;
@@ -27,15 +30,32 @@ export class VpaContender implements Controller {
   /** Replicas per service, fixed (VPA does not scale horizontally); the updater needs ≥ 2 to act. */
   private readonly replicas: Map<string, number>;
 
-  constructor(mode: VpaUpdateMode, replicas: ReadonlyMap<string, number> = new Map()) {
+  /** Usage samples from before the run, per service (the recommender's history: see VpaHistory). */
+  private readonly history: ReadonlyMap<string, VpaHistory>;
+
+  constructor(
+    mode: VpaUpdateMode,
+    replicas: ReadonlyMap<string, number> = new Map(),
+    history: ReadonlyMap<string, VpaHistory> = new Map(),
+  ) {
     this.mode = mode;
     this.name = mode === 'Recreate' ? 'vpa-recreate' : 'vpa-inplace';
     this.replicas = new Map(replicas);
+    this.history = history;
   }
 
   start(context: ControllerContext): void {
     for (const s of context.services) {
-      this.aggregates.set(s.name, new CpuAggregate());
+      const aggregate = new CpuAggregate();
+      const h = this.history.get(s.name);
+      if (h) {
+        // One sample per pod per minute, ending at t = 0 (the recommender's checkpoint after a week).
+        const first = -h.usageCoresPerMinute.length * 60;
+        h.usageCoresPerMinute.forEach((usage, i) => {
+          for (let p = 0; p < h.pods; p++) aggregate.addSample(usage, h.requestCores, first + i * 60);
+        });
+      }
+      this.aggregates.set(s.name, aggregate);
       this.updaters.set(s.name, new VpaUpdater(this.mode));
     }
   }

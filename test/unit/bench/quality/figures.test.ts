@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { computeFigures, mixtureQuantile, stepCdf, violationPct } from '../../../../bench/quality/figures.ts';
-import { goalChecks } from '../../../../bench/quality/report.ts';
 import type { Recording, ServiceSeries } from '../../../../sim/discrete/recorder.ts';
 
 function series(steps: number, rt: (i: number) => number, extra: Partial<ServiceSeries> = {}): ServiceSeries {
@@ -75,30 +74,32 @@ describe('figures', () => {
     ],
   };
 
-  it('sums core-seconds, relates them to the optimum and counts actions', () => {
-    const f = computeFigures(rec, 'w', 60);
+  const window = (fromStep: number, cores: number) => ({
+    fromStep,
+    toStep: fromStep + 30,
+    replicas: 1,
+    cpuMilliPerPod: cores * 1000,
+    cores,
+    met: true,
+  });
+
+  it('sums core-seconds, relates them to the per-window bound and counts actions', () => {
+    const f = computeFigures(rec, 'w', [{ service: 'svc', windows: [window(0, 1), window(30, 1)] }]);
     expect(f.coreSeconds).toBe(120);
-    expect(f.vsOptimum).toBe(2);
+    expect(f.boundCoreSeconds).toBe(60);
+    expect(f.vsBound).toBe(2);
     expect(f.cpuUtilizationPct).toBe(50);
     expect([f.resizes, f.replicaChanges, f.restarts]).toEqual([1, 1, 1]);
     expect(f.sloViolationPct).toBe(0);
+    expect(f.belowBoundWindows).toBe(0);
   });
 
-  it('checks the goal: violations ≤ 1/5 of HPA and cores ≤ 0.8 × HPA', () => {
-    const base = computeFigures(rec, 'w', 60);
-    const checks = goalChecks({
-      workload: 'w',
-      optimumCoreSeconds: 100,
-      figures: [
-        { ...base, contender: 'kosmos', sloViolationPct: 1, coreSeconds: 120 },
-        { ...base, contender: 'hpa-cpu70', sloViolationPct: 10, coreSeconds: 200 },
-        { ...base, contender: 'kosmos-original', sloViolationPct: 4, coreSeconds: 100 },
-      ],
-    });
-    expect(checks.map((c) => [c.against, c.met])).toEqual([
-      ['hpa-cpu70', true],
-      ['kosmos-original', false],
-      ['optimum', true],
+  it('counts windows met with fewer cores than the bound, not those it violated', () => {
+    // 2 cores allocated throughout; the bound says 3 in both windows; the second window is violated.
+    const s = series(60, (i) => (i < 30 ? 0.1 : 0.5));
+    const f = computeFigures({ ...rec, services: [s] }, 'w', [
+      { service: 'svc', windows: [window(0, 3), window(30, 3)] },
     ]);
+    expect(f.belowBoundWindows).toBe(1);
   });
 });

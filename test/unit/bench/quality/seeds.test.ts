@@ -4,7 +4,7 @@ import { type SeedFigures, seedRows, seedsMarkdown } from '../../../../bench/qua
 const run = (workload: string, contender: string, seed: number, viol: number, opt: number): SeedFigures => ({
   workload,
   seed,
-  figures: { contender, sloViolationPct: viol, vsOptimum: opt },
+  figures: { contender, sloViolationPct: viol, vsBound: opt },
 });
 
 describe('bench:quality across seeds', () => {
@@ -26,8 +26,8 @@ describe('bench:quality across seeds', () => {
     ]);
     expect(rows[0]!.violationPct).toEqual({ mean: 2, min: 1, max: 3 });
     // The infinite × optimum (a zero bound) is left out of the spread, not averaged in.
-    expect(rows[0]!.vsOptimum.mean).toBeCloseTo(2.1, 9);
-    expect(rows[0]!.vsOptimum).toMatchObject({ min: 2.0, max: 2.2 });
+    expect(rows[0]!.vsBound.mean).toBeCloseTo(2.1, 9);
+    expect(rows[0]!.vsBound).toMatchObject({ min: 2.0, max: 2.2 });
   });
 
   it('prints one table per workload with mean (min–max)', () => {

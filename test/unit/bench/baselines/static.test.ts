@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { offlineOptimum } from '../../../../bench/baselines/optimum.ts';
 import { meanRate, staticSizing } from '../../../../bench/baselines/static.ts';
 
 // M/M/1-PS mean: RT = D/(c − λD) ≤ slo ⇔ c ≥ λD + D/slo, with D = 0.01 core-seconds per request.
@@ -33,34 +32,5 @@ describe('static sizing', () => {
 
   it('averages a rate over the duration', () => {
     expect(meanRate((t) => (t < 50 ? 10 : 30), 100)).toBe(20);
-  });
-});
-
-describe('offline optimum', () => {
-  it('sizes each interval for its peak rate and sums core-seconds', () => {
-    const out = offlineOptimum({
-      rateAt: (t) => (t < 10 ? 100 : 200),
-      durationSeconds: 20,
-      intervalSeconds: 10,
-      sloSeconds: 0.1,
-      statistic: 'mean',
-      floorCores: 0,
-      coresForRate,
-    });
-    expect([...out.cores]).toEqual([1.1, 2.1]);
-    expect(out.coreSeconds).toBeCloseTo(32, 10);
-  });
-
-  it('never goes below the SLA floor', () => {
-    const out = offlineOptimum({
-      rateAt: () => 0,
-      durationSeconds: 5,
-      intervalSeconds: 5,
-      sloSeconds: 0.1,
-      statistic: 'mean',
-      floorCores: 0.5,
-      coresForRate,
-    });
-    expect(out.coreSeconds).toBeCloseTo(2.5, 10);
   });
 });
