@@ -11,13 +11,15 @@
 // * The replay starts with empty pods, already started and ready: the most favourable state (a
 //   fuller queue only raises later response times), so the start-up delay and any backlog a
 //   controller carries in are never charged to the bound.
-// * Node capacity, memory and resize delays are ignored (relaxations: they can only raise the need).
+// * Node capacity, memory and resize delays are ignored (relaxations: they can only raise the need),
+//   and so are a pod's warm-up and a noisy neighbour (they only slow pods down). A request's fixed
+//   latency, CFS stalls and load-dependent cost are replayed as the engine has them.
 // * Not covered: allocations that change inside the window, or pods of unequal sizes. A controller
 //   that gives a burst more CPU only while it lasts could meet a window with fewer core-seconds than
 //   the best constant allocation; the benchmark counts such windows (`belowBoundWindows`) rather
 //   than assume they never happen.
 import type { Statistic } from '../../lib/api/types.ts';
-import { PodQueue, type WorkloadParams } from '../../sim/model/pod-queue.ts';
+import { PodQueue, requestCost, rtOffsetSeconds, type WorkloadParams } from '../../sim/model/pod-queue.ts';
 import { type VerdictSeries, windowViolated } from '../quality/figures.ts';
 
 export type BoundSla = {
@@ -92,15 +94,22 @@ export function meetsWindow(
   const quantiles = LEVELS.map(([, p]) => params.shape.quantile(p));
   for (let i = 0; i < to - from; i++) {
     const a = arrivals[from + i]!;
-    const r = queue.step({ arrivals: a / replicas, capacityCores: cpuMilli / 1000, dtSeconds: dt });
+    const capacityCores = cpuMilli / 1000;
+    const r = queue.step({
+      arrivals: a / replicas,
+      capacityCores,
+      dtSeconds: dt,
+      ...(params.costDrift ? { cpuSecondsPerRequest: requestCost(params, a / dt) } : {}),
+    });
     series.offeredRps[i] = a / dt;
     series.throughputRps[i] = (r.completions * replicas) / dt;
     series.droppedRps[i] = (r.dropped * replicas) / dt;
-    // Equal pods make one response-time component per step: quantiles are its scale × the shape's.
+    // Equal pods make one response-time component per step: its fixed part plus scale × the shape's quantiles.
     const scale = r.completions > 0 && r.meanRtSeconds > 0 ? r.meanRtSeconds : Number.NaN;
-    series.meanRtSeconds[i] = scale;
+    const offset = rtOffsetSeconds(params, r, capacityCores);
+    series.meanRtSeconds[i] = offset + scale;
     LEVELS.forEach(([key], k) => {
-      series[key][i] = scale * quantiles[k]!;
+      series[key][i] = offset + scale * quantiles[k]!;
     });
   }
   return !windowViolated(series, dt, 0, to - from);

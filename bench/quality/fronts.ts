@@ -13,6 +13,21 @@ export type FamilyFront = { family: Family; points: Point[]; front: Point[] };
 
 export const HPA_FAMILIES: readonly Family[] = ['hpa-cpu', 'hpa-cpu-burstable', 'hpa-rt'];
 
+/** HPA settings that miss the SLO more than this share of the time are no one's choice: the goal is
+ *  checked against the HPA front's points at or below it (or, when there are none, its best one). */
+export const USABLE_VIOLATION_PCT = 10;
+
+/** The HPA front points the goal is checked against (see USABLE_VIOLATION_PCT). */
+export function usableFront<P extends FrontPoint>(front: readonly P[]): P[] {
+  const usable = front.filter((p) => p.violationPct <= USABLE_VIOLATION_PCT);
+  if (usable.length > 0) return usable;
+  const best = front.reduce<P | undefined>(
+    (b, p) => (!b || p.violationPct < b.violationPct ? p : b),
+    undefined,
+  );
+  return best ? [best] : [];
+}
+
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 
 function point(name: string, coreSeconds: number, violationPct: number, vsBound: number): Point {
@@ -81,7 +96,7 @@ export function workloadGoal(
   for (const seed of seeds) {
     const points = meanPoints(mine.filter((r) => r.seed === seed));
     const kosmos = points.filter((p) => p.family === 'kosmos');
-    const hpa = paretoFront(points.filter((p) => HPA_FAMILIES.includes(p.family)));
+    const hpa = usableFront(paretoFront(points.filter((p) => HPA_FAMILIES.includes(p.family))));
     const def = kosmos.find((p) => p.isDefault);
     if (!def || hpa.length === 0) continue;
     kosmosVsBound.push(def.vsBound);
@@ -99,7 +114,7 @@ export function workloadGoal(
     workload,
     split,
     vsHpa: {
-      goal: "for every point of the HPA variants' Pareto front: kosmos ≤ 1/5 of its violation at ≤ its cores, or ≤ 0.8× its cores at ≤ its violation",
+      goal: `for every point of the HPA variants' Pareto front violating ≤ ${USABLE_VIOLATION_PCT} % (else its least-violating one): kosmos ≤ 1/5 of its violation at ≤ its cores, or ≤ 0.8× its cores at ≤ its violation`,
       met: perSeed.every((s) => s.met),
       defaultMet: perSeed.every((s) => s.defaultMet),
       seeds: perSeed,

@@ -39,6 +39,9 @@ import { parseTuning } from './tuning.ts';
 import {
   FULL_DURATION_SECONDS,
   fullDurationSeconds,
+  isModelWorkload,
+  MODEL_WORKLOAD_TRAFFIC,
+  MODEL_WORKLOADS,
   QUICK_FRACTION,
   SYNTHETIC_WORKLOADS,
 } from './workloads.ts';
@@ -142,6 +145,9 @@ type Options = {
   kosmosTuning?: Partial<KosmosTuning>;
 };
 
+/** What the model-breaking workloads run: kosmos's sweep against the Guaranteed and response-time HPAs'. */
+const MODEL_CONTENDER_FAMILIES = ['kosmos', 'hpa-cpu', 'hpa-rt'];
+
 /** The trace windows to run (a user's file replaces the built-in ones) and the workloads chosen. */
 async function selectWorkloads(opts: Options): Promise<{ windows: TraceWindows; workloads: string[] }> {
   const windows = opts.traceWindows
@@ -149,15 +155,20 @@ async function selectWorkloads(opts: Options): Promise<{ windows: TraceWindows; 
     : opts.split === 'training'
       ? TRAINING_WINDOWS
       : TEST_WINDOWS;
-  const available = [...Object.keys(windows), ...SYNTHETIC_WORKLOADS];
+  const available = [...Object.keys(windows), ...SYNTHETIC_WORKLOADS, ...Object.keys(MODEL_WORKLOADS)];
   // A user's own traffic runs alone unless synthetic workloads are asked for by name.
   const workloads = opts.workload ?? (opts.traceWindows ? Object.keys(windows) : available);
   for (const w of workloads) {
     if (!available.includes(w))
       throw new InvalidArgumentError(`unknown workload "${w}" (one of: ${available.join(', ')})`);
   }
+  // Model-breaking workloads replay the built-in nasa-weekday windows of the split.
+  const builtIn = opts.split === 'training' ? TRAINING_WINDOWS : TEST_WINDOWS;
   const used: TraceWindows = {};
-  for (const w of workloads) if (windows[w]) used[w] = windows[w];
+  for (const w of workloads) {
+    const ws = isModelWorkload(w) ? builtIn[MODEL_WORKLOAD_TRAFFIC] : windows[w];
+    if (ws) used[w] = ws;
+  }
   await checkTraceWindowFiles(used);
   return { windows: used, workloads };
 }
@@ -178,8 +189,12 @@ async function main(): Promise<void> {
     return opts.duration ?? (opts.quick ? Math.round(full * QUICK_FRACTION) : full);
   };
   // The equal-split variant only matters where pods differ in size (its table compares it on uneven-nodes).
+  // Model-breaking workloads run kosmos's and HPA's sweeps only (their fronts are the comparison).
   const contendersOf = (workload: string): string[] =>
-    opts.contender ?? CONTENDERS.filter((c) => c !== 'kosmos-equal-lb' || workload === 'uneven-nodes');
+    opts.contender ??
+    (isModelWorkload(workload)
+      ? resolveContenders(MODEL_CONTENDER_FAMILIES)
+      : CONTENDERS.filter((c) => c !== 'kosmos-equal-lb' || workload === 'uneven-nodes'));
   const repeats = [...new Set(opts.repeatSeeds)].filter((seed) => seed !== opts.seed);
   const seeds = [opts.seed, ...repeats];
   const jobs: JobSpec[] = seeds.flatMap((seed) =>
@@ -235,6 +250,7 @@ async function main(): Promise<void> {
   const splitOfWorkload = (w: string): string => {
     const ws = windows[w];
     if (!ws) return 'synthetic';
+    if (isModelWorkload(w)) return `${splitOf(ws.frontend)} (${MODEL_WORKLOAD_TRAFFIC})`;
     const a = splitOf(ws.frontend);
     const b = splitOf(ws.backend);
     return a === b ? a : 'mixed';

@@ -2,7 +2,7 @@
 // (NASA, Twitter) or synthetic shapes (step, flash crowd). Windows, compression and scale are recorded.
 import type { Statistic } from '../../lib/api/types.ts';
 import type { PodResources, ServiceSla } from '../../sim/discrete/controller.ts';
-import type { Scenario, ServiceScenario } from '../../sim/scenario/types.ts';
+import type { Scenario, ServiceScenario, WorkloadSpec } from '../../sim/scenario/types.ts';
 import { loadRealTrace } from '../../sim/traces/real-trace.ts';
 import { syntheticTrace, type Trace } from '../../sim/traces/trace.ts';
 import { type TraceWindow, type TraceWorkload, windowSimulatedSeconds } from './trace-windows.ts';
@@ -143,7 +143,60 @@ function nodeCpuMilli(name: string): number[] {
   return name === 'uneven-nodes' ? [2500, 2500, 1200] : [4000, 4000, 4000];
 }
 
+/**
+ * Workloads that break kosmos's own model (M/M/1 processor sharing, exact quantiles), all on the
+ * nasa-weekday windows and none tuned for: each changes one thing of the pods or of what is observed.
+ */
+export const MODEL_WORKLOADS = {
+  /** Every request also waits on a downstream call: 80 ms (frontend, SLO 200 ms), 150 ms (backend, 500 ms). */
+  'downstream-call': (s: Scenario): Scenario =>
+    withWorkload(s, (name) => ({ fixedLatencySeconds: name === 'frontend' ? 0.08 : 0.15 })),
+  /** Heavy-tailed request cost: Pareto with α = 2.1 (cv² ≈ 4.8; exponential has 1). */
+  'heavy-tail': (s: Scenario): Scenario =>
+    withWorkload(s, () => ({ distribution: { kind: 'pareto', alpha: 2.1 } })),
+  /** An 8-thread server: a CFS period whose quota runs out stalls every thread until the next 100 ms. */
+  'cfs-threads': (s: Scenario): Scenario => withWorkload(s, () => ({ threads: 8 })),
+  /** Cost per request rises with load (cache hit rate falls): +50 % per mean rate above the mean. */
+  'cost-drift': (s: Scenario): Scenario =>
+    withWorkload(s, (name) => ({
+      costDrift: { referenceRps: name === 'frontend' ? 50 : 10, slope: 0.5 },
+    })),
+  /** Pods started during the run work at half speed when ready, reaching full speed after 60 s. */
+  'warm-up': (s: Scenario): Scenario => withWorkload(s, () => ({ warmupSeconds: 60 })),
+  /** Another tenant on node-a slows its pods by 40 % for 200 s of every 600 s. */
+  'noisy-neighbour': (s: Scenario): Scenario => ({
+    ...s,
+    noisyNeighbour: { node: 'node-a', slowdown: 0.4, periodSeconds: 600, activeSeconds: 200 },
+  }),
+  /** Controllers read quantiles from the pods' Prometheus histogram buckets, as the agent does. */
+  'histogram-metrics': (s: Scenario): Scenario => ({ ...s, measurement: 'histogram' }),
+} as const satisfies Record<string, (s: Scenario) => Scenario>;
+export type ModelWorkload = keyof typeof MODEL_WORKLOADS;
+/** The trace workload whose windows the model-breaking workloads replay. */
+export const MODEL_WORKLOAD_TRAFFIC = 'nasa-weekday';
+
+export function isModelWorkload(name: string): name is ModelWorkload {
+  return name in MODEL_WORKLOADS;
+}
+
+function withWorkload(s: Scenario, extra: (service: string) => Partial<WorkloadSpec>): Scenario {
+  return {
+    ...s,
+    services: s.services.map((x) => ({ ...x, workload: { ...x.workload, ...extra(x.name) } })),
+  };
+}
+
 export async function buildScenario(
+  name: string,
+  durationSeconds: number,
+  seed: number,
+  windows?: TraceWorkload,
+): Promise<Scenario> {
+  const base = await baseScenario(name, durationSeconds, seed, windows);
+  return isModelWorkload(name) ? MODEL_WORKLOADS[name](base) : base;
+}
+
+async function baseScenario(
   name: string,
   durationSeconds: number,
   seed: number,

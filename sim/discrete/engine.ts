@@ -1,6 +1,7 @@
 // Deterministic discrete-time simulation: steps the workload model over the cluster with no clock
 // and no processes, and calls a Controller every period. Same scenario + seed ⇒ same Recording.
 
+import { requestCost, rtOffsetSeconds } from '../model/pod-queue.ts';
 import { sampleArrivals, splitArrivals } from '../model/traffic.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { type BurstClaim, burstCapacities } from './burst.ts';
@@ -110,7 +111,14 @@ export class DiscreteEngine {
     if (this.#step % this.#periodSteps === 0) {
       const windowSeconds = (this.#step - this.#lastDecisionStep) * dt;
       this.#lastDecisionStep = this.#step;
-      const observation = buildObservation(this.nowSeconds, windowSeconds, dt, this.services, this.nodes);
+      const observation = buildObservation(
+        this.nowSeconds,
+        windowSeconds,
+        dt,
+        this.services,
+        this.nodes,
+        this.scenario.measurement,
+      );
       this.#apply(this.controller.decide(observation), this.nowSeconds);
     }
   }
@@ -160,6 +168,21 @@ export class DiscreteEngine {
       }
     }
     for (const service of this.services) for (const pod of service.pods) retryDeferred(pod, now, delay);
+  }
+
+  /** Work done per CPU-second by a pod now: 1, less while warming up or beside a noisy neighbour. */
+  #speed(pod: SimPod, service: SimService, now: number): number {
+    let speed = 1;
+    const warmup = service.params.warmupSeconds;
+    // Pods present at t = 0 are warm; later ones (scale-out, restarts) start at half speed.
+    if (warmup && (pod.createdAtSeconds > 0 || pod.restarts > 0)) {
+      speed *= 0.5 + 0.5 * Math.min(1, Math.max(0, (now - pod.readyAtSeconds) / warmup));
+    }
+    const noisy = this.scenario.noisyNeighbour;
+    if (noisy && pod.node?.name === noisy.node && now % noisy.periodSeconds < noisy.activeSeconds) {
+      speed *= 1 - noisy.slowdown;
+    }
+    return speed;
   }
 
   /** Draws the step's arrivals and splits them over ready pods (into service.split); returns them. */
@@ -229,26 +252,33 @@ export class DiscreteEngine {
       let podUsed = 0;
       if (pod.phase === 'Running') {
         ready++;
+        const capacityCores = burst?.get(pod) ?? pod.enacted.cpuMilli / 1000;
+        // Warm-up and a noisy neighbour make the same CPU-seconds do less work.
+        const speed = this.#speed(pod, service, now);
         const r = pod.queue.step({
           arrivals: service.split[i]!,
-          capacityCores: burst?.get(pod) ?? pod.enacted.cpuMilli / 1000,
+          capacityCores: capacityCores * speed,
           dtSeconds: dt,
+          ...(service.params.costDrift
+            ? { cpuSecondsPerRequest: requestCost(service.params, arrivals / dt) }
+            : {}),
         });
+        const offset = rtOffsetSeconds(service.params, r, capacityCores);
         const w = pod.window;
         w.arrivals += r.arrivals;
         w.completions += r.completions;
         w.dropped += r.dropped;
-        w.usedCpuSeconds += r.usedCpuSeconds;
+        w.usedCpuSeconds += r.usedCpuSeconds / speed;
         w.cfsPeriods += r.cfsPeriods;
         w.throttledPeriods += r.throttledPeriods;
         w.workingSetBytes = r.workingSetBytes;
         if (r.peakWorkingSetBytes > w.peakWorkingSetBytes) w.peakWorkingSetBytes = r.peakWorkingSetBytes;
-        w.rt.add(r.completions, r.meanRtSeconds);
-        service.window.rt.add(r.completions, r.meanRtSeconds);
-        stepRt.add(r.completions, r.meanRtSeconds);
+        w.rt.add(r.completions, r.meanRtSeconds, offset);
+        service.window.rt.add(r.completions, r.meanRtSeconds, offset);
+        stepRt.add(r.completions, r.meanRtSeconds, offset);
         completions += r.completions;
         dropped += r.dropped;
-        podUsed = r.usedCores;
+        podUsed = r.usedCores / speed;
         usedCores += podUsed;
         if (r.peakWorkingSetBytes > pod.enacted.memoryBytes) {
           pod.oomKills++;

@@ -1,6 +1,7 @@
 // Turns the engine's per-window accumulators into the Observation a controller sees, then resets them.
 
-import { RtMixture } from '../model/rt-distribution.ts';
+import { DEFAULT_RT_BUCKETS_SECONDS, histogramQuantile } from '../model/histogram.ts';
+import { RtMixture, type RtSummary } from '../model/rt-distribution.ts';
 import { allocatedOn, resetWindow, type SimNode, type SimPod } from './cluster.ts';
 import type {
   NodeObservation,
@@ -15,16 +16,43 @@ import type { SimService } from './sim-service.ts';
  * Percentiles cost a root-find over the window's components: computed on first read of `rt` (from
  * a mixture the engine no longer touches), so controllers that never read them pay nothing.
  */
-function withLazyRt<T extends object>(target: T, mixture: RtMixture): T & { rt: RtStats | null } {
+function withLazyRt<T extends object>(
+  target: T,
+  mixture: RtMixture,
+  measurement: 'exact' | 'histogram' = 'exact',
+): T & { rt: RtStats | null } {
   let cached: RtStats | null | undefined;
   Object.defineProperty(target, 'rt', {
     enumerable: true,
     get: () => {
-      if (cached === undefined) cached = mixture.summary();
+      if (cached === undefined) cached = measurement === 'histogram' ? bucketed(mixture) : mixture.summary();
       return cached;
     },
   });
   return target as T & { rt: RtStats | null };
+}
+
+/**
+ * The window's statistics as an agent reads them from a pod's Prometheus histogram: the mean from
+ * _sum/_count (exact), quantiles by histogram_quantile over whole counts in the default buckets.
+ */
+export function bucketed(mixture: RtMixture): RtSummary | null {
+  const count = mixture.count;
+  if (!(count > 0)) return null;
+  const buckets = DEFAULT_RT_BUCKETS_SECONDS.map((le) => ({
+    le,
+    count: Math.floor(count * mixture.cdf(le)),
+  }));
+  buckets.push({ le: Number.POSITIVE_INFINITY, count: Math.floor(count) });
+  if (buckets.at(-1)!.count <= 0) return null;
+  return {
+    count,
+    meanSeconds: mixture.mean(),
+    p50Seconds: histogramQuantile(0.5, buckets),
+    p90Seconds: histogramQuantile(0.9, buckets),
+    p95Seconds: histogramQuantile(0.95, buckets),
+    p99Seconds: histogramQuantile(0.99, buckets),
+  };
 }
 
 /** Hands the window's mixture over to the observation and gives the window a fresh one. */
@@ -34,7 +62,12 @@ function takeMixture(holder: { rt: RtMixture }): RtMixture {
   return taken;
 }
 
-function podObservation(pod: SimPod, service: SimService, windowSeconds: number): PodObservation {
+function podObservation(
+  pod: SimPod,
+  service: SimService,
+  windowSeconds: number,
+  measurement: 'exact' | 'histogram',
+): PodObservation {
   const w = pod.window;
   const base: Omit<PodObservation, 'rt'> = {
     name: pod.name,
@@ -57,7 +90,7 @@ function podObservation(pod: SimPod, service: SimService, windowSeconds: number)
     oomKills: pod.oomKills,
     weight: pod.weight,
   };
-  return withLazyRt(base, takeMixture(w));
+  return withLazyRt(base, takeMixture(w), measurement);
 }
 
 export function buildObservation(
@@ -66,10 +99,11 @@ export function buildObservation(
   stepSeconds: number,
   services: readonly SimService[],
   nodes: readonly SimNode[],
+  measurement: 'exact' | 'histogram' = 'exact',
 ): Observation {
   const nodeUsedCpuSeconds = new Map<SimNode, number>();
   const serviceObs: ServiceObservation[] = services.map((service) => {
-    const pods = service.pods.map((pod) => podObservation(pod, service, windowSeconds));
+    const pods = service.pods.map((pod) => podObservation(pod, service, windowSeconds, measurement));
     for (const pod of service.pods) {
       if (pod.node) {
         nodeUsedCpuSeconds.set(pod.node, (nodeUsedCpuSeconds.get(pod.node) ?? 0) + pod.window.usedCpuSeconds);
@@ -90,7 +124,7 @@ export function buildObservation(
       template: { ...service.template },
       pods,
     };
-    return withLazyRt(base, takeMixture(w));
+    return withLazyRt(base, takeMixture(w), measurement);
   });
   const nodeObs: NodeObservation[] = nodes.map((node) => ({
     name: node.name,

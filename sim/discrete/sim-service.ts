@@ -33,6 +33,10 @@ export function workloadParams(spec: ServiceScenario): WorkloadParams {
     baseMemoryBytes: w.baseMemoryBytes,
     memoryPerRequestBytes: w.memoryPerRequestBytes,
     timeoutSeconds: w.timeoutSeconds,
+    ...(w.fixedLatencySeconds ? { fixedLatencySeconds: w.fixedLatencySeconds } : {}),
+    ...(w.threads ? { threads: w.threads } : {}),
+    ...(w.costDrift ? { costDrift: w.costDrift } : {}),
+    ...(w.warmupSeconds ? { warmupSeconds: w.warmupSeconds } : {}),
   };
 }
 

@@ -14,6 +14,41 @@ export interface WorkloadParams {
   memoryPerRequestBytes: number;
   /** A request that would stay longer than this is rejected instead (bounded queue). */
   timeoutSeconds: number;
+  /** Time every request spends outside the CPU (a downstream call), added to its response time. */
+  fixedLatencySeconds?: number;
+  /** Worker threads of a multi-threaded server: with fewer cores than threads, a throttled CFS period
+   *  stalls every thread until the next one, which adds to response times (see rtOffsetSeconds). */
+  threads?: number;
+  /** Cost per request rising with load (a cache's hit rate falls): D·(1 + slope·max(0, λ/referenceRps − 1)). */
+  costDrift?: { referenceRps: number; slope: number };
+  /** A pod started during the run works at half speed when ready, reaching full speed over this time
+   *  (JIT, cold caches); the CPU it burns meanwhile does less. */
+  warmupSeconds?: number;
+}
+
+/** CPU-seconds a request costs when the service is offered `offeredRps` (costDrift, else D). */
+export function requestCost(params: WorkloadParams, offeredRps: number): number {
+  const d = params.cpuSecondsPerRequest;
+  const drift = params.costDrift;
+  return drift ? d * (1 + drift.slope * Math.max(0, offeredRps / drift.referenceRps - 1)) : d;
+}
+
+/**
+ * The fixed part of a step's response times: the downstream call, plus for a multi-threaded server
+ * the stall of throttled CFS periods — a period whose quota runs out with T threads busy leaves them
+ * waiting (1 − c/T) of it, and a request meets such a period with the throttled fraction's odds.
+ */
+export function rtOffsetSeconds(
+  params: WorkloadParams,
+  result: PodStepResult,
+  capacityCores: number,
+): number {
+  let offset = params.fixedLatencySeconds ?? 0;
+  if (params.threads && result.cfsPeriods > 0) {
+    const throttled = result.throttledPeriods / result.cfsPeriods;
+    offset += throttled * CFS_PERIOD_SECONDS * (1 - Math.min(1, capacityCores / params.threads));
+  }
+  return offset;
 }
 
 export interface PodStepInput {
@@ -22,6 +57,8 @@ export interface PodStepInput {
   /** Enacted CPU (the cgroup quota), in cores. */
   capacityCores: number;
   dtSeconds: number;
+  /** This step's cost per request when it differs from the workload's (requestCost). */
+  cpuSecondsPerRequest?: number;
 }
 
 export interface PodStepResult {
@@ -72,7 +109,8 @@ export class PodQueue {
   }
 
   step(input: PodStepInput): PodStepResult {
-    const { cpuSecondsPerRequest: demand, shape, timeoutSeconds } = this.params;
+    const { shape, timeoutSeconds } = this.params;
+    const demand = input.cpuSecondsPerRequest ?? this.params.cpuSecondsPerRequest;
     const dt = input.dtSeconds;
     const arrivals = Math.max(0, input.arrivals);
     const capacity = Math.max(0, input.capacityCores);

@@ -6,7 +6,9 @@ import type { ResponseTimeSummary } from '../../lib/api/statistic.ts';
 export type DemandDistribution =
   | { kind: 'exponential' }
   | { kind: 'deterministic' }
-  | { kind: 'lognormal'; cv: number };
+  | { kind: 'lognormal'; cv: number }
+  /** Heavy-tailed: P(X > x) = (xm/x)^alpha for x ≥ xm, unit mean (alpha > 1; finite variance above 2). */
+  | { kind: 'pareto'; alpha: number };
 
 /** A unit-mean distribution: cdf and quantile. */
 export interface UnitShape {
@@ -104,6 +106,16 @@ function lognormal(cv: number): UnitShape {
   };
 }
 
+function pareto(alpha: number): UnitShape {
+  const xm = (alpha - 1) / alpha;
+  return {
+    cdf: (x) => (x <= xm ? 0 : 1 - (xm / x) ** alpha),
+    pdf: (x) => (x < xm ? 0 : (alpha * xm ** alpha) / x ** (alpha + 1)),
+    quantile: (p) => xm * (1 - Math.min(p, 1 - 1e-12)) ** (-1 / alpha),
+    cv2: alpha > 2 ? 1 / (alpha * (alpha - 2)) : Number.POSITIVE_INFINITY,
+  };
+}
+
 /** The unit-mean shape of a demand distribution. */
 export function unitShape(dist: DemandDistribution): UnitShape {
   switch (dist.kind) {
@@ -113,6 +125,8 @@ export function unitShape(dist: DemandDistribution): UnitShape {
       return DETERMINISTIC;
     case 'lognormal':
       return lognormal(dist.cv);
+    case 'pareto':
+      return pareto(dist.alpha);
   }
 }
 
@@ -123,13 +137,15 @@ export interface RtSummary extends ResponseTimeSummary {
 }
 
 /**
- * Weighted mixture of scaled unit shapes: component i says "w_i requests whose response time is
- * s_i·X, X ~ shape". Growable and reusable (reset()), so per-step statistics allocate nothing.
+ * Weighted mixture of scaled, shifted unit shapes: component i says "w_i requests whose response
+ * time is o_i + s_i·X, X ~ shape" (o_i a fixed part, e.g. a downstream call; 0 by default).
+ * Growable and reusable (reset()), so per-step statistics allocate nothing.
  */
 export class RtMixture {
   readonly shape: UnitShape;
   #weights = new Float64Array(16);
   #scales = new Float64Array(16);
+  #offsets = new Float64Array(16);
   #size = 0;
   #totalWeight = 0;
   #weightedScale = 0;
@@ -148,13 +164,17 @@ export class RtMixture {
     this.#weightedScale = 0;
   }
 
-  add(weight: number, scaleSeconds: number): void {
+  add(weight: number, scaleSeconds: number, offsetSeconds = 0): void {
     if (!(weight > 0) || !(scaleSeconds > 0)) return;
     this.#totalWeight += weight;
-    this.#weightedScale += weight * scaleSeconds;
-    // Equal scales (identical pods in a step) merge: fewer components, same distribution.
+    this.#weightedScale += weight * (scaleSeconds + offsetSeconds);
+    // Equal components (identical pods in a step) merge: fewer components, same distribution.
     const last = this.#size - 1;
-    if (last >= 0 && Math.abs(this.#scales[last]! - scaleSeconds) <= 1e-9 * scaleSeconds) {
+    if (
+      last >= 0 &&
+      Math.abs(this.#scales[last]! - scaleSeconds) <= 1e-9 * scaleSeconds &&
+      this.#offsets[last] === offsetSeconds
+    ) {
       this.#weights[last]! += weight;
       return;
     }
@@ -165,14 +185,18 @@ export class RtMixture {
       const s = new Float64Array(this.#size * 2);
       s.set(this.#scales);
       this.#scales = s;
+      const o = new Float64Array(this.#size * 2);
+      o.set(this.#offsets);
+      this.#offsets = o;
     }
     this.#weights[this.#size] = weight;
     this.#scales[this.#size] = scaleSeconds;
+    this.#offsets[this.#size] = offsetSeconds;
     this.#size++;
   }
 
   addAll(other: RtMixture): void {
-    for (let i = 0; i < other.#size; i++) this.add(other.#weights[i]!, other.#scales[i]!);
+    for (let i = 0; i < other.#size; i++) this.add(other.#weights[i]!, other.#scales[i]!, other.#offsets[i]!);
   }
 
   mean(): number {
@@ -184,7 +208,7 @@ export class RtMixture {
     if (this.#totalWeight <= 0) return Number.NaN;
     let acc = 0;
     for (let i = 0; i < this.#size; i++)
-      acc += this.#weights[i]! * this.shape.cdf(tSeconds / this.#scales[i]!);
+      acc += this.#weights[i]! * this.shape.cdf((tSeconds - this.#offsets[i]!) / this.#scales[i]!);
     return acc / this.#totalWeight;
   }
 
@@ -193,13 +217,13 @@ export class RtMixture {
     let acc = 0;
     for (let i = 0; i < this.#size; i++) {
       const s = this.#scales[i]!;
-      acc += (this.#weights[i]! * pdf(tSeconds / s)) / s;
+      acc += (this.#weights[i]! * pdf((tSeconds - this.#offsets[i]!) / s)) / s;
     }
     return acc / this.#totalWeight;
   }
 
   /**
-   * p-quantile. It lies in [min_i s_i·q(p), max_i s_i·q(p)]; Newton steps from the mean-scale guess,
+   * p-quantile. It lies in [min_i o_i + s_i·q(p), max_i o_i + s_i·q(p)]; Newton steps from the mean guess,
    * kept inside that shrinking bracket (bisection when a step leaves it), to 1e-5 relative.
    */
   quantile(p: number): number {
@@ -207,16 +231,17 @@ export class RtMixture {
     const q0 = this.shape.quantile(p);
     let lo = Number.POSITIVE_INFINITY;
     let hi = 0;
+    let offsets = 0;
     for (let i = 0; i < this.#size; i++) {
-      const s = this.#scales[i]!;
-      if (s < lo) lo = s;
-      if (s > hi) hi = s;
+      const q = this.#offsets[i]! + this.#scales[i]! * q0;
+      if (q < lo) lo = q;
+      if (q > hi) hi = q;
+      offsets += this.#weights[i]! * this.#offsets[i]!;
     }
-    lo *= q0;
-    hi *= q0;
     if (hi - lo <= hi * 1e-6) return hi;
     const pdf = this.shape.pdf;
-    let t = Math.min(hi, Math.max(lo, this.mean() * q0));
+    const meanOffset = offsets / this.#totalWeight;
+    let t = Math.min(hi, Math.max(lo, meanOffset + (this.mean() - meanOffset) * q0));
     for (let iter = 0; iter < 60; iter++) {
       const f = this.cdf(t) - p;
       if (f >= 0) hi = t;

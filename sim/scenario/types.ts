@@ -13,6 +13,20 @@ export interface WorkloadSpec {
   memoryPerRequestBytes: number;
   /** Requests that would take longer are rejected (bounded queue). */
   timeoutSeconds: number;
+  /** Model-breaking extras (sim/model/pod-queue.ts WorkloadParams): none by default. */
+  fixedLatencySeconds?: number;
+  threads?: number;
+  costDrift?: { referenceRps: number; slope: number };
+  warmupSeconds?: number;
+}
+
+/** Another tenant on one node slowing its pods (memory bandwidth, caches, SMT siblings) for part of each period. */
+export interface NoisyNeighbour {
+  node: string;
+  /** Fraction of the pods' work lost while active (0.4: their CPU-seconds do 60 % of the work). */
+  slowdown: number;
+  periodSeconds: number;
+  activeSeconds: number;
 }
 
 export interface ServiceScenario {
@@ -52,4 +66,8 @@ export interface Scenario {
   resizeDelaySeconds: number;
   nodes: NodeScenario[];
   services: ServiceScenario[];
+  noisyNeighbour?: NoisyNeighbour;
+  /** How controllers see response times: exact quantiles (default), or as an agent reads them from a
+   *  pod's Prometheus histogram (quantiles interpolated inside the default buckets). */
+  measurement?: 'exact' | 'histogram';
 }

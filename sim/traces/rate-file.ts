@@ -60,7 +60,8 @@ const cache = new Map<string, { mtimeMs: number; rates: Float64Array }>();
 
 /** Reads and parses a rate file (plain or gzipped); cached per path while the file is unchanged. */
 export function readRateFile(path: string): Float64Array {
-  if (!existsSync(path)) throw new RateFileError(`trace file ${path} does not exist (give a path to a per-second rate file)`);
+  if (!existsSync(path))
+    throw new RateFileError(`trace file ${path} does not exist (give a path to a per-second rate file)`);
   const mtimeMs = statSync(path).mtimeMs;
   const hit = cache.get(path);
   if (hit && hit.mtimeMs === mtimeMs) return hit.rates;
