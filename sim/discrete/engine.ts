@@ -4,7 +4,7 @@
 import { requestCost, rtOffsetSeconds } from '../model/pod-queue.ts';
 import { sampleArrivals, splitArrivals } from '../model/traffic.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { type BurstClaim, burstCapacities } from './burst.ts';
+import { nodeBurstCapacities, podSpeed } from './burst.ts';
 import {
   enactDue,
   newPod,
@@ -103,7 +103,7 @@ export class DiscreteEngine {
     const dt = this.stepSeconds;
     this.#lifecycle(now);
     const arrivals = this.services.map((service) => this.#arrive(service, now, dt));
-    const burst = this.#burstCapacities(dt);
+    const burst = nodeBurstCapacities(this.nodes, this.services, dt);
     this.services.forEach((service, i) => {
       this.#stepService(service, now, dt, arrivals[i]!, burst);
     });
@@ -170,21 +170,6 @@ export class DiscreteEngine {
     for (const service of this.services) for (const pod of service.pods) retryDeferred(pod, now, delay);
   }
 
-  /** Work done per CPU-second by a pod now: 1, less while warming up or beside a noisy neighbour. */
-  #speed(pod: SimPod, service: SimService, now: number): number {
-    let speed = 1;
-    const warmup = service.params.warmupSeconds;
-    // Pods present at t = 0 are warm; later ones (scale-out, restarts) start at half speed.
-    if (warmup && (pod.createdAtSeconds > 0 || pod.restarts > 0)) {
-      speed *= 0.5 + 0.5 * Math.min(1, Math.max(0, (now - pod.readyAtSeconds) / warmup));
-    }
-    const noisy = this.scenario.noisyNeighbour;
-    if (noisy && pod.node?.name === noisy.node && now % noisy.periodSeconds < noisy.activeSeconds) {
-      speed *= 1 - noisy.slowdown;
-    }
-    return speed;
-  }
-
   /** Draws the step's arrivals and splits them over ready pods (into service.split); returns them. */
   #arrive(service: SimService, now: number, dt: number): { arrivals: number; unrouted: number } {
     const rate = service.spec.trace.rateAt(now);
@@ -192,41 +177,6 @@ export class DiscreteEngine {
     const pods = service.pods;
     if (service.split.length < pods.length) service.split = new Float64Array(pods.length * 2);
     return { arrivals, unrouted: splitArrivals(arrivals, pods, isReady, service.split) };
-  }
-
-  /** Step capacity of running pods on nodes that host a Burstable pod (others run at their size). */
-  #burstCapacities(dt: number): Map<SimPod, number> | undefined {
-    if (!this.services.some((s) => (s.spec.cpuLimitMilli ?? 0) > 0)) return undefined;
-    const out = new Map<SimPod, number>();
-    const serviceOf = (pod: SimPod) => this.services[pod.service]!;
-    for (const node of this.nodes) {
-      const running = node.pods.filter(isReady);
-      if (!running.some((p) => (serviceOf(p).spec.cpuLimitMilli ?? 0) > p.enacted.cpuMilli)) continue;
-      const claims: BurstClaim[] = running.map((p) => {
-        const service = serviceOf(p);
-        const requestCores = p.enacted.cpuMilli / 1000;
-        const arriving = service.split[service.pods.indexOf(p)] ?? 0;
-        return {
-          requestCores,
-          limitCores: Math.max(requestCores, (service.spec.cpuLimitMilli ?? 0) / 1000),
-          wantCores: ((p.queue.inFlight + arriving) * service.params.cpuSecondsPerRequest) / dt,
-        };
-      });
-      // CPU no pod of the run requested is taken by the cluster's other tenants (a bin-packed cluster:
-      // cores a service does not reserve are cores someone else uses), with a share by that request.
-      const nodeCores = node.allocatable.cpuMilli / 1000;
-      const requested = node.pods.reduce((a, p) => a + p.enacted.cpuMilli / 1000, 0);
-      claims.push({
-        requestCores: Math.max(0, nodeCores - requested),
-        limitCores: nodeCores,
-        wantCores: nodeCores,
-      });
-      const caps = burstCapacities(claims, nodeCores);
-      running.forEach((p, i) => {
-        out.set(p, caps[i]!);
-      });
-    }
-    return out;
   }
 
   #stepService(
@@ -254,7 +204,7 @@ export class DiscreteEngine {
         ready++;
         const capacityCores = burst?.get(pod) ?? pod.enacted.cpuMilli / 1000;
         // Warm-up and a noisy neighbour make the same CPU-seconds do less work.
-        const speed = this.#speed(pod, service, now);
+        const speed = podSpeed(pod, service.params, this.scenario.noisyNeighbour, now);
         const r = pod.queue.step({
           arrivals: service.split[i]!,
           capacityCores: capacityCores * speed,
