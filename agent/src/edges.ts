@@ -24,7 +24,7 @@ export type MetricsHealth =
  */
 export interface MetricsScraper {
   scrape(targets: readonly ScrapeTarget[], nowMs: number): Promise<Map<string, ResponseTimeWindow>>;
-  /** The pod's endpoint health, once it has been scraped (undefined: not known yet, or not implemented). */
+  /** The pod's endpoint health once it has been scraped; undefined before the first scrape. Optional: scrapers that track no endpoint health (in-memory test edges) leave it out. */
   health?(key: string): MetricsHealth | undefined;
 }
 
