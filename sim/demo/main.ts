@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { GROUP, PODSCALE_PLURAL, VERSION } from '../../lib/api/types.ts';
+import { parseDurationSeconds } from '../../lib/duration.ts';
 import { kubeClients } from '../../lib/kube.ts';
 import { createLogger } from '../../lib/log.ts';
 import { parseCpuMilli } from '../../lib/quantity.ts';
@@ -25,6 +26,13 @@ import { type LiveSnapshot, renderLiveView } from './live-view.ts';
 import { ProcessGroup, type RunningChild } from './processes.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
+
+function scrapeInterval(v: string): string {
+  const seconds = parseDurationSeconds(v);
+  if (seconds === undefined || seconds < 1)
+    throw new InvalidArgumentError('expected a duration of at least 1s, e.g. 15s');
+  return v;
+}
 
 function positive(v: string): number {
   const n = Number(v);
@@ -47,7 +55,13 @@ const program = new Command('kosmos-demo')
   .option('--no-live', 'print a line every 10 s instead of redrawing the live view')
   .option(
     '--prometheus',
-    'read the first service’s response time from a real Prometheus (a `prometheus` binary on the PATH, scraping every 5 s) instead of the agent’s scrape',
+    'read the first service’s response time from a real Prometheus (a `prometheus` binary on the PATH) instead of the agent’s scrape',
+  )
+  .option(
+    '--prometheus-scrape-interval <duration>',
+    'with --prometheus: how often Prometheus scrapes the service’s pods (the SLA says the same)',
+    scrapeInterval,
+    '5s',
   )
   .addHelpText('after', '\nLogs of the hub, agents and simulated cluster go to <report-dir>/logs/.');
 
@@ -58,6 +72,7 @@ interface DemoOptions {
   reportDir: string;
   live: boolean;
   prometheus?: boolean;
+  prometheusScrapeInterval: string;
 }
 
 async function freePort(): Promise<number> {
@@ -136,7 +151,9 @@ async function main(): Promise<void> {
     `inspect it live: npx kosmosctl status --hub 127.0.0.1:${statusPort}   ·   kubectl --kubeconfig ${api.kubeconfigPath} get sla,podscales`,
   );
   console.log(notes[0]);
-  const prometheus = opts.prometheus ? await prometheusSource(clients, scenario) : undefined;
+  const prometheus = opts.prometheus
+    ? await prometheusSource(clients, scenario, opts.prometheusScrapeInterval)
+    : undefined;
   if (prometheus) notes.push(prometheus.note);
   await applyScenario(clients, scenario);
   const cluster = new LiveCluster({
@@ -329,10 +346,15 @@ async function desiredByPod(clients: ReturnType<typeof kubeClients>): Promise<Ma
 await main();
 
 /**
- * --prometheus: a real Prometheus on loopback scraping the first service's pods every 5 s (found
- * through an http_sd endpoint on the embedded cluster), and that service's SLA switched to it.
+ * --prometheus: a real Prometheus on loopback scraping the first service's pods every
+ * `scrapeInterval` (found through an http_sd endpoint on the embedded cluster), and that service's
+ * SLA switched to it.
  */
-async function prometheusSource(clients: ReturnType<typeof kubeClients>, scenario: Scenario) {
+async function prometheusSource(
+  clients: ReturnType<typeof kubeClients>,
+  scenario: Scenario,
+  scrapeInterval: string,
+) {
   const service = scenario.services[0]!;
   const scrape = service.sla.spec.metrics.scrape;
   const port = scrape?.port ?? 8080;
@@ -342,7 +364,7 @@ async function prometheusSource(clients: ReturnType<typeof kubeClients>, scenari
     port,
   });
   const prometheus = await startPrometheus({
-    scrapeInterval: '5s',
+    scrapeInterval,
     scrapeConfigs: [
       { job_name: service.name, http_sd_configs: [{ url: discovery.url, refresh_interval: '5s' }] },
     ],
@@ -352,11 +374,11 @@ async function prometheusSource(clients: ReturnType<typeof kubeClients>, scenari
       url: prometheus.url,
       metric: scrape?.metric ?? 'http_request_duration_seconds',
       labelMatchers: `job="${service.name}"`,
-      scrapeInterval: '5s',
+      scrapeInterval,
     },
   };
   return {
-    note: `${service.name}: response time from Prometheus ${prometheus.url} (5 s scrapes)`,
+    note: `${service.name}: response time from Prometheus ${prometheus.url} (${scrapeInterval} scrapes)`,
     async stop() {
       await prometheus.stop();
       await discovery.close();
