@@ -35,20 +35,39 @@ export interface MetricsFailure {
   message: string;
 }
 
-/** A pod's MetricsAvailable condition: True while its response-time source answers, else False with why. */
-export function podMetricsCondition(
+/**
+ * What a response-time source says, for a pod or summed over an SLA's pods: a signal, no answer
+ * yet (Prometheus before its first query returns), or a failure with why.
+ */
+export type MetricsSignal =
+  | { state: 'signalling'; reason: string; message: string }
+  | { state: 'awaiting'; reason: string; message: string }
+  | ({ state: 'failing' } & MetricsFailure);
+
+const METRICS_STATUS: Record<MetricsSignal['state'], Condition['status']> = {
+  signalling: 'True',
+  awaiting: 'Unknown',
+  failing: 'False',
+};
+
+/**
+ * The one MetricsAvailable condition of a PodScale or an SLA, whichever path (the agent's scrape or
+ * the hub's Prometheus query) the signal came from: True while signalling, Unknown while awaiting
+ * the first answer, False with the failure's reason.
+ */
+export function metricsAvailableCondition(
   prev: Condition[] | undefined,
-  failure: MetricsFailure | undefined,
+  signal: MetricsSignal,
   nowIso: string,
+  observedGeneration?: number,
 ): Condition {
-  return failure
-    ? condition(prev, METRICS_AVAILABLE, 'False', failure.reason, failure.message, nowIso)
-    : condition(
-        prev,
-        METRICS_AVAILABLE,
-        'True',
-        'MetricsReceived',
-        'the response-time source answers',
-        nowIso,
-      );
+  return condition(
+    prev,
+    METRICS_AVAILABLE,
+    METRICS_STATUS[signal.state],
+    signal.reason,
+    signal.message,
+    nowIso,
+    observedGeneration,
+  );
 }

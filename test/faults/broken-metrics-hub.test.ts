@@ -4,6 +4,7 @@
 // gets MetricsAvailable=False, the Pod one Warning Event, the SLA a MetricsAvailable condition
 // counting such pods and a Ready message that does not claim every pod has a signal; kosmosctl says
 // "no signal" for the pod and, once no pod has a signal, for the service, never an attainment.
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricsHealth, MetricsScraper, ScrapeTarget } from '../../agent/src/edges.ts';
 import { kosmosctl } from '../../hub/src/cli/kosmosctl.ts';
@@ -165,5 +166,45 @@ describe('a pod whose metrics endpoint fails, seen from outside', () => {
       return row && !/\d+%/.test(row) ? row : undefined;
     });
     expect(text).toContain('no signal');
+  });
+
+  it('keeps one MetricsAvailable on the SLA and each PodScale when the source moves to Prometheus while the scrapes still fail', async () => {
+    // The agent's scraper still reports every pod failing; the hub (no Prometheus client here)
+    // reports PrometheusNotConfigured: both paths report, one condition each, the hub's.
+    await clients.custom.patchNamespacedCustomObject(
+      {
+        ...crd,
+        plural: SLA_PLURAL,
+        name: 'web',
+        body: {
+          spec: { metrics: { scrape: null, prometheus: { metric: 'http_request_duration_seconds' } } },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const metricsOf = (conditions: { type: string }[] | undefined) =>
+      (conditions ?? []).filter((c) => c.type === 'MetricsAvailable');
+    const slaConditions = await waitFor('the SLA to say PrometheusNotConfigured', async () => {
+      const cs = metricsOf((await sla()).status?.conditions);
+      return cs.some((c) => (c as { reason?: string }).reason === 'PrometheusNotConfigured') ? cs : undefined;
+    });
+    expect(slaConditions).toHaveLength(1);
+    const scales = await waitFor('every PodScale to say PrometheusNotConfigured', async () => {
+      const list = await podScales();
+      const all = list.every((ps) =>
+        metricsOf(ps.status?.conditions).some(
+          (c) => (c as { reason?: string }).reason === 'PrometheusNotConfigured',
+        ),
+      );
+      return all ? list : undefined;
+    });
+    for (const ps of scales) {
+      expect(metricsOf(ps.status?.conditions)).toEqual([
+        expect.objectContaining({ status: 'False', reason: 'PrometheusNotConfigured' }),
+      ]);
+    }
+    expect(metricsOf((await sla()).status?.conditions)).toEqual([
+      expect.objectContaining({ status: 'False', reason: 'PrometheusNotConfigured' }),
+    ]);
   });
 });

@@ -2,7 +2,12 @@
 // writer edge (merge patch on the status subresource) that only writes when something changed.
 import type * as k8s from '@kubernetes/client-node';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { condition, METRICS_AVAILABLE, podMetricsCondition } from '../../../lib/api/conditions.ts';
+import {
+  condition,
+  METRICS_AVAILABLE,
+  type MetricsSignal,
+  metricsAvailableCondition,
+} from '../../../lib/api/conditions.ts';
 import { GROUP, PODSCALE_PLURAL, type PodScaleStatus, VERSION } from '../../../lib/api/types.ts';
 import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
 import type { MetricsHealth } from '../edges.ts';
@@ -26,6 +31,25 @@ export interface PodScaleStatusInput {
 
 /** The hub has not heard from Prometheus about the pod yet: neither True nor False. */
 const AWAITING = 'AwaitingPrometheus';
+
+/** The pod's response-time signal: the hub's word for Prometheus-sourced pods, else the scraper's. */
+function metricsSignal(input: PodScaleStatusInput): MetricsSignal | undefined {
+  const hub = input.hubMetrics;
+  if (hub) {
+    if (hub.reason === '')
+      return {
+        state: 'signalling',
+        reason: 'MetricsReceived',
+        message: 'the hub reads this pod’s response time from Prometheus',
+      };
+    return { state: hub.reason === AWAITING ? 'awaiting' : 'failing', ...hub };
+  }
+  const m = input.metrics;
+  if (!m) return undefined;
+  return m.state === 'failing'
+    ? { state: 'failing', reason: m.reason, message: m.message }
+    : { state: 'signalling', reason: 'MetricsReceived', message: 'the response-time source answers' };
+}
 
 function quantities(a: Allocation): { cpu?: string; memory?: string } {
   return {
@@ -58,32 +82,9 @@ export function buildPodScaleStatus(
       nowIso,
     ),
   ];
-  const hub = input.hubMetrics;
-  if (hub) {
-    conditions.push(
-      hub.reason === ''
-        ? condition(
-            prev?.conditions,
-            'MetricsAvailable',
-            'True',
-            'MetricsReceived',
-            'the hub reads this pod’s response time from Prometheus',
-            nowIso,
-          )
-        : condition(
-            prev?.conditions,
-            'MetricsAvailable',
-            hub.reason === AWAITING ? 'Unknown' : 'False',
-            hub.reason,
-            hub.message,
-            nowIso,
-          ),
-    );
-  } else if (input.metrics) {
-    const m = input.metrics;
-    const failure = m.state === 'failing' ? { reason: m.reason, message: m.message } : undefined;
-    conditions.push(podMetricsCondition(prev?.conditions, failure, nowIso));
-  } else {
+  const signal = metricsSignal(input);
+  if (signal) conditions.push(metricsAvailableCondition(prev?.conditions, signal, nowIso));
+  else {
     // health not known this tick (a scrape in flight): the condition stands
     const known = prev?.conditions?.find((c) => c.type === METRICS_AVAILABLE);
     if (known) conditions.push(known);

@@ -1,6 +1,6 @@
 // The SLA's status from what the hub observed this tick: conditions (Ready, Invalid, ScalingLimited)
 // with stable transition times, and a deadband so noise in the numbers does not cause writes. Pure.
-import { condition } from '../../../lib/api/conditions.ts';
+import { condition, type MetricsSignal, metricsAvailableCondition } from '../../../lib/api/conditions.ts';
 import type { Condition, ServiceLevelAgreementStatus } from '../../../lib/api/types.ts';
 import { parseDurationSeconds } from '../../../lib/duration.ts';
 
@@ -32,17 +32,21 @@ export interface SlaObservation {
 const NAMED_PODS = 5;
 
 /** MetricsAvailable over the tracked pods: True when each has a signal, else False naming those without. */
-function metricsAvailable(o: SlaObservation): [Condition['status'], string, string] | undefined {
+function metricsSignal(o: SlaObservation): MetricsSignal | undefined {
   const m = o.responseTime;
   if (!m) return undefined;
   if (m.awaiting)
-    return ['Unknown', 'AwaitingPrometheus', 'the first query to Prometheus has not answered yet'];
+    return {
+      state: 'awaiting',
+      reason: 'AwaitingPrometheus',
+      message: 'the first query to Prometheus has not answered yet',
+    };
   if (m.without.length === 0) {
-    return [
-      'True',
-      'AllPodsSignalling',
-      `${o.podsTracked}/${o.podsTracked} pods with a response-time signal`,
-    ];
+    return {
+      state: 'signalling',
+      reason: 'AllPodsSignalling',
+      message: `${o.podsTracked}/${o.podsTracked} pods with a response-time signal`,
+    };
   }
   const reasons = new Set(m.without.map((w) => w.reason));
   const named = m.without
@@ -50,11 +54,11 @@ function metricsAvailable(o: SlaObservation): [Condition['status'], string, stri
     .map((w) => `${w.pod} (${w.reason}: ${w.message})`)
     .join(', ');
   const more = m.without.length > NAMED_PODS ? `, and ${m.without.length - NAMED_PODS} more` : '';
-  return [
-    'False',
-    reasons.size === 1 ? [...reasons][0]! : 'MetricsUnavailable',
-    `${m.without.length}/${o.podsTracked} pods without response-time signal, allocations held: ${named}${more}`,
-  ];
+  return {
+    state: 'failing',
+    reason: reasons.size === 1 ? [...reasons][0]! : 'MetricsUnavailable',
+    message: `${m.without.length}/${o.podsTracked} pods without response-time signal, allocations held: ${named}${more}`,
+  };
 }
 
 export function formatSeconds(seconds: number): string {
@@ -121,8 +125,8 @@ export function buildSlaStatus(
           gen,
         ),
   ];
-  const metrics = metricsAvailable(o);
-  if (metrics) conditions.push(condition(prev?.conditions, 'MetricsAvailable', ...metrics, nowIso, gen));
+  const metrics = metricsSignal(o);
+  if (metrics) conditions.push(metricsAvailableCondition(prev?.conditions, metrics, nowIso, gen));
   const status: ServiceLevelAgreementStatus = { conditions, podsTracked: o.podsTracked };
   if (gen !== undefined) status.observedGeneration = gen;
   if (o.replicas !== undefined) status.replicas = o.replicas;

@@ -115,4 +115,19 @@ describe('buildPodScaleStatus', () => {
       lastTransitionTime: '2026-01-01T00:00:09.000Z',
     });
   });
+
+  it('has one MetricsAvailable, the hub’s, when the hub and the scraper both report on the pod', () => {
+    const s = buildPodScaleStatus(undefined, {
+      enacted: { cpuMilli: 500, memoryBytes: 0 },
+      cap: undefined,
+      resize: none,
+      lastResizeTime: undefined,
+      nowIso: '2026-01-01T00:00:00.000Z',
+      hubMetrics: { reason: 'PrometheusStale', message: 'newest sample 60 s old' },
+      metrics: { state: 'failing', reason: 'ScrapeTimeout', message: 'timeout after 2000ms', sinceMs: 0 },
+    });
+    expect(s.conditions?.filter((c) => c.type === 'MetricsAvailable')).toEqual([
+      expect.objectContaining({ status: 'False', reason: 'PrometheusStale' }),
+    ]);
+  });
 });

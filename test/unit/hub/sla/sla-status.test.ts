@@ -108,4 +108,19 @@ describe('MetricsAvailable (response time read by the hub from Prometheus)', () 
       reason: 'MetricsUnavailable',
     });
   });
+
+  it('stays one condition when the source moves from the scrape to Prometheus', () => {
+    const scraped = buildSlaStatus(
+      undefined,
+      {
+        ...base,
+        responseTime: { awaiting: false, without: [{ pod: 'web-1', reason: 'ScrapeTimeout', message: 't' }] },
+      },
+      't0',
+    );
+    const next = buildSlaStatus(scraped, { ...base, responseTime: { awaiting: true, without: [] } }, 't1');
+    expect(next.conditions?.filter((c) => c.type === 'MetricsAvailable')).toEqual([
+      expect.objectContaining({ status: 'Unknown', reason: 'AwaitingPrometheus', lastTransitionTime: 't1' }),
+    ]);
+  });
 });
