@@ -10,7 +10,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { kubeClients } from '../../lib/kube.ts';
 import type { Logger } from '../../lib/log.ts';
 import { parseCpuMilli } from '../../lib/quantity.ts';
-import type { KObject } from '../../sim/apiserver/index.ts';
+import type { KObject } from '../../packages/apiserver/index.ts';
 import type { RealCluster } from '../../sim/node/real/real-cluster.ts';
 import { HPA_DEFAULTS, type HpaPod, type HpaPodMetric, resourceReplicas } from '../baselines/hpa.ts';
 

@@ -17,7 +17,7 @@ import { WeightSyncer } from '../../hub/src/balancer/weight-syncer.ts';
 import { GROUP, SLA_PLURAL, VERSION } from '../../lib/api/types.ts';
 import { kubeClients } from '../../lib/kube.ts';
 import type { Logger } from '../../lib/log.ts';
-import type { KObject } from '../../sim/apiserver/index.ts';
+import type { KObject } from '../../packages/apiserver/index.ts';
 import { type ClientFigures, clientFigures } from '../../sim/load/client-figures.ts';
 import { startHaproxy } from '../../sim/load/haproxy.ts';
 import { runOpenLoopInWorker } from '../../sim/load/open-loop-worker.ts';

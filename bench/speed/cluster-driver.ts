@@ -3,7 +3,7 @@
 // Reads the store directly, so it adds nothing to the server's request counts.
 
 import { parseCpuMilli, parseMemoryBytes } from '../../lib/quantity.ts';
-import type { ApiServer, KObject } from '../../sim/apiserver/index.ts';
+import type { ApiServer, KObject } from '../../packages/apiserver/index.ts';
 import type { NodeSim } from './node-sim.ts';
 
 export interface ClusterDriverOptions {

@@ -13,7 +13,7 @@ import { kubeClients } from '../../lib/kube.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { parseCpuMilli } from '../../lib/quantity.ts';
 import { sleepMs } from '../../lib/rate-limit.ts';
-import { type ApiServer, type KObject, startApiServer } from '../../sim/apiserver/index.ts';
+import { type ApiServer, type KObject, startApiServer } from '../../packages/apiserver/index.ts';
 import { createTempCgroupRoot } from '../../sim/node/cgroup-root.ts';
 import { loopbackAddress } from '../../sim/node/metrics-endpoint.ts';
 import { benchSla, SCRAPE_PORT } from './agent-edges.ts';

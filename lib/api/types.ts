@@ -1,5 +1,5 @@
 // TypeScript shapes of kosmos's own resources (group autoscaling.kosmos.dev, v1alpha1).
-// deploy/crds/*.yaml is the schema of record; lib/api/validate.ts checks objects against it.
+// deploy/crds/*.yaml is the schema of record; test/support/kosmos-crds.ts checks objects against it.
 import type { V1ObjectMeta } from '@kubernetes/client-node';
 
 export const GROUP = 'autoscaling.kosmos.dev';

@@ -11,7 +11,7 @@ import { parseDurationSeconds } from '../../lib/duration.ts';
 import { kubeClients } from '../../lib/kube.ts';
 import { createLogger } from '../../lib/log.ts';
 import { parseCpuMilli } from '../../lib/quantity.ts';
-import { startApiServer } from '../apiserver/index.ts';
+import { startApiServer } from '../../packages/apiserver/index.ts';
 import { createTempCgroupRoot, type TempCgroupRoot } from '../node/cgroup-root.ts';
 import { createCgroupWriter } from '../node/cgroup-writer.ts';
 import { startPodDiscovery } from '../prometheus/pod-discovery.ts';

@@ -12,7 +12,7 @@ import { kubeClients } from '../../lib/kube.ts';
 import { LeaderElector, leaseStoreFor } from '../../lib/leader.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { parseCpuMilli } from '../../lib/quantity.ts';
-import { type ApiServer, startApiServer } from '../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../packages/apiserver/index.ts';
 import { startHubAndAgent } from '../integration/hub/pair.ts';
 import { webDeployment, webSla } from '../integration/hub/web-service.ts';
 import { Workload } from '../integration/hub/workload.ts';

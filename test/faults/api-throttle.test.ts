@@ -6,7 +6,7 @@ import type { RunningAgent } from '../../agent/src/start.ts';
 import type { RunningHub } from '../../hub/src/hub.ts';
 import { GROUP, SLA_PLURAL, VERSION } from '../../lib/api/types.ts';
 import { kubeClients } from '../../lib/kube.ts';
-import type { ApiServer, RequestRecord } from '../../sim/apiserver/index.ts';
+import type { ApiServer, RequestRecord } from '../../packages/apiserver/index.ts';
 import { startHubAndAgent } from '../integration/hub/pair.ts';
 import { webDeployment, webSla } from '../integration/hub/web-service.ts';
 import { Workload } from '../integration/hub/workload.ts';

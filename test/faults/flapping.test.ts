@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, SLA_PLURAL, VERSION } from '../../lib/api/types.ts';
 import { kubeClients } from '../../lib/kube.ts';
-import { type ApiServer, startApiServer } from '../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../packages/apiserver/index.ts';
 import { type HubAgentPair, startHubAndAgent } from '../integration/hub/pair.ts';
 import { WEB_NAMESPACE as NS, webDeployment, webSla } from '../integration/hub/web-service.ts';
 import { Workload } from '../integration/hub/workload.ts';

@@ -15,7 +15,7 @@ import { kosmosProto } from '../../lib/grpc/proto.ts';
 import { kubeClients } from '../../lib/kube.ts';
 import { createLogger } from '../../lib/log.ts';
 import type { PodReport__Output } from '../../proto/gen/kosmos/v1/PodReport.ts';
-import { type ApiServer, startApiServer } from '../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../packages/apiserver/index.ts';
 import { LOOPBACK_HUB_FLAGS } from '../support/hub-flags.ts';
 import { nodeReport, podReport } from '../unit/hub/fixtures.ts';
 import { connectTestAgent, type TestAgent, waitFor } from '../unit/hub/test-agent.ts';

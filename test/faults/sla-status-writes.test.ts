@@ -12,7 +12,7 @@ import {
 } from '../../hub/src/sla/status-write-gate.ts';
 import { GROUP, type ServiceLevelAgreementStatus, SLA_PLURAL, VERSION } from '../../lib/api/types.ts';
 import { kubeClients } from '../../lib/kube.ts';
-import type { ApiServer } from '../../sim/apiserver/index.ts';
+import type { ApiServer } from '../../packages/apiserver/index.ts';
 import { startHubAndAgent } from '../integration/hub/pair.ts';
 import { webDeployment, webSla } from '../integration/hub/web-service.ts';
 import { Workload } from '../integration/hub/workload.ts';

@@ -9,7 +9,7 @@ import { kosmosctl } from '../../hub/src/cli/kosmosctl.ts';
 import { parseHubConfig } from '../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../hub/src/hub.ts';
 import { silentLogger } from '../../lib/log.ts';
-import { type ApiServer, startApiServer } from '../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../packages/apiserver/index.ts';
 import { LOOPBACK_HUB_FLAGS } from '../support/hub-flags.ts';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/tls/${name}`, import.meta.url));

@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { createLogger, type Logger } from '../../lib/log.ts';
-import { type ApiServer, startApiServer } from '../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../packages/apiserver/index.ts';
 
 export interface CapturedLog {
   log: Logger;

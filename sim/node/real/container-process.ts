@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
-import type { Json } from '../../apiserver/object-types.ts';
+import type { Json } from '../../../packages/apiserver/index.ts';
 
 const SAMPLE_APP = new URL('../../../sample/app.ts', import.meta.url).pathname;
 /** Joins the cgroups named in KOSMOS_CGROUP_PROCS, then execs the container command. */

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Logger } from '../../../lib/log.ts';
 import { parseCpuMilli } from '../../../lib/quantity.ts';
-import { type ApiServer, type NodeSpec, startApiServer } from '../../apiserver/index.ts';
+import { type ApiServer, type NodeSpec, startApiServer } from '../../../packages/apiserver/index.ts';
 import { RealCgroupTree } from './cgroup-tree.ts';
 import { RealNodes } from './real-nodes.ts';
 

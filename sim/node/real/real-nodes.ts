@@ -6,9 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../../lib/log.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
-import type { ApiServer, KObject } from '../../apiserver/index.ts';
-import type { Json } from '../../apiserver/object-types.ts';
-import { qosClass } from '../../apiserver/pods.ts';
+import { type ApiServer, type Json, type KObject, qosClass } from '../../../packages/apiserver/index.ts';
 import type { CgroupLimits, PodCgroupRef, RealCgroupTree } from './cgroup-tree.ts';
 import {
   containerLaunch,

@@ -9,7 +9,7 @@ import { kubeClients } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
 import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';
-import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
 import { createTempCgroupRoot, type TempCgroupRoot } from '../../../sim/node/cgroup-root.ts';
 import { type CgroupWriter, containerKey, createCgroupWriter } from '../../../sim/node/cgroup-writer.ts';
 import { waitFor } from '../../support/wait-for.ts';

@@ -9,7 +9,7 @@ import { HubStatusWeightSource } from '../../../hub/src/balancer/weight-source.t
 import { WeightSyncer } from '../../../hub/src/balancer/weight-syncer.ts';
 import { kubeClients } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
-import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
 import {
   type Backend,
   freePort,

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeClients } from '../../../lib/kube.ts';
-import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
 import { freePort, type Haproxy, startHaproxy, waitFor } from './harness.ts';
 import { type HubState, SLA, startHubState } from './hub-state.ts';
 

@@ -13,7 +13,7 @@ import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
 import { GROUP, PODSCALE_PLURAL, SLA_PLURAL, VERSION } from '../../../lib/api/types.ts';
 import { kubeClients, kubeConfigFor } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
-import { type ApiServer, type RequestRecord, startApiServer } from '../../../sim/apiserver/index.ts';
+import { type ApiServer, type RequestRecord, startApiServer } from '../../../packages/apiserver/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { webDeployment, webSla } from '../hub/web-service.ts';
 import { Workload } from '../hub/workload.ts';

@@ -7,7 +7,7 @@ import { parseHubConfig } from '../../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
 import { kubeClients } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
-import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
 import { nodeReport, podReport } from '../../unit/hub/fixtures.ts';
 import { connectTestAgent, type TestAgent, waitFor } from '../../unit/hub/test-agent.ts';
 

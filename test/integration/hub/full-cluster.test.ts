@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP, PODSCALE_PLURAL, type PodScale, SLA_PLURAL, VERSION } from '../../../lib/api/types.ts';
 import { kubeClients } from '../../../lib/kube.ts';
-import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { type HubAgentPair, startHubAndAgent } from './pair.ts';
 import { WEB_NAMESPACE as NS, webDeployment, webSla } from './web-service.ts';

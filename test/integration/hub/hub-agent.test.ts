@@ -15,7 +15,7 @@ import {
 } from '../../../lib/api/types.ts';
 import { kubeClients } from '../../../lib/kube.ts';
 import { parseCpuMilli } from '../../../lib/quantity.ts';
-import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { startHubAndAgent } from './pair.ts';
 import { webDeployment, webSla } from './web-service.ts';

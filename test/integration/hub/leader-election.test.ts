@@ -6,7 +6,7 @@ import { parseHubConfig } from '../../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
 import { kubeClients } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
-import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 const leaseFlags = [

@@ -6,7 +6,7 @@ import { type RunningAgent, type StartOptions, startAgent } from '../../../agent
 import { parseHubConfig } from '../../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../../hub/src/hub.ts';
 import { type Logger, silentLogger } from '../../../lib/log.ts';
-import type { ApiServer } from '../../../sim/apiserver/index.ts';
+import type { ApiServer } from '../../../packages/apiserver/index.ts';
 import type { Workload } from './workload.ts';
 
 export interface HubAgentPair {

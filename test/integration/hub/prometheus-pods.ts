@@ -2,7 +2,7 @@
 // loopback IP (sim/node/metrics-endpoint), filled every 100 ms from the same M/M/1 model the
 // Workload gives the agent (its request rate and CPU cost at the pod's enacted CPU), so a pod's
 // response time falls when kosmos gives it more CPU.
-import type { ApiServer } from '../../../sim/apiserver/index.ts';
+import type { ApiServer } from '../../../packages/apiserver/index.ts';
 import { createMetricsEndpoints, type MetricsEndpoints } from '../../../sim/node/metrics-endpoint.ts';
 import type { Workload } from './workload.ts';
 

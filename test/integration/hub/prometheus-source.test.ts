@@ -21,7 +21,7 @@ import {
 import { parseDurationSeconds } from '../../../lib/duration.ts';
 import { kubeClients } from '../../../lib/kube.ts';
 import { parseCpuMilli } from '../../../lib/quantity.ts';
-import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
 import { type PodDiscovery, startPodDiscovery } from '../../../sim/prometheus/pod-discovery.ts';
 import {
   freePort,

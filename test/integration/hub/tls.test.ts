@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeClients } from '../../../lib/kube.ts';
-import { type ApiServer, startApiServer } from '../../../sim/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { type HubAgentPair, startHubAndAgent } from './pair.ts';
 import { WEB_NAMESPACE as NS, webDeployment } from './web-service.ts';

@@ -2,7 +2,7 @@
 // same numbers the horizontal scaler falls back to when a field is absent.
 import { describe, expect, it } from 'vitest';
 import { HORIZONTAL_DEFAULTS } from '../../../hub/src/horizontal/defaults.ts';
-import { kosmosCrds } from '../../../lib/api/validate.ts';
+import { kosmosCrds } from '../../support/kosmos-crds.ts';
 
 describe('ServiceLevelAgreement CRD defaults', () => {
   it('match HORIZONTAL_DEFAULTS for scale-up and scale-down', () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { JSONSchemaProps } from '../../../lib/api/crd-validation.ts';
+import type { JSONSchemaProps } from '../../../packages/apiserver/crd/crd-validation.ts';
 import type { PodScale, ServiceLevelAgreement } from '../../../lib/api/types.ts';
 import {
   loadCrds,
@@ -10,7 +10,7 @@ import {
   validateSla,
   withPodScaleDefaults,
   withSlaDefaults,
-} from '../../../lib/api/validate.ts';
+} from '../../support/kosmos-crds.ts';
 
 function sla(spec: Record<string, unknown> = {}): ServiceLevelAgreement {
   return {

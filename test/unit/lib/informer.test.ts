@@ -5,7 +5,7 @@ import { KubeConfig, type KubernetesListObject, type V1ConfigMap } from '@kubern
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Informer, startInformer } from '../../../lib/informer.ts';
 import { silentLogger } from '../../../lib/log.ts';
-import { startApiServer } from '../../../sim/apiserver/index.ts';
+import { startApiServer } from '../../../packages/apiserver/index.ts';
 import { waitForTruthy as until } from '../../support/wait-for.ts';
 
 type Cm = V1ConfigMap;

@@ -10,7 +10,7 @@ import {
   nextLeaseAction,
 } from '../../../lib/leader.ts';
 import { silentLogger } from '../../../lib/log.ts';
-import { startApiServer } from '../../../sim/apiserver/index.ts';
+import { startApiServer } from '../../../packages/apiserver/index.ts';
 import { waitForTruthy as until } from '../../support/wait-for.ts';
 
 const T0 = Date.parse('2025-06-01T00:00:00Z');

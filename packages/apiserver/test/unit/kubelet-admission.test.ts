@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { admitPod, resizeFeasibility } from '../../../../sim/apiserver/controllers/kubelet-admission.ts';
-import type { KObject } from '../../../../sim/apiserver/object-types.ts';
+import { admitPod, resizeFeasibility } from '../../controllers/kubelet-admission.ts';
+import type { KObject } from '../../object-types.ts';
 
 const node: KObject = { metadata: { name: 'n' }, status: { allocatable: { cpu: '2', memory: '4Gi' } } };
 

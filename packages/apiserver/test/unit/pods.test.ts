@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { KObject } from '../../../../sim/apiserver/object-types.ts';
+import type { KObject } from '../../object-types.ts';
 import {
   applyPodDefaults,
   podRequests,
   qosClass,
   validatePodUpdate,
-} from '../../../../sim/apiserver/pods.ts';
+} from '../../pods.ts';
 
 function podWith(resources: object): KObject {
   const p: KObject = {

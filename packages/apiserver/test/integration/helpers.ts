@@ -1,9 +1,9 @@
 // Shared test helpers: start an embedded API server, typed clients, polling with a timeout.
 import * as k8s from '@kubernetes/client-node';
-import { kubeClients } from '../../../lib/kube.ts';
-import { type ApiServer, type ApiServerOptions, startApiServer } from '../../../sim/apiserver/index.ts';
+import { kubeClients } from '../../../../lib/kube.ts';
+import { type ApiServer, type ApiServerOptions, startApiServer } from '../../index.ts';
 
-export { waitForTruthy as waitFor } from '../../support/wait-for.ts';
+export { waitForTruthy as waitFor } from '../../../../test/support/wait-for.ts';
 
 export interface Cluster {
   server: ApiServer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CrdCompileError, compileCrd, formatFieldErrors } from '../../../../lib/api/crd-validation.ts';
+import { CrdCompileError, compileCrd, formatFieldErrors } from '../../crd/crd-validation.ts';
 
 function crd(schema: object, version = 'v1') {
   return {

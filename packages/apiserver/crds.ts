@@ -3,7 +3,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { compileCrd } from '../../lib/api/crd-validation.ts';
+import { compileCrd } from './crd/crd-validation.ts';
 import type { Logger } from '../../lib/log.ts';
 import { CauseReason } from './errors.ts';
 import { clone, type FieldError, type Json, type KObject, nowTimestamp } from './object-types.ts';

@@ -30,8 +30,9 @@ export type { UserInfo } from './auth.ts';
 export type { Kubelet, KubeletEvents, KubeletMode, ResizeDecision } from './controllers/kubelet.ts';
 export type { DelayRule, FailRule } from './faults.ts';
 export type { NodeSpec } from './nodes.ts';
-export type { KObject } from './object-types.ts';
+export type { Json, KObject } from './object-types.ts';
 export type { ObjectApi } from './objects.ts';
+export { type QosClass, qosClass } from './pods.ts';
 export type { ResourceType } from './registry.ts';
 export type { RequestRecord } from './server.ts';
 

@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { type CompiledCrd, compileCrd, type FieldError } from './crd-validation.ts';
-import { GROUP, type PodScale, type ServiceLevelAgreement, VERSION } from './types.ts';
+import { type CompiledCrd, compileCrd, type FieldError } from '../../packages/apiserver/crd/crd-validation.ts';
+import { GROUP, type PodScale, type ServiceLevelAgreement, VERSION } from '../../lib/api/types.ts';
 
 export type { FieldError };
 

@@ -38,7 +38,7 @@ export interface KObject {
   [key: string]: Json;
 }
 
-/** A validation failure of one field (the shape lib/api/crd-validation.ts returns). */
+/** A validation failure of one field (the shape crd/crd-validation.ts returns). */
 export interface FieldError {
   field: string;
   message: string;

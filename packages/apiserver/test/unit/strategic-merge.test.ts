@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeObject, mergePatch } from '../../../../sim/apiserver/strategic-merge.ts';
+import { mergeObject, mergePatch } from '../../strategic-merge.ts';
 
 describe('strategic merge patch', () => {
   const pod = {

@@ -6,7 +6,7 @@ import {
   matchesLabels,
   parseFieldSelector,
   parseLabelSelector,
-} from '../../../../sim/apiserver/selectors.ts';
+} from '../../selectors.ts';
 
 describe('label selectors', () => {
   it.each([

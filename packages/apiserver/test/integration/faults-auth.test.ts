@@ -1,6 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeConfigForServer } from '../../../sim/apiserver/kubeconfig.ts';
+import { kubeConfigForServer } from '../../kubeconfig.ts';
 import { type Cluster, pod, rejection, startCluster, statusOf, waitFor } from './helpers.ts';
 
 const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { KObject } from '../../../../sim/apiserver/object-types.ts';
-import { Store, type StoreEvent } from '../../../../sim/apiserver/store.ts';
+import type { KObject } from '../../object-types.ts';
+import { Store, type StoreEvent } from '../../store.ts';
 
 const obj = (name: string): KObject => ({ metadata: { name, namespace: 'ns' } });
 

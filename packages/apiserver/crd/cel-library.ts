@@ -2,7 +2,7 @@
 // (quantity(), isQuantity(), comparisons and arithmetic) on top of @bufbuild/cel.
 import { type CelFunc, type CelMap, CelScalar, celFunc, celMethod, isCelMap, mapType } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import { isQuantity, parseQuantity } from '../quantity.ts';
+import { isQuantity, parseQuantity } from '../../../lib/quantity.ts';
 
 // @bufbuild/cel has no opaque types, so a quantity is a one-entry map holding its exact value in
 // nano-units; equal values are equal maps, so `==` compares by value as Kubernetes does.

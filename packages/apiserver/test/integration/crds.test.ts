@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_VERSION, GROUP, PODSCALE_PLURAL, SLA_PLURAL, VERSION } from '../../../lib/api/types.ts';
+import { API_VERSION, GROUP, PODSCALE_PLURAL, SLA_PLURAL, VERSION } from '../../../../lib/api/types.ts';
 import { type Cluster, rejection, startCluster, statusOf, waitFor } from './helpers.ts';
 
-const crdDir = fileURLToPath(new URL('../../../deploy/crds', import.meta.url));
+const crdDir = fileURLToPath(new URL('../../../../deploy/crds', import.meta.url));
 const merge = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch);
 const strategic = k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch);
 
