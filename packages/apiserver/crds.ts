@@ -3,8 +3,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { compileCrd } from './crd/crd-validation.ts';
 import type { Logger } from '../../lib/log.ts';
+import { compileCrd } from './crd/crd-validation.ts';
 import { CauseReason } from './errors.ts';
 import { clone, type FieldError, type Json, type KObject, nowTimestamp } from './object-types.ts';
 import type { ObjectApi, Strategy } from './objects.ts';

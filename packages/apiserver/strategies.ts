@@ -1,11 +1,11 @@
 // Per-kind defaults and validation of the built-in resources (namespaces, services, nodes,
 // workloads, pods), keyed by storage key for ObjectApi.
 import { isDeepStrictEqual } from 'node:util';
+import { fromLabelSelector, matchesLabels, SelectorError } from '../../lib/label-selector.ts';
 import { CauseReason } from './errors.ts';
 import type { FieldError, Json, KObject } from './object-types.ts';
 import type { Strategy } from './objects.ts';
 import { applyPodDefaults, validatePodSpec, validatePodUpdate } from './pods.ts';
-import { fromLabelSelectorObject, matchesLabels } from './selectors.ts';
 
 const namespaces: Strategy = {
   prepareCreate(ns) {
@@ -83,7 +83,15 @@ function validateSelector(obj: KObject, old: KObject | undefined, hasReplicas: b
     return errors;
   }
   const labels = obj.spec?.template?.metadata?.labels ?? {};
-  if (!matchesLabels(fromLabelSelectorObject(selector), labels)) {
+  let requirements: ReturnType<typeof fromLabelSelector>;
+  try {
+    requirements = fromLabelSelector(selector);
+  } catch (err) {
+    if (!(err instanceof SelectorError)) throw err;
+    errors.push({ field: 'spec.selector', reason: CauseReason.Invalid, message: err.message });
+    return errors;
+  }
+  if (!matchesLabels(requirements, labels)) {
     errors.push({
       field: 'spec.template.metadata.labels',
       reason: CauseReason.Invalid,

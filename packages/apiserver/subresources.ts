@@ -1,11 +1,12 @@
 // Subresources with their own shapes: scale (autoscaling/v1 Scale over spec.replicas),
 // pods/binding and pods/eviction. status and resize are plain updates (objects.ts, pods.ts).
+
+import { formatLabelSelector, fromLabelSelector } from '../../lib/label-selector.ts';
 import { ApiError, badRequest, conflict, notFound } from './errors.ts';
 import type { Json, KObject } from './object-types.ts';
 import type { ObjectApi } from './objects.ts';
 import { bindToNode } from './pods.ts';
 import type { ResourceType } from './registry.ts';
-import { formatLabelSelector, fromLabelSelectorObject } from './selectors.ts';
 
 function getPath(obj: Json, path: string): Json {
   let cur = obj;
@@ -35,7 +36,7 @@ export function scaleOf(t: ResourceType, obj: KObject): KObject {
   const paths = scalePaths(t);
   let selector: string | undefined;
   if (paths.labelSelectorPath) selector = getPath(obj, paths.labelSelectorPath);
-  else if (obj.spec?.selector) selector = formatLabelSelector(fromLabelSelectorObject(obj.spec.selector));
+  else if (obj.spec?.selector) selector = formatLabelSelector(fromLabelSelector(obj.spec.selector));
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',

@@ -5,10 +5,15 @@ import type { PodScale, ServiceLevelAgreement } from '../../../lib/api/types.ts'
 import type { Informer } from '../../../lib/informer.ts';
 import type { KeyedWork } from '../../../lib/keyed-work.ts';
 import { apiStatus, logWriteFailure } from '../../../lib/kube.ts';
+import {
+  type LabelRequirement,
+  matchesLabels,
+  parseLabelSelector,
+  SelectorError,
+} from '../../../lib/label-selector.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { ScaleClient, ScaleView } from '../horizontal/scale-writer.ts';
 import type { ObjectRef, SlaWriter } from './kube-writer.ts';
-import { matches, parseSelector, SelectorError } from './label-selector.ts';
 import { planPodScales, SLA_LABEL, type TrackedPod, type UnfitPod } from './podscale-plan.ts';
 
 export interface SlaReconcileResult {
@@ -133,9 +138,9 @@ export class SlaController {
       return result;
     }
     result.scale = target.view;
-    let reqs: ReturnType<typeof parseSelector>;
+    let reqs: LabelRequirement[];
     try {
-      reqs = parseSelector(target.view.selector);
+      reqs = parseLabelSelector(target.view.selector);
     } catch (err) {
       if (!(err instanceof SelectorError)) throw err;
       result.invalid = { reason: 'InvalidSelector', message: err.message };
@@ -150,7 +155,7 @@ export class SlaController {
     }
     const pods = this.#d.pods
       .list()
-      .filter((p) => p.metadata?.namespace === namespace && matches(reqs, p.metadata?.labels));
+      .filter((p) => p.metadata?.namespace === namespace && matchesLabels(reqs, p.metadata?.labels));
     const podScales = this.#d.podScales.list().filter((ps) => ps.metadata.namespace === namespace);
     const plan = planPodScales(sla, pods, podScales);
     if (pods.length === 0 && target.view.specReplicas > 0) {

@@ -1,12 +1,12 @@
 // Minimal workload controllers: Deployment → ReplicaSet (one per pod-template hash) →
 // Pods, and StatefulSet → ordinal Pods; each keeps its status counts up to date.
 import { createHash } from 'node:crypto';
+import { fromLabelSelector, matchesLabels } from '../../../lib/label-selector.ts';
 import type { Logger } from '../../../lib/log.ts';
 import { clone, type Json, type KObject, nowTimestamp } from '../object-types.ts';
 import type { ObjectApi } from '../objects.ts';
 import { getCondition } from '../pods.ts';
 import { apiVersionOf, type ResourceType, storageKey } from '../registry.ts';
-import { fromLabelSelectorObject, matchesLabels } from '../selectors.ts';
 import type { StoreEvent } from '../store.ts';
 import { nsName, splitKey, WorkQueue } from './queue.ts';
 
@@ -192,7 +192,7 @@ export class WorkloadController {
   private reconcileReplicaSet(namespace: string, name: string): void {
     const rs = this.api.tryGet(this.t.rs, namespace, name);
     if (!rs || rs.metadata.deletionTimestamp) return;
-    const selector = fromLabelSelectorObject(rs.spec.selector ?? {});
+    const selector = fromLabelSelector(rs.spec.selector ?? {});
     const pods = this.owned(this.t.pods, namespace, rs).filter(
       (p) => isActive(p) && matchesLabels(selector, p.metadata.labels),
     );

@@ -2,8 +2,8 @@
 // needs it): what the README tells users to run must work as on a real cluster, validation on.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiServer, startApiServer } from '../../index.ts';
 import { waitFor } from '../../../../test/support/wait-for.ts';
+import { type ApiServer, startApiServer } from '../../index.ts';
 import { findKubectl, type Kubectl, kubectlFor } from './kubectl.ts';
 
 const deployDir = new URL('../../../../deploy/', import.meta.url).pathname;

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../object-types.ts';
-import {
-  applyPodDefaults,
-  podRequests,
-  qosClass,
-  validatePodUpdate,
-} from '../../pods.ts';
+import { applyPodDefaults, podRequests, qosClass, validatePodUpdate } from '../../pods.ts';
 
 function podWith(resources: object): KObject {
   const p: KObject = {
