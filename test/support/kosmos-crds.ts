@@ -4,8 +4,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { type CompiledCrd, compileCrd, type FieldError } from '../../packages/apiserver/crd/crd-validation.ts';
 import { GROUP, type PodScale, type ServiceLevelAgreement, VERSION } from '../../lib/api/types.ts';
+import {
+  type CompiledCrd,
+  compileCrd,
+  type FieldError,
+} from '../../packages/apiserver/crd/crd-validation.ts';
 
 export type { FieldError };
 

@@ -7,7 +7,7 @@ import type { KObject } from '../object-types.ts';
 import { FOREGROUND_FINALIZER, type ObjectApi } from '../objects.ts';
 import type { ResourceType } from '../registry.ts';
 import type { Store, StoreEvent } from '../store.ts';
-import { WorkQueue } from './queue.ts';
+import { StoreController } from './store-controller.ts';
 
 interface Ref {
   resource: string;
@@ -22,27 +22,28 @@ function inForeground(o: KObject): boolean {
 export class GarbageCollector {
   private readonly api: ObjectApi;
   private readonly store: Store;
-  private readonly queue: WorkQueue;
+  private readonly controller: StoreController;
   private readonly log: Logger;
   /** uid → where the object lives, for every stored object. */
   private readonly live = new Map<string, Ref>();
-  private readonly onChange = (ev: StoreEvent) => this.observe(ev);
 
   constructor(api: ObjectApi, log: Logger) {
     this.api = api;
     this.store = api.store;
     this.log = log;
-    this.queue = new WorkQueue((key) => this.process(key), log);
+    this.controller = new StoreController(api.store, log, {
+      observe: (ev) => this.observe(ev),
+      reconcile: (key) => this.process(key),
+    });
   }
 
   start(): void {
     for (const [resource, o] of this.store.entries()) this.remember(resource, o);
-    this.store.on('change', this.onChange);
+    this.controller.start();
   }
 
   stop(): void {
-    this.store.off('change', this.onChange);
-    this.queue.stop();
+    this.controller.stop();
   }
 
   private remember(resource: string, o: KObject): void {
@@ -54,13 +55,14 @@ export class GarbageCollector {
     const uid = o.metadata.uid!;
     if (ev.type === 'DELETED') {
       this.live.delete(uid);
-      this.queue.add(`gone:${uid}`);
+      this.controller.queue.add(`gone:${uid}`);
     } else {
       this.remember(ev.resource, o);
-      if (inForeground(o)) this.queue.add(`fg:${uid}`);
+      if (inForeground(o)) this.controller.queue.add(`fg:${uid}`);
     }
     // A dependent changed or went: its owners deleting in the foreground may be done waiting.
-    for (const r of o.metadata.ownerReferences ?? []) if (this.live.has(r.uid)) this.queue.add(`fg:${r.uid}`);
+    for (const r of o.metadata.ownerReferences ?? [])
+      if (this.live.has(r.uid)) this.controller.queue.add(`fg:${r.uid}`);
   }
 
   private process(key: string): void {

@@ -13,7 +13,8 @@ import { getCondition, podRequests, removeCondition, setCondition } from '../pod
 import type { ResourceType } from '../registry.ts';
 import type { StoreEvent } from '../store.ts';
 import { admitPod, resizeFeasibility } from './kubelet-admission.ts';
-import { nsName, splitKey, WorkQueue } from './queue.ts';
+import { nsName, splitKey } from './queue.ts';
+import { StoreController } from './store-controller.ts';
 
 export type KubeletMode = 'builtin' | 'external';
 
@@ -72,7 +73,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
   private readonly api: ObjectApi;
   private readonly log: Logger;
   private readonly options: KubeletOptions;
-  private readonly queue: WorkQueue;
+  private readonly controller: StoreController;
   private readonly pods: ResourceType;
   private readonly nodes: ResourceType;
   private readonly starting = new Set<string>();
@@ -81,25 +82,26 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
   /** Pod uid → the desired resources last considered, so each change is decided once. */
   private readonly considered = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly onChange = (ev: StoreEvent) => this.observe(ev);
 
   constructor(api: ObjectApi, log: Logger, options: KubeletOptions) {
     super();
     this.api = api;
     this.log = log;
     this.options = options;
-    this.queue = new WorkQueue((key) => this.sync(key), log);
+    this.controller = new StoreController(api.store, log, {
+      observe: (ev) => this.observe(ev),
+      reconcile: (key) => this.sync(key),
+    });
     this.pods = api.registry.byPlural('', 'pods');
     this.nodes = api.registry.byPlural('', 'nodes');
   }
 
   start(): void {
-    this.api.store.on('change', this.onChange);
+    this.controller.start();
   }
 
   stop(): void {
-    this.api.store.off('change', this.onChange);
-    this.queue.stop();
+    this.controller.stop();
     for (const t of this.timers) clearTimeout(t);
   }
 
@@ -126,7 +128,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
       this.retryPending(ev.object.spec.nodeName);
       return;
     }
-    this.queue.add(key);
+    this.controller.queue.add(key);
   }
 
   private sync(key: string): void {
@@ -238,7 +240,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
         getCondition(p as KObject, 'PodResizePending')?.reason === 'Deferred'
       ) {
         this.considered.delete(p.metadata.uid!);
-        this.queue.add(nsName(p.metadata.namespace, p.metadata.name!));
+        this.controller.queue.add(nsName(p.metadata.namespace, p.metadata.name!));
       }
     }
   }

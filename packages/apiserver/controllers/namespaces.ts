@@ -4,25 +4,26 @@ import type { Logger } from '../../../lib/log.ts';
 import type { KObject } from '../object-types.ts';
 import type { ObjectApi } from '../objects.ts';
 import { storageKey } from '../registry.ts';
-import type { StoreEvent } from '../store.ts';
-import { WorkQueue } from './queue.ts';
+import { StoreController } from './store-controller.ts';
 
 export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 export class NamespaceController {
   private readonly api: ObjectApi;
-  private readonly queue: WorkQueue;
+  private readonly controller: StoreController;
   private readonly log: Logger;
-  private readonly onChange = (ev: StoreEvent) => {
-    if (ev.resource === '/namespaces' && ev.type !== 'DELETED') this.queue.add(ev.object.metadata.name!);
-    else if (ev.type === 'DELETED' && ev.object.metadata.namespace)
-      this.queue.add(ev.object.metadata.namespace);
-  };
 
   constructor(api: ObjectApi, log: Logger) {
     this.api = api;
     this.log = log;
-    this.queue = new WorkQueue((name) => this.reconcile(name), log);
+    this.controller = new StoreController(api.store, log, {
+      observe: (ev, queue) => {
+        if (ev.resource === '/namespaces' && ev.type !== 'DELETED') queue.add(ev.object.metadata.name!);
+        else if (ev.type === 'DELETED' && ev.object.metadata.namespace)
+          queue.add(ev.object.metadata.namespace);
+      },
+      reconcile: (name) => this.reconcile(name),
+    });
   }
 
   /** Create the default namespaces synchronously, then follow changes. */
@@ -32,12 +33,11 @@ export class NamespaceController {
       if (!this.api.tryGet(nsType, undefined, name)) this.api.create(nsType, { metadata: { name } });
       this.ensureServiceAccount(name);
     }
-    this.api.store.on('change', this.onChange);
+    this.controller.start();
   }
 
   stop(): void {
-    this.api.store.off('change', this.onChange);
-    this.queue.stop();
+    this.controller.stop();
   }
 
   private ensureServiceAccount(namespace: string): void {

@@ -7,7 +7,8 @@ import { bindToNode, getCondition, podRequests, setCondition } from '../pods.ts'
 import type { ResourceType } from '../registry.ts';
 import type { StoreEvent } from '../store.ts';
 import { isTerminal, nodeAllocatable, usedOnNode } from './node-accounting.ts';
-import { nsName, splitKey, WorkQueue } from './queue.ts';
+import { nsName, splitKey } from './queue.ts';
+import { StoreController } from './store-controller.ts';
 
 function nodeReady(node: KObject): boolean {
   if (node.spec?.unschedulable) return false;
@@ -18,35 +19,36 @@ function nodeReady(node: KObject): boolean {
 export class Scheduler {
   private readonly api: ObjectApi;
   private readonly log: Logger;
-  private readonly queue: WorkQueue;
+  private readonly controller: StoreController;
   private readonly pods: ResourceType;
   private readonly nodes: ResourceType;
-  private readonly onChange = (ev: StoreEvent) => this.observe(ev);
 
   constructor(api: ObjectApi, log: Logger) {
     this.api = api;
     this.log = log;
-    this.queue = new WorkQueue((key) => this.schedule(key), log);
+    this.controller = new StoreController(api.store, log, {
+      observe: (ev) => this.observe(ev),
+      reconcile: (key) => this.schedule(key),
+    });
     this.pods = api.registry.byPlural('', 'pods');
     this.nodes = api.registry.byPlural('', 'nodes');
   }
 
   start(): void {
-    this.api.store.on('change', this.onChange);
+    this.controller.start();
   }
 
   stop(): void {
-    this.api.store.off('change', this.onChange);
-    this.queue.stop();
+    this.controller.stop();
   }
 
   private observe(ev: StoreEvent): void {
     if (ev.resource === '/pods' && ev.type !== 'DELETED' && !ev.object.spec?.nodeName) {
-      this.queue.add(nsName(ev.object.metadata.namespace, ev.object.metadata.name!));
+      this.controller.queue.add(nsName(ev.object.metadata.namespace, ev.object.metadata.name!));
     } else if (ev.resource === '/nodes' || (ev.resource === '/pods' && ev.type === 'DELETED')) {
       for (const p of this.api.store.scan('/pods')) {
         if (!p.spec?.nodeName && !p.metadata.deletionTimestamp)
-          this.queue.add(nsName(p.metadata.namespace, p.metadata.name!));
+          this.controller.queue.add(nsName(p.metadata.namespace, p.metadata.name!));
       }
     }
   }

@@ -8,7 +8,8 @@ import type { ObjectApi } from '../objects.ts';
 import { getCondition } from '../pods.ts';
 import { apiVersionOf, type ResourceType, storageKey } from '../registry.ts';
 import type { StoreEvent } from '../store.ts';
-import { nsName, splitKey, WorkQueue } from './queue.ts';
+import { nsName, splitKey } from './queue.ts';
+import { StoreController } from './store-controller.ts';
 
 const HASH_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -48,14 +49,16 @@ function isActive(pod: KObject): boolean {
 export class WorkloadController {
   private readonly api: ObjectApi;
   private readonly log: Logger;
-  private readonly queue: WorkQueue;
+  private readonly controller: StoreController;
   private readonly t: { pods: ResourceType; rs: ResourceType; deploy: ResourceType; sts: ResourceType };
-  private readonly onChange = (ev: StoreEvent) => this.observe(ev);
 
   constructor(api: ObjectApi, log: Logger) {
     this.api = api;
     this.log = log;
-    this.queue = new WorkQueue((key) => this.reconcile(key), log);
+    this.controller = new StoreController(api.store, log, {
+      observe: (ev) => this.observe(ev),
+      reconcile: (key) => this.reconcile(key),
+    });
     this.t = {
       pods: api.registry.byPlural('', 'pods'),
       rs: api.registry.byPlural('apps', 'replicasets'),
@@ -65,12 +68,11 @@ export class WorkloadController {
   }
 
   start(): void {
-    this.api.store.on('change', this.onChange);
+    this.controller.start();
   }
 
   stop(): void {
-    this.api.store.off('change', this.onChange);
-    this.queue.stop();
+    this.controller.stop();
   }
 
   private observe(ev: StoreEvent): void {
@@ -78,19 +80,19 @@ export class WorkloadController {
     const key = (kind: string, name: string) => `${kind}|${nsName(o.metadata.namespace, name)}`;
     switch (ev.resource) {
       case 'apps/deployments':
-        if (ev.type !== 'DELETED') this.queue.add(key('deploy', o.metadata.name!));
+        if (ev.type !== 'DELETED') this.controller.queue.add(key('deploy', o.metadata.name!));
         return;
       case 'apps/statefulsets':
-        if (ev.type !== 'DELETED') this.queue.add(key('sts', o.metadata.name!));
+        if (ev.type !== 'DELETED') this.controller.queue.add(key('sts', o.metadata.name!));
         return;
       case 'apps/replicasets':
       case '/pods': {
         if (ev.resource === 'apps/replicasets' && ev.type !== 'DELETED')
-          this.queue.add(key('rs', o.metadata.name!));
+          this.controller.queue.add(key('rs', o.metadata.name!));
         const owner = o.metadata.ownerReferences?.find((r) => r.controller);
-        if (owner?.kind === 'ReplicaSet') this.queue.add(key('rs', owner.name));
-        if (owner?.kind === 'Deployment') this.queue.add(key('deploy', owner.name));
-        if (owner?.kind === 'StatefulSet') this.queue.add(key('sts', owner.name));
+        if (owner?.kind === 'ReplicaSet') this.controller.queue.add(key('rs', owner.name));
+        if (owner?.kind === 'Deployment') this.controller.queue.add(key('deploy', owner.name));
+        if (owner?.kind === 'StatefulSet') this.controller.queue.add(key('sts', owner.name));
       }
     }
   }

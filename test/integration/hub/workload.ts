@@ -3,8 +3,8 @@
 import type { UsageReader, UsageResult, UsageTarget } from '../../../agent/src/cgroup/reader.ts';
 import type { MetricsScraper, ScrapeTarget } from '../../../agent/src/edges.ts';
 import { parseCpuMilli } from '../../../lib/quantity.ts';
-import type { ResponseTimeWindow } from '../../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 import type { ApiServer, KObject } from '../../../packages/apiserver/index.ts';
+import type { ResponseTimeWindow } from '../../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 
 export class Workload {
   /** Requests per second arriving at the whole service, split evenly over its running pods. */

@@ -80,4 +80,24 @@ describe('room boundaries', () => {
       .map((r) => `${[...r.via, relative(ROOT, r.file)].join(' → ')}`);
     expect(hits).toEqual([]);
   });
+
+  it('hub/src/horizontal decides without I/O: only scale-writer.ts writes', () => {
+    const dir = join(ROOT, 'hub/src/horizontal');
+    const deciding = tsFiles(dir).filter((f) => !f.endsWith('/scale-writer.ts'));
+    expect(deciding.length).toBeGreaterThan(3);
+    const valueImport = /^import\s+(?!type\b)[^;]*?from\s*'([^']+)'/gms;
+    const offending = deciding.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(valueImport)]
+        .map((m) => m[1]!)
+        .filter(
+          (spec) =>
+            !spec.startsWith('.') ||
+            !resolve(dirname(f), spec).startsWith(dir) ||
+            spec.endsWith('scale-writer.ts'),
+        )
+        .map((spec) => `${relative(ROOT, f)} imports ${spec}`),
+    );
+    expect(offending).toEqual([]);
+    expect(readFileSync(join(dir, 'scale-writer.ts'), 'utf8')).toMatch(/@kubernetes\/client-node/);
+  });
 });

@@ -1,8 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_VERSION, GROUP, VERSION } from '../../../lib/api/types.ts';
-import { DEFAULT_CRD_DIR } from '../../support/kosmos-crds.ts';
 import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
+import { DEFAULT_CRD_DIR } from '../../support/kosmos-crds.ts';
 
 function sla(name: string, spec: Record<string, unknown> = {}) {
   return {

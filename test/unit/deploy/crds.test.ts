@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { JSONSchemaProps } from '../../../packages/apiserver/crd/crd-validation.ts';
 import type { PodScale, ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { JSONSchemaProps } from '../../../packages/apiserver/crd/crd-validation.ts';
 import {
   loadCrds,
   validatePodScale,
