@@ -6,6 +6,8 @@ ARG NODE_IMAGE=node:24-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
+# The workspace manifests npm ci links (packages/*); their code is not part of the image.
+COPY packages/apiserver/package.json ./packages/apiserver/
 # Dev dependencies too (esbuild); install scripts fetch esbuild's platform binary.
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 COPY build.ts tsconfig.json ./
