@@ -5,7 +5,12 @@
 import type { ServiceLevelAgreement } from '../../../lib/api/types.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { PrometheusQueryClient } from './api-client.ts';
-import { type ResolvedPrometheusSource, resolvePrometheusSource, signalQuery } from './promql.ts';
+import {
+  newestSampleQueries,
+  type ResolvedPrometheusSource,
+  resolvePrometheusSource,
+  signalQuery,
+} from './promql.ts';
 import { allFailed, type PodSample, type PrometheusFailure, podSamples } from './samples.ts';
 
 /** The latest answer for one SLA. */
@@ -157,8 +162,10 @@ export class PrometheusSignals {
     pods: string[],
   ): Promise<SlaSamples> {
     let expr: string;
+    let checksFreshness: boolean;
     try {
       expr = signalQuery({ source, statistic, namespace, pods });
+      checksFreshness = newestSampleQueries({ source, statistic, namespace, pods }).length > 0;
     } catch (err) {
       const failure: PrometheusFailure = { reason: 'PrometheusBadQuery', message: (err as Error).message };
       return { atMs: this.#o.now(), pods: allFailed(pods, failure), failure };
@@ -175,7 +182,7 @@ export class PrometheusSignals {
       pods,
       podLabel: source.podLabel,
       staleAfterSeconds: source.staleAfterSeconds,
-      checksFreshness: source.metric !== undefined,
+      checksFreshness,
     });
     return { atMs, pods: samples };
   }

@@ -160,20 +160,71 @@ export function requestRateQuery(input: SignalQueryInput): string {
   return `sum by (${source.podLabel}) (rate(${selector(`${source.metric}_count`, input)}[${w}]))`;
 }
 
-/** The newest sample's time per pod (seconds since the epoch); only with a metric (raw queries have none). */
-export function newestSampleQuery(input: SignalQueryInput): string | undefined {
+/**
+ * The vector selectors of a PromQL expression (`name{matchers}` or `{matchers}`), each once, in
+ * order: every `{` outside a string literal opens one. Ranges and offsets are left out.
+ */
+export function vectorSelectors(expr: string): string[] {
+  const found: string[] = [];
+  let i = 0;
+  while (i < expr.length) {
+    const c = expr[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      i = endOfString(expr, i);
+      continue;
+    }
+    if (c !== '{') {
+      i++;
+      continue;
+    }
+    let start = i;
+    while (start > 0 && /[A-Za-z0-9_:]/.test(expr[start - 1]!)) start--;
+    let end = i + 1;
+    while (end < expr.length && expr[end] !== '}') {
+      end = /["'`]/.test(expr[end]!) ? endOfString(expr, end) : end + 1;
+    }
+    const selector = expr.slice(start, end + 1);
+    if (!found.includes(selector)) found.push(selector);
+    i = end + 1;
+  }
+  return found;
+}
+
+/** The index just past the string literal opening at `open` (backslash escapes, except in backticks). */
+function endOfString(expr: string, open: number): number {
+  const quote = expr[open]!;
+  let i = open + 1;
+  while (i < expr.length && expr[i] !== quote) i += quote !== '`' && expr[i] === '\\' ? 2 : 1;
+  return i + 1;
+}
+
+/**
+ * The newest sample's time per pod (seconds since the epoch), one expression per selector: the
+ * metric's `_count` series, or for raw queries every selector they read (the hub takes the oldest,
+ * so one input Prometheus stopped scraping makes the pod stale). Selectors whose series carry no pod
+ * label give nothing and are not checked.
+ */
+export function newestSampleQueries(input: SignalQueryInput): string[] {
   const { source } = input;
-  if (!source.metric) return undefined;
-  return `max by (${source.podLabel}) (timestamp(${selector(`${source.metric}_count`, input)}))`;
+  const newest = (sel: string) => `max by (${source.podLabel}) (timestamp(${sel}))`;
+  if (source.metric && !source.query && !source.requestRateQuery) {
+    return [newest(selector(`${source.metric}_count`, input))];
+  }
+  const selectors = vectorSelectors(`${responseTimeQuery(input)} ${requestRateQuery(input)}`);
+  return selectors.map(newest);
 }
 
 const tagged = (signal: SignalName, expr: string) =>
   `label_replace(${expr}, "${SIGNAL_LABEL}", "${signal}", "", "")`;
 
+/** The label that keeps apart the newest-sample series of a raw query's selectors (`or` would merge them). */
+export const SELECTOR_LABEL = 'kosmos_selector';
+
 /** The one query of an SLA: its signals tagged and joined with `or`. Throws on a bad raw query. */
 export function signalQuery(input: SignalQueryInput): string {
   const parts = [tagged('rt', responseTimeQuery(input)), tagged('rate', requestRateQuery(input))];
-  const newest = newestSampleQuery(input);
-  if (newest) parts.push(tagged('newest', newest));
+  for (const [i, newest] of newestSampleQueries(input).entries()) {
+    parts.push(tagged('newest', `label_replace(${newest}, "${SELECTOR_LABEL}", "${i}", "", "")`));
+  }
   return parts.join(' or ');
 }

@@ -46,7 +46,7 @@ export interface SamplesInput {
   pods: readonly string[];
   podLabel: string;
   staleAfterSeconds: number;
-  /** Whether the query asked for the newest sample's time (a metric, not raw queries). */
+  /** Whether the query asked for the newest sample's time (of the metric, or of a raw query's selectors). */
   checksFreshness: boolean;
 }
 
@@ -104,7 +104,8 @@ export function podSamples(input: SamplesInput): Map<string, PodSample> {
     }
     let sampleAgeSeconds: number | undefined;
     if (input.checksFreshness && newest?.length) {
-      sampleAgeSeconds = Math.max(0, input.evalTimeSeconds - Math.max(...newest));
+      // One series per selector the query reads: the oldest input decides.
+      sampleAgeSeconds = Math.max(0, input.evalTimeSeconds - Math.min(...newest));
       if (sampleAgeSeconds > input.staleAfterSeconds) {
         out.set(
           pod,

@@ -217,6 +217,7 @@ describe.skipIf(!version)(`SLA response time from a real Prometheus (${version ?
     const rtWithoutInf =
       'histogram_quantile($quantile, sum by (le, pod) (rate(' +
       `${METRIC}_bucket{namespace="$namespace",pod=~"$pods",job="pods",le!="+Inf"}[$window])))`;
+    const federated = 'namespace="$namespace",pod=~"$pods",job="federate"';
     const modes: Array<[string, Record<string, unknown>]> = [
       ['PrometheusNoData', { labelMatchers: 'job="no-such-job"' }],
       ['PrometheusUnreachable', { url: `http://127.0.0.1:${closedPort}` }],
@@ -229,6 +230,14 @@ describe.skipIf(!version)(`SLA response time from a real Prometheus (${version ?
       [
         'PrometheusTooManySeries',
         { requestRateQuery: `rate(${METRIC}_bucket{namespace="$namespace",pod=~"$pods"}[$window])` },
+      ],
+      // Raw queries are checked too, through the selectors they read.
+      [
+        'PrometheusStale',
+        {
+          query: `histogram_quantile($quantile, sum by (le, pod) (rate(${METRIC}_bucket{${federated}}[$window])))`,
+          requestRateQuery: `sum by (pod) (rate(${METRIC}_count{${federated}}[$window]))`,
+        },
       ],
     ];
     let held: number[] | undefined;

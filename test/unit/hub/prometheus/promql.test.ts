@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  newestSampleQueries,
   podsRegex,
   type ResolvedPrometheusSource,
   requestRateQuery,
   resolvePrometheusSource,
   responseTimeQuery,
   signalQuery,
+  vectorSelectors,
 } from '../../../../hub/src/prometheus/promql.ts';
 import type { PrometheusSource, Statistic } from '../../../../lib/api/types.ts';
 
@@ -85,14 +87,14 @@ describe('PromQL of an SLA', () => {
 
   it('the one query tags the statistic, the rate and the newest sample time and joins them with or', () => {
     const q = signalQuery(input('p90'));
-    expect(q.match(/label_replace\(/g)).toHaveLength(3);
+    expect(q.match(/label_replace\(/g)).toHaveLength(4);
     expect(q).toContain('"kosmos_signal", "rt", "", "")');
     expect(q).toContain('"kosmos_signal", "rate", "", "")');
     expect(q).toContain('max by (pod) (timestamp(http_request_duration_seconds_count{');
     expect(q.split(' or ')).toHaveLength(3);
   });
 
-  it('raw queries get $pods, $namespace, $window and $quantile, and no freshness probe', () => {
+  it('raw queries get $pods, $namespace, $window and $quantile, and a freshness probe per selector', () => {
     const raw = resolved({
       url: 'http://p',
       query: 'max by (pod) (my_rt{ns="$namespace",pod=~"$pods",q="$quantile"}[$window])',
@@ -102,8 +104,29 @@ describe('PromQL of an SLA', () => {
     expect(responseTimeQuery(input('p50', raw))).toBe(
       'max by (pod) (my_rt{ns="shop",pod=~"web-a|web-b",q="0.5"}[30000ms])',
     );
-    expect(signalQuery(input('p50', raw)).split(' or ')).toHaveLength(2);
+    expect(newestSampleQueries(input('p50', raw))).toEqual([
+      'max by (pod) (timestamp(my_rt{ns="shop",pod=~"web-a|web-b",q="0.5"}))',
+      'max by (pod) (timestamp(my_requests_total{pod=~"web-a|web-b"}))',
+    ]);
+    const q = signalQuery(input('p50', raw));
+    expect(q.split(' or ')).toHaveLength(4);
+    expect(q).toContain('"kosmos_selector", "0", "", "")');
+    expect(q).toContain('"kosmos_selector", "1", "", "")');
     expect(() => responseTimeQuery(input('mean', raw))).toThrow(/\$quantile/);
+  });
+
+  it.each([
+    ['rate(a_total{job="x"}[1m])', ['a_total{job="x"}']],
+    [
+      'sum(rate({__name__="a",pod=~"p"}[1m] offset 5m)) / b{le="+Inf"}',
+      ['{__name__="a",pod=~"p"}', 'b{le="+Inf"}'],
+    ],
+    ['x{path="/a}b{"} + x{path="/a}b{"}', ['x{path="/a}b{"}']],
+    ['y{q="say \\"}\\""} * on(pod) group_left kube:info{k=`}`}', ['y{q="say \\"}\\""}', 'kube:info{k=`}`}']],
+    ['label_replace(up, "a", "{b}", "", "")', []],
+    ['vector(1)', []],
+  ])('finds the vector selectors of %s', (expr, selectors) => {
+    expect(vectorSelectors(expr)).toEqual(selectors);
   });
 
   it('escapes regex characters of pod names (dots) inside the PromQL string', () => {

@@ -64,6 +64,17 @@ describe('podSamples', () => {
       'older than 3 s',
     ],
     [
+      'one of a raw query’s selectors stale while another is fresh (the oldest decides)',
+      [
+        series('rt', 'a', '0.1'),
+        series('rate', 'a', '5'),
+        series('newest', 'a', String(T), { kosmos_selector: '0' }),
+        series('newest', 'a', String(T - 10), { kosmos_selector: '1' }),
+      ],
+      'PrometheusStale',
+      'older than 3 s',
+    ],
+    [
       'NaN response time while requests finish',
       [series('rt', 'a', 'NaN'), series('rate', 'a', '5'), series('newest', 'a', String(T))],
       'PrometheusNotANumber',
