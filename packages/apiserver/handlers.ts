@@ -1,9 +1,11 @@
 // Verb handlers for resource routes: list (selectors, limit/continue), get, create, update,
 // patch, delete, deletecollection, plus dispatch to subresources and watch.
 import type { ServerResponse } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import { checkFields, checkKind, parseBody } from './decode.ts';
 import { ApiError, badRequest, gone, methodNotAllowed } from './errors.ts';
-import type { Json, KObject } from './object-types.ts';
+import { recordUpdate, serverSideApply, type Writer } from './managed-fields.ts';
+import { type Json, type KObject, nowTimestamp } from './object-types.ts';
 import type { DeleteOptions, ObjectApi, UpdateTarget } from './objects.ts';
 import { applyPatch, PatchType, parsePatchBody, patchTypeOf } from './patch.ts';
 import { apiVersionOf, type ResourceType, storageKey } from './registry.ts';
@@ -28,6 +30,7 @@ export interface ApiRequest {
   body: string;
   contentType?: string;
   accept?: string;
+  userAgent?: string;
 }
 
 export interface Reply {
@@ -131,6 +134,27 @@ function checkIdentity(req: ApiRequest, obj: KObject): void {
   }
 }
 
+/** Who writes: the fieldManager asked for, else the client's name from its User-Agent (as kube-apiserver). */
+function writerOf(req: ApiRequest, q: WriteQuery): Writer {
+  const t = req.route.type;
+  return {
+    manager: q.fieldManager ?? (req.userAgent?.split('/')[0] || 'unknown'),
+    apiVersion: apiVersionOf(t),
+    subresource: req.route.subresource ?? '',
+    now: nowTimestamp(),
+    schema: t.openAPIV3Schema,
+  };
+}
+
+/** managedFields after a non-apply write from `before` to `after`. */
+function ownership(req: ApiRequest, q: WriteQuery, before: KObject | undefined, after: KObject) {
+  const t = req.route.type;
+  // A write that sets managedFields itself (kubectl's client-side-apply upgrade) is taken as is.
+  const asked = after.metadata?.managedFields;
+  if (asked !== undefined && !isDeepStrictEqual(asked, before?.metadata.managedFields)) return asked;
+  return recordUpdate(before, after, writerOf(req, q), t.subresources.includes('status')) as Json[];
+}
+
 /** Check the kind and the fields of a decoded body; returns the warnings to send. */
 function decode(ctx: HandlerContext, req: ApiRequest, obj: KObject, q: WriteQuery): string[] {
   const t = req.route.type;
@@ -156,7 +180,8 @@ function create(ctx: HandlerContext, req: ApiRequest): Reply {
   if (t.virtual) return ctx.virtualCreate(t, body);
   const warnings = decode(ctx, req, body, q);
   checkIdentity(req, body);
-  return { code: 201, body: ctx.api.create(t, body, { dryRun: q.dryRun }), warnings };
+  const managedFields = ownership(req, q, undefined, body);
+  return { code: 201, body: ctx.api.create(t, body, { dryRun: q.dryRun, managedFields }), warnings };
 }
 
 function update(ctx: HandlerContext, req: ApiRequest): Reply {
@@ -165,11 +190,47 @@ function update(ctx: HandlerContext, req: ApiRequest): Reply {
   const body = parseBody(req.body, req.contentType);
   const warnings = decode(ctx, req, body, q);
   checkIdentity(req, body);
-  if (subresource === 'scale') return { code: 200, body: updateScale(ctx.api, t, namespace, body) };
-  if (!subresource && t.createOnUpdate && !ctx.api.tryGet(t, namespace, name!)) {
-    return { code: 201, body: ctx.api.create(t, body, { dryRun: q.dryRun }), warnings };
+  const track = (before: KObject | undefined, after: KObject) => ownership(req, q, before, after);
+  if (subresource === 'scale') return { code: 200, body: updateScale(ctx.api, t, namespace, body, track) };
+  const existing = ctx.api.tryGet(t, namespace, name!);
+  if (!subresource && t.createOnUpdate && !existing) {
+    const managedFields = track(undefined, body);
+    return { code: 201, body: ctx.api.create(t, body, { dryRun: q.dryRun, managedFields }), warnings };
   }
-  return { code: 200, body: ctx.api.update(t, body, targetOf(subresource), { dryRun: q.dryRun }), warnings };
+  const managedFields = existing ? track(existing, body) : undefined;
+  return {
+    code: 200,
+    body: ctx.api.update(t, body, targetOf(subresource), { dryRun: q.dryRun, managedFields }),
+    warnings,
+  };
+}
+
+/** Server-side apply (application/apply-patch+yaml) to the object or its status. */
+function apply(
+  ctx: HandlerContext,
+  req: ApiRequest,
+  q: WriteQuery,
+  body: Json,
+  existing: KObject | undefined,
+): Reply {
+  const t = req.route.type;
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('apply configuration must be an object');
+  const obj = body as KObject;
+  checkKind(t, obj);
+  checkIdentity(req, obj);
+  const statusIsSubresource = t.subresources.includes('status');
+  const { object, managedFields } = serverSideApply(
+    existing,
+    obj,
+    writerOf(req, q),
+    q.force,
+    statusIsSubresource,
+  );
+  const warnings = decode(ctx, req, object, q);
+  const opts = { dryRun: q.dryRun, managedFields: managedFields as Json[] };
+  if (!existing) return { code: 201, body: ctx.api.create(t, object, opts), warnings };
+  return { code: 200, body: ctx.api.update(t, object, targetOf(req.route.subresource), opts), warnings };
 }
 
 function patch(ctx: HandlerContext, req: ApiRequest): Reply {
@@ -178,27 +239,24 @@ function patch(ctx: HandlerContext, req: ApiRequest): Reply {
   const q = writeQuery('PatchOptions', req.query, patchType === PatchType.Apply);
   const body: Json = parsePatchBody(patchType, req.body);
   const existing = ctx.api.tryGet(t, namespace, name!);
+  const track = (before: KObject | undefined, after: KObject) => ownership(req, q, before, after);
   if (!existing) {
-    if (patchType === PatchType.Apply && !subresource) {
-      const obj = body as KObject;
-      const warnings = decode(ctx, req, obj, q);
-      checkIdentity(req, obj);
-      return { code: 201, body: ctx.api.create(t, obj, { dryRun: q.dryRun }), warnings };
-    }
+    if (patchType === PatchType.Apply && !subresource) return apply(ctx, req, q, body, undefined);
     ctx.api.get(t, namespace, name!);
   }
   if (subresource === 'scale') {
     const scale = applyPatch(scaleOf(t, existing!), patchType, body, true);
-    return { code: 200, body: updateScale(ctx.api, t, namespace, scale) };
+    return { code: 200, body: updateScale(ctx.api, t, namespace, scale, track) };
   }
-  if (patchType === PatchType.Apply) checkKind(t, body as KObject);
+  if (patchType === PatchType.Apply) return apply(ctx, req, q, body, existing);
   const patched = applyPatch(existing!, patchType, body, t.custom === true);
   if (!patched || typeof patched !== 'object') throw badRequest('patch produced a non-object');
   const warnings = decode(ctx, req, patched, q);
   checkIdentity(req, patched);
+  const managedFields = track(existing, patched);
   return {
     code: 200,
-    body: ctx.api.update(t, patched, targetOf(subresource), { dryRun: q.dryRun }),
+    body: ctx.api.update(t, patched, targetOf(subresource), { dryRun: q.dryRun, managedFields }),
     warnings,
   };
 }

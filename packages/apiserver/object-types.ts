@@ -17,6 +17,7 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   finalizers?: string[];
   ownerReferences?: OwnerReference[];
+  managedFields?: Json[];
   [key: string]: unknown;
 }
 

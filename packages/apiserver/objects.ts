@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { ApiError, alreadyExists, badRequest, CauseReason, conflict, invalid, notFound } from './errors.ts';
-import { clone, type FieldError, type KObject, nowTimestamp } from './object-types.ts';
+import { clone, type FieldError, type Json, type KObject, nowTimestamp } from './object-types.ts';
 import { apiVersionOf, type Registry, type ResourceType, storageKey } from './registry.ts';
 import { type Selection, selects } from './selectors.ts';
 import type { Store } from './store.ts';
@@ -28,6 +28,8 @@ export type UpdateTarget = 'main' | 'status' | 'resize';
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** metadata.managedFields to store (server-side apply and field ownership); absent: kept. */
+  managedFields?: Json[];
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -78,7 +80,9 @@ function toCauses(errors: FieldError[]) {
 function withoutVolatile(o: KObject): KObject {
   const c = clone(o);
   delete c.metadata.resourceVersion;
-  delete c.metadata.managedFields;
+  // Ownership changes are writes; their timestamps alone are not.
+  if (c.metadata.managedFields)
+    c.metadata.managedFields = c.metadata.managedFields.map(({ time: _t, ...e }: Json) => e);
   return c;
 }
 
@@ -165,6 +169,7 @@ export class ObjectApi {
     delete meta.resourceVersion;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
+    if (opts.managedFields) meta.managedFields = opts.managedFields;
     const strategy = this.strategy(t);
     t.schema?.applyDefaults(obj);
     strategy.prepareCreate?.(obj, this);
@@ -202,7 +207,11 @@ export class ObjectApi {
       } else delete next.metadata.deletionTimestamp;
       if (t.subresources.includes('status')) next.status = clone(old.status);
       if (next.status === undefined) delete next.status;
+      if (input.metadata.managedFields === undefined && old.metadata.managedFields)
+        next.metadata.managedFields = clone(old.metadata.managedFields);
     }
+    if (opts.managedFields) next.metadata.managedFields = opts.managedFields;
+    if (next.metadata.managedFields?.length === 0) delete next.metadata.managedFields;
     this.stamp(t, next);
     if (target !== 'status') {
       t.schema?.applyDefaults(next);

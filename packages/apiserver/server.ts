@@ -163,6 +163,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
         body,
         contentType: req.headers['content-type'],
         accept: req.headers.accept,
+        userAgent: req.headers['user-agent'],
       },
       res,
     );

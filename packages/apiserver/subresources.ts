@@ -58,6 +58,7 @@ export function updateScale(
   t: ResourceType,
   namespace: string | undefined,
   scale: KObject,
+  ownership?: (before: KObject, after: KObject) => Json[],
 ): KObject {
   const name = scale.metadata?.name ?? '';
   const obj = api.get(t, namespace, name);
@@ -82,8 +83,9 @@ export function updateScale(
       },
     );
   }
+  const before = structuredClone(obj);
   setPath(obj, scalePaths(t).specReplicasPath, replicas);
-  return scaleOf(t, api.update(t, obj));
+  return scaleOf(t, api.update(t, obj, 'main', { managedFields: ownership?.(before, obj) }));
 }
 
 function success(code: number) {

@@ -157,19 +157,37 @@ describe('core verbs through @kubernetes/client-node', () => {
     expect(lost.code).toBe(409);
   });
 
-  it('creates through server-side apply when the object is missing, and merges when present', async () => {
-    const apply = (data: Record<string, string>) =>
+  it('server-side apply: creates, records managedFields, removes what a manager stops applying, 409 on conflicts', async () => {
+    const apply = (data: Record<string, string>, fieldManager: string, force?: boolean) =>
       c.core.patchNamespacedConfigMap(
         {
           namespace: 'default',
           name: 'applied',
-          fieldManager: 'test',
+          fieldManager,
+          force,
           body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied' }, data },
         },
         k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
       );
-    expect((await apply({ a: '1' })).data).toEqual({ a: '1' });
-    expect((await apply({ b: '2' })).data).toEqual({ a: '1', b: '2' });
+    const created = await apply({ a: '1', b: '1' }, 'alice');
+    expect(created.metadata?.managedFields?.map((e) => [e.manager, e.operation])).toEqual([
+      ['alice', 'Apply'],
+    ]);
+    expect((await apply({ c: '1' }, 'bob')).data).toEqual({ a: '1', b: '1', c: '1' });
+    expect((await apply({ b: '1' }, 'alice')).data).toEqual({ b: '1', c: '1' });
+    const err = await apply({ b: '2' }, 'bob').catch((e: k8s.ApiException<string>) => e);
+    expect(err).toBeInstanceOf(k8s.ApiException);
+    expect((err as k8s.ApiException<string>).code).toBe(409);
+    expect(JSON.parse((err as k8s.ApiException<string>).body).message).toBe(
+      'Apply failed with 1 conflict: conflict with "alice" using v1: .data.b',
+    );
+    expect((await apply({ b: '2', c: '1' }, 'bob', true)).data).toEqual({ b: '2', c: '1' });
+    const noManager = await fetch(`${c.server.url}/api/v1/namespaces/default/configmaps/applied`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/apply-patch+yaml' },
+      body: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied}\n',
+    });
+    expect(noManager.status).toBe(422);
   });
 
   it('records Events in both core/v1 and events.k8s.io/v1', async () => {

@@ -64,6 +64,30 @@ describe.skipIf(!binary)('kubectl against the embedded API server', () => {
     expect(await ok(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).toBe('3');
   });
 
+  it('apply --server-side: a second manager conflicts on a field the first owns until --force-conflicts', async () => {
+    const cm = (value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: owned, namespace: default}\ndata: {mode: "${value}"}\n`;
+    await ok(['apply', '--server-side', '--field-manager=alice', '-f', '-'], cm('a'));
+    const refused = await kubectl(['apply', '--server-side', '--field-manager=bob', '-f', '-'], {
+      stdin: cm('b'),
+    });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(
+      'Apply failed with 1 conflict: conflict with "alice" using v1: .data.mode',
+    );
+    await ok(['apply', '--server-side', '--field-manager=bob', '--force-conflicts', '-f', '-'], cm('b'));
+    expect(await ok(['get', 'cm', 'owned', '-o', 'jsonpath={.data.mode}'])).toBe('b');
+    const managers = await ok([
+      'get',
+      'cm',
+      'owned',
+      '--show-managed-fields',
+      '-o',
+      'jsonpath={.metadata.managedFields[*].manager}',
+    ]);
+    expect(managers).toBe('bob');
+  });
+
   it('refuses unknown fields under the default --validate=strict and warns under --validate=warn', async () => {
     const manifest =
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: extra, namespace: default}\nbogus: 1\n';
