@@ -4,7 +4,6 @@
 // open-loop load generator on its own thread measuring latency at the client. Samples quotas, CPU
 // used, replicas and API writes every second; measures the hub's and agents' CPU and RSS.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { HaproxyRuntime } from '../../hub/src/balancer/haproxy-runtime.ts';
 import { KubePodAddresses } from '../../hub/src/balancer/pod-addresses.ts';
@@ -21,6 +20,7 @@ import type { KObject } from '../../packages/apiserver/index.ts';
 import { type ClientFigures, clientFigures } from '../../sim/load/client-figures.ts';
 import { startHaproxy } from '../../sim/load/haproxy.ts';
 import { runOpenLoopInWorker } from '../../sim/load/open-loop-worker.ts';
+import { podCgroupReadings } from '../../sim/node/real/pod-readings.ts';
 import { type RealCluster, startRealCluster } from '../../sim/node/real/real-cluster.ts';
 import { startHpaDriver } from './hpa-driver.ts';
 import { type KosmosProcesses, startKosmosProcesses } from './kosmos-processes.ts';
@@ -148,29 +148,8 @@ function equalWeights(cluster: RealCluster): WeightSource {
 
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
 
-/** Reads each running pod's quota and CPU counter from its real cgroup. */
-function podCgroupReadings(cluster: RealCluster): Map<string, { quotaMilli: number; usageNs: number }> {
-  const out = new Map<string, { quotaMilli: number; usageNs: number }>();
-  for (const p of cluster.api.api.store.scan('/pods', NS)) {
-    const id = p.status?.containerStatuses?.[0]?.containerID;
-    if (p.status?.phase !== 'Running' || !id) continue;
-    const ref = { node: p.spec.nodeName, uid: p.metadata.uid!, qosClass: p.status.qosClass ?? 'Burstable' };
-    const layout = cluster.tree.layout(ref.node);
-    const group = cluster.tree.groupOf(ref, id);
-    try {
-      const quota = Number(
-        readFileSync(path.join(layout.hierarchies.cpu, group, 'cpu.cfs_quota_us'), 'utf8'),
-      );
-      const usageNs = Number(
-        readFileSync(path.join(layout.hierarchies.cpuacct, group, 'cpuacct.usage'), 'utf8'),
-      );
-      out.set(p.metadata.uid!, { quotaMilli: quota > 0 ? quota / 100 : TOTAL_CPU_MILLI, usageNs });
-    } catch {
-      // the pod is going away: its cgroup with it
-    }
-  }
-  return out;
-}
+const servicePodReadings = (cluster: RealCluster) =>
+  podCgroupReadings(cluster, cluster.api.api.store.scan('/pods', NS), TOTAL_CPU_MILLI);
 
 export interface JobOptions {
   log: Logger;
@@ -265,7 +244,7 @@ export async function runRealJob(
     let resizes = 0;
     cluster.api.kubelet.on('podResized', () => resizes++);
     const seconds: SecondSample[] = [];
-    let previous = podCgroupReadings(cluster);
+    let previous = servicePodReadings(cluster);
     let previousAt = performance.now();
     let lastReplicas = shape.replicas;
     let replicaChanges = 0;
@@ -274,7 +253,7 @@ export async function runRealJob(
     const footprint = kosmos ? kosmos.footprint() : undefined;
     const sampler = setInterval(() => {
       const now = performance.now();
-      const readings = podCgroupReadings(cluster);
+      const readings = servicePodReadings(cluster);
       let allocatedMilli = 0;
       let usedMilli = 0;
       for (const [uid, r] of readings) {

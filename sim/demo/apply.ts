@@ -6,7 +6,11 @@ import { apiStatus, type KubeClients } from '../../lib/kube.ts';
 import { formatCpuMilli, formatMemoryBytes } from '../../lib/quantity.ts';
 import type { Scenario, ServiceScenario } from '../scenario/types.ts';
 
-export function deploymentFor(svc: ServiceScenario): V1Deployment {
+/** `containerArgs`: the container's args (a real pod's sample app flags); none for simulated pods. */
+export function deploymentFor(
+  svc: ServiceScenario,
+  containerArgs?: (svc: ServiceScenario) => string[],
+): V1Deployment {
   const size = {
     cpu: formatCpuMilli(svc.resources.cpuMilli),
     memory: formatMemoryBytes(svc.resources.memoryBytes),
@@ -25,6 +29,7 @@ export function deploymentFor(svc: ServiceScenario): V1Deployment {
             {
               name: svc.name,
               image: `kosmos-sim/${svc.name}:latest`,
+              ...(containerArgs ? { args: containerArgs(svc) } : {}),
               ports: [{ name: 'metrics', containerPort: svc.sla.spec.metrics.scrape?.port ?? 8080 }],
               resources: { requests: size, limits: size },
               resizePolicy: [
@@ -52,7 +57,11 @@ export function slaFor(svc: ServiceScenario): ServiceLevelAgreement {
   };
 }
 
-export async function applyScenario(clients: KubeClients, scenario: Scenario): Promise<void> {
+export async function applyScenario(
+  clients: KubeClients,
+  scenario: Scenario,
+  containerArgs?: (svc: ServiceScenario) => string[],
+): Promise<void> {
   for (const ns of new Set(scenario.services.map((s) => s.namespace))) {
     try {
       await clients.core.createNamespace({ body: { metadata: { name: ns } } });
@@ -61,7 +70,10 @@ export async function applyScenario(clients: KubeClients, scenario: Scenario): P
     }
   }
   for (const svc of scenario.services) {
-    await clients.apps.createNamespacedDeployment({ namespace: svc.namespace, body: deploymentFor(svc) });
+    await clients.apps.createNamespacedDeployment({
+      namespace: svc.namespace,
+      body: deploymentFor(svc, containerArgs),
+    });
     await clients.custom.createNamespacedCustomObject({
       group: GROUP,
       version: VERSION,

@@ -11,9 +11,12 @@ import { parseDurationSeconds } from '../../lib/duration.ts';
 import { kubeClients } from '../../lib/kube.ts';
 import { createLogger } from '../../lib/log.ts';
 import { parseCpuMilli } from '../../lib/quantity.ts';
-import { startApiServer } from '../../packages/apiserver/index.ts';
+import { type ApiServer, startApiServer } from '../../packages/apiserver/index.ts';
+import { requireHaproxy } from '../load/haproxy.ts';
 import { createTempCgroupRoot, type TempCgroupRoot } from '../node/cgroup-root.ts';
 import { createCgroupWriter } from '../node/cgroup-writer.ts';
+import { realCgroupsUnavailable } from '../node/real/cgroup-tree.ts';
+import { startRealCluster } from '../node/real/real-cluster.ts';
 import { startPodDiscovery } from '../prometheus/pod-discovery.ts';
 import { prometheusVersion, startPrometheus } from '../prometheus/prometheus-process.ts';
 import { type ServiceRecord, summarize, writeDemoReport } from '../report/demo-report.ts';
@@ -24,8 +27,11 @@ import { watchHubProcess } from './hub-watch.ts';
 import { LiveCluster, type LiveStep } from './live-cluster.ts';
 import { type LiveSnapshot, renderLiveView } from './live-view.ts';
 import { ProcessGroup, type RunningChild } from './processes.ts';
+import { RealLiveCluster } from './real-live-cluster.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
+/** --real: all real pods together get this much CPU (of the machine's cores); the scenario is scaled to it. */
+const REAL_TOTAL_CPU_MILLI = 1200;
 
 function scrapeInterval(v: string): string {
   const seconds = parseDurationSeconds(v);
@@ -63,6 +69,10 @@ const program = new Command('kosmos-demo')
     scrapeInterval,
     '5s',
   )
+  .option(
+    '--real',
+    `run the pods as real processes in real cgroups (CFS quota = the pod's CPU limit, rewritten on every resize) behind HAProxy, under real open-loop load measured at the client; every CPU figure of the scenario is scaled so its nodes share ${REAL_TOTAL_CPU_MILLI / 1000} cores. Needs root, cgroup v1 and haproxy`,
+  )
   .addHelpText('after', '\nLogs of the hub, agents and simulated cluster go to <report-dir>/logs/.');
 
 interface DemoOptions {
@@ -73,6 +83,27 @@ interface DemoOptions {
   live: boolean;
   prometheus?: boolean;
   prometheusScrapeInterval: string;
+  real?: boolean;
+}
+
+/** Why --real cannot run here (with what to do), or undefined when it can. */
+function realModeUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0)
+    return '--real runs pods in real cgroups and needs root: run it as root (e.g. sudo npm start -- --real)';
+  const cgroups = realCgroupsUnavailable();
+  if (cgroups) return `--real: ${cgroups}`;
+  try {
+    requireHaproxy();
+  } catch (err) {
+    return `--real: ${(err as Error).message}`;
+  }
+  return undefined;
+}
+
+/** The factor that fits the scenario's nodes into REAL_TOTAL_CPU_MILLI (1 when they already fit). */
+function realCpuScale(scenario: Scenario): number {
+  const total = scenario.nodes.reduce((a, n) => a + n.allocatable.cpuMilli, 0);
+  return Math.min(1, REAL_TOTAL_CPU_MILLI / total);
 }
 
 async function freePort(): Promise<number> {
@@ -88,9 +119,19 @@ async function freePort(): Promise<number> {
 
 async function main(): Promise<void> {
   const opts = program.parse().opts<DemoOptions>();
+  if (opts.real) {
+    const why = realModeUnavailable();
+    if (why) {
+      console.error(`kosmos demo: ${why}`);
+      process.exit(2);
+    }
+  }
   let scenario: Scenario;
+  let cpuScale = 1;
   try {
     scenario = await loadScenario(opts.scenario);
+    cpuScale = opts.real ? realCpuScale(scenario) : 1;
+    if (cpuScale < 1) scenario = await loadScenario(opts.scenario, { cpuScale });
   } catch (err) {
     console.error(`kosmos demo: ${(err as Error).message}`);
     process.exit(2);
@@ -109,32 +150,24 @@ async function main(): Promise<void> {
     destination: createWriteStream(join(logDir, 'cluster.log')),
   });
 
-  let ipCounter = 0;
-  const podIps = new Map<string, string>();
-  const api = await startApiServer({
-    crdDir: join(root, 'deploy/crds'),
-    nodes: scenario.nodes.map((n) => ({
-      name: n.name,
-      cpu: `${n.allocatable.cpuMilli}m`,
-      memory: String(n.allocatable.memoryBytes),
-    })),
-    podStartDelayMs: Math.max(...scenario.services.map((s) => s.startupSeconds)) * 1000,
-    resizeDelayMs: scenario.resizeDelaySeconds * 1000,
-    podIp: (pod) => {
-      const uid = pod.metadata.uid!;
-      if (!podIps.has(uid)) {
-        ipCounter++;
-        podIps.set(uid, `127.1.${(ipCounter >> 8) & 255}.${ipCounter & 255}`);
-      }
-      return podIps.get(uid);
-    },
-    log: log.child({ component: 'apiserver' }),
-  });
+  const realCluster = opts.real
+    ? await startRealCluster({
+        nodes: scenario.nodes.map((n) => ({
+          name: n.name,
+          cpu: `${n.allocatable.cpuMilli}m`,
+          memory: String(n.allocatable.memoryBytes),
+        })),
+        totalCpuMilli: REAL_TOTAL_CPU_MILLI,
+        log,
+        logDir,
+      })
+    : undefined;
+  const api = realCluster?.api ?? (await simulatedApiServer(scenario, log));
   const clients = kubeClients(api.kubeConfig());
 
   const cgroupRoots: TempCgroupRoot[] = [];
   const writers = new Map<string, Awaited<ReturnType<typeof createCgroupWriter>>>();
-  for (const node of scenario.nodes) {
+  for (const node of realCluster ? [] : scenario.nodes) {
     const dir = await createTempCgroupRoot(`kosmos-demo-${node.name}-`);
     cgroupRoots.push(dir);
     writers.set(node.name, await createCgroupWriter({ root: dir.path }));
@@ -145,23 +178,40 @@ async function main(): Promise<void> {
   const group = new ProcessGroup(logDir, (child, code) => {
     notes.push(`${child.name} exited unexpectedly (code ${code}); see ${child.logPath}`);
   });
-  const { statusPort, hub } = await startKosmos(group, api.url, scenario, cgroupRoots);
+  const agentCgroupFlags = (node: string, i: number) =>
+    realCluster ? realCluster.agentCgroupFlags(node) : ['--cgroup-root', cgroupRoots[i]!.path];
+  const { statusPort, hub } = await startKosmos(group, api.url, scenario, agentCgroupFlags);
   const hubWatch = watchHubProcess(hub, `127.0.0.1:${statusPort}`);
   notes.push(
     `inspect it live: npx kosmosctl status --hub 127.0.0.1:${statusPort}   ·   kubectl --kubeconfig ${api.kubeconfigPath} get sla,podscales`,
   );
-  console.log(notes[0]);
+  if (realCluster)
+    notes.push(
+      `real pods: processes in real cgroups behind HAProxy, CPU figures ×${cpuScale.toFixed(2)} (${REAL_TOTAL_CPU_MILLI / 1000} cores in all); response times measured at the client`,
+    );
+  for (const n of notes) console.log(n);
   const prometheus = opts.prometheus
     ? await prometheusSource(clients, scenario, opts.prometheusScrapeInterval)
     : undefined;
   if (prometheus) notes.push(prometheus.note);
-  await applyScenario(clients, scenario);
-  const cluster = new LiveCluster({
-    scenario,
-    core: clients.core,
-    writers,
-    log: log.child({ component: 'nodes' }),
-  });
+  await applyScenario(clients, scenario, realCluster ? sampleAppArgs : undefined);
+  if (realCluster) console.log('waiting for a ready real pod of every service behind its balancer ...');
+  const cluster: DemoNodes = realCluster
+    ? await RealLiveCluster.start({
+        scenario,
+        cluster: realCluster,
+        clients,
+        hubStatusAddress: `127.0.0.1:${statusPort}`,
+        durationSeconds: duration,
+        speed: opts.speed,
+        log: log.child({ component: 'real-load' }),
+      })
+    : new LiveCluster({
+        scenario,
+        core: clients.core,
+        writers,
+        log: log.child({ component: 'nodes' }),
+      });
 
   const records: ServiceRecord[] = scenario.services.map((s) => ({
     name: s.name,
@@ -184,7 +234,8 @@ async function main(): Promise<void> {
     await prometheus?.stop();
     const apiRequests = api.requestCounts();
     await cluster.close();
-    await api.stop();
+    if (realCluster) await realCluster.stop();
+    else await api.stop();
     await Promise.all(cgroupRoots.map((r) => r.remove()));
     const summary = summarize(scenario.name, records, stoppedEarly, apiRequests);
     const index = await writeDemoReport(opts.reportDir, summary, records);
@@ -237,6 +288,46 @@ async function main(): Promise<void> {
   }
 }
 
+/** The demo's nodes, simulated (LiveCluster) or real (RealLiveCluster). */
+interface DemoNodes {
+  step(traceSeconds: number, dtSeconds: number): Promise<LiveStep>;
+  close(): Promise<void>;
+}
+
+/** The in-memory API server whose built-in kubelet runs the simulated nodes' pods. */
+async function simulatedApiServer(
+  scenario: Scenario,
+  log: ReturnType<typeof createLogger>,
+): Promise<ApiServer> {
+  let ipCounter = 0;
+  const podIps = new Map<string, string>();
+  return startApiServer({
+    crdDir: join(root, 'deploy/crds'),
+    nodes: scenario.nodes.map((n) => ({
+      name: n.name,
+      cpu: `${n.allocatable.cpuMilli}m`,
+      memory: String(n.allocatable.memoryBytes),
+    })),
+    podStartDelayMs: Math.max(...scenario.services.map((s) => s.startupSeconds)) * 1000,
+    resizeDelayMs: scenario.resizeDelaySeconds * 1000,
+    podIp: (pod) => {
+      const uid = pod.metadata.uid!;
+      if (!podIps.has(uid)) {
+        ipCounter++;
+        podIps.set(uid, `127.1.${(ipCounter >> 8) & 255}.${ipCounter & 255}`);
+      }
+      return podIps.get(uid);
+    },
+    log: log.child({ component: 'apiserver' }),
+  });
+}
+
+/** A real pod runs the sample app burning the service's CPU per request (its mean: the app's is fixed). */
+const sampleAppArgs = (svc: Scenario['services'][number]) => [
+  '--cpu-per-request-ms',
+  (svc.workload.cpuSecondsPerRequest * 1000).toFixed(3),
+];
+
 /** A pod's PodScale CPU: desired (spec) and capped (status), milli-cores. */
 interface PodCpu {
   desired?: number;
@@ -248,7 +339,7 @@ async function startKosmos(
   group: ProcessGroup,
   apiUrl: string,
   scenario: Scenario,
-  cgroupRoots: TempCgroupRoot[],
+  agentCgroupFlags: (node: string, index: number) => string[],
 ): Promise<{ statusPort: number; hub: RunningChild }> {
   const [grpcPort, statusPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const hub = group.start({
@@ -271,7 +362,6 @@ async function startKosmos(
     ],
   });
   for (const [i, node] of scenario.nodes.entries()) {
-    const dir = cgroupRoots[i]!.path;
     group.start({
       name: `agent-${node.name}`,
       script: join(root, 'agent/src/main.ts'),
@@ -282,8 +372,7 @@ async function startKosmos(
         `127.0.0.1:${grpcPort}`,
         '--kube-server',
         apiUrl,
-        '--cgroup-root',
-        dir,
+        ...agentCgroupFlags(node.name, i),
         '--health-port',
         '0',
         '--bind-address',

@@ -11,6 +11,7 @@ import type { PodResources } from '../discrete/controller.ts';
 import type { DemandDistribution } from '../model/rt-distribution.ts';
 import { loadRealTrace, type Rescale } from '../traces/real-trace.ts';
 import { type SyntheticSpec, scaledTrace, syntheticTrace, type Trace } from '../traces/trace.ts';
+import { scaleScenarioCpu } from './scale-cpu.ts';
 import { type FieldProblem, schemaProblems } from './schema.ts';
 import { parseSla } from './sla.ts';
 import type { Scenario, ServiceScenario } from './types.ts';
@@ -225,6 +226,8 @@ async function traceOf(
 export interface ResolveOptions {
   /** Where trace files are (default: $KOSMOS_TRACES_DIR, else ../shared/traces). */
   tracesDir?: string;
+  /** Multiply every CPU figure by this (scale-cpu.ts): a scenario sized for a cluster on fewer real cores. */
+  cpuScale?: number;
 }
 
 /** Turns a validated document into a Scenario: numbers with units in names, traces loaded. */
@@ -298,5 +301,6 @@ export async function loadScenario(nameOrPath = 'default', options: ResolveOptio
       { field: '(file)', message: `cannot read: ${(err as Error).message}${bundled}` },
     ]);
   }
-  return resolveScenario(parseScenarioYaml(text, path), options, path);
+  const doc = parseScenarioYaml(text, path);
+  return resolveScenario(options.cpuScale ? scaleScenarioCpu(doc, options.cpuScale) : doc, options, path);
 }
