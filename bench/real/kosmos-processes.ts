@@ -1,9 +1,8 @@
 // kosmos as it runs in a cluster, for the real-process benchmark: the hub and one agent per node as
 // separate processes over real gRPC, each agent reading its node's real cgroups and scraping the
 // real pods; their CPU and peak RSS measured from /proc.
-import { connect } from 'node:net';
 import { join } from 'node:path';
-import { ProcessGroup } from '../../sim/demo/processes.ts';
+import { ProcessGroup, waitForPort } from '../../sim/demo/processes.ts';
 import { freePort } from '../../sim/load/haproxy.ts';
 import type { RealCluster } from '../../sim/node/real/real-cluster.ts';
 import { processCpuSeconds, processRssBytes } from '../speed/proc-stats.ts';
@@ -60,7 +59,7 @@ export async function startKosmosProcesses(
     ),
   ];
   // a gRPC client dialling a port nobody listens on yet backs off for up to minutes: wait for the hub
-  await waitForPort(statusPort, 120_000);
+  await waitForPort(statusPort, 120_000, 'the hub (see hub.log)');
   return {
     statusPort,
     footprint() {
@@ -94,23 +93,4 @@ export async function startKosmosProcesses(
     },
     stop: () => group.stopAll(),
   };
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline)
-      throw new Error(
-        `the hub did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s: see hub.log`,
-      );
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

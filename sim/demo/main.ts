@@ -2,6 +2,7 @@
 // this process, the real hub and one real agent per node as child processes (real gRPC), applies
 // the scenario's Deployments and SLAs, replays the trace, shows a live view and writes a report.
 
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ import { applyScenario } from './apply.ts';
 import { watchHubProcess } from './hub-watch.ts';
 import { LiveCluster, type LiveStep } from './live-cluster.ts';
 import { type LiveSnapshot, renderLiveView } from './live-view.ts';
-import { ProcessGroup, type RunningChild } from './processes.ts';
+import { ProcessGroup, type RunningChild, waitForPort } from './processes.ts';
 import { RealLiveCluster } from './real-live-cluster.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -197,15 +198,22 @@ async function main(): Promise<void> {
   await applyScenario(clients, scenario, realCluster ? sampleAppArgs : undefined);
   if (realCluster) console.log('waiting for a ready real pod of every service behind its balancer ...');
   const cluster: DemoNodes = realCluster
-    ? await RealLiveCluster.start({
-        scenario,
-        cluster: realCluster,
-        clients,
-        hubStatusAddress: `127.0.0.1:${statusPort}`,
-        durationSeconds: duration,
-        speed: opts.speed,
-        log: log.child({ component: 'real-load' }),
-      })
+    ? await startRealLoad(
+        {
+          scenario,
+          cluster: realCluster,
+          clients,
+          hubStatusAddress: `127.0.0.1:${statusPort}`,
+          durationSeconds: duration,
+          speed: opts.speed,
+          log: log.child({ component: 'real-load' }),
+        },
+        statusPort,
+        async () => {
+          await group.stopAll();
+          await realCluster.stop();
+        },
+      )
     : new LiveCluster({
         scenario,
         core: clients.core,
@@ -241,7 +249,7 @@ async function main(): Promise<void> {
     const index = await writeDemoReport(opts.reportDir, summary, records);
     for (const s of summary.services) {
       console.log(
-        `${s.name}: SLO (${s.statistic} ≤ ${Math.round(s.sloSeconds * 1000)} ms) violated ${s.sloViolationPercent.toFixed(1)}% of the time, ${s.coreSecondsAllocated} core-seconds allocated, ${s.resizes} resizes, ${s.scaleEvents} replica changes`,
+        `${s.name}: SLO (${s.statistic} ≤ ${Math.round(s.sloSeconds * 1000)} ms) violated ${s.sloViolationPercent.toFixed(1)}% of the time, ${s.coreSecondsAllocated} core-seconds allocated, ${s.resizes} resizes, ${s.scaleEvents} replica changes, ${s.nodeContentionPodSeconds} pod-seconds capped by node arbitration`,
       );
     }
     console.log(`report: ${index}`);
@@ -288,6 +296,22 @@ async function main(): Promise<void> {
   }
 }
 
+/** --real: the load through a balancer per service, once the hub's status API (the weights) listens. */
+async function startRealLoad(
+  o: Parameters<typeof RealLiveCluster.start>[0],
+  statusPort: number,
+  stopAll: () => Promise<void>,
+) {
+  try {
+    await waitForPort(statusPort, 120_000, 'the hub (see hub.log)');
+    return await RealLiveCluster.start(o);
+  } catch (err) {
+    console.error(`kosmos demo: ${(err as Error).message}`);
+    await stopAll();
+    process.exit(1);
+  }
+}
+
 /** The demo's nodes, simulated (LiveCluster) or real (RealLiveCluster). */
 interface DemoNodes {
   step(traceSeconds: number, dtSeconds: number): Promise<LiveStep>;
@@ -301,6 +325,8 @@ async function simulatedApiServer(
 ): Promise<ApiServer> {
   let ipCounter = 0;
   const podIps = new Map<string, string>();
+  // a random second octet: demos side by side on one machine do not share pod addresses
+  const prefix = `127.${220 + (randomBytes(1)[0]! % 35)}`;
   return startApiServer({
     crdDir: join(root, 'deploy/crds'),
     nodes: scenario.nodes.map((n) => ({
@@ -314,7 +340,7 @@ async function simulatedApiServer(
       const uid = pod.metadata.uid!;
       if (!podIps.has(uid)) {
         ipCounter++;
-        podIps.set(uid, `127.1.${(ipCounter >> 8) & 255}.${ipCounter & 255}`);
+        podIps.set(uid, `${prefix}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`);
       }
       return podIps.get(uid);
     },
@@ -332,6 +358,8 @@ const sampleAppArgs = (svc: Scenario['services'][number]) => [
 interface PodCpu {
   desired?: number;
   capped?: number;
+  /** Its node's agent granted less than desired to fit the node (arbitration). */
+  nodeContention?: boolean;
 }
 
 /** Starts the hub and one agent per node as child processes; returns the hub and its status port. */
@@ -400,6 +428,7 @@ function recordStep(records: ServiceRecord[], step: LiveStep, desired: Map<strin
       series.push({
         t,
         desiredCpuMilli: p.desiredCpuMilli,
+        nodeContention: desired.get(p.uid)?.nodeContention === true,
         enactedCpuMilli: p.enactedCpuMilli,
         usageCpuMilli: p.usageCpuMilli,
       });
@@ -418,7 +447,7 @@ async function desiredByPod(clients: ReturnType<typeof kubeClients>): Promise<Ma
   })) as {
     items: {
       spec?: { podRef?: { uid?: string }; desired?: { cpu?: string } };
-      status?: { capped?: { cpu?: string } };
+      status?: { capped?: { cpu?: string; reason?: string } };
     }[];
   };
   for (const ps of list.items) {
@@ -427,6 +456,7 @@ async function desiredByPod(clients: ReturnType<typeof kubeClients>): Promise<Ma
     out.set(uid, {
       desired: ps.spec?.desired?.cpu ? parseCpuMilli(ps.spec.desired.cpu) : undefined,
       capped: ps.status?.capped?.cpu ? parseCpuMilli(ps.status.capped.cpu) : undefined,
+      nodeContention: ps.status?.capped?.reason === 'NodeContention',
     });
   }
   return out;

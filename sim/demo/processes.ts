@@ -1,7 +1,9 @@
 // Starts the demo's child processes (hub, agents), sends their JSON logs to files, and stops them
-// all on exit: SIGTERM first, SIGKILL after a grace period.
+// all on stopAll(): SIGTERM first, SIGKILL after a grace period; whatever is left when this process
+// exits (a crash included) gets SIGKILL.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 
 export interface ChildSpec {
@@ -28,6 +30,9 @@ export class ProcessGroup {
   constructor(logDir: string, onUnexpectedExit: (child: RunningChild, code: number | null) => void) {
     this.#logDir = logDir;
     this.#onUnexpectedExit = onUnexpectedExit;
+    process.once('exit', () => {
+      for (const c of this.#children) if (c.process.exitCode === null) c.process.kill('SIGKILL');
+    });
   }
 
   start(spec: ChildSpec): RunningChild {
@@ -59,5 +64,23 @@ export class ProcessGroup {
     await Promise.all(alive.map((c) => c.exited));
     clearTimeout(timer);
     await Promise.all(this.#streams.map((s) => new Promise<void>((resolve) => s.end(resolve))));
+  }
+}
+
+/** Resolves once something listens on 127.0.0.1:port (a gRPC client dialling too early backs off for minutes). */
+export async function waitForPort(port: number, timeoutMs: number, what = 'the hub'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

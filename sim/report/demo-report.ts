@@ -15,6 +15,8 @@ export interface PodSample {
   desiredCpuMilli?: number;
   enactedCpuMilli: number;
   usageCpuMilli: number;
+  /** Capped by its node's arbitration (PodScale status.capped.reason NodeContention). */
+  nodeContention?: boolean;
 }
 
 export interface ServiceRecord {
@@ -37,6 +39,8 @@ export interface DemoSummary {
     coreSecondsUsed: number;
     resizes: number;
     scaleEvents: number;
+    /** Pod-seconds capped by a node's arbitration (the sum of desired did not fit the node). */
+    nodeContentionPodSeconds: number;
     initialReplicas: number;
     maxReplicas: number;
     /** Largest CPU any pod of the service had enacted, and the first pod's first enacted CPU. */
@@ -96,6 +100,7 @@ export function summarize(
       coreSecondsUsed: Math.round(used * 10) / 10,
       resizes,
       scaleEvents: changes(r.samples.map((s) => s.replicas)),
+      nodeContentionPodSeconds: [...r.pods.values()].flat().filter((s) => s.nodeContention).length,
       initialReplicas: r.samples[0]?.replicas ?? 0,
       maxReplicas: Math.max(0, ...r.samples.map((s) => s.replicas)),
       initialEnactedCpuMilli: firstPod?.enactedCpuMilli ?? 0,
@@ -237,7 +242,7 @@ export async function writeDemoReport(
     const s = summary.services.find((x) => x.name === r.name)!;
     sections.push(`<section><h2>${escapeHtml(r.name)}</h2>
 <p>objective: ${s.statistic} ≤ ${Math.round(s.sloSeconds * 1000)} ms · SLO violated ${s.sloViolationPercent.toFixed(1)}% of the time ·
-${s.coreSecondsAllocated} core-seconds allocated (${s.coreSecondsUsed} used) · ${s.resizes} resizes · ${s.scaleEvents} replica changes</p>
+${s.coreSecondsAllocated} core-seconds allocated (${s.coreSecondsUsed} used) · ${s.resizes} resizes · ${s.scaleEvents} replica changes · ${s.nodeContentionPodSeconds} pod-seconds capped by node arbitration</p>
 ${charts.map((c) => `<img src="${c.file}" alt="${escapeHtml(c.file)}">`).join('\n')}
 </section>`);
   }

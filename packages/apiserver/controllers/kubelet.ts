@@ -174,7 +174,9 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
 
   /**
    * Stop a Terminating pod's containers, then remove it (a delete with grace period 0), as the
-   * kubelet does: after the sim's termination delay, never later than the grace period.
+   * kubelet does: after the sim's termination delay, never later than the grace period. In external
+   * mode the node stops the containers (SIGTERM, SIGKILL at the grace period) and calls
+   * finishTermination; the pod is removed at the grace period (+2 s) whatever the node does.
    */
   private terminate(pod: KObject): void {
     const uid = pod.metadata.uid!;
@@ -182,14 +184,20 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     this.terminating.add(uid);
     this.emit('podTerminating', pod);
     const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
-    const delayMs = Math.min(graceMs, this.options.podTerminationDelayMs ?? 100);
-    this.after(delayMs, () => {
-      const { namespace, name } = pod.metadata;
-      const current = this.api.tryGet(this.pods, namespace, name!);
-      if (current?.metadata.uid !== uid) return;
-      this.api.delete(this.pods, namespace, name!, { gracePeriodSeconds: 0 });
-      this.log.info({ pod: name, namespace, node: pod.spec.nodeName }, 'pod terminated');
-    });
+    const delayMs =
+      this.options.mode === 'external'
+        ? graceMs + 2000
+        : Math.min(graceMs, this.options.podTerminationDelayMs ?? 100);
+    const { namespace, name } = pod.metadata;
+    this.after(delayMs, () => this.finishTermination(namespace, name!, uid));
+  }
+
+  /** The Terminating pod's containers have stopped: remove it (a delete with grace period 0). */
+  finishTermination(namespace: string | undefined, name: string, uid: string): void {
+    const current = this.api.tryGet(this.pods, namespace, name);
+    if (current?.metadata.uid !== uid) return;
+    this.api.delete(this.pods, namespace, name, { gracePeriodSeconds: 0 });
+    this.log.info({ pod: name, namespace, node: current.spec.nodeName }, 'pod terminated');
   }
 
   /** Pods the kubelet of `nodeName` has admitted: started, or admitted and starting. */

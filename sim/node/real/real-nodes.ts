@@ -1,8 +1,9 @@
 // The real node mode of the embedded cluster: the external kubelet's events drive real processes.
 // A bound pod gets its cgroups (limits from its spec) and one process per container bound to the
 // pod's own loopback IP, and turns Running once /healthz answers; an admitted resize rewrites the
-// CFS quota and memory limit before the kubelet reports it enacted; a deleted pod's processes are
-// stopped and its cgroups removed.
+// CFS quota and memory limit before the kubelet reports it enacted; a Terminating pod's processes get
+// SIGTERM, then SIGKILL at its grace period, and it is removed once they are gone; a deleted pod's
+// cgroups are removed.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../../lib/log.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
@@ -65,6 +66,7 @@ export class RealNodes {
   readonly #listeners = {
     podBound: (pod: KObject) => this.#track(this.#start(pod)),
     resizeRequested: (pod: KObject) => this.#enqueue(pod.metadata.uid!, () => this.#resize(pod)),
+    podTerminating: (pod: KObject) => this.#enqueue(pod.metadata.uid!, () => this.#terminate(pod)),
     podDeleted: (pod: KObject) => this.#enqueue(pod.metadata.uid!, () => this.#delete(pod.metadata.uid!)),
   };
 
@@ -78,6 +80,7 @@ export class RealNodes {
     const k = this.#o.api.kubelet;
     k.on('podBound', this.#listeners.podBound);
     k.on('resizeRequested', this.#listeners.resizeRequested);
+    k.on('podTerminating', this.#listeners.podTerminating);
     k.on('podDeleted', this.#listeners.podDeleted);
   }
 
@@ -94,6 +97,7 @@ export class RealNodes {
     const k = this.#o.api.kubelet;
     k.off('podBound', this.#listeners.podBound);
     k.off('resizeRequested', this.#listeners.resizeRequested);
+    k.off('podTerminating', this.#listeners.podTerminating);
     k.off('podDeleted', this.#listeners.podDeleted);
     await Promise.allSettled(this.#starting);
     await Promise.all([...this.#pods.keys()].map((uid) => this.#delete(uid)));
@@ -192,6 +196,21 @@ export class RealNodes {
       'real pod limits rewritten',
     );
     this.#o.api.kubelet.completeResize(namespace, name);
+  }
+
+  /** SIGTERM to every container, SIGKILL to those still running at the grace period; then the pod goes. */
+  async #terminate(pod: KObject): Promise<void> {
+    const real = this.#pods.get(pod.metadata.uid!);
+    if (!real || real.deleted) return;
+    real.deleted = true;
+    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
+    const started = Date.now();
+    await Promise.all([...real.containers.values()].map((c) => c.running.stop(graceMs)));
+    this.#o.log.info(
+      { pod: real.name, node: real.ref.node, graceMs, stoppedMs: Date.now() - started },
+      'real pod terminated',
+    );
+    this.#o.api.kubelet.finishTermination(real.namespace, real.name, pod.metadata.uid!);
   }
 
   async #delete(uid: string): Promise<void> {

@@ -1,8 +1,10 @@
 // The real node mode: a Deployment's pod runs as a real process (the sample app) in a kubelet-shaped
 // cgroup with the CFS quota and memory limit of its limits, on its own loopback IP; an in-place
 // resize rewrites the quota; the agent's real reader, pointed at the run's tree, reads its usage;
-// deleting the pod kills the process and removes its cgroups. Skips only where cgroups are not writable.
-import { existsSync, readFileSync } from 'node:fs';
+// a Terminating pod's process gets SIGTERM, then SIGKILL at its grace period; deleting the pod kills
+// the process and removes its cgroups. Skips only where cgroups are not writable.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import * as k8s from '@kubernetes/client-node';
@@ -19,6 +21,20 @@ import { startRealWeb } from './real-web.ts';
 const unavailable = realCgroupsUnavailable();
 if (unavailable) console.warn(`real-pods: skipped, real cgroups are not usable here: ${unavailable}`);
 const NS = 'default';
+/** The sample app on the pod's own address, as a pod command (the kubelet puts POD_IP and PORT in its env). */
+const SAMPLE_APP_COMMAND = [
+  '/bin/sh',
+  '-c',
+  'exec "$0" "$1" --host "$POD_IP" --port "$PORT"',
+  process.execPath,
+  new URL('../../../sample/app.ts', import.meta.url).pathname,
+];
+/** Serves /healthz on the pod's address, notes SIGTERM in $MARK and carries on. */
+const STUBBORN_SERVER = [
+  "const fs = require('node:fs');",
+  "process.on('SIGTERM', () => fs.appendFileSync(process.env.MARK, 'TERM\\n'));",
+  "require('node:http').createServer((q, s) => s.end('ok')).listen(Number(process.env.PORT), process.env.POD_IP);",
+].join(' ');
 
 describe.skipIf(unavailable !== undefined)('real pods: processes in real cgroups', () => {
   let cluster: RealCluster;
@@ -106,6 +122,90 @@ describe.skipIf(unavailable !== undefined)('real pods: processes in real cgroups
     if (result?.status !== 'ok') throw new Error(`expected usage, got ${JSON.stringify(result)}`);
     expect(result.usage.cpuUsageMilli).toBeGreaterThan(0);
     expect(result.usage.memoryWorkingSetBytes).toBeGreaterThan(1024 * 1024);
+  });
+
+  /** A bare pod running `command` (1 core node: 50m each), Running; its process id. */
+  async function runningPod(
+    name: string,
+    graceSeconds: number,
+    command: string[],
+    env: Record<string, string>,
+  ) {
+    await clients.core.createNamespacedPod({
+      namespace: NS,
+      body: {
+        metadata: { name },
+        spec: {
+          terminationGracePeriodSeconds: graceSeconds,
+          containers: [
+            {
+              name: 'app',
+              image: 'kosmos/test',
+              command,
+              env: Object.entries(env).map(([n, value]) => ({ name: n, value })),
+              ports: [{ containerPort: 8080 }],
+              resources: {
+                requests: { cpu: '50m', memory: '64Mi' },
+                limits: { cpu: '100m', memory: '128Mi' },
+              },
+            },
+          ],
+        },
+      },
+    });
+    const p = await waitFor(
+      `${name} Running`,
+      async () => {
+        const p = await clients.core.readNamespacedPod({ name, namespace: NS });
+        return p.status?.phase === 'Running' ? p : undefined;
+      },
+      30_000,
+    );
+    return Number(read(cpuRoot(), groupOf(p), 'cgroup.procs').split('\n')[0]);
+  }
+
+  const podGone = (name: string) => () =>
+    clients.core.readNamespacedPod({ name, namespace: NS }).then(
+      () => false,
+      (err) => (err as { code?: number }).code === 404,
+    );
+
+  it('a Terminating pod gets SIGTERM and goes as soon as its process exits, long before its grace period', async () => {
+    const pid = await runningPod('term-fast', 30, SAMPLE_APP_COMMAND, {});
+    const deletedAt = Date.now();
+    await clients.core.deleteNamespacedPod({ name: 'term-fast', namespace: NS });
+    const terminating = await clients.core.readNamespacedPod({ name: 'term-fast', namespace: NS });
+    expect(terminating.metadata?.deletionTimestamp).toBeDefined();
+    await waitFor('the pod removed', podGone('term-fast'), 15_000);
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
+    // the sample app drains and exits on SIGTERM: nowhere near the 30 s grace period
+    expect(Date.now() - deletedAt).toBeLessThan(15_000);
+  });
+
+  it('a process that ignores SIGTERM is killed with SIGKILL at the grace period, then the pod goes', async () => {
+    const mark = path.join(mkdtempSync(path.join(tmpdir(), 'kosmos-term-')), 'signals');
+    const pid = await runningPod('term-stubborn', 3, [process.execPath, '-e', STUBBORN_SERVER], {
+      MARK: mark,
+    });
+    const deletedAt = Date.now();
+    await clients.core.deleteNamespacedPod({ name: 'term-stubborn', namespace: NS });
+    await waitFor(
+      'SIGTERM received',
+      () => existsSync(mark) && readFileSync(mark, 'utf8').includes('TERM'),
+      5000,
+    );
+    // still Terminating and alive while the grace period runs
+    expect(existsSync(`/proc/${pid}`)).toBe(true);
+    expect(
+      (await clients.core.readNamespacedPod({ name: 'term-stubborn', namespace: NS })).metadata
+        ?.deletionTimestamp,
+    ).toBeDefined();
+    await waitFor('the pod removed', podGone('term-stubborn'), 10_000, 20);
+    const tookMs = Date.now() - deletedAt;
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
+    // killed at the 3 s grace period, not removed by the kubelet's fallback at grace + 2 s
+    expect(tookMs).toBeGreaterThanOrEqual(2900);
+    expect(tookMs).toBeLessThan(4800);
   });
 
   it('deleting the pod kills its process and removes its cgroups', async () => {

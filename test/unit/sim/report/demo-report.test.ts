@@ -19,6 +19,7 @@ function record(): ServiceRecord {
         desiredCpuMilli: 500,
         enactedCpuMilli: t < 2 ? 500 : 1000,
         usageCpuMilli: 400,
+        nodeContention: t === 1 || t === 2,
       })),
     ],
   ]);
@@ -38,6 +39,10 @@ describe('demo report', () => {
     expect(s.resizes).toBe(1);
     expect(s.scaleEvents).toBe(1);
     expect(s.maxReplicas).toBe(2);
+  });
+
+  it('counts the pod-seconds a node arbitration capped', () => {
+    expect(summarize('t', [record()], false).services[0]!.nodeContentionPodSeconds).toBe(2);
   });
 
   it('writes index.html that references one SVG per chart, and summary.json', async () => {
