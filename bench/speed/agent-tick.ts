@@ -162,7 +162,7 @@ export async function runAgentTick(o: AgentTickOptions): Promise<BenchResult> {
       metric('step arbitrate mean', steps['arbitrate'] ?? null, 'ms'),
       metric(
         'step resize mean',
-        steps['resize'] ?? null,
+        steps['enact'] ?? null,
         'ms',
         'plans for every pod, patches the changed ones',
       ),

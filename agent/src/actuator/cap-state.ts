@@ -60,3 +60,29 @@ export function decideCap(input: CapInput): CapState | undefined {
   }
   return undefined;
 }
+
+export interface CapsInput {
+  tracked: readonly { uid: string; resize: ResizeStatus; enacted: Allocation | undefined }[];
+  grants: ReadonlyMap<string, { desired: Allocation; granted: Allocation; reason: CapInput['grantReason'] }>;
+  memoryHeldBytes: ReadonlyMap<string, number>;
+  /** Resize states the API server answered with this tick (newer than the pod's). */
+  fresh: ReadonlyMap<string, ResizeStatus>;
+}
+
+/** decideCap for every tracked pod that is capped, by uid. */
+export function capsOf(input: CapsInput): Map<string, CapState> {
+  const caps = new Map<string, CapState>();
+  for (const pod of input.tracked) {
+    const grant = input.grants.get(pod.uid);
+    const cap = decideCap({
+      desired: grant?.desired,
+      granted: grant?.granted,
+      grantReason: grant?.reason ?? 'None',
+      memoryHeldBytes: input.memoryHeldBytes.get(pod.uid),
+      resize: input.fresh.get(pod.uid) ?? pod.resize,
+      enacted: pod.enacted,
+    });
+    if (cap) caps.set(pod.uid, cap);
+  }
+  return caps;
+}

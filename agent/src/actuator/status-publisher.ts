@@ -3,6 +3,7 @@
 import type { PodScaleStatus } from '../../../lib/api/types.ts';
 import { type KeyedWork, settleWithin } from '../../../lib/keyed-work.ts';
 import type { Logger } from '../../../lib/log.ts';
+import type { NodeDirective__Output } from '../../../proto/gen/kosmos/v1/NodeDirective.ts';
 import type { MetricsHealth, WriteLimiter } from '../edges.ts';
 import type { AgentMetrics } from '../health/agent-metrics.ts';
 import type { TrackedPod } from '../pods/node-view.ts';
@@ -109,4 +110,17 @@ export class StatusPublisher {
     const scales = new Set(tracked.map((p) => `${p.namespace}/${p.podScaleName}`));
     for (const name of this.#written.keys()) if (!scales.has(name)) this.#written.delete(name);
   }
+}
+
+/** What the hub says about the response time it reads itself (SLA metrics.prometheus), by pod uid. */
+export function hubMetricsOf(
+  directive: NodeDirective__Output | undefined,
+): Map<string, { reason: string; message: string }> {
+  const out = new Map<string, { reason: string; message: string }>();
+  for (const p of directive?.pods ?? []) {
+    if (p.hubSourcedMetrics) {
+      out.set(p.uid, { reason: p.metricsFailureReason, message: p.metricsFailureMessage });
+    }
+  }
+  return out;
 }

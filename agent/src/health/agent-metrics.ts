@@ -3,13 +3,17 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HubState } from '../hublink/hub-link.ts';
 
+/** The tick's four steps (observe, plan, enact, publish) and the parts they are timed in. */
 export type LoopStep =
+  | 'observe'
+  | 'plan'
+  | 'enact'
+  | 'publish'
   | 'read_pods'
   | 'cgroup_read'
   | 'scrape'
   | 'report'
   | 'arbitrate'
-  | 'resize'
   | 'read_back'
   | 'status_write';
 
@@ -104,6 +108,14 @@ export class AgentMetrics {
   }
 
   /** Runs `fn`, recording its duration under `step`. */
+  /** Sets the capped-pods gauge: how many pods are capped for each reason. */
+  setCapped(caps: Iterable<{ reason: string }>): void {
+    const reasons = new Map<string, number>();
+    for (const cap of caps) reasons.set(cap.reason, (reasons.get(cap.reason) ?? 0) + 1);
+    this.cappedPods.reset();
+    for (const [reason, n] of reasons) this.cappedPods.set({ reason }, n);
+  }
+
   async time<T>(step: LoopStep, fn: () => Promise<T> | T): Promise<T> {
     const end = this.stepSeconds.startTimer({ step });
     try {

@@ -5,6 +5,7 @@ import type { NodeReport } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
 import type { PodReport } from '../../../proto/gen/kosmos/v1/PodReport.ts';
 import type { ResponseTimeWindow } from '../../../proto/gen/kosmos/v1/ResponseTimeWindow.ts';
 import type { CapState } from '../actuator/cap-state.ts';
+import type { UsageResult } from '../cgroup/reader.ts';
 import type { TrackedPod } from '../pods/node-view.ts';
 import type { Allocation } from '../pods/pod-resources.ts';
 
@@ -15,6 +16,32 @@ export interface PodUsage {
   cpuThrottledRatio?: number;
   memoryWorkingSetBytes?: number;
   cpuPressureSomeAvg10?: number;
+}
+
+/** The cgroup samples of a tick as the report carries them, by pod uid. */
+export function podUsageOf(results: readonly UsageResult[]): Map<string, PodUsage> {
+  const out = new Map<string, PodUsage>();
+  for (const r of results) {
+    if (r.status === 'ok') {
+      out.set(r.key, {
+        valid: true,
+        cpuUsageMilli: r.usage.cpuUsageMilli,
+        cpuThrottledRatio: r.usage.throttledRatio,
+        ...(r.usage.memoryWorkingSetBytes !== undefined
+          ? { memoryWorkingSetBytes: r.usage.memoryWorkingSetBytes }
+          : {}),
+        ...(r.usage.psiSomeAvg10 !== undefined ? { cpuPressureSomeAvg10: r.usage.psiSomeAvg10 } : {}),
+      });
+    } else if (r.status === 'priming') {
+      out.set(r.key, {
+        valid: false,
+        ...(r.memoryWorkingSetBytes !== undefined ? { memoryWorkingSetBytes: r.memoryWorkingSetBytes } : {}),
+      });
+    } else {
+      out.set(r.key, { valid: false });
+    }
+  }
+  return out;
 }
 
 export interface NodeReportInput {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rotated } from '../../../agent/src/agent.ts';
+import { rotated } from '../../../agent/src/actuator/write-order.ts';
 
 describe('write order across ticks', () => {
   it.each([
