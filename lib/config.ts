@@ -81,6 +81,8 @@ export interface Config<O extends Record<string, OptionSpec>> {
   command(): Command;
   /** A Markdown table of every option with its env variable, type and default (for docs). */
   describe(): string;
+  /** The value of one option's default, converted as parse() would (undefined: it has none). */
+  defaultOf<K extends keyof O & string>(key: K): ConfigValues<O>[K] | undefined;
 }
 
 function envName<O extends Record<string, OptionSpec>>(
@@ -277,6 +279,12 @@ export function defineConfig<const O extends Record<string, OptionSpec>>(
     parseOrExit: (argv, env) => exitOnConfigError(() => parse(argv, env)),
     help: () => command().helpInformation(),
     command,
+    defaultOf(key) {
+      const spec = def.options[key]!;
+      return (
+        spec.default === undefined ? undefined : convert(spec, spec.default)
+      ) as ConfigValues<O>[typeof key];
+    },
     describe() {
       const rows = Object.values(def.options).map((spec) => {
         const env = envName(def, spec);

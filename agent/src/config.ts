@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { ConfigError, defineConfig } from '../../lib/config.ts';
 import { kubeTargetOptions, logLevelOption } from '../../lib/process-options.ts';
+import type { NodeStepSettings } from './actuator/node-step.ts';
 import type { MemoryLimitDecrease } from './actuator/resize-plan.ts';
 
 export interface AgentConfig {
@@ -186,6 +187,24 @@ export const agentConfig = defineConfig({
     logLevel: logLevelOption,
   },
 });
+
+/** The agent's own terms of its node step, at the flags' defaults (for the simulator and tools). */
+export function defaultNodeStepSettings(): NodeStepSettings {
+  const d = <K extends keyof AgentConfig & keyof typeof agentConfig.definition.options>(key: K) => {
+    const value = agentConfig.defaultOf(key);
+    if (value === undefined) throw new Error(`agent option ${key} has no default`);
+    return value;
+  };
+  return {
+    reserve: { cpuMilli: d('reserveCpuMilli'), memoryBytes: d('reserveMemoryBytes') },
+    deadband: {
+      percent: d('deadbandPercent'),
+      cpuMilli: d('deadbandCpuMilli'),
+      memoryBytes: d('deadbandMemoryBytes'),
+    },
+    memoryLimitDecrease: d('memoryLimitDecrease'),
+  };
+}
 
 /** The command behind the agent's flags (for --help and tooling). */
 export function agentCommand(): Command {

@@ -1,9 +1,9 @@
 // The "kosmos" contender: the hub's pure per-service planner (planService) and the agent's node
 // arbiter (arbitrate) stepped directly on engine observations, as the live hub and agents would.
 
-import { insideDeadband } from '../../agent/src/actuator/resize-plan.ts';
-import { arbitrate, nodeCapacity } from '../../agent/src/arbiter/index.ts';
-import { parseAgentConfig } from '../../agent/src/config.ts';
+import { nodeStep } from '../../agent/src/actuator/node-step.ts';
+import { defaultNodeStepSettings } from '../../agent/src/config.ts';
+import type { TrackedPod } from '../../agent/src/pods/node-view.ts';
 import {
   type PodObservation as HubPodObservation,
   type PodCapReason,
@@ -17,6 +17,7 @@ import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import { computeWeights, type WeightState } from '../../hub/src/status/weights.ts';
 import { statisticSeconds } from '../../lib/api/statistic.ts';
 import type { ArbitrationPolicyName } from '../../lib/api/types.ts';
+import { arbitrationPolicyToWire } from '../../lib/grpc/wire-enums.ts';
 import type {
   Controller,
   ControllerActions,
@@ -96,11 +97,8 @@ const DEFAULT_WINDOW_INTERVALS = 4;
 
 const ZERO: PodResources = { cpuMilli: 0, memoryBytes: 0 };
 
-/** The agent's default resize deadband (`--deadband-percent`, `--deadband-cpu`, `--deadband-memory`). */
-const AGENT_DEADBAND = (() => {
-  const c = parseAgentConfig(['--node-name=sim'], {});
-  return { percent: c.deadbandPercent, cpuMilli: c.deadbandCpuMilli, memoryBytes: c.deadbandMemoryBytes };
-})();
+/** The agent's node-step terms at its flags' defaults (reserve, deadband, memory-limit decrease). */
+const AGENT_SETTINGS = defaultNodeStepSettings();
 
 export class KosmosController implements Controller {
   readonly name: string;
@@ -316,7 +314,11 @@ export class KosmosController implements Controller {
     return { requestRate: completions / covered, rt: weight > 0 ? weighted / weight : undefined };
   }
 
-  /** The agent's step on one node: fit Σ desired into allocatable, resize to the grants. */
+  /**
+   * The agent's step on one node (agent/src/actuator/node-step.ts, as the live agent runs it): the
+   * directive the hub would send for the node's planned pods, the node's state as the agent reads
+   * it, grants, then the resizes the agent would request.
+   */
   #arbitrateNode(
     node: Observation['nodes'][number],
     desired: Map<string, PlannedPod>,
@@ -327,44 +329,99 @@ export class KosmosController implements Controller {
       return d ? [{ name, ...d }] : [];
     });
     if (entries.length === 0) return [];
-    // Pods not planned this tick (Recommend mode) keep their size: untracked requests for the arbiter.
+    // Pods not planned this tick (Recommend mode) keep their size: their requests are not the arbiter's.
     const untracked = { cpuMilli: 0, memoryBytes: 0 };
     for (const name of node.pods) {
       const other = desired.has(name) ? undefined : allPods.get(name);
       if (!other) continue;
-      untracked.cpuMilli += other.enacted.cpuMilli;
-      untracked.memoryBytes += other.enacted.memoryBytes;
+      untracked.cpuMilli += other.desired.cpuMilli;
+      untracked.memoryBytes += other.desired.memoryBytes;
     }
-    const policy: ArbitrationPolicyName = entries[0]!.policy.arbitration;
-    const result = arbitrate({
-      capacity: nodeCapacity(node.allocatable, untracked, ZERO),
-      policy,
-      pods: entries.map((e) => ({
-        key: e.name,
-        desired: e.desired,
-        minimum: e.policy.minResources,
-        essential: { cpuMilli: e.essentialCpuMilli, memoryBytes: 0 },
-        priority: e.policy.priority,
-      })),
+    // As the hub: minimum-first on a node as soon as one of its planned pods' SLAs asks for it.
+    const policy: ArbitrationPolicyName = entries.some((e) => e.policy.arbitration === 'minimum-first')
+      ? 'minimum-first'
+      : 'proportional';
+    const step = nodeStep({
+      directive: {
+        nodeName: node.name,
+        inReplyTo: 0,
+        tickPeriodMs: this.periodSeconds * 1000,
+        policy: arbitrationPolicyToWire(policy),
+        reserve: null,
+        pods: entries.map((e) => ({
+          uid: e.name,
+          namespace: e.pod.service,
+          name: e.name,
+          container: SIM_CONTAINER,
+          desired: e.desired,
+          minimum: e.policy.minResources,
+          essential: { cpuMilli: e.essentialCpuMilli, memoryBytes: 0 },
+          maximum: e.policy.maxResources,
+          priority: e.policy.priority,
+          recommendOnly: false,
+          sla: e.pod.service,
+          hubSourcedMetrics: false,
+          metricsFailureReason: '',
+          metricsFailureMessage: '',
+        })),
+      },
+      tracked: entries.map((e) => trackedPod(e.pod)),
+      allocatable: node.allocatable,
+      untrackedRequests: untracked,
+      memoryUsageBytes: new Map(entries.map((e) => [e.name, e.pod.workingSetBytes])),
+      settings: AGENT_SETTINGS,
+      nowMs: 0,
     });
-    const resizes: ResizeAction[] = [];
-    result.grants.forEach((grant, i) => {
-      const e = entries[i]!;
-      const memory = this.#pods.get(e.name);
-      if (memory) memory.contention = grant.capped ? grant.cappedBy : ZERO;
-      // As the agent: a change inside its deadband on both resources is not worth a resize.
-      const g = grant.granted;
-      const now = e.pod.desired;
-      const db = AGENT_DEADBAND;
-      const skip =
-        insideDeadband(g.cpuMilli, now.cpuMilli, db.cpuMilli, db.percent) &&
-        insideDeadband(g.memoryBytes, now.memoryBytes, db.memoryBytes, db.percent);
-      if (!skip) resizes.push({ pod: e.name, cpuMilli: g.cpuMilli, memoryBytes: g.memoryBytes });
-    });
-    return resizes;
+    for (const g of step.grants.grants) {
+      const memory = this.#pods.get(g.uid);
+      if (!memory) continue;
+      memory.contention =
+        g.reason === 'NodeContention'
+          ? {
+              cpuMilli: Math.max(0, g.desired.cpuMilli - g.granted.cpuMilli),
+              memoryBytes: Math.max(0, g.desired.memoryBytes - g.granted.memoryBytes),
+            }
+          : ZERO;
+    }
+    return step.resizes.flatMap(({ pod, decision }) =>
+      decision.kind === 'patch'
+        ? [
+            {
+              pod: pod.uid,
+              cpuMilli: decision.plan.requested.cpuMilli,
+              memoryBytes: decision.plan.requested.memoryBytes,
+            },
+          ]
+        : [],
+    );
   }
 
   #forgetGone(live: Map<string, PodObservation>): void {
     for (const name of this.#pods.keys()) if (!live.has(name)) this.#pods.delete(name);
   }
+}
+
+const SIM_CONTAINER = 'app';
+
+/** A simulated pod as the agent's node view has it: Guaranteed (the engine's memory limit is its request). */
+function trackedPod(pod: PodObservation): TrackedPod {
+  const size = pod.desired;
+  return {
+    uid: pod.name,
+    namespace: pod.service,
+    name: pod.name,
+    container: SIM_CONTAINER,
+    sla: pod.service,
+    podIp: '',
+    qosClass: 'Guaranteed',
+    spec: {
+      cpuRequestMilli: size.cpuMilli,
+      cpuLimitMilli: size.cpuMilli,
+      memoryRequestBytes: size.memoryBytes,
+      memoryLimitBytes: size.memoryBytes,
+    },
+    enacted: pod.enacted,
+    resize: { state: pod.resize, message: '' },
+    health: { ready: pod.ready, restartCount: pod.restarts, lastTerminationOom: false, containerId: '' },
+  };
 }
