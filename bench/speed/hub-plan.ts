@@ -1,13 +1,14 @@
 // hub-plan: one hub control period at fleet scale with the hub's own model and pure control code —
 // fold every node's report into the ClusterModel, plan every SLA (recommender + horizontal via
 // planService), then build every node's directive — timed per phase, per SLA and per node.
+
+import { nodeSampleFromWire } from '../../hub/src/agentserver/report-sample.ts';
 import { planService } from '../../hub/src/control/plan.ts';
 import { policyFromSla } from '../../hub/src/control/policy.ts';
 import type { PodObservation, ServiceControlState, ServicePolicy } from '../../hub/src/control/types.ts';
 import { roomIndex } from '../../hub/src/horizontal/room.ts';
-import { podSignal, resources } from '../../hub/src/loop/signals.ts';
+import { observePod } from '../../hub/src/loop/observe.ts';
 import { ClusterModel } from '../../hub/src/model/cluster-model.ts';
-import { capReasonFromWire } from '../../lib/grpc/wire-enums.ts';
 import { buildFleet, FLEET_SLA_SPEC, nodeReport } from './fleet.ts';
 import { retainedMemory } from './gc.ts';
 import { type BenchResult, metric } from './report.ts';
@@ -92,7 +93,7 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
     for (const n of folded) {
       const report = nodeReport(fleet, n, period, PERIOD_SECONDS, (uid) => enacted.get(uid) ?? 500, nowMs);
       const r0 = performance.now();
-      model.foldReport(report, nowMs);
+      model.foldReport(nodeSampleFromWire(report), nowMs);
       const r1 = performance.now();
       if (measured) perReportMs.push(r1 - r0);
       else buildMs += r1 - r0;
@@ -107,15 +108,19 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
       const s0 = performance.now();
       const observations: PodObservation[] = (fleet.slaPods[s] ?? []).map((p) => {
         const obs = model.observation(p.uid);
-        const report = obs?.report;
-        return {
-          key: p.uid,
-          ready: report?.ready ?? false,
-          enacted: resources(report?.enacted),
-          ...(obs && model.isFresh(p.uid) ? { signal: podSignal(obs.report, obs.windowSeconds, 'p95') } : {}),
-          capped: resources(report?.capped),
-          cappedReason: capReasonFromWire(report?.capReason),
-        };
+        return observePod(
+          {
+            key: p.uid,
+            name: p.uid,
+            ready: obs?.sample.ready ?? false,
+            unschedulable: false,
+            specResources: { cpuMilli: 0, memoryBytes: 0 },
+            ...(obs ? { sample: obs.sample } : {}),
+            reportWindowSeconds: obs?.windowSeconds ?? 0,
+            fresh: model.isFresh(p.uid),
+          },
+          { statistic: 'p95', scraped: false, hub: undefined },
+        );
       });
       const pol = policies[s] as ServicePolicy;
       const plan = planService(pol, states[s], {

@@ -241,7 +241,7 @@ async function settle(c: Cluster, pods: number, quietSeconds: number, maxSeconds
   await waitFor(
     `the agent reporting ${pods} pods with response times`,
     () =>
-      c.hub.model.observations().filter((obs) => obs.report.responseTime?.valid).length >= pods
+      c.hub.model.observations().filter((obs) => obs.sample.responseTime?.valid).length >= pods
         ? true
         : undefined,
     90_000,

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { windowedScraper } from '../../agent/src/start.ts';
+import { nodeSampleFromWire } from '../../hub/src/agentserver/report-sample.ts';
 import { podSignal } from '../../hub/src/loop/signals.ts';
 import { ClusterModel } from '../../hub/src/model/cluster-model.ts';
 import { silentLogger } from '../../lib/log.ts';
@@ -65,10 +66,10 @@ describe('a slow agent tick', () => {
       await agent.runOnce();
       clockMs += 3; // the next tick starts at once: the last one overran its 1 s period
       const report = reports.at(-1)!;
-      model.foldReport(report, clockMs);
+      model.foldReport(nodeSampleFromWire(report), clockMs);
       const obs = model.observation(report.pods[0]!.uid)!;
-      if (obs.report.responseTime?.valid)
-        rates.push(podSignal(obs.report, obs.windowSeconds, 'p95').requestRate);
+      if (obs.sample.responseTime?.valid)
+        rates.push(podSignal(obs.sample, obs.windowSeconds, 'p95').requestRate);
     }
     expect(rates.length).toBeGreaterThanOrEqual(4);
     for (const rate of rates) expect(rate).toBeCloseTo(RATE, -1); // within ±5 req/s
@@ -90,8 +91,8 @@ describe('a slow agent tick', () => {
     expect(windows[3]).toMatchObject({ valid: true });
     expect(windows[3]!.windowSeconds).toBeCloseTo(1.004, 6);
     const model = new ClusterModel();
-    model.foldReport(reports[3]!, clockMs);
+    model.foldReport(nodeSampleFromWire(reports[3]!), clockMs);
     const obs = model.observation(reports[3]!.pods[0]!.uid)!;
-    expect(podSignal(obs.report, obs.windowSeconds, 'p95').requestRate).toBeCloseTo(RATE, -1);
+    expect(podSignal(obs.sample, obs.windowSeconds, 'p95').requestRate).toBeCloseTo(RATE, -1);
   });
 });

@@ -14,6 +14,7 @@ import { AgentAuthError, type AgentAuthenticator, type AgentIdentity } from '../
 import { clip, helloOutOfBounds, reportOutOfBounds } from '../auth/report-bounds.ts';
 import { guardReport, type PodPlacement, type RefusedPod } from '../auth/report-guard.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
+import { nodeSampleFromWire } from './report-sample.ts';
 
 /** The Kubernetes Nodes the hub knows (its Node informer). */
 export interface NodeDirectory {
@@ -277,7 +278,7 @@ export class AgentServer {
     }
     const now = this.#deps.now();
     stream.lastActivityMs = now;
-    model.foldReport(guarded.report, now);
+    model.foldReport(nodeSampleFromWire(guarded.report), now);
     this.#deps.onReport?.(node, guarded.refused);
     this.#write(call, {
       directive: {

@@ -11,6 +11,22 @@ export interface NodeRoomInput {
   requestedCpuMilli: number;
 }
 
+/** What one node has promised, as the hub knows it (its agent's report and the hub's own plans). */
+export interface NodePromises {
+  allocatableCpuMilli: number;
+  /** Requests of the node's pods kosmos does not track. */
+  untrackedCpuMilli: number;
+  /** Each tracked pod on the node: its reported enacted CPU (0 unreported) and last planned CPU (0 none). */
+  pods: Iterable<{ enactedCpuMilli: number; plannedCpuMilli: number }>;
+}
+
+/** The node's promised CPU: untracked requests plus, per tracked pod, max(enacted, planned). */
+export function nodeRoomInput(node: NodePromises): NodeRoomInput {
+  let requestedCpuMilli = node.untrackedCpuMilli;
+  for (const pod of node.pods) requestedCpuMilli += Math.max(pod.enactedCpuMilli, pod.plannedCpuMilli);
+  return { allocatableCpuMilli: node.allocatableCpuMilli, requestedCpuMilli };
+}
+
 /**
  * Where a pod of newPodCpuMilli could land, asked for many sizes over the same nodes: Σ (allocatable −
  * requested) over the nodes where that is at least newPodCpuMilli, millicores. The free CPU per node

@@ -1,16 +1,11 @@
-// Conversions between the wire (agent reports), the Kubernetes objects and the control code's
-// observation shapes, plus the PodScale write deadband. Pure.
+// Reading an agent's domain sample and the Kubernetes pod object into the control code's shapes
+// (the recommender's signal, the pod's sizes and conditions), plus the PodScale write deadband. Pure.
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { statisticSeconds } from '../../../lib/api/statistic.ts';
 import type { ResourceQuantities, Statistic } from '../../../lib/api/types.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
-import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';
-import type { Resources__Output } from '../../../proto/gen/kosmos/v1/Resources.ts';
+import type { PodSample } from '../model/pod-sample.ts';
 import type { PodSignal, Resources } from '../recommender/types.ts';
-
-export function resources(r: Resources__Output | null | undefined): Resources {
-  return { cpuMilli: Number(r?.cpuMilli ?? 0), memoryBytes: Number(r?.memoryBytes ?? 0) };
-}
 
 /**
  * Shorter response-time windows are no evidence: a rate over a few milliseconds is noise (the agent
@@ -19,7 +14,7 @@ export function resources(r: Resources__Output | null | undefined): Resources {
 export const MIN_EVIDENCE_WINDOW_SECONDS = 0.1;
 
 /** Why the pod's report carries no usable response-time window this pass; undefined when it does. */
-export function missingResponseTime(report: PodReport__Output): string | undefined {
+export function missingResponseTime(report: PodSample): string | undefined {
   const rt = report.responseTime;
   if (!rt) return 'no response-time window';
   if (rt.failureReason) return `${rt.failureReason}: ${rt.error}`;
@@ -30,20 +25,16 @@ export function missingResponseTime(report: PodReport__Output): string | undefin
 }
 
 /**
- * The recommender's signal from one pod report. Rates come from the scrape's own window (its two
+ * The recommender's signal from one pod sample. Rates come from the scrape's own window (its two
  * scrapes' timestamps), never from the report's tick spacing, which only paces a signal without one.
  * Response time only when the window had requests.
  */
-export function podSignal(
-  report: PodReport__Output,
-  reportWindowSeconds: number,
-  statistic: Statistic,
-): PodSignal {
+export function podSignal(report: PodSample, reportWindowSeconds: number, statistic: Statistic): PodSignal {
   const rt = report.responseTime;
-  const measured = rt !== null && missingResponseTime(report) === undefined;
+  const measured = rt !== undefined && missingResponseTime(report) === undefined;
   const periodSeconds = measured ? rt.windowSeconds : reportWindowSeconds > 0 ? reportWindowSeconds : 1;
-  const requestCount = measured ? Number(rt.requestCount) : 0;
-  const enacted = resources(report.enacted);
+  const requestCount = measured ? rt.requestCount : 0;
+  const enacted = report.enacted;
   return {
     periodSeconds,
     enactedCpuMilli: enacted.cpuMilli,
@@ -53,7 +44,7 @@ export function podSignal(
     requestRate: requestCount / periodSeconds,
     requestCount,
     ...(measured && requestCount > 0 ? { responseTimeSeconds: statisticSeconds(rt, statistic) } : {}),
-    memoryWorkingSetBytes: Number(report.memoryWorkingSetBytes),
+    memoryWorkingSetBytes: report.memoryWorkingSetBytes,
     oomKilled: report.lastTerminationOom,
     usageValid: report.usageValid,
   };
@@ -63,13 +54,9 @@ export function podSignal(
  * The pod's enacted size: the kubelet's view as the agent reported it, else what the spec asks for.
  * A report of zero CPU means the kubelet has not started the container yet, not a zero-CPU pod.
  */
-export function enactedResources(
-  report: PodReport__Output | undefined,
-  pod: V1Pod,
-  container: string,
-): Resources {
-  const reported = resources(report?.enacted);
-  return reported.cpuMilli > 0 ? reported : containerResources(pod, container);
+export function enactedResources(sample: PodSample | undefined, specResources: Resources): Resources {
+  const reported = sample?.enacted;
+  return reported && reported.cpuMilli > 0 ? reported : specResources;
 }
 
 /** What the pod spec asks for now (the enacted size until an agent reports the kubelet's view). */

@@ -1,10 +1,9 @@
 // The hub's in-memory view of the cluster as the agents report it: nodes (connected, stale),
 // each tracked pod's latest observation, and the directive planned for it. No clock, no I/O.
-import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
 import type { PodDirective } from '../../../proto/gen/kosmos/v1/PodDirective.ts';
-import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';
-import type { Resources__Output } from '../../../proto/gen/kosmos/v1/Resources.ts';
-import type { NodeRoomInput } from '../horizontal/room.ts';
+import { type NodeRoomInput, nodeRoomInput } from '../horizontal/room.ts';
+import type { Resources } from '../recommender/types.ts';
+import type { NodeSample, PodSample } from './pod-sample.ts';
 
 export interface NodeState {
   name: string;
@@ -15,8 +14,8 @@ export interface NodeState {
   lastReportMs: number;
   connectedSinceMs: number;
   sequence: number;
-  allocatable: Resources__Output | null;
-  untrackedRequests: Resources__Output | null;
+  allocatable: Resources | null;
+  untrackedRequests: Resources | null;
 }
 
 export interface PodObservation {
@@ -24,7 +23,7 @@ export interface PodObservation {
   namespace: string;
   name: string;
   node: string;
-  report: PodReport__Output;
+  sample: PodSample;
   receivedMs: number;
   windowSeconds: number;
 }
@@ -72,7 +71,7 @@ export class ClusterModel {
   }
 
   /** Folds one report: it is the node's full snapshot, so pods missing from it leave the model. */
-  foldReport(report: NodeReport__Output, nowMs: number): void {
+  foldReport(report: NodeSample, nowMs: number): void {
     const node =
       this.#nodes.get(report.nodeName) ?? this.connect(report.nodeName, report.agentVersion, nowMs);
     node.lastReportMs = nowMs;
@@ -90,7 +89,7 @@ export class ClusterModel {
         namespace: pod.namespace,
         name: pod.name,
         node: report.nodeName,
-        report: pod,
+        sample: pod,
         receivedMs: nowMs,
         windowSeconds: report.windowSeconds,
       });
@@ -186,16 +185,22 @@ export class ClusterModel {
     const out: NodeRoomInput[] = [];
     for (const node of this.#nodes.values()) {
       if (node.stale || !node.connected || !node.allocatable) continue;
-      let requestedCpuMilli = Number(node.untrackedRequests?.cpuMilli ?? 0);
-      const reported = this.#podsByNode.get(node.name);
-      for (const uid of reported ?? []) {
-        const enacted = Number(this.#pods.get(uid)?.report.enacted?.cpuMilli ?? 0);
-        requestedCpuMilli += Math.max(enacted, this.#plannedCpuMilli(uid));
-      }
+      const reported = this.#podsByNode.get(node.name) ?? new Set<string>();
+      const pods = [...reported].map((uid) => ({
+        enactedCpuMilli: this.#pods.get(uid)?.sample.enacted.cpuMilli ?? 0,
+        plannedCpuMilli: this.#plannedCpuMilli(uid),
+      }));
       for (const uid of this.#plansByNode.get(node.name) ?? []) {
-        if (!reported?.has(uid)) requestedCpuMilli += this.#plannedCpuMilli(uid);
+        if (!reported.has(uid))
+          pods.push({ enactedCpuMilli: 0, plannedCpuMilli: this.#plannedCpuMilli(uid) });
       }
-      out.push({ allocatableCpuMilli: Number(node.allocatable.cpuMilli ?? 0), requestedCpuMilli });
+      out.push(
+        nodeRoomInput({
+          allocatableCpuMilli: node.allocatable.cpuMilli,
+          untrackedCpuMilli: node.untrackedRequests?.cpuMilli ?? 0,
+          pods,
+        }),
+      );
     }
     return out;
   }

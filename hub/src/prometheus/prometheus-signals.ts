@@ -11,14 +11,14 @@ import {
   resolvePrometheusSource,
   signalQuery,
 } from './promql.ts';
-import { allFailed, type PodSample, type PrometheusFailure, podSamples } from './samples.ts';
+import { allFailed, type PrometheusFailure, type PrometheusPodSample, podSamples } from './samples.ts';
 
 /** The latest answer for one SLA. */
 export interface SlaSamples {
   /** When the answer arrived (hub clock, ms). */
   atMs: number;
   /** Per pod name: its sample, or why it has none. */
-  pods: Map<string, PodSample>;
+  pods: Map<string, PrometheusPodSample>;
   /** Set when the query itself failed (every pod then carries this failure). */
   failure?: PrometheusFailure;
 }

@@ -27,7 +27,7 @@ export interface VectorSample {
   value: [number, string];
 }
 
-export type PodSample =
+export type PrometheusPodSample =
   | {
       ok: true;
       /** Requests finished per second over the window. */
@@ -54,7 +54,7 @@ export interface SamplesInput {
 export const MAX_SERIES_PER_POD = 1;
 
 /** Per tracked pod: its sample or why it has none. */
-export function podSamples(input: SamplesInput): Map<string, PodSample> {
+export function podSamples(input: SamplesInput): Map<string, PrometheusPodSample> {
   const { pods, podLabel } = input;
   const tracked = new Set(pods);
   const bySignal: Record<SignalName, Map<string, number[]>> = {
@@ -76,8 +76,8 @@ export function podSamples(input: SamplesInput): Map<string, PodSample> {
     values.push(Number(s.value[1]));
     bySignal[signal].set(pod, values);
   }
-  const out = new Map<string, PodSample>();
-  const fail = (reason: PrometheusFailureReason, message: string): PodSample => ({
+  const out = new Map<string, PrometheusPodSample>();
+  const fail = (reason: PrometheusFailureReason, message: string): PrometheusPodSample => ({
     ok: false,
     reason,
     message,
@@ -160,6 +160,9 @@ export function podSamples(input: SamplesInput): Map<string, PodSample> {
 }
 
 /** Every tracked pod failing the same way (the query itself failed). */
-export function allFailed(pods: readonly string[], failure: PrometheusFailure): Map<string, PodSample> {
+export function allFailed(
+  pods: readonly string[],
+  failure: PrometheusFailure,
+): Map<string, PrometheusPodSample> {
   return new Map(pods.map((p) => [p, { ok: false, ...failure }]));
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { podSampleFromWire } from '../../../../hub/src/agentserver/report-sample.ts';
 import {
   containerResources,
   desiredNeedsWrite,
@@ -7,9 +8,11 @@ import {
 } from '../../../../hub/src/loop/signals.ts';
 import { podReport } from '../fixtures.ts';
 
+const sample = (over: Parameters<typeof podReport>[0]) => podSampleFromWire(podReport(over));
+
 describe('podSignal', () => {
   it('takes the SLA statistic, the rate over the scrape’s own window and the enacted allocation', () => {
-    const s = podSignal(podReport({ uid: 'a' }), 2, 'p95');
+    const s = podSignal(sample({ uid: 'a' }), 2, 'p95');
     expect(s).toMatchObject({
       periodSeconds: 1,
       enactedCpuMilli: 250,
@@ -29,7 +32,11 @@ describe('podSignal', () => {
     { name: 'a failing endpoint', rt: { failureReason: 'ScrapeTimeout', error: 'timeout after 2000ms' } },
   ])('carries no response time for $name', (c) => {
     const base = podReport({ uid: 'a' });
-    const s = podSignal({ ...base, responseTime: { ...base.responseTime!, ...c.rt } }, 1, 'mean');
+    const s = podSignal(
+      podSampleFromWire({ ...base, responseTime: { ...base.responseTime!, ...c.rt } }),
+      1,
+      'mean',
+    );
     expect(s.responseTimeSeconds).toBeUndefined();
     expect(s.requestCount).toBe(0);
   });
@@ -40,7 +47,7 @@ describe('podSignal', () => {
     ['p90', 0.08],
     ['p99', 0.15],
   ] as const)('statistic %s → %s s', (statistic, want) => {
-    expect(podSignal(podReport({ uid: 'a' }), 1, statistic).responseTimeSeconds).toBe(want);
+    expect(podSignal(sample({ uid: 'a' }), 1, statistic).responseTimeSeconds).toBe(want);
   });
 });
 

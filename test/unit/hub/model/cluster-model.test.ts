@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { nodeSampleFromWire } from '../../../../hub/src/agentserver/report-sample.ts';
 import { ClusterModel } from '../../../../hub/src/model/cluster-model.ts';
-import { nodeReport, podReport } from '../fixtures.ts';
+import { podReport, nodeReport as wireReport } from '../fixtures.ts';
+
+/** The model folds what the agent server's edge made of a wire report. */
+const nodeReport = (...args: Parameters<typeof wireReport>) => nodeSampleFromWire(wireReport(...args));
 
 describe('ClusterModel', () => {
   it('folds a report as the node’s full snapshot: pods missing from it are dropped', () => {

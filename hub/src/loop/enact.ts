@@ -1,0 +1,135 @@
+// The enact step of the hub's loop: one service's plan becomes the directives its nodes' agents
+// fetch (the model's plans), PodScale spec.desired and the target's replicas through /scale.
+// API writes run in the background (background.ts); the pass never waits for them.
+import type { ArbitrationPolicyName, ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { KeyedWork } from '../../../lib/keyed-work.ts';
+import type { Logger } from '../../../lib/log.ts';
+import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
+import type { ServicePlan, ServicePolicy } from '../control/types.ts';
+import type { ScaleWriter } from '../horizontal/scale-writer.ts';
+import type { HubMetrics } from '../metrics/hub-metrics.ts';
+import type { ClusterModel } from '../model/cluster-model.ts';
+import type { SlaWriter } from '../sla/kube-writer.ts';
+import { podScaleKey, type SlaController, type SlaReconcileResult, slaKeyOf } from '../sla/sla-controller.ts';
+import { inBackground } from './background.ts';
+import type { HubSamples } from './observe.ts';
+import { REVERSAL_WINDOW_SECONDS } from './reversals.ts';
+import { desiredNeedsWrite } from './signals.ts';
+import type { SlaMemory } from './sla-memory.ts';
+
+export interface EnactDeps {
+  model: ClusterModel;
+  controller: SlaController;
+  writer: SlaWriter;
+  scaleWriter: ScaleWriter;
+  work: KeyedWork;
+  metrics: HubMetrics;
+  log: Logger;
+}
+
+export interface EnactInput {
+  sla: ServiceLevelAgreement;
+  r: SlaReconcileResult;
+  policy: ServicePolicy;
+  plan: ServicePlan;
+  hub: HubSamples;
+  mem: SlaMemory;
+  nowMs: number;
+  /** The arbitration policy per node this pass (minimum-first wins when any SLA on the node asks for it). */
+  nodePolicy: Map<string, ArbitrationPolicyName>;
+}
+
+export function enactPlan(d: EnactDeps, i: EnactInput): void {
+  const { sla, r, policy, plan, mem, nowMs } = i;
+  const key = slaKeyOf(sla);
+  const namespace = sla.metadata.namespace!;
+  const recommendOnly = policy.mode === 'Recommend';
+  const byUid = new Map(r.tracked.map((t) => [t.uid, t]));
+  for (const p of plan.pods) {
+    const t = byUid.get(p.key);
+    if (!t) continue;
+    const reversal = mem.reversals.observe(p.key, p.desired.cpuMilli, nowMs);
+    if (reversal) {
+      d.metrics.reversals.inc({ namespace, sla: sla.metadata.name });
+      d.log.info(
+        { sla: key, pod: t.name, cpuMilli: reversal.cpuMilli, afterMs: reversal.afterMs },
+        `desired CPU reversed within ${REVERSAL_WINDOW_SECONDS} s of its previous move`,
+      );
+    }
+    const node = t.nodeName ?? d.model.observation(t.uid)?.node ?? '';
+    if (node) {
+      i.nodePolicy.set(
+        node,
+        policy.arbitration === 'minimum-first' || i.nodePolicy.get(node) === 'minimum-first'
+          ? 'minimum-first'
+          : 'proportional',
+      );
+    }
+    d.model.setPlan(t.uid, node, {
+      uid: t.uid,
+      namespace,
+      name: t.name,
+      container: t.container,
+      desired: p.desired,
+      minimum: policy.minResources,
+      essential: { cpuMilli: p.essentialCpuMilli, memoryBytes: 0 },
+      maximum: policy.maxResources,
+      priority: policy.priority,
+      recommendOnly,
+      sla: key,
+      ...(i.hub ? hubMetricsDirective(i.hub, t.name) : {}),
+    });
+    const ps = r.podScales.get(t.name);
+    if (ps && desiredNeedsWrite(ps.spec.desired, p.desired)) {
+      const desired = {
+        cpu: formatCpuMilli(p.desired.cpuMilli),
+        memory: formatMemoryBytes(p.desired.memoryBytes),
+      };
+      inBackground(
+        d.work,
+        d.log,
+        podScaleKey(namespace, t.name),
+        { sla: key, pod: t.name },
+        'patching PodScale desired',
+        () => d.writer.patchPodScaleSpec(namespace, t.name, { desired }),
+      );
+    }
+  }
+  const from = r.scale!.specReplicas;
+  const to = plan.replicas;
+  if (recommendOnly || to === from) return;
+  inBackground(
+    d.work,
+    d.log,
+    `scale/${key}`,
+    { sla: key, replicas: to },
+    'writing replicas through /scale',
+    async () => {
+      const res = await d.scaleWriter.scale(namespace, sla.spec.targetRef, from, to);
+      if (res === 'written') {
+        d.controller.scaled(key, to);
+        mem.lastScaleTime = new Date(nowMs).toISOString();
+      }
+    },
+  );
+}
+
+/** For a Prometheus-sourced pod: whether the hub has its signal, for the PodScale's MetricsAvailable. */
+function hubMetricsDirective(hub: NonNullable<HubSamples>, pod: string) {
+  const sample = hub.samples?.pods.get(pod);
+  const failure = !sample
+    ? {
+        reason: 'AwaitingPrometheus',
+        message: hub.samples
+          ? 'the pod is not in the last answer from Prometheus yet'
+          : 'the first query to Prometheus has not answered yet',
+      }
+    : sample.ok
+      ? { reason: '', message: '' }
+      : { reason: sample.reason, message: sample.message };
+  return {
+    hubSourcedMetrics: true,
+    metricsFailureReason: failure.reason,
+    metricsFailureMessage: failure.message,
+  };
+}
