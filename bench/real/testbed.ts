@@ -67,6 +67,10 @@ export interface JobResult {
   resizes: number;
   replicaChanges: number;
   apiWritesPerPodPerMinute: number;
+  /** Writes counted above, by "verb resource[/subresource]", most first. */
+  apiWritesByKind: Record<string, number>;
+  /** Σ over samples of the service's running pods (the denominator of the rate above). */
+  podSeconds: number;
   processes: ProcessFootprint[];
   seconds: SecondSample[];
   /** Client p95 per 5 s, ms, for the charts. */
@@ -237,9 +241,13 @@ export async function runRealJob(
     }
 
     let writes = 0;
+    const writesBy = new Map<string, number>();
     let counting = true;
     cluster.api.onRequest((r) => {
-      if (counting && WRITE_VERBS.has(r.verb)) writes++;
+      if (!counting || !WRITE_VERBS.has(r.verb)) return;
+      writes++;
+      const key = `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''}`;
+      writesBy.set(key, (writesBy.get(key) ?? 0) + 1);
     });
     let resizes = 0;
     cluster.api.kubelet.on('podResized', () => resizes++);
@@ -308,6 +316,8 @@ export async function runRealJob(
       resizes,
       replicaChanges,
       apiWritesPerPodPerMinute: podSeconds > 0 ? writes / (podSeconds / 60) : 0,
+      apiWritesByKind: Object.fromEntries([...writesBy].sort((a, b) => b[1] - a[1])),
+      podSeconds,
       processes: (await footprint?.result()) ?? [],
       seconds,
       p95Per5s: per5.windows.map((x) => ({ t: x.startSeconds, p95Ms: x.statisticMs })),
