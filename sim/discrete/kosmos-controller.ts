@@ -1,18 +1,24 @@
-// The "kosmos" contender: the hub's pure per-service planner (planService) and the agent's node
-// arbiter (arbitrate) stepped directly on engine observations, as the live hub and agents would.
+// The "kosmos" contender: a thin adapter that runs the product's own steps on engine observations —
+// the hub's observe (observeService), plan (planStep → planService) and node room (nodeRoomInput),
+// and the agent's node step (nodeStep). What it makes up is only what the engine stands in for: the
+// agent's report of each placed pod (a PodSample), Prometheus's view for hub-sourced SLAs, the pod facts.
 
 import { nodeStep } from '../../agent/src/actuator/node-step.ts';
 import { defaultNodeStepSettings } from '../../agent/src/config.ts';
 import type { TrackedPod } from '../../agent/src/pods/node-view.ts';
 import {
-  type PodObservation as HubPodObservation,
   type PodCapReason,
   planService,
   policyFromSla,
   type ServiceControlState,
+  type ServicePlan,
   type ServicePolicy,
 } from '../../hub/src/control/index.ts';
-import { type NodeRoomInput, roomIndex } from '../../hub/src/horizontal/room.ts';
+import { nodeRoomInput, roomIndex } from '../../hub/src/horizontal/room.ts';
+import { type HubSamples, observeService, type TrackedPodView } from '../../hub/src/loop/observe.ts';
+import { planStep } from '../../hub/src/loop/plan-step.ts';
+import type { PodSample } from '../../hub/src/model/pod-sample.ts';
+import type { PrometheusPodSample } from '../../hub/src/prometheus/samples.ts';
 import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
 import { computeWeights, type WeightState } from '../../hub/src/status/weights.ts';
 import { statisticSeconds } from '../../lib/api/statistic.ts';
@@ -67,7 +73,7 @@ interface ServiceRuntime {
   /** Smoothed enacted CPU per pod, carried between weight computations. */
   weights: WeightState;
   /** CPU a new pod asks the scheduler for: what the last pod seen before it was ready had (the template's). */
-  newPodCpuMilli: number;
+  newPodCpuMilli?: number;
 }
 
 /** One pod's plan this tick, as the hub hands it to the node's agent. */
@@ -84,8 +90,8 @@ interface PodMemory {
   /** What the node arbiter could not grant at the last tick. */
   contention: PodResources;
   oomKills: number;
-  /** What the hub last planned for the pod (before arbitration). */
-  desiredCpuMilli?: number;
+  /** What the hub last planned for the pod (before arbitration), as its model holds it for the node room. */
+  plannedCpuMilli?: number;
 }
 
 /** The hub's `--period` and the agent's `--tick` default: the recommender pools these windows up to
@@ -135,48 +141,72 @@ export class KosmosController implements Controller {
     };
     const desired = new Map<string, PlannedPod>();
     const allPods = new Map(observation.services.flatMap((s) => s.pods.map((p) => [p.name, p] as const)));
-    const room = roomIndex(this.#nodeRoom(observation, allPods));
+    // As the hub's loop: the node room is indexed at most once per pass, from the plans of the last one.
+    let index: ((newPodCpuMilli: number) => number) | undefined;
+    const room = (newPodCpuMilli: number) => {
+      index ??= roomIndex(this.#nodeRoom(observation, allPods));
+      return index(newPodCpuMilli);
+    };
+    const plans: Array<{
+      service: Observation['services'][number];
+      runtime: ServiceRuntime;
+      plan: ServicePlan;
+    }> = [];
     for (const service of observation.services) {
       const runtime = this.#runtime(service.name, service.sla.spec);
-      for (const pod of service.pods)
-        if (!pod.ready && pod.enacted.cpuMilli > 0) runtime.newPodCpuMilli = pod.enacted.cpuMilli;
-      const plan = planService(runtime.policy, runtime.state, {
+      const hub = this.#hubSamples(service.pods, observation);
+      const observed = observeService(
+        service.pods.map((pod) => this.#podView(pod, observation, hub !== undefined)),
+        {
+          statistic: runtime.policy.recommender.statistic,
+          scraped: hub === undefined && service.sla.spec.metrics?.scrape !== undefined,
+          hub,
+        },
+      );
+      if (observed.newPodCpuMilli !== undefined) runtime.newPodCpuMilli = observed.newPodCpuMilli;
+      const plan = planStep(planService, {
+        policy: runtime.policy,
+        state: runtime.state,
+        observed,
         nowSeconds: observation.nowSeconds,
         currentReplicas: service.replicas.target,
-        readyReplicas: service.replicas.ready,
-        pods: service.pods.map((pod) =>
-          this.#hubPod(pod, runtime.policy, observation.windowSeconds, observation.nowSeconds),
-        ),
-        unschedulableReplicas: service.pods.filter((p) => p.phase === 'Pending').length,
         nodesAutoscaled: this.#nodesGrow,
-        scaleOutRoomCpuMilli: room(runtime.newPodCpuMilli),
+        newPodCpuMilli: runtime.newPodCpuMilli,
+        room,
       });
       runtime.state = plan.state;
-      if (runtime.policy.mode !== 'Auto') continue;
-      plan.pods.forEach((p, i) => {
-        const pod = service.pods[i]!;
+      plans.push({ service, runtime, plan });
+      if (this.#weighted) {
+        // As the hub's publish step: every observed pod with an enacted size.
+        const enacted = new Map(
+          observed.pods
+            .filter((p) => p.enacted.cpuMilli > 0)
+            .map((p) => [p.key, p.enacted.cpuMilli] as const),
+        );
+        const { weights, state } = computeWeights(runtime.weights, enacted);
+        runtime.weights = state;
+        if (runtime.policy.mode === 'Auto')
+          for (const [pod, weight] of weights) actions.weights.push({ pod, weight });
+      }
+    }
+    // As the hub's enact step, after every service is planned: the model's plans, directives, /scale.
+    for (const { service, runtime, plan } of plans) {
+      const byName = new Map(service.pods.map((p) => [p.name, p]));
+      for (const p of plan.pods) {
+        const pod = byName.get(p.key);
+        if (!pod) continue;
         const memory = this.#pods.get(pod.name);
-        if (memory) memory.desiredCpuMilli = p.desired.cpuMilli;
+        if (memory) memory.plannedCpuMilli = p.desired.cpuMilli;
+        if (runtime.policy.mode !== 'Auto') continue;
         desired.set(pod.name, {
           pod,
           desired: p.desired,
           essentialCpuMilli: p.essentialCpuMilli,
           policy: runtime.policy,
         });
-      });
-      if (plan.replicas !== service.replicas.target) {
-        actions.replicas.push({ service: service.name, replicas: plan.replicas });
       }
-      if (this.#weighted) {
-        // As the hub's control loop: every pod with an enacted size, starting ones included.
-        const enacted = new Map(
-          service.pods
-            .filter((p) => p.enacted.cpuMilli > 0)
-            .map((p) => [p.name, p.enacted.cpuMilli] as const),
-        );
-        const { weights, state } = computeWeights(runtime.weights, enacted);
-        runtime.weights = state;
-        for (const [pod, weight] of weights) actions.weights.push({ pod, weight });
+      if (runtime.policy.mode === 'Auto' && plan.replicas !== service.replicas.target) {
+        actions.replicas.push({ service: service.name, replicas: plan.replicas });
       }
     }
     for (const node of observation.nodes)
@@ -185,16 +215,18 @@ export class KosmosController implements Controller {
     return actions;
   }
 
-  /** Per node, what the hub would see as promised: every placed pod's max(enacted, last planned). */
-  #nodeRoom(observation: Observation, pods: Map<string, PodObservation>): NodeRoomInput[] {
-    return observation.nodes.map((node) => {
-      let requestedCpuMilli = 0;
-      for (const name of node.pods) {
-        const enacted = pods.get(name)?.enacted.cpuMilli ?? 0;
-        requestedCpuMilli += Math.max(enacted, this.#pods.get(name)?.desiredCpuMilli ?? 0);
-      }
-      return { allocatableCpuMilli: node.allocatable.cpuMilli, requestedCpuMilli };
-    });
+  /** Per node, what the hub's model holds as promised (nodeRoomInput): the pods its agent reports and their plans. */
+  #nodeRoom(observation: Observation, pods: Map<string, PodObservation>) {
+    return observation.nodes.map((node) =>
+      nodeRoomInput({
+        allocatableCpuMilli: node.allocatable.cpuMilli,
+        untrackedCpuMilli: 0,
+        pods: node.pods.map((name) => ({
+          enactedCpuMilli: pods.get(name)?.enacted.cpuMilli ?? 0,
+          plannedCpuMilli: this.#pods.get(name)?.plannedCpuMilli ?? 0,
+        })),
+      }),
+    );
   }
 
   #runtime(name: string, spec: SlaSpec): ServiceRuntime {
@@ -215,62 +247,106 @@ export class KosmosController implements Controller {
     }
     const r = result.policy.recommender;
     const policy = { ...result.policy, recommender: { ...r, tuning: { ...r.tuning, ...this.#tuning } } };
-    const newPodCpuMilli = policy.defaultResources.cpuMilli ?? policy.minResources.cpuMilli;
-    return { policy, state: undefined, weights: new Map(), newPodCpuMilli };
+    return { policy, state: undefined, weights: new Map() };
   }
 
-  /** What the agent would report for the pod: its window signal and what could not be enacted. */
-  #hubPod(
-    pod: PodObservation,
-    policy: ServicePolicy,
-    windowSeconds: number,
-    nowSeconds: number,
-  ): HubPodObservation {
+  /**
+   * The pod as the hub's loop sees it: the pod object's facts and, once it is placed, its agent's
+   * report (every period, so always fresh).
+   */
+  #podView(pod: PodObservation, observation: Observation, hubSourced: boolean): TrackedPodView {
+    const sample = pod.node === null ? undefined : this.#sample(pod, observation.windowSeconds, hubSourced);
+    return {
+      key: pod.name,
+      name: pod.name,
+      ready: pod.ready,
+      unschedulable: pod.phase === 'Pending',
+      specResources: pod.enacted.cpuMilli > 0 ? pod.enacted : pod.desired,
+      ...(sample ? { sample } : {}),
+      reportWindowSeconds: observation.windowSeconds,
+      fresh: sample !== undefined,
+    };
+  }
+
+  /**
+   * What the node's agent reports for the pod: its usage and response-time window, and what could not
+   * be enacted (what the node step withheld, or the kubelet's Deferred/Infeasible). A hub-sourced pod
+   * is not scraped by the agent: no response-time window.
+   */
+  #sample(pod: PodObservation, windowSeconds: number, hubSourced: boolean): PodSample {
     const memory = this.#pods.get(pod.name) ?? { contention: ZERO, oomKills: pod.oomKills };
     const oomKilled = pod.oomKills > memory.oomKills;
     memory.oomKills = pod.oomKills;
     this.#pods.set(pod.name, memory);
     let capped = memory.contention;
-    let cappedReason: PodCapReason =
-      capped.cpuMilli > 0 || capped.memoryBytes > 0 ? 'NodeContention' : 'None';
+    let capReason: PodCapReason = capped.cpuMilli > 0 || capped.memoryBytes > 0 ? 'NodeContention' : 'None';
     if (pod.resize === 'Deferred' || pod.resize === 'Infeasible') {
       capped = {
         cpuMilli: Math.max(0, pod.desired.cpuMilli - pod.enacted.cpuMilli),
         memoryBytes: Math.max(0, pod.desired.memoryBytes - pod.enacted.memoryBytes),
       };
-      cappedReason = pod.resize === 'Deferred' ? 'ResizeDeferred' : 'ResizeInfeasible';
+      capReason = pod.resize === 'Deferred' ? 'ResizeDeferred' : 'ResizeInfeasible';
     }
-    const statistic = policy.recommender.statistic;
-    let rt = pod.rt === null ? undefined : statisticSeconds(pod.rt, statistic);
-    let requestRate = pod.throughput;
-    if (this.#prometheus) {
-      const view = this.#prometheusView(memory, pod, nowSeconds, windowSeconds, statistic);
-      if (!view) return { key: pod.name, ready: pod.ready, enacted: pod.enacted, capped, cappedReason };
-      ({ requestRate, rt } = view);
-    }
+    const rt = pod.rt ?? { meanSeconds: 0, p50Seconds: 0, p90Seconds: 0, p95Seconds: 0, p99Seconds: 0 };
     return {
-      key: pod.name,
-      ready: pod.ready,
+      uid: pod.name,
+      namespace: pod.service,
+      name: pod.name,
+      container: SIM_CONTAINER,
+      sla: pod.service,
+      cpuUsageMilli: pod.usedCores * 1000,
+      cpuThrottledRatio: pod.throttledFraction,
+      memoryWorkingSetBytes: pod.peakWorkingSetBytes,
+      ...(hubSourced
+        ? {}
+        : {
+            responseTime: {
+              requestCount: pod.rt ? pod.throughput * windowSeconds : 0,
+              meanSeconds: rt.meanSeconds,
+              p50Seconds: rt.p50Seconds,
+              p90Seconds: rt.p90Seconds,
+              p95Seconds: rt.p95Seconds,
+              p99Seconds: rt.p99Seconds,
+              windowSeconds,
+              valid: true,
+              error: '',
+              failureReason: '',
+            },
+          }),
       enacted: pod.enacted,
       capped,
-      cappedReason,
-      ...(pod.ready
-        ? {
-            signal: {
-              periodSeconds: windowSeconds,
-              enactedCpuMilli: pod.enacted.cpuMilli,
-              enactedMemoryBytes: pod.enacted.memoryBytes,
-              cpuUsageMilli: pod.usedCores * 1000,
-              throttledRatio: pod.throttledFraction,
-              requestRate,
-              requestCount: requestRate * windowSeconds,
-              ...(rt !== undefined && requestRate > 0 ? { responseTimeSeconds: rt } : {}),
-              memoryWorkingSetBytes: pod.peakWorkingSetBytes,
-              oomKilled,
-            },
-          }
-        : {}),
+      capReason,
+      resizeState: pod.resize,
+      ready: pod.ready,
+      lastTerminationOom: oomKilled,
+      usageValid: true,
     };
+  }
+
+  /** With the prometheus option: the hub's samples from Prometheus for the service's pods (none before its second scrape). */
+  #hubSamples(pods: readonly PodObservation[], observation: Observation): HubSamples {
+    if (!this.#prometheus) return undefined;
+    const samples = new Map<string, PrometheusPodSample>();
+    for (const pod of pods) {
+      const memory = this.#pods.get(pod.name) ?? { contention: ZERO, oomKills: pod.oomKills };
+      this.#pods.set(pod.name, memory);
+      const statistic = this.#services.get(pod.service)!.policy.recommender.statistic;
+      const view = this.#prometheusView(
+        memory,
+        pod,
+        observation.nowSeconds,
+        observation.windowSeconds,
+        statistic,
+      );
+      if (view) {
+        samples.set(pod.name, {
+          ok: true,
+          requestRate: view.requestRate,
+          ...(view.rt !== undefined ? { responseTimeSeconds: view.rt } : {}),
+        });
+      }
+    }
+    return { samples: { atMs: observation.nowSeconds * 1000, pods: samples } };
   }
 
   /**
