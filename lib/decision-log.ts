@@ -11,10 +11,16 @@ export class DecisionLog {
     emit: (fields: Record<string, unknown>) => void,
     decision: unknown = fields,
   ): boolean {
+    if (!this.changed(id, decision)) return false;
+    emit(fields);
+    return true;
+  }
+
+  /** Records `decision` under `id`; true when it differs from the one recorded there before. */
+  changed(id: string, decision: unknown): boolean {
     const text = JSON.stringify(decision);
     if (this.#last.get(id) === text) return false;
     this.#last.set(id, text);
-    emit(fields);
     return true;
   }
 

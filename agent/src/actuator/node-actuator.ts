@@ -129,9 +129,9 @@ export class NodeActuator {
   }
 
   /**
-   * Logged when the decision changes (policy, capacity, whether it fits; per pod its grant), with
-   * the inputs that made it: inputs that move without changing a grant (the hub's desired and
-   * essential under no contention, free room) are not a new decision.
+   * Logged when the decision changes (policy, capacity, whether it fits; per pod the kind of its
+   * grant), with the inputs that made it: inputs that move without changing a grant (the hub's
+   * desired and essential under no contention, free room) are not a new decision.
    */
   #logArbitration(plan: GrantPlan): void {
     const { decisions, log } = this.#d;
@@ -152,21 +152,23 @@ export class NodeActuator {
       [plan.policy, plan.capacity, plan.terms.cpu.fits, plan.terms.memory.fits, plan.unknownPods],
     );
     for (const g of plan.grants) {
-      decisions.log(
-        `arbitration/${g.uid}`,
-        {
-          pod: g.pod,
-          desired: g.desired,
-          essential: g.essential,
-          granted: g.granted,
-          reason: g.reason,
-          recommendOnly: g.recommendOnly,
-          capacity: plan.capacity,
-          policy: plan.policy,
-        },
-        (f) => log.info(f, 'arbitrated'),
-        [g.granted, g.reason, g.recommendOnly, plan.policy],
-      );
+      // At info when the kind of decision changes (contended, SLA-bound, recommend-only or not); a
+      // new amount of the same kind (the hub's desired moving with the load) only at debug.
+      const kindChanged = decisions.changed(`arbitration/${g.uid}`, [g.reason, g.recommendOnly, plan.policy]);
+      const amountChanged = decisions.changed(`grant/${g.uid}`, g.granted);
+      if (!kindChanged && !(amountChanged && log.isLevelEnabled('debug'))) continue;
+      const fields = {
+        pod: g.pod,
+        desired: g.desired,
+        essential: g.essential,
+        granted: g.granted,
+        reason: g.reason,
+        recommendOnly: g.recommendOnly,
+        capacity: plan.capacity,
+        policy: plan.policy,
+      };
+      if (kindChanged) log.info(fields, 'arbitrated');
+      else log.debug(fields, 'arbitrated');
     }
   }
 }

@@ -144,7 +144,8 @@ export class ResizeExecutor {
       this.#d.retry.succeeded(pod.uid);
       this.lastResizeTime.set(pod.uid, new Date(nowMs).toISOString());
       fresh.set(pod.uid, resizeStatusOf(result.pod));
-      log.info(fields, 'resize requested');
+      // one per resize, each following a logged grant: debug (at info, a busy node's log would be all these)
+      log.debug(fields, 'resize requested');
       return 'applied';
     }
     if (result.failure === 'not-found') {

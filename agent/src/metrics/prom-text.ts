@@ -1,7 +1,5 @@
-// Prometheus text exposition → the latency histogram or summary the SLA names. Parsing is done by
-// parse-prometheus-text-format; its family grouping merges labelled histogram series into one (and
-// drops their _sum/_count), so TYPE lines are removed first and series are grouped here by labels.
-import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+// Prometheus text exposition → the latency histogram or summary the SLA names: one pass over the
+// lines, parsing only the named metric's series (a pod exposes hundreds of others), grouped here by labels.
 
 export interface HistogramSnapshot {
   kind: 'histogram';
@@ -63,27 +61,94 @@ export function parsePromNumber(raw: string | undefined, what: string): number {
 
 /** Every sample of the exposition with its own labels. */
 export function parseSamples(text: string): Sample[] {
-  const untyped = `${text
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('# TYPE '))
-    .join('\n')}\n`; // the parser drops a last line with no newline after it
-  let families: ReturnType<typeof parsePrometheusTextFormat>;
-  try {
-    families = parsePrometheusTextFormat(untyped);
-  } catch (err) {
-    throw new BadPayloadError((err as Error).message);
-  }
+  return scanSamples(text, () => true);
+}
+
+/** The samples of the named metric (a histogram's or summary's own series and _bucket, _count, _sum). */
+export function samplesOf(text: string, metric: string): Sample[] {
+  const names = new Set([metric, `${metric}_bucket`, `${metric}_count`, `${metric}_sum`]);
+  return scanSamples(text, (name) => names.has(name));
+}
+
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13; // space, tab, CR
+
+/**
+ * One pass over the exposition, line by line: comments and the lines of other metrics are skipped at
+ * the cost of finding their name; the wanted ones are parsed (labels with their escapes, value,
+ * optional timestamp). A wanted line that is not exposition text is a bad payload.
+ */
+export function scanSamples(text: string, wanted: (name: string) => boolean): Sample[] {
   const samples: Sample[] = [];
-  for (const family of families) {
-    for (const metric of family.metrics) {
-      const timestampMs = metric.timestamp_ms === undefined ? Number.NaN : Number(metric.timestamp_ms);
-      samples.push({
-        name: family.name,
-        labels: metric.labels ?? {},
-        value: parsePromNumber(metric.value, family.name),
-        ...(Number.isFinite(timestampMs) ? { timestampMs } : {}),
-      });
+  let lineNo = 0;
+  let pos = 0;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    lineNo++;
+    let i = pos;
+    const lineStart = pos;
+    pos = end + 1;
+    while (i < end && isBlank(text.charCodeAt(i))) i++;
+    if (i >= end || text.charCodeAt(i) === 35 /* # */) continue;
+    const nameStart = i;
+    while (i < end) {
+      const c = text.charCodeAt(i);
+      if (c === 123 /* { */ || isBlank(c)) break;
+      i++;
     }
+    const name = text.slice(nameStart, i);
+    if (!wanted(name)) continue;
+    const bad = (why: string) =>
+      new BadPayloadError(`invalid line ${lineNo} (${why}): ${JSON.stringify(text.slice(lineStart, end))}`);
+    const labels: Record<string, string> = {};
+    if (text.charCodeAt(i) === 123) {
+      i++;
+      for (;;) {
+        while (i < end && isBlank(text.charCodeAt(i))) i++;
+        if (text.charCodeAt(i) === 125 /* } */) {
+          i++;
+          break;
+        }
+        const keyStart = i;
+        while (i < end && /[A-Za-z0-9_]/.test(text[i]!)) i++;
+        const key = text.slice(keyStart, i);
+        while (i < end && isBlank(text.charCodeAt(i))) i++;
+        if (key === '' || text.charCodeAt(i) !== 61 /* = */) throw bad('label name');
+        i++;
+        while (i < end && isBlank(text.charCodeAt(i))) i++;
+        if (text.charCodeAt(i) !== 34 /* " */) throw bad('label value not quoted');
+        i++;
+        let value = '';
+        let chunk = i;
+        for (;;) {
+          if (i >= end) throw bad('unterminated label value');
+          const c = text.charCodeAt(i);
+          if (c === 34) break;
+          if (c === 92 /* \ */) {
+            value += text.slice(chunk, i);
+            const next = text[i + 1];
+            value += next === 'n' ? '\n' : (next ?? '');
+            i += 2;
+            chunk = i;
+            continue;
+          }
+          i++;
+        }
+        labels[key] = value + text.slice(chunk, i);
+        i++;
+        while (i < end && isBlank(text.charCodeAt(i))) i++;
+        if (text.charCodeAt(i) === 44 /* , */) i++;
+        else if (text.charCodeAt(i) !== 125) throw bad('labels');
+      }
+    }
+    while (i < end && isBlank(text.charCodeAt(i))) i++;
+    const valueStart = i;
+    while (i < end && !isBlank(text.charCodeAt(i))) i++;
+    const value = parsePromNumber(text.slice(valueStart, i), name);
+    while (i < end && isBlank(text.charCodeAt(i))) i++;
+    const timestampText = text.slice(i, end).trimEnd();
+    const timestampMs = timestampText === '' ? Number.NaN : Number(timestampText);
+    samples.push({ name, labels, value, ...(Number.isFinite(timestampMs) ? { timestampMs } : {}) });
   }
   return samples;
 }

@@ -4,6 +4,7 @@ import {
   extractHistogram,
   extractSummary,
   parseSamples,
+  samplesOf,
 } from '../../../../agent/src/metrics/prom-text.ts';
 
 const EXPOSITION = `# HELP http_request_duration_seconds Request duration.
@@ -68,5 +69,25 @@ describe('Prometheus exposition parsing', () => {
   ])('rejects %s as a bad payload', (_name, text, message) => {
     expect(() => extractHistogram(parseSamples(text), 'x')).toThrow(BadPayloadError);
     expect(() => extractHistogram(parseSamples(text), 'x')).toThrow(message);
+  });
+
+  it('reads escaped label values, spaces and own timestamps in one pass', () => {
+    const text = 'm_count{path="a\\"b\\\\c\\nd" , code="200",} 7 1700000000000\r\n  m_sum 1.5\n';
+    expect(parseSamples(text)).toEqual([
+      { name: 'm_count', labels: { path: 'a"b\\c\nd', code: '200' }, value: 7, timestampMs: 1700000000000 },
+      { name: 'm_sum', labels: {}, value: 1.5 },
+    ]);
+  });
+
+  it('parses only the named metric: other lines, even malformed ones, are skipped', () => {
+    const text = `garbage{{{ here\nother_metric{le=1} x\n${EXPOSITION}`;
+    const samples = samplesOf(text, 'rpc_seconds');
+    expect(samples.map((s) => s.name)).toEqual([
+      'rpc_seconds',
+      'rpc_seconds',
+      'rpc_seconds_sum',
+      'rpc_seconds_count',
+    ]);
+    expect(extractSummary(samples, 'rpc_seconds').count).toBe(100);
   });
 });
