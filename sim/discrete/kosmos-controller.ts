@@ -3,7 +3,7 @@
 // and the agent's node step (nodeStep). What it makes up is only what the engine stands in for: the
 // agent's report of each placed pod (a PodSample), Prometheus's view for hub-sourced SLAs, the pod facts.
 
-import { nodeStep } from '../../agent/src/actuator/node-step.ts';
+import { type NodeStep, nodeStep } from '../../agent/src/actuator/node-step.ts';
 import { defaultNodeStepSettings } from '../../agent/src/config.ts';
 import type { TrackedPod } from '../../agent/src/pods/node-view.ts';
 import {
@@ -115,6 +115,7 @@ export class KosmosController implements Controller {
   readonly #prometheus: { scrapeIntervalSeconds: number; windowSeconds: number } | undefined;
   readonly #services = new Map<string, ServiceRuntime>();
   readonly #pods = new Map<string, PodMemory>();
+  #lastPlan = new Map<string, PodResources>();
 
   constructor(options: KosmosControllerOptions = {}) {
     this.periodSeconds = options.periodSeconds ?? PRODUCT_PERIOD_SECONDS;
@@ -190,6 +191,7 @@ export class KosmosController implements Controller {
       }
     }
     // As the hub's enact step, after every service is planned: the model's plans, directives, /scale.
+    this.#lastPlan = new Map(plans.flatMap(({ plan }) => plan.pods.map((p) => [p.key, p.desired] as const)));
     for (const { service, runtime, plan } of plans) {
       const byName = new Map(service.pods.map((p) => [p.name, p]));
       for (const p of plan.pods) {
@@ -213,6 +215,11 @@ export class KosmosController implements Controller {
       actions.resizes.push(...this.#arbitrateNode(node, desired, allPods));
     this.#forgetGone(allPods);
     return actions;
+  }
+
+  /** The desired size per pod the last decide() planned (before the node step): what the hub would direct. */
+  lastPlan(): ReadonlyMap<string, PodResources> {
+    return this.#lastPlan;
   }
 
   /** Per node, what the hub's model holds as promised (nodeRoomInput): the pods its agent reports and their plans. */
@@ -268,59 +275,13 @@ export class KosmosController implements Controller {
     };
   }
 
-  /**
-   * What the node's agent reports for the pod: its usage and response-time window, and what could not
-   * be enacted (what the node step withheld, or the kubelet's Deferred/Infeasible). A hub-sourced pod
-   * is not scraped by the agent: no response-time window.
-   */
+  /** What the node's agent reports for the pod this period (agentSample), with the OOM kill since the last. */
   #sample(pod: PodObservation, windowSeconds: number, hubSourced: boolean): PodSample {
     const memory = this.#pods.get(pod.name) ?? { contention: ZERO, oomKills: pod.oomKills };
     const oomKilled = pod.oomKills > memory.oomKills;
     memory.oomKills = pod.oomKills;
     this.#pods.set(pod.name, memory);
-    let capped = memory.contention;
-    let capReason: PodCapReason = capped.cpuMilli > 0 || capped.memoryBytes > 0 ? 'NodeContention' : 'None';
-    if (pod.resize === 'Deferred' || pod.resize === 'Infeasible') {
-      capped = {
-        cpuMilli: Math.max(0, pod.desired.cpuMilli - pod.enacted.cpuMilli),
-        memoryBytes: Math.max(0, pod.desired.memoryBytes - pod.enacted.memoryBytes),
-      };
-      capReason = pod.resize === 'Deferred' ? 'ResizeDeferred' : 'ResizeInfeasible';
-    }
-    const rt = pod.rt ?? { meanSeconds: 0, p50Seconds: 0, p90Seconds: 0, p95Seconds: 0, p99Seconds: 0 };
-    return {
-      uid: pod.name,
-      namespace: pod.service,
-      name: pod.name,
-      container: SIM_CONTAINER,
-      sla: pod.service,
-      cpuUsageMilli: pod.usedCores * 1000,
-      cpuThrottledRatio: pod.throttledFraction,
-      memoryWorkingSetBytes: pod.peakWorkingSetBytes,
-      ...(hubSourced
-        ? {}
-        : {
-            responseTime: {
-              requestCount: pod.rt ? pod.throughput * windowSeconds : 0,
-              meanSeconds: rt.meanSeconds,
-              p50Seconds: rt.p50Seconds,
-              p90Seconds: rt.p90Seconds,
-              p95Seconds: rt.p95Seconds,
-              p99Seconds: rt.p99Seconds,
-              windowSeconds,
-              valid: true,
-              error: '',
-              failureReason: '',
-            },
-          }),
-      enacted: pod.enacted,
-      capped,
-      capReason,
-      resizeState: pod.resize,
-      ready: pod.ready,
-      lastTerminationOom: oomKilled,
-      usageValid: true,
-    };
+    return agentSample(pod, { windowSeconds, hubSourced, contention: memory.contention, oomKilled });
   }
 
   /** With the prometheus option: the hub's samples from Prometheus for the service's pods (none before its second scrape). */
@@ -450,14 +411,7 @@ export class KosmosController implements Controller {
     });
     for (const g of step.grants.grants) {
       const memory = this.#pods.get(g.uid);
-      if (!memory) continue;
-      memory.contention =
-        g.reason === 'NodeContention'
-          ? {
-              cpuMilli: Math.max(0, g.desired.cpuMilli - g.granted.cpuMilli),
-              memoryBytes: Math.max(0, g.desired.memoryBytes - g.granted.memoryBytes),
-            }
-          : ZERO;
+      if (memory) memory.contention = contentionOf(g);
     }
     return step.resizes.flatMap(({ pod, decision }) =>
       decision.kind === 'patch'
@@ -479,8 +433,72 @@ export class KosmosController implements Controller {
 
 const SIM_CONTAINER = 'app';
 
+/** What the node step withheld from the pod for node contention (desired − granted), else zero. */
+export function contentionOf(g: NodeStep['grants']['grants'][number]): PodResources {
+  return g.reason === 'NodeContention'
+    ? {
+        cpuMilli: Math.max(0, g.desired.cpuMilli - g.granted.cpuMilli),
+        memoryBytes: Math.max(0, g.desired.memoryBytes - g.granted.memoryBytes),
+      }
+    : ZERO;
+}
+
+/**
+ * What a node's agent reports for a placed pod, from the engine: its usage and response-time window,
+ * and what could not be enacted (what the node step withheld, or the kubelet's Deferred/Infeasible).
+ * A hub-sourced pod is not scraped by the agent: no response-time window.
+ */
+export function agentSample(
+  pod: PodObservation,
+  o: { windowSeconds: number; hubSourced: boolean; contention: PodResources; oomKilled: boolean },
+): PodSample {
+  let capped = o.contention;
+  let capReason: PodCapReason = capped.cpuMilli > 0 || capped.memoryBytes > 0 ? 'NodeContention' : 'None';
+  if (pod.resize === 'Deferred' || pod.resize === 'Infeasible') {
+    capped = {
+      cpuMilli: Math.max(0, pod.desired.cpuMilli - pod.enacted.cpuMilli),
+      memoryBytes: Math.max(0, pod.desired.memoryBytes - pod.enacted.memoryBytes),
+    };
+    capReason = pod.resize === 'Deferred' ? 'ResizeDeferred' : 'ResizeInfeasible';
+  }
+  const rt = pod.rt ?? { meanSeconds: 0, p50Seconds: 0, p90Seconds: 0, p95Seconds: 0, p99Seconds: 0 };
+  return {
+    uid: pod.name,
+    namespace: pod.service,
+    name: pod.name,
+    container: SIM_CONTAINER,
+    sla: pod.service,
+    cpuUsageMilli: pod.usedCores * 1000,
+    cpuThrottledRatio: pod.throttledFraction,
+    memoryWorkingSetBytes: pod.peakWorkingSetBytes,
+    ...(o.hubSourced
+      ? {}
+      : {
+          responseTime: {
+            requestCount: pod.rt ? pod.throughput * o.windowSeconds : 0,
+            meanSeconds: rt.meanSeconds,
+            p50Seconds: rt.p50Seconds,
+            p90Seconds: rt.p90Seconds,
+            p95Seconds: rt.p95Seconds,
+            p99Seconds: rt.p99Seconds,
+            windowSeconds: o.windowSeconds,
+            valid: true,
+            error: '',
+            failureReason: '',
+          },
+        }),
+    enacted: pod.enacted,
+    capped,
+    capReason,
+    resizeState: pod.resize,
+    ready: pod.ready,
+    lastTerminationOom: o.oomKilled,
+    usageValid: true,
+  };
+}
+
 /** A simulated pod as the agent's node view has it: Guaranteed (the engine's memory limit is its request). */
-function trackedPod(pod: PodObservation): TrackedPod {
+export function trackedPod(pod: PodObservation): TrackedPod {
   const size = pod.desired;
   return {
     uid: pod.name,
