@@ -64,16 +64,56 @@ export class TokenRegistry {
   }
 }
 
+/** Decides a review's attributes for a subject (the RBAC authorizer when one runs). */
+export interface ReviewAuthorizer {
+  authorize(user: UserInfo, a: ResourceAttributes): { allowed: boolean; reason: string };
+}
+
+/** What a request (or a review) asks to do: verb on group/resource[/subresource], where, which. */
+export interface ResourceAttributes {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
 /**
- * Answer a (Self|Local)SubjectAccessReview. No authorizer runs here (every request is allowed),
- * so every review is allowed, saying why: `kubectl auth can-i` tells the truth about this server.
+ * Answer a (Self|Local)SubjectAccessReview. With an authorizer, the answer is its decision for the
+ * subject (the requester for a self review); without one every request is allowed, and so is
+ * every review, saying why: `kubectl auth can-i` tells the truth about this server either way.
  */
-export function accessReview(kind: string, body: KObject): KObject {
-  return {
+export function accessReview(
+  kind: string,
+  body: KObject,
+  requester: UserInfo,
+  authorizer?: ReviewAuthorizer,
+): KObject {
+  const spec = body.spec ?? {};
+  const reply = (status: object): KObject => ({
     kind,
     apiVersion: 'authorization.k8s.io/v1',
     metadata: { ...(body.metadata?.namespace ? { namespace: body.metadata.namespace } : {}) },
-    spec: body.spec ?? {},
-    status: { allowed: true, reason: 'the embedded API server allows every request (no authorizer)' },
-  };
+    spec,
+    status,
+  });
+  if (!authorizer) {
+    return reply({ allowed: true, reason: 'the embedded API server allows every request (no authorizer)' });
+  }
+  const ra = spec.resourceAttributes;
+  if (!ra) return reply({ allowed: true, reason: 'non-resource URLs are open to every user here' });
+  const subject: UserInfo =
+    kind === 'SelfSubjectAccessReview'
+      ? requester
+      : { username: spec.user ?? '', groups: spec.groups ?? [], extra: spec.extra };
+  const decision = authorizer.authorize(subject, {
+    verb: ra.verb ?? '',
+    group: ra.group ?? '',
+    resource: ra.resource ?? '',
+    subresource: ra.subresource || undefined,
+    namespace: (kind === 'LocalSubjectAccessReview' ? body.metadata?.namespace : ra.namespace) || undefined,
+    name: ra.name || undefined,
+  });
+  return reply(decision.allowed ? { allowed: true, reason: decision.reason } : { allowed: false });
 }

@@ -2,12 +2,14 @@
 // patch, delete, deletecollection, plus dispatch to subresources and watch.
 import type { ServerResponse } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
+import type { UserInfo } from './auth.ts';
 import { checkFields, checkKind, parseBody } from './decode.ts';
 import { ApiError, badRequest, gone, methodNotAllowed } from './errors.ts';
 import { recordUpdate, serverSideApply, type Writer } from './managed-fields.ts';
 import { type Json, type KObject, nowTimestamp } from './object-types.ts';
 import type { DeleteOptions, ObjectApi, UpdateTarget } from './objects.ts';
 import { applyPatch, PatchType, parsePatchBody, patchTypeOf } from './patch.ts';
+import { decodeAccessReview } from './protobuf-review.ts';
 import { apiVersionOf, type ResourceType, storageKey } from './registry.ts';
 import {
   listQuery,
@@ -31,6 +33,9 @@ export interface ApiRequest {
   contentType?: string;
   accept?: string;
   userAgent?: string;
+  /** The raw body, for the one protobuf message decoded (kubectl auth can-i's review). */
+  rawBody?: Buffer;
+  user: UserInfo;
 }
 
 export interface Reply {
@@ -43,8 +48,8 @@ export interface Reply {
 export interface HandlerContext {
   api: ObjectApi;
   watches: WatchHub;
-  /** Answers create on virtual resources (tokenreviews). */
-  virtualCreate(t: ResourceType, body: KObject): Reply;
+  /** Answers create on virtual resources (token and access reviews), for the requesting user. */
+  virtualCreate(t: ResourceType, body: KObject, user: UserInfo): Reply;
 }
 
 function selectionOf(t: ResourceType, req: ApiRequest): Selection {
@@ -169,19 +174,26 @@ function decode(ctx: HandlerContext, req: ApiRequest, obj: KObject, q: WriteQuer
 function create(ctx: HandlerContext, req: ApiRequest): Reply {
   const { type: t, subresource, namespace, name } = req.route;
   const q = writeQuery('CreateOptions', req.query);
-  // kubectl auth can-i posts its review as protobuf; every review is allowed here, so its spec
-  // need not be read (the answer is JSON, which clients accept).
+  // kubectl auth can-i posts its review as protobuf (the answer is JSON, which clients accept).
   const protobufReview =
     t.virtual && t.group === 'authorization.k8s.io' && /protobuf/.test(req.contentType ?? '');
-  const body = protobufReview ? { metadata: {} } : parseBody(req.body, req.contentType);
+  const body = protobufReview ? protobufBody(req) : parseBody(req.body, req.contentType);
   if (subresource === 'binding') return { code: 201, body: bindPod(ctx.api, t, namespace!, name!, body) };
   if (subresource === 'eviction') return { code: 201, body: evictPod(ctx.api, t, namespace!, name!) };
   if (name !== undefined || subresource) throw methodNotAllowed();
-  if (t.virtual) return ctx.virtualCreate(t, body);
+  if (t.virtual) return ctx.virtualCreate(t, body, req.user);
   const warnings = decode(ctx, req, body, q);
   checkIdentity(req, body);
   const managedFields = ownership(req, q, undefined, body);
   return { code: 201, body: ctx.api.create(t, body, { dryRun: q.dryRun, managedFields }), warnings };
+}
+
+function protobufBody(req: ApiRequest): KObject {
+  try {
+    return decodeAccessReview(req.rawBody ?? Buffer.from(req.body, 'utf8')) as KObject;
+  } catch (err) {
+    throw badRequest(`error decoding protobuf review: ${(err as Error).message}`);
+  }
 }
 
 function update(ctx: HandlerContext, req: ApiRequest): Reply {

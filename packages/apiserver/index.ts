@@ -6,6 +6,7 @@
 // kubelet, stop() }. The kubelet is pluggable: `kubelet: 'external'` leaves pod start and resize
 // enactment to the caller, who listens to handle.kubelet events ('podBound', 'resizeRequested',
 // 'podDeleted') and calls handle.kubelet.startPod / admitResize / completeResize when it decides.
+import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type Logger, silentLogger } from '../../lib/log.ts';
 import { accessReview, TokenRegistry, type UserInfo } from './auth.ts';
@@ -20,6 +21,7 @@ import { kubeConfigForServer, writeKubeconfig } from './kubeconfig.ts';
 import { defaultNodes, type NodeSpec, nodeObject } from './nodes.ts';
 import type { KObject } from './object-types.ts';
 import { ObjectApi } from './objects.ts';
+import { RbacAuthorizer } from './rbac.ts';
 import { Registry, type ResourceType } from './registry.ts';
 import { listen, type RequestRecord } from './server.ts';
 import { Store } from './store.ts';
@@ -67,6 +69,14 @@ export interface ApiServerOptions {
   kubeconfigPath?: string;
   /** A bearer token to put in the kubeconfig, registered as a cluster admin. */
   token?: string;
+  /**
+   * 'AlwaysAllow' (default): every request is allowed. 'RBAC': requests must be granted by the
+   * Roles, ClusterRoles and bindings the server holds, as kube-apiserver's RBAC authorizer (the
+   * kubeconfig then carries an admin token: one is made up unless `token` is given).
+   */
+  authorization?: 'AlwaysAllow' | 'RBAC';
+  /** Serve HTTPS with this certificate (PEM); kubectl sends bearer tokens only over TLS. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   log?: Logger;
 }
 
@@ -108,7 +118,10 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const watches = new WatchHub(options.bookmarkIntervalMs ?? 10_000);
   const faults = new Faults();
   const tokens = new TokenRegistry();
-  if (options.token) tokens.register(options.token, { username: 'kosmos-admin', groups: ['system:masters'] });
+  const rbac = options.authorization === 'RBAC';
+  const adminToken = options.token ?? (rbac ? randomUUID() : undefined);
+  if (adminToken) tokens.register(adminToken, { username: 'kosmos-admin', groups: ['system:masters'] });
+  const authorizer = rbac ? new RbacAuthorizer(store) : undefined;
   const counts = new Map<string, number>();
   const requestListeners: ((r: RequestRecord) => void)[] = [];
 
@@ -141,13 +154,15 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       registry,
       faults,
       tokens,
+      authorizer,
       log: log.child({ component: 'http' }),
       handlers: {
         api,
         watches,
-        virtualCreate: (t, body) => ({
+        virtualCreate: (t, body, user) => ({
           code: 201,
-          body: t.plural === 'tokenreviews' ? tokens.review(body) : accessReview(t.kind, body),
+          body:
+            t.plural === 'tokenreviews' ? tokens.review(body) : accessReview(t.kind, body, user, authorizer),
         }),
       },
       onRequest: (r) => {
@@ -158,16 +173,17 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     },
     options.port ?? 0,
     options.host ?? '127.0.0.1',
+    options.tls,
   );
-  const url = `http://${options.host ?? '127.0.0.1'}:${http.port}`;
-  const kubeconfigPath = await writeKubeconfig(url, options.kubeconfigPath, options.token);
+  const url = `${options.tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${http.port}`;
+  const kubeconfigPath = await writeKubeconfig(url, options.kubeconfigPath, adminToken);
   log.info({ url, kubeconfigPath, crds: crdObjects.length }, 'api server listening');
 
   return {
     url,
     port: http.port,
     kubeconfigPath,
-    kubeConfig: () => kubeConfigForServer(url, options.token),
+    kubeConfig: () => kubeConfigForServer(url, adminToken),
     api,
     resource: (group, plural) => registry.byPlural(group, plural),
     faults: {

@@ -46,6 +46,11 @@ const program = new Command()
     1000,
   )
   .option('--kubelet <mode>', "'builtin' runs pods itself; 'external' waits for simulated nodes", 'builtin')
+  .option(
+    '--authorization <mode>',
+    "'AlwaysAllow' allows every request; 'RBAC' enforces the Roles and bindings the server holds (the kubeconfig gets an admin token)",
+    'AlwaysAllow',
+  )
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: a temporary directory)')
   .option('--log-level <level>', 'log level (trace, debug, info, warn, error)', 'info')
   .addHelpText(
@@ -66,8 +71,15 @@ async function main(): Promise<void> {
     podTerminationDelayMs: number;
     kubelet: string;
     kubeconfig?: string;
+    authorization: string;
     logLevel: string;
   }>();
+  const authorization = { alwaysallow: 'AlwaysAllow', rbac: 'RBAC' }[opts.authorization.toLowerCase()] as
+    | 'AlwaysAllow'
+    | 'RBAC'
+    | undefined;
+  if (!authorization)
+    program.error(`--authorization must be 'AlwaysAllow' or 'RBAC', not '${opts.authorization}'`);
   if (opts.kubelet !== 'builtin' && opts.kubelet !== 'external') {
     program.error(`--kubelet must be 'builtin' or 'external', not '${opts.kubelet}'`);
   }
@@ -84,6 +96,7 @@ async function main(): Promise<void> {
     podTerminationDelayMs: opts.podTerminationDelayMs,
     kubelet: opts.kubelet as 'builtin' | 'external',
     kubeconfigPath: opts.kubeconfig ? resolve(opts.kubeconfig) : undefined,
+    authorization,
     log,
   });
   console.log(`Kubernetes API server (in-memory, v1.35) listening on ${server.url}`);

@@ -1,6 +1,7 @@
 // The HTTP front: reads requests, authenticates, applies injected faults, routes to discovery or
 // resource handlers and writes JSON (or Status) responses. Plain node:http on loopback.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../lib/log.ts';
 import type { TokenRegistry, UserInfo } from './auth.ts';
@@ -9,6 +10,7 @@ import { ApiError, type StatusBody } from './errors.ts';
 import type { Faults, RequestInfo } from './faults.ts';
 import { type HandlerContext, handleResource, type Reply } from './handlers.ts';
 import { openApiV2, openApiV3Document, openApiV3Root } from './openapi.ts';
+import type { RbacAuthorizer } from './rbac.ts';
 import type { Registry } from './registry.ts';
 import { resolveRoute } from './routes.ts';
 
@@ -22,6 +24,8 @@ export interface HttpDeps {
   handlers: HandlerContext;
   faults: Faults;
   tokens: TokenRegistry;
+  /** Set under --authorization rbac: resource requests must be allowed by the RBAC objects held. */
+  authorizer?: RbacAuthorizer;
   log: Logger;
   /** Called once per resource request with its outcome (request accounting). */
   onRequest(record: RequestRecord): void;
@@ -52,7 +56,7 @@ function send(res: ServerResponse, code: number, body: unknown, warnings: string
 }
 
 /** The request body; 413 above MAX_REQUEST_BODY_BYTES (the rest is read and discarded). */
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -66,7 +70,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
       `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`,
     );
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function openapi(deps: HttpDeps, path: string, accept: string | undefined): Reply {
@@ -128,7 +132,8 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
   let user: UserInfo | undefined;
   let code = 500;
   try {
-    const body = await readBody(req);
+    const rawBody = await readBody(req);
+    const body = rawBody.toString('utf8');
     user = deps.tokens.authenticate(req.headers.authorization);
     const route = resolveRoute(deps.registry, req.method ?? 'GET', url);
     if (route.kind !== 'resource') {
@@ -148,6 +153,7 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
       namespace: route.namespace,
       name: route.name,
     };
+    deps.authorizer?.check(user, { ...info, group: route.type.group });
     const delayMs = deps.faults.takeDelayMs(info);
     if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     const fault = deps.faults.takeFailure(info);
@@ -161,6 +167,8 @@ async function handle(deps: HttpDeps, req: IncomingMessage, res: ServerResponse)
         route,
         query: url.searchParams,
         body,
+        rawBody,
+        user,
         contentType: req.headers['content-type'],
         accept: req.headers.accept,
         userAgent: req.headers['user-agent'],
@@ -189,10 +197,19 @@ export interface RunningHttp {
   close(): Promise<void>;
 }
 
-export async function listen(deps: HttpDeps, port: number, host: string): Promise<RunningHttp> {
-  const server = createServer((req, res) => {
+/** Serve on plain HTTP, or HTTPS with `tls` (kubectl sends bearer tokens only over TLS). */
+export async function listen(
+  deps: HttpDeps,
+  port: number,
+  host: string,
+  tls?: { cert: string | Buffer; key: string | Buffer },
+): Promise<RunningHttp> {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     void handle(deps, req, res);
-  });
+  };
+  const server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key }, onRequest)
+    : createServer(onRequest);
   server.keepAliveTimeout = 5000;
   // Watches are long-lived and a busy simulation may stall the loop: no request deadline.
   server.requestTimeout = 0;

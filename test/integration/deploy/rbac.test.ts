@@ -1,10 +1,11 @@
-// Least privilege, checked against behaviour: the real hub and agent run against the embedded API
-// server with their own ServiceAccount identities through a full scaling cycle, and every request
-// each one makes must be granted by the Role/ClusterRole that deploy/rbac gives it.
+// Least privilege, checked by enforcement: the embedded API server runs with RBAC authorization and
+// holds deploy/rbac's objects; the real hub and agent run with their own ServiceAccount identities
+// through a full scaling cycle (so every request they need is granted), every request each one
+// makes is also checked against its role offline, and requests outside the roles are refused.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { parseAgentConfig } from '../../../agent/src/config.ts';
 import { type RunningAgent, startAgent } from '../../../agent/src/start.ts';
@@ -14,6 +15,7 @@ import { GROUP, PODSCALE_PLURAL, SLA_PLURAL, VERSION } from '../../../lib/api/ty
 import { kubeClients, kubeConfigFor } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { type ApiServer, type RequestRecord, startApiServer } from '../../../packages/apiserver/index.ts';
+import { findKubectl, kubectlFor } from '../../../packages/apiserver/test/integration/kubectl.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { webDeployment, webSla } from '../hub/web-service.ts';
 import { Workload } from '../hub/workload.ts';
@@ -59,6 +61,17 @@ function allowed(rules: Rule[], r: RequestRecord): boolean {
   );
 }
 
+/** deploy/rbac's objects stored in the server (in kosmos-system, which must exist). */
+function installRbac(server: ApiServer): void {
+  for (const file of ['rbac/hub.yaml', 'rbac/agent.yaml']) {
+    for (const doc of parseAllDocuments(readFileSync(deployDir + file, 'utf8'))) {
+      const obj = doc.toJS();
+      const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+      server.api.create(server.resource(group, `${obj.kind.toLowerCase()}s`), obj);
+    }
+  }
+}
+
 const deployment = webDeployment(1);
 
 const sla = webSla({
@@ -79,6 +92,7 @@ describe('RBAC in deploy/rbac grants every request the hub and agent make', () =
       nodes: [{ name: 'node-1', cpu: '8', memory: '16Gi' }],
       podStartDelayMs: 5,
       resizeDelayMs: 10,
+      authorization: 'RBAC',
     });
     api.tokens.register('hub-token', { username: HUB_USER, groups: ['system:serviceaccounts'] });
     api.tokens.register('agent-token', {
@@ -89,6 +103,7 @@ describe('RBAC in deploy/rbac grants every request the hub and agent make', () =
     api.onRequest((r) => records.push(r));
     const admin = kubeClients(api.kubeConfig());
     await admin.core.createNamespace({ body: { metadata: { name: 'kosmos-system' } } });
+    installRbac(api);
     await admin.apps.createNamespacedDeployment({ namespace: 'default', body: deployment });
 
     const tokenFile = join(mkdtempSync(join(tmpdir(), 'kosmos-rbac-')), 'token');
@@ -207,5 +222,76 @@ describe('RBAC in deploy/rbac grants every request the hub and agent make', () =
     expect(
       allowed(rules, { verb: 'patch', resource: 'pods', subresource: 'resize', code: 200, user: AGENT_USER }),
     ).toBe(true);
+  });
+
+  it('no request of the hub or the agent was refused by the server', () => {
+    const refused = records.filter((r) => (r.user === HUB_USER || r.user === AGENT_USER) && r.code === 403);
+    expect(refused.map((r) => `${r.user} ${r.verb} ${r.resource}/${r.subresource ?? ''}`)).toEqual([]);
+  });
+
+  it.each([
+    ['agent', 'agent-token', 'patch', 'apis/apps/v1/namespaces/default/deployments/web/scale'],
+    ['agent', 'agent-token', 'delete', 'api/v1/namespaces/default/pods/any'],
+    ['agent', 'agent-token', 'get', 'api/v1/namespaces/default/secrets'],
+    ['hub', 'hub-token', 'patch', 'api/v1/namespaces/default/pods/any/resize'],
+    ['hub', 'hub-token', 'delete', 'apis/apps/v1/namespaces/default/deployments/web'],
+    ['anonymous', undefined, 'get', 'api/v1/pods'],
+  ])('the %s is refused with 403 what its role does not grant: %s %s', async (_who, token, verb, path) => {
+    const res = await fetch(`${api.url}/${path}`, {
+      method: verb.toUpperCase(),
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        'content-type': 'application/merge-patch+json',
+      },
+      body: verb === 'patch' ? '{}' : undefined,
+    });
+    expect(res.status).toBe(403);
+    const status = (await res.json()) as { reason: string; message: string };
+    expect(status.reason).toBe('Forbidden');
+    expect(status.message).toMatch(/is forbidden: User ".*" cannot/);
+  });
+
+  it('answers SubjectAccessReviews from the roles it holds', async () => {
+    const review = async (user: string, resource: string, subresource: string, verb: string, group = '') => {
+      const res = await fetch(`${api.url}/apis/authorization.k8s.io/v1/subjectaccessreviews`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${api.kubeConfig().getCurrentUser()?.token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SubjectAccessReview',
+          spec: { user, resourceAttributes: { namespace: 'default', verb, group, resource, subresource } },
+        }),
+      });
+      return ((await res.json()) as { status: { allowed: boolean } }).status.allowed;
+    };
+    expect(await review(HUB_USER, 'deployments', 'scale', 'patch', 'apps')).toBe(true);
+    expect(await review(HUB_USER, 'pods', 'resize', 'patch')).toBe(false);
+    expect(await review(AGENT_USER, 'pods', 'resize', 'patch')).toBe(true);
+    expect(await review(AGENT_USER, 'deployments', 'scale', 'patch', 'apps')).toBe(false);
+  });
+
+  const kubectl = findKubectl();
+  it.skipIf(!kubectl)('kubectl auth can-i answers for each identity from deploy/rbac', async () => {
+    // kubectl sends tokens only over TLS: a second server, on HTTPS, with the same RBAC objects.
+    const tls = new URL('../../fixtures/tls/', import.meta.url).pathname;
+    const secure = await startApiServer({
+      authorization: 'RBAC',
+      tls: { cert: readFileSync(`${tls}hub.crt`), key: readFileSync(`${tls}hub.key`) },
+    });
+    secure.api.create(secure.resource('', 'namespaces'), { metadata: { name: 'kosmos-system' } });
+    installRbac(secure);
+    secure.tokens.register('hub-token', { username: HUB_USER });
+    secure.tokens.register('agent-token', { username: AGENT_USER });
+    const run = kubectlFor(kubectl!, secure.kubeconfigPath);
+    const canI = async (token: string, ...what: string[]) =>
+      (await run([`--token=${token}`, 'auth', 'can-i', ...what, '-n', 'default'])).stdout.trim();
+    onTestFinished(() => secure.stop());
+    expect(await canI('agent-token', 'patch', 'pods', '--subresource=resize')).toBe('yes');
+    expect(await canI('agent-token', 'patch', 'deployments.apps', '--subresource=scale')).toBe('no');
+    expect(await canI('hub-token', 'patch', 'deployments.apps', '--subresource=scale')).toBe('yes');
+    expect(await canI('hub-token', 'patch', 'pods', '--subresource=resize')).toBe('no');
   });
 });
