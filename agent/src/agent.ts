@@ -21,7 +21,7 @@ import type { HubLink } from './hublink/hub-link.ts';
 import type { DirectedPod, TrackedPod } from './pods/node-view.ts';
 import type { Allocation, ResizeStatus } from './pods/pod-resources.ts';
 import type { PodSource } from './pods/pod-source.ts';
-import { NodeObserver, type Observed, viewOf } from './report/node-observer.ts';
+import { NodeObserver, type Observed } from './report/node-observer.ts';
 import { buildNodeReport } from './report/node-report.ts';
 export interface AgentSettings {
   tickMs: number;
@@ -231,7 +231,7 @@ export class Agent {
     if (directive) {
       summary.directive = true;
       this.#directive = directive;
-      observed.view = viewOf(snapshot, this.#directed()); // the directive may name pods tracked only through it
+      observed.view = this.#observer.viewOf(snapshot, this.#directed()); // the directive may name pods tracked only through it
     }
     const { view } = observed;
     return metrics.time('arbitrate', () =>

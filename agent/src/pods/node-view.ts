@@ -60,7 +60,69 @@ export interface NodeViewInput {
   sla: (namespace: string, name: string) => ServiceLevelAgreement | undefined;
 }
 
-export function buildNodeView(input: NodeViewInput): NodeView {
+/** What a pod's entry in the view was built from: reused while every input is the same object. */
+interface CachedEntry {
+  pod: V1Pod;
+  podScale: PodScale | undefined;
+  directed: string;
+  sla: ServiceLevelAgreement | undefined;
+  tracked: TrackedPod | undefined;
+  requests: Allocation | undefined;
+}
+
+/**
+ * The node view kept between ticks: a pod's entry is rebuilt only when its Pod, PodScale, SLA or
+ * directive entry changed (the informers hand out the same object until it does), so a steady node
+ * costs a lookup per pod, not a parse of every quantity.
+ */
+export class NodeViewCache {
+  #entries = new Map<string, CachedEntry>();
+
+  build(input: NodeViewInput): NodeView {
+    const next = new Map<string, CachedEntry>();
+    const view = buildNodeView(input, (pod, podScale, directed) => {
+      const uid = pod.metadata?.uid ?? '';
+      const namespace = pod.metadata?.namespace ?? 'default';
+      const slaName = podScale?.spec.slaRef?.name;
+      const sla = slaName ? input.sla(namespace, slaName) : undefined;
+      const directedKey = directed ? `${directed.container}\u0000${directed.sla}` : '';
+      let entry = this.#entries.get(uid);
+      if (
+        !entry ||
+        entry.pod !== pod ||
+        entry.podScale !== podScale ||
+        entry.sla !== sla ||
+        entry.directed !== directedKey
+      ) {
+        const isTracked = podScale !== undefined || directed !== undefined;
+        entry = {
+          pod,
+          podScale,
+          directed: directedKey,
+          sla,
+          tracked: isTracked ? trackedPod(pod, podScale, directed, input.sla) : undefined,
+          requests: isTracked ? undefined : podRequests(pod),
+        };
+      }
+      next.set(uid, entry);
+      return entry;
+    });
+    this.#entries = next;
+    return view;
+  }
+}
+
+export function buildNodeView(
+  input: NodeViewInput,
+  entryOf: (
+    pod: V1Pod,
+    podScale: PodScale | undefined,
+    directed: DirectedPod | undefined,
+  ) => { tracked: TrackedPod | undefined; requests: Allocation | undefined } = (pod, podScale, directed) =>
+    podScale || directed
+      ? { tracked: trackedPod(pod, podScale, directed, input.sla), requests: undefined }
+      : { tracked: undefined, requests: podRequests(pod) },
+): NodeView {
   const scaleByUid = new Map<string, PodScale>();
   for (const ps of input.podScales) if (ps.spec?.podRef?.uid) scaleByUid.set(ps.spec.podRef.uid, ps);
   const directedByUid = new Map(input.directed.map((d) => [d.uid, d]));
@@ -69,15 +131,12 @@ export function buildNodeView(input: NodeViewInput): NodeView {
   for (const pod of input.pods) {
     if (isTerminated(pod)) continue;
     const uid = pod.metadata?.uid ?? '';
-    const podScale = scaleByUid.get(uid);
-    const directed = directedByUid.get(uid);
-    if (!podScale && !directed) {
-      const r = podRequests(pod);
-      untrackedRequests.cpuMilli += r.cpuMilli;
-      untrackedRequests.memoryBytes += r.memoryBytes;
-      continue;
+    const entry = entryOf(pod, scaleByUid.get(uid), directedByUid.get(uid));
+    if (entry.tracked) tracked.push(entry.tracked);
+    else if (entry.requests) {
+      untrackedRequests.cpuMilli += entry.requests.cpuMilli;
+      untrackedRequests.memoryBytes += entry.requests.memoryBytes;
     }
-    tracked.push(trackedPod(pod, podScale, directed, input.sla));
   }
   tracked.sort((a, b) => (a.namespace + '/' + a.name).localeCompare(b.namespace + '/' + b.name));
   return { tracked, untrackedRequests };

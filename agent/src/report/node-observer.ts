@@ -4,7 +4,7 @@ import type { ResponseTimeWindow } from '../../../proto/gen/kosmos/v1/ResponseTi
 import type { MetricsEpisodes } from '../actuator/metrics-events.ts';
 import type { MetricsHealth, MetricsScraper, UsageReader } from '../edges.ts';
 import type { AgentMetrics } from '../health/agent-metrics.ts';
-import { buildNodeView, type DirectedPod, type NodeView, type TrackedPod } from '../pods/node-view.ts';
+import { type DirectedPod, type NodeView, NodeViewCache, type TrackedPod } from '../pods/node-view.ts';
 import type { PodSnapshot, PodSource } from '../pods/pod-source.ts';
 import { type PodUsage, podUsageOf } from './node-report.ts';
 
@@ -28,6 +28,7 @@ export interface NodeObserverDeps {
 
 export class NodeObserver {
   readonly #d: NodeObserverDeps;
+  readonly #views = new NodeViewCache();
 
   constructor(deps: NodeObserverDeps) {
     this.#d = deps;
@@ -37,7 +38,7 @@ export class NodeObserver {
   async observe(startedAt: number, directed: readonly DirectedPod[]): Promise<Observed> {
     const { metrics } = this.#d;
     const snapshot = await metrics.time('read_pods', () => this.#d.podSource.snapshot());
-    const view = viewOf(snapshot, directed);
+    const view = this.viewOf(snapshot, directed);
     metrics.trackedPods.set(view.tracked.length);
     const usage = await metrics.time('cgroup_read', async () =>
       podUsageOf(await this.#d.usageReader.sample(usageTargets(view.tracked), startedAt)),
@@ -46,6 +47,16 @@ export class NodeObserver {
     const metricsHealth = this.#metricsHealth(view.tracked);
     this.#d.metricsEpisodes.publish(view.tracked, metricsHealth);
     return { startedAt, snapshot, view, usage, responseTimes, metricsHealth };
+  }
+
+  /** The node view of a snapshot, with the pods a directive tracks (rebuilt only where they changed). */
+  viewOf(snapshot: PodSnapshot, directed: readonly DirectedPod[]): NodeView {
+    return this.#views.build({
+      pods: snapshot.pods,
+      podScales: snapshot.podScales,
+      directed,
+      sla: snapshot.sla,
+    });
   }
 
   async #scrape(tracked: readonly TrackedPod[], nowMs: number): Promise<Map<string, ResponseTimeWindow>> {
@@ -68,11 +79,6 @@ export class NodeObserver {
     }
     return out;
   }
-}
-
-/** The node view of a snapshot, with the pods a directive tracks. */
-export function viewOf(snapshot: PodSnapshot, directed: readonly DirectedPod[]): NodeView {
-  return buildNodeView({ pods: snapshot.pods, podScales: snapshot.podScales, directed, sla: snapshot.sla });
 }
 
 function usageTargets(tracked: readonly TrackedPod[]) {

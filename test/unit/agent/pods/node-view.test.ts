@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { buildNodeView } from '../../../../agent/src/pods/node-view.ts';
+import { buildNodeView, NodeViewCache } from '../../../../agent/src/pods/node-view.ts';
 import {
   enactedAllocation,
   podRequests,
@@ -109,5 +109,41 @@ describe('pod readings', () => {
     p.spec!.initContainers = [{ name: 'init', resources: { requests: { cpu: '500m' } } }];
     p.spec!.overhead = { cpu: '50m' };
     expect(podRequests(p).cpuMilli).toBe(550);
+  });
+});
+
+describe('NodeViewCache', () => {
+  const web = pod('web', { requests: { cpu: '500m', memory: '256Mi' } });
+  const batch = pod('batch', { requests: { cpu: '1', memory: '1Gi' } });
+  const input = (pods: V1Pod[], directed = [{ uid: 'uid-web', container: 'app', sla: 'ns/web' }]) => ({
+    pods,
+    podScales: [],
+    directed,
+    sla: () => undefined,
+  });
+
+  it('builds what buildNodeView builds, reusing an entry while its pod and directive are the same', () => {
+    const cache = new NodeViewCache();
+    const first = cache.build(input([web, batch]));
+    expect(first).toEqual(buildNodeView(input([web, batch])));
+    const second = cache.build(input([web, batch]));
+    expect(second.tracked[0]).toBe(first.tracked[0]);
+    expect(second.untrackedRequests).toEqual({ cpuMilli: 1000, memoryBytes: 1024 ** 3 });
+  });
+
+  it('rebuilds a pod whose object, or directive, changed, and forgets pods that left', () => {
+    const cache = new NodeViewCache();
+    const first = cache.build(input([web, batch]));
+    const resized = pod('web', { requests: { cpu: '700m', memory: '256Mi' } });
+    const second = cache.build(input([resized, batch]));
+    expect(second.tracked[0]).not.toBe(first.tracked[0]);
+    expect(second.tracked[0]!.spec.cpuRequestMilli).toBe(700);
+    const moved = cache.build(
+      input([resized, batch], [{ uid: 'uid-web', container: 'app', sla: 'ns/other' }]),
+    );
+    expect(moved.tracked[0]!.sla).toBe('ns/other');
+    const gone = cache.build(input([batch], []));
+    expect(gone.tracked).toEqual([]);
+    expect(gone.untrackedRequests.cpuMilli).toBe(1000);
   });
 });
