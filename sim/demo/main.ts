@@ -3,7 +3,7 @@
 // the scenario's Deployments and SLAs, replays the trace, shows a live view and writes a report.
 
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -362,6 +362,57 @@ interface PodCpu {
   nodeContention?: boolean;
 }
 
+/** Whether the hub's log says it started (its gRPC, status and metrics ports are bound). */
+function hubStarted(logPath: string): boolean {
+  try {
+    return readFileSync(logPath, 'utf8').includes('"msg":"hub started"');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the hub on free ports, again on others (up to 3 times) when it exits before it has started:
+ * a port found free can be taken by another process before the hub binds it.
+ */
+async function startHub(
+  group: ProcessGroup,
+  apiUrl: string,
+): Promise<{ grpcPort: number; statusPort: number; hub: RunningChild }> {
+  for (let attempt = 1; ; attempt++) {
+    const [grpcPort, statusPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    const hub = group.start({
+      name: 'hub',
+      script: join(root, 'hub/src/main.ts'),
+      args: [
+        '--kube-server',
+        apiUrl,
+        '--grpc-port',
+        String(grpcPort),
+        '--status-port',
+        String(statusPort),
+        '--metrics-port',
+        String(metricsPort),
+        '--bind-address',
+        '127.0.0.1',
+        // The demo's agents and hub share one machine and loopback; a cluster uses tokenreview.
+        '--agent-auth',
+        'insecure-none',
+      ],
+    });
+    let exited = false;
+    void hub.exited.then(() => {
+      exited = true;
+    });
+    const deadline = Date.now() + 60_000;
+    while (!exited && Date.now() < deadline && !hubStarted(hub.logPath)) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    if (!exited || attempt === 3) return { grpcPort, statusPort, hub };
+    group.forget(hub);
+  }
+}
+
 /** Starts the hub and one agent per node as child processes; returns the hub and its status port. */
 async function startKosmos(
   group: ProcessGroup,
@@ -369,26 +420,7 @@ async function startKosmos(
   scenario: Scenario,
   agentCgroupFlags: (node: string, index: number) => string[],
 ): Promise<{ statusPort: number; hub: RunningChild }> {
-  const [grpcPort, statusPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-  const hub = group.start({
-    name: 'hub',
-    script: join(root, 'hub/src/main.ts'),
-    args: [
-      '--kube-server',
-      apiUrl,
-      '--grpc-port',
-      String(grpcPort),
-      '--status-port',
-      String(statusPort),
-      '--metrics-port',
-      String(metricsPort),
-      '--bind-address',
-      '127.0.0.1',
-      // The demo's agents and hub share one machine and loopback; a cluster uses tokenreview.
-      '--agent-auth',
-      'insecure-none',
-    ],
-  });
+  const { grpcPort, statusPort, hub } = await startHub(group, apiUrl);
   for (const [i, node] of scenario.nodes.entries()) {
     group.start({
       name: `agent-${node.name}`,

@@ -48,10 +48,16 @@ export class ProcessGroup {
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     const child: RunningChild = { name: spec.name, process: proc, logPath, exited };
     exited.then((code) => {
-      if (!this.#stopping) this.#onUnexpectedExit(child, code);
+      if (!this.#stopping && this.#children.includes(child)) this.#onUnexpectedExit(child, code);
     });
     this.#children.push(child);
     return child;
+  }
+
+  /** Drops a child that already exited (a start retried elsewhere): its exit is not reported. */
+  forget(child: RunningChild): void {
+    const i = this.#children.indexOf(child);
+    if (i >= 0) this.#children.splice(i, 1);
   }
 
   async stopAll(graceMs = 3000): Promise<void> {

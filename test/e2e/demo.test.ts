@@ -65,4 +65,11 @@ describe('npm start (embedded-cluster demo), end to end', () => {
     expect(web.tailViolationPercent, context).toBeLessThanOrEqual(10);
     expect(readFileSync(join(reportDir, 'index.html'), 'utf8')).toContain('web-rt.svg');
   });
+
+  it('refuses a Prometheus scrape interval under 1 s, saying what it expects', async () => {
+    const { code, output } = await runDemo(['--prometheus', '--prometheus-scrape-interval', '500ms'], 20_000);
+    expect(code).not.toBe(0);
+    expect(output).toContain('--prometheus-scrape-interval');
+    expect(output).toContain('expected a duration of at least 1s');
+  });
 });
