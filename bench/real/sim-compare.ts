@@ -1,0 +1,154 @@
+// The real-process benchmark's runs again in the discrete simulator: the same testbed (two 600m
+// nodes), service (10 ms of CPU per request, fixed as the sample app burns it; 60 ms of I/O wait for
+// io-step), per-second rates, start sizes and contenders (kosmos; HPA at 60 % of requests with 15 s
+// sync, Burstable 200m/600m and Guaranteed 300m; static 2 × 300m), judged with the quality
+// benchmark's figures (30 s SLO windows). Prints the simulator's figures beside real.json's.
+//   node bench/real/sim-compare.ts [--real bench/results/real/real.json] [--out sim.json]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Command } from 'commander';
+import type { Controller } from '../../sim/discrete/controller.ts';
+import { runDiscrete } from '../../sim/discrete/engine.ts';
+import { KosmosController } from '../../sim/discrete/kosmos-controller.ts';
+import { parseScenarioYaml, resolveScenario } from '../../sim/scenario/scenario-file.ts';
+import type { Scenario } from '../../sim/scenario/types.ts';
+import { HpaContender } from '../quality/controllers/hpa-controller.ts';
+import { computeFigures } from '../quality/figures.ts';
+import { REAL_CONTENDERS, type RealContender } from './testbed.ts';
+import { REAL_WORKLOADS, realWorkload } from './workloads.ts';
+
+const STEP_YAML = new URL('./scenarios/step.yaml', import.meta.url).pathname;
+
+interface RealRow {
+  workload: string;
+  contender: string;
+  clientViolationPct: number;
+  clientP50Ms: number;
+  clientP99Ms: number;
+  coreSecondsAllocated: number;
+  coreSecondsUsed: number;
+  resizes: number;
+  replicaChanges: number;
+}
+
+function contenderSetup(
+  contender: RealContender,
+  base: Scenario,
+): { scenario: Scenario; controller: Controller } {
+  const svc = base.services[0]!;
+  const with_ = (s: Partial<typeof svc>): Scenario => ({ ...base, services: [{ ...svc, ...s }] });
+  const hpa = () => new HpaContender({ kind: 'cpu', targetUtilizationPercent: 60 }, contender);
+  switch (contender) {
+    case 'kosmos':
+      return {
+        scenario: with_({ resources: { ...svc.resources, cpuMilli: 200 } }),
+        controller: new KosmosController(),
+      };
+    case 'hpa-burstable':
+      return {
+        scenario: with_({ resources: { ...svc.resources, cpuMilli: 200 }, cpuLimitMilli: 600 }),
+        controller: hpa(),
+      };
+    case 'hpa-guaranteed':
+      return { scenario: with_({ resources: { ...svc.resources, cpuMilli: 300 } }), controller: hpa() };
+    case 'static':
+      return {
+        scenario: with_({ replicas: 2, resources: { ...svc.resources, cpuMilli: 300 } }),
+        controller: { name: 'static', periodSeconds: 60, decide: () => ({}) },
+      };
+  }
+}
+
+async function main(): Promise<void> {
+  const o = new Command('sim-compare')
+    .description("bench:real's workloads and contenders in the discrete simulator, beside real.json")
+    .option('--real <file>', 'real.json to compare with', 'bench/results/real/real.json')
+    .option('--out <file>', 'where to write the simulator figures (default: sim.json beside real.json)')
+    .option('--seconds <n>', 'run length (default: that of real.json)', (v) => Number(v))
+    .parse()
+    .opts<{ real: string; out?: string; seconds?: number }>();
+  const real = JSON.parse(readFileSync(o.real, 'utf8')) as {
+    results: RealRow[];
+    series: { seconds: unknown[] }[];
+  };
+  const seconds = o.seconds ?? real.series[0]?.seconds.length ?? 60;
+  const base = await resolveScenario(parseScenarioYaml(readFileSync(STEP_YAML, 'utf8'), STEP_YAML));
+  const rows: Record<string, unknown>[] = [];
+  const workloads = REAL_WORKLOADS.filter((w) => real.results.some((r) => r.workload === w));
+  for (const name of workloads) {
+    const w = await realWorkload(name, seconds);
+    const rates = w.ratePerSecond;
+    const svc = base.services[0]!;
+    const scenario: Scenario = {
+      ...base,
+      name: `real-${name}`,
+      durationSeconds: seconds,
+      services: [
+        {
+          ...svc,
+          workload: {
+            ...svc.workload,
+            cpuSecondsPerRequest: w.cpuPerRequestMs / 1000,
+            distribution: { kind: 'deterministic' },
+            ...(w.ioWaitMs > 0 ? { fixedLatencySeconds: w.ioWaitMs / 1000 } : {}),
+          },
+          trace: {
+            label: w.source,
+            durationSeconds: seconds,
+            rateAt: (t) => rates[Math.floor(t)] ?? 0,
+            peakRps: Math.max(...rates),
+          },
+        },
+      ],
+    };
+    for (const contender of REAL_CONTENDERS) {
+      const r = real.results.find((x) => x.workload === name && x.contender === contender);
+      if (!r) continue;
+      const setup = contenderSetup(contender, scenario);
+      const rec = runDiscrete(setup.scenario, { controller: setup.controller, durationSeconds: seconds });
+      const f = computeFigures(rec, name);
+      const s = f.services[0]!;
+      rows.push({
+        workload: name,
+        contender,
+        sim: {
+          violationPct: f.sloViolationPct,
+          p50Ms: f.p50Ms,
+          p99Ms: f.p99Ms,
+          coreSecondsAllocated: f.coreSeconds,
+          coreSecondsUsed: (f.coreSeconds * f.cpuUtilizationPct) / 100,
+          resizes: f.resizes,
+          replicaChanges: f.replicaChanges,
+          droppedPct: f.droppedPct,
+          service: s.service,
+        },
+        real: {
+          violationPct: r.clientViolationPct,
+          p50Ms: r.clientP50Ms,
+          p99Ms: r.clientP99Ms,
+          coreSecondsAllocated: r.coreSecondsAllocated,
+          coreSecondsUsed: r.coreSecondsUsed,
+          resizes: r.resizes,
+          replicaChanges: r.replicaChanges,
+        },
+      });
+    }
+  }
+  const n = (v: unknown, d = 0) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '-');
+  console.log(
+    '| workload | contender | violation % sim / real | p50 ms sim / real | p99 ms sim / real | core-s allocated sim / real | core-s used sim / real | resizes sim / real | replica changes sim / real |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const row of rows) {
+    const s = row.sim as Record<string, number>;
+    const r = row.real as Record<string, number>;
+    console.log(
+      `| ${row.workload} | ${row.contender} | ${n(s.violationPct)} / ${n(r.violationPct)} | ${n(s.p50Ms)} / ${n(r.p50Ms)} | ${n(s.p99Ms)} / ${n(r.p99Ms)} | ${n(s.coreSecondsAllocated, 1)} / ${n(r.coreSecondsAllocated, 1)} | ${n(s.coreSecondsUsed, 1)} / ${n(r.coreSecondsUsed, 1)} | ${s.resizes} / ${r.resizes} | ${s.replicaChanges} / ${r.replicaChanges} |`,
+    );
+  }
+  const out = o.out ?? join(dirname(o.real), 'sim.json');
+  writeFileSync(out, `${JSON.stringify({ seconds, rows }, null, 1)}\n`);
+  console.log(`wrote ${out}`);
+}
+
+await main();
