@@ -28,8 +28,9 @@ function runDemo(args: string[], timeoutMs: number): Promise<{ code: number | nu
   });
 }
 
+// The two run at once: the refusal needs no cluster and should not wait for the demo.
 describe('npm start (embedded-cluster demo), end to end', () => {
-  it('closes the loop on a load step: grows pods in place, scales out, arbitrates a full node, ends inside the SLO', {
+  it.concurrent('closes the loop on a load step: grows pods in place, scales out, arbitrates a full node, ends inside the SLO', {
     timeout: 200_000,
   }, async () => {
     const reportDir = mkdtempSync(join(tmpdir(), 'kosmos-e2e-'));
@@ -66,7 +67,7 @@ describe('npm start (embedded-cluster demo), end to end', () => {
     expect(readFileSync(join(reportDir, 'index.html'), 'utf8')).toContain('web-rt.svg');
   });
 
-  it('refuses a Prometheus scrape interval under 1 s, saying what it expects', async () => {
+  it.concurrent('refuses a Prometheus scrape interval under 1 s, saying what it expects', async () => {
     const { code, output } = await runDemo(['--prometheus', '--prometheus-scrape-interval', '500ms'], 20_000);
     expect(code).not.toBe(0);
     expect(output).toContain('--prometheus-scrape-interval');
