@@ -174,9 +174,9 @@ export const agentConfig = defineConfig({
     directiveWaitMs: {
       flag: 'directive-wait',
       type: 'duration',
-      default: '250ms',
+      default: '0s',
       min: 0,
-      help: 'how long a tick waits for the hub’s answer',
+      help: 'how long a tick waits for the hub’s answer to its own report; 0: take the newest directive at once (the hub pushes one after every pass, so it reflects the previous report)',
     },
     podScaleNodeFieldSelector: {
       flag: 'podscale-node-field-selector',

@@ -325,6 +325,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     try {
       agentServer.sweep(now(), config.nodeForgetAfterMs);
       await loop.runOnce();
+      agentServer.publishDirectives();
     } catch (err) {
       log.error({ err }, 'control loop pass failed');
     } finally {

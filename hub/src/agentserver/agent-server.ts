@@ -1,5 +1,5 @@
-// Serves AgentHub.Connect: authenticates each node's stream, folds its reports into the model and
-// answers every report with that node's directive. A dropped stream marks the node stale.
+// Serves AgentHub.Connect: authenticates each node's stream, folds its reports into the model,
+// answers every report with that node's directive and pushes each node's directive after every pass. A dropped stream marks the node stale.
 // One stream per node, never displaced while it reports; only Kubernetes Nodes are served; a
 // report over the bounds (report-bounds.ts) closes its stream; silent or deleted nodes are forgotten.
 import * as grpc from '@grpc/grpc-js';
@@ -280,15 +280,29 @@ export class AgentServer {
     stream.lastActivityMs = now;
     model.foldReport(nodeSampleFromWire(guarded.report), now);
     this.#deps.onReport?.(node, guarded.refused);
-    this.#write(call, {
+    this.#write(call, this.#directive(node, report.sequence));
+  }
+
+  /**
+   * Sends every connected node its directive as the last pass planned it (called after each pass),
+   * so an agent's next tick finds the plans computed from its previous report without waiting.
+   */
+  publishDirectives(): void {
+    for (const [node, { call }] of this.#streams) {
+      this.#write(call, this.#directive(node, this.#deps.model.node(node)?.sequence ?? 0));
+    }
+  }
+
+  #directive(node: string, inReplyTo: number): HubMessage {
+    return {
       directive: {
         nodeName: node,
-        inReplyTo: report.sequence,
-        pods: model.directivesFor(node),
+        inReplyTo,
+        pods: this.#deps.model.directivesFor(node),
         policy: this.#deps.policyFor?.(node) ?? 'ARBITRATION_POLICY_PROPORTIONAL',
         tickPeriodMs: this.#deps.tickPeriodMs,
       },
-    });
+    };
   }
 
   /** Logs one bounded line, counts the refusal and closes the stream with the reason. */

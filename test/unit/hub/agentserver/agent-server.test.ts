@@ -61,6 +61,22 @@ describe('AgentServer', () => {
     expect(model.observation('a')?.node).toBe('n1');
   });
 
+  it('pushes each connected node its new directive after a pass, without waiting for a report', async () => {
+    const { model, server, connect } = await start();
+    const agent = connect('n1');
+    agent.report(nodeReport('n1', [podReport({ uid: 'a' })], 4));
+    await waitFor(() => agent.messages.find((m) => m.body === 'directive'), 5000, 'directive');
+    model.setPlan('a', 'n1', { uid: 'a', name: 'a', desired: { cpuMilli: 700, memoryBytes: 1 } });
+    server.publishDirectives();
+    const pushed = await waitFor(
+      () => agent.messages.filter((m) => m.body === 'directive')[1],
+      5000,
+      'pushed directive',
+    );
+    expect(pushed.directive?.inReplyTo).toBe(4);
+    expect(pushed.directive?.pods.map((p) => [p.uid, p.desired?.cpuMilli])).toEqual([['a', 700]]);
+  });
+
   it('refuses a report about another node’s pod: it never reaches the model', async () => {
     const { model, connect } = await start();
     const agent = connect('n1');
