@@ -15,11 +15,25 @@ export default defineConfig({
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'system', include: ['test/integration/**/*.test.ts', 'test/faults/**/*.test.ts'] },
+        test: {
+          name: 'system',
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/faults/**/*.test.ts',
+            'packages/*/test/integration/**/*.test.ts',
+          ],
+        },
       },
       // Pure code: no process state to leak, so files share a worker instead of paying ~0.6 s each
       // to spawn one.
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'packages/*/test/unit/**/*.test.ts'],
+          isolate: false,
+        },
+      },
     ],
   },
 });
