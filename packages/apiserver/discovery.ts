@@ -1,12 +1,14 @@
 // Discovery documents (/api, /apis, /apis/<g>/<v>, /version) built from the registry, in the
 // legacy (unaggregated) format every client falls back to.
+import { DEFAULT_KUBERNETES_VERSION, type KubernetesVersion } from './kubernetes-version.ts';
 import type { Registry, ResourceType } from './registry.ts';
 
-export const KUBERNETES_VERSION = { major: '1', minor: '35', gitVersion: 'v1.35.0-kosmos' };
-
-export function versionInfo() {
+export function versionInfo(version: KubernetesVersion = DEFAULT_KUBERNETES_VERSION) {
+  const [major, minor] = version.split('.');
   return {
-    ...KUBERNETES_VERSION,
+    major,
+    minor,
+    gitVersion: `v${version}.0-kosmos`,
     gitCommit: '0000000000000000000000000000000000000000',
     gitTreeState: 'clean',
     buildDate: '2025-12-17T00:00:00Z',

@@ -18,6 +18,7 @@ import { WorkloadController } from './controllers/workloads.ts';
 import { CrdInstaller, crdStrategy, readCrdDir } from './crds.ts';
 import { Faults } from './faults.ts';
 import { kubeConfigForServer, writeKubeconfig } from './kubeconfig.ts';
+import { DEFAULT_KUBERNETES_VERSION, type KubernetesVersion } from './kubernetes-version.ts';
 import { defaultNodes, type NodeSpec, nodeObject } from './nodes.ts';
 import type { KObject } from './object-types.ts';
 import { ObjectApi } from './objects.ts';
@@ -31,6 +32,7 @@ import { WatchHub } from './watch.ts';
 export type { UserInfo } from './auth.ts';
 export type { Kubelet, KubeletEvents, KubeletMode, ResizeDecision } from './controllers/kubelet.ts';
 export type { DelayRule, FailRule } from './faults.ts';
+export { type KubernetesVersion, parseKubernetesVersion, SUPPORTED_VERSIONS } from './kubernetes-version.ts';
 export type { NodeSpec } from './nodes.ts';
 export type { Json, KObject } from './object-types.ts';
 export type { ObjectApi } from './objects.ts';
@@ -75,6 +77,11 @@ export interface ApiServerOptions {
    * kubeconfig then carries an admin token: one is made up unless `token` is given).
    */
   authorization?: 'AlwaysAllow' | 'RBAC';
+  /**
+   * The Kubernetes version to follow (1.33, 1.34, 1.35; default the newest): /version and the
+   * rules that differ between them (memory-limit decreases in a resize).
+   */
+  kubernetesVersion?: KubernetesVersion;
   /** Serve HTTPS with this certificate (PEM); kubectl sends bearer tokens only over TLS. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   log?: Logger;
@@ -112,7 +119,8 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const log = options.log ?? silentLogger();
   const store = new Store({ watchHistory: options.watchHistory, watchHistoryMs: options.watchHistoryMs });
   const registry = new Registry();
-  const strategies = builtinStrategies();
+  const kubernetesVersion = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  const strategies = builtinStrategies(kubernetesVersion);
   strategies.set('apiextensions.k8s.io/customresourcedefinitions', crdStrategy);
   const api = new ObjectApi(store, registry, strategies);
   const watches = new WatchHub(options.bookmarkIntervalMs ?? 10_000);
@@ -155,6 +163,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
       faults,
       tokens,
       authorizer,
+      kubernetesVersion,
       log: log.child({ component: 'http' }),
       handlers: {
         api,

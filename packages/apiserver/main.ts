@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../../lib/log.ts';
-import { startApiServer } from './index.ts';
+import { type KubernetesVersion, parseKubernetesVersion, startApiServer } from './index.ts';
 import { defaultNodes } from './nodes.ts';
 
 function integer(name: string, min: number) {
@@ -51,6 +51,7 @@ const program = new Command()
     "'AlwaysAllow' allows every request; 'RBAC' enforces the Roles and bindings the server holds (the kubeconfig gets an admin token)",
     'AlwaysAllow',
   )
+  .option('--kubernetes-version <version>', 'the Kubernetes version to follow: 1.33, 1.34 or 1.35', '1.35')
   .option('--kubeconfig <path>', 'where to write the kubeconfig (default: a temporary directory)')
   .option('--log-level <level>', 'log level (trace, debug, info, warn, error)', 'info')
   .addHelpText(
@@ -72,8 +73,16 @@ async function main(): Promise<void> {
     kubelet: string;
     kubeconfig?: string;
     authorization: string;
+    kubernetesVersion: string;
     logLevel: string;
   }>();
+  const kubernetesVersion = ((): KubernetesVersion => {
+    try {
+      return parseKubernetesVersion(opts.kubernetesVersion);
+    } catch (err) {
+      return program.error(`--kubernetes-version: ${(err as Error).message}`);
+    }
+  })();
   const authorization = { alwaysallow: 'AlwaysAllow', rbac: 'RBAC' }[opts.authorization.toLowerCase()] as
     | 'AlwaysAllow'
     | 'RBAC'
@@ -97,9 +106,10 @@ async function main(): Promise<void> {
     kubelet: opts.kubelet as 'builtin' | 'external',
     kubeconfigPath: opts.kubeconfig ? resolve(opts.kubeconfig) : undefined,
     authorization,
+    kubernetesVersion,
     log,
   });
-  console.log(`Kubernetes API server (in-memory, v1.35) listening on ${server.url}`);
+  console.log(`Kubernetes API server (in-memory, v${kubernetesVersion}) listening on ${server.url}`);
   console.log(`kubeconfig: ${server.kubeconfigPath}`);
   console.log(`  export KUBECONFIG=${server.kubeconfigPath}`);
   console.log('  kubectl get nodes');

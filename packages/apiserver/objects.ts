@@ -12,6 +12,8 @@ import { validateObjectMeta } from './validation.ts';
 /** Per-kind behaviour: defaults, validation and deletion rules (the real server's "strategy"). */
 export interface Strategy {
   prepareCreate?(obj: KObject, api: ObjectApi): void;
+  /** The object an update stores, from the request's and the stored one (main and resize). */
+  prepareUpdate?(next: KObject, old: KObject, target: UpdateTarget): KObject;
   validateCreate?(obj: KObject): FieldError[];
   /** Called for main-resource and resize updates (not status). */
   validateUpdate?(obj: KObject, old: KObject, target: UpdateTarget): FieldError[];
@@ -212,6 +214,7 @@ export class ObjectApi {
     }
     if (opts.managedFields) next.metadata.managedFields = opts.managedFields;
     if (next.metadata.managedFields?.length === 0) delete next.metadata.managedFields;
+    if (target !== 'status') next = this.strategy(t).prepareUpdate?.(next, old, target) ?? next;
     this.stamp(t, next);
     if (target !== 'status') {
       t.schema?.applyDefaults(next);

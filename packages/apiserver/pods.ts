@@ -1,5 +1,5 @@
 // Pod rules as the real server applies them: defaults (QoS class, resizePolicy, requests from
-// limits), create validation, update immutability and the in-place resize rules of KEP-1287.
+// limits), create validation and update immutability (the resize rules are in pod-resize.ts).
 import { isDeepStrictEqual } from 'node:util';
 import { parseCpuMilli, parseMemoryBytes } from '../../lib/quantity.ts';
 import { CauseReason } from './errors.ts';
@@ -187,93 +187,17 @@ function immutableView(spec: Json): Json {
   return s;
 }
 
-/** Spec with container resources and resize policies blanked out (what resize may change). */
-function resizeView(spec: Json): Json {
-  const s = structuredClone(spec ?? {});
-  for (const c of s.containers ?? []) {
-    delete c.resources;
-    delete c.resizePolicy;
-  }
-  return s;
-}
-
-function onlyCpuMemoryChanged(newSpec: Json, oldSpec: Json): boolean {
-  const strip = (spec: Json) =>
-    (spec?.containers ?? []).map((c: Json) => {
-      const res = structuredClone(c.resources ?? {});
-      for (const k of ['requests', 'limits']) {
-        if (res[k]) {
-          delete res[k].cpu;
-          delete res[k].memory;
-          if (Object.keys(res[k]).length === 0) delete res[k];
-        }
-      }
-      return res;
-    });
-  return isDeepStrictEqual(strip(newSpec), strip(oldSpec));
-}
-
-export function validatePodUpdate(pod: KObject, old: KObject, target: 'main' | 'resize'): FieldError[] {
-  if (target === 'main') {
-    if (isDeepStrictEqual(immutableView(pod.spec), immutableView(old.spec))) return validatePodSpec(pod);
-    return [
-      {
-        field: 'spec',
-        reason: CauseReason.Forbidden,
-        message:
-          'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
-      },
-    ];
-  }
-  if (!isDeepStrictEqual(resizeView(pod.spec), resizeView(old.spec))) {
-    return [
-      {
-        field: 'spec',
-        reason: CauseReason.Forbidden,
-        message:
-          'Forbidden: only cpu and memory resources and resizePolicy are mutable through the resize subresource',
-      },
-    ];
-  }
-  if (!onlyCpuMemoryChanged(pod.spec, old.spec)) {
-    return [
-      {
-        field: 'spec.containers',
-        reason: CauseReason.Forbidden,
-        message: 'Forbidden: only cpu and memory resources are mutable',
-      },
-    ];
-  }
-  if (old.status?.phase === 'Succeeded' || old.status?.phase === 'Failed') {
-    return [
-      {
-        field: 'spec',
-        reason: CauseReason.Forbidden,
-        message: 'Forbidden: cannot resize a pod that has terminated',
-      },
-    ];
-  }
-  for (const c of pod.spec?.containers ?? []) {
-    const lim = c.resources?.limits;
-    if (lim) {
-      c.resources.requests ??= {};
-      for (const [k, v] of Object.entries(lim)) c.resources.requests[k] ??= v;
-    }
-  }
-  const errors = validatePodSpec(pod);
-  if (errors.length > 0) return errors;
-  const before = old.status?.qosClass ?? qosClass(old.spec);
-  const after = qosClass(pod.spec);
-  if (before !== after) {
-    return [
-      {
-        field: 'spec',
-        reason: CauseReason.Invalid,
-        message: `Invalid value: "${after}": Pod QOS Class may not change as a result of resizing`,
-      },
-    ];
-  }
-  return [];
+/** A plain update (not through pods/resize) may change only what a running pod allows. */
+export function validatePodUpdate(pod: KObject, old: KObject): FieldError[] {
+  if (isDeepStrictEqual(immutableView(pod.spec), immutableView(old.spec))) return validatePodSpec(pod);
+  return [
+    {
+      field: 'spec',
+      reason: CauseReason.Forbidden,
+      message:
+        'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+    },
+  ];
 }
 
 export interface PodCondition {

@@ -9,6 +9,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } fro
 import { ApiError, type StatusBody } from './errors.ts';
 import type { Faults, RequestInfo } from './faults.ts';
 import { type HandlerContext, handleResource, type Reply } from './handlers.ts';
+import type { KubernetesVersion } from './kubernetes-version.ts';
 import { openApiV2, openApiV3Document, openApiV3Root } from './openapi.ts';
 import type { RbacAuthorizer } from './rbac.ts';
 import type { Registry } from './registry.ts';
@@ -26,6 +27,8 @@ export interface HttpDeps {
   tokens: TokenRegistry;
   /** Set under --authorization rbac: resource requests must be allowed by the RBAC objects held. */
   authorizer?: RbacAuthorizer;
+  /** What /version reports. */
+  kubernetesVersion?: KubernetesVersion;
   log: Logger;
   /** Called once per resource request with its outcome (request accounting). */
   onRequest(record: RequestRecord): void;
@@ -102,7 +105,7 @@ function discovery(
     case 'root':
       return { code: 200, body: { paths: ['/api', '/api/v1', '/apis', '/healthz', '/version'] } };
     case 'version':
-      return { code: 200, body: versionInfo() };
+      return { code: 200, body: versionInfo(deps.kubernetesVersion) };
     case 'healthz':
       return { code: 200, body: 'ok' };
     case 'api':

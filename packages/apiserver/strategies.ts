@@ -3,8 +3,15 @@
 import { isDeepStrictEqual } from 'node:util';
 import { fromLabelSelector, matchesLabels, SelectorError } from '../../lib/label-selector.ts';
 import { CauseReason } from './errors.ts';
+import {
+  DEFAULT_KUBERNETES_VERSION,
+  type KubernetesVersion,
+  type ResizeRules,
+  resizeRules,
+} from './kubernetes-version.ts';
 import type { FieldError, Json, KObject } from './object-types.ts';
 import type { Strategy } from './objects.ts';
+import { dropNonResizeUpdates, validateResize } from './pod-resize.ts';
 import { applyPodDefaults, validatePodSpec, validatePodUpdate } from './pods.ts';
 
 const namespaces: Strategy = {
@@ -136,8 +143,9 @@ function workload(defaults: (spec: Json) => void, hasReplicas = true): Strategy 
   };
 }
 
-const pods: Strategy = {
+const pods = (rules: ResizeRules): Strategy => ({
   prepareCreate: applyPodDefaults,
+  prepareUpdate: (pod, old, target) => (target === 'resize' ? dropNonResizeUpdates(pod, old) : pod),
   // Unscheduled and terminated pods go at once; others terminate on their node first.
   gracePeriod(pod, requested) {
     const phase = pod.status?.phase;
@@ -145,15 +153,18 @@ const pods: Strategy = {
     return requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
   },
   validateCreate: validatePodSpec,
-  validateUpdate: (pod, old, target) => validatePodUpdate(pod, old, target === 'resize' ? 'resize' : 'main'),
-};
+  validateUpdate: (pod, old, target) =>
+    target === 'resize' ? validateResize(pod, old, rules) : validatePodUpdate(pod, old),
+});
 
-export function builtinStrategies(): Map<string, Strategy> {
+export function builtinStrategies(
+  version: KubernetesVersion = DEFAULT_KUBERNETES_VERSION,
+): Map<string, Strategy> {
   return new Map<string, Strategy>([
     ['/namespaces', namespaces],
     ['/services', serviceStrategy()],
     ['/nodes', nodes],
-    ['/pods', pods],
+    ['/pods', pods(resizeRules(version))],
     [
       'apps/deployments',
       workload((spec) => {

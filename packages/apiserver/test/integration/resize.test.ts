@@ -93,15 +93,36 @@ describe('in-place pod resize (pods/resize, KEP-1287)', () => {
     expect(statusOf(err).message).toContain('Pod QOS Class may not change as a result of resizing');
   });
 
-  it('rejects changes other than resources through the resize subresource', async () => {
+  it('drops changes other than resources made through the resize subresource, as kube-apiserver', async () => {
+    const before = await c.core.readNamespacedPod({ namespace: ns, name: 'g' });
+    const after = await c.core.patchNamespacedPodResize(
+      {
+        namespace: ns,
+        name: 'g',
+        body: {
+          metadata: { labels: { injected: 'yes' } },
+          spec: { containers: [{ name: 'app', image: 'other:2' }] },
+        },
+      },
+      strategic,
+    );
+    expect(after.spec?.containers[0]?.image).toBe(before.spec?.containers[0]?.image);
+    expect(after.metadata?.labels?.['injected']).toBeUndefined();
+  });
+
+  it('refuses a resize that removes limits with 422', async () => {
     const err = await rejection(
       c.core.patchNamespacedPodResize(
-        { namespace: ns, name: 'g', body: { spec: { containers: [{ name: 'app', image: 'other:2' }] } } },
+        {
+          namespace: ns,
+          name: 'g',
+          body: { spec: { containers: [{ name: 'app', resources: { limits: { cpu: null } } }] } },
+        },
         strategic,
       ),
     );
     expect(err.code).toBe(422);
-    expect(statusOf(err).details?.causes?.[0]?.field).toBe('spec');
+    expect(statusOf(err).details?.causes?.[0]?.field).toBe('spec.containers[0].resources.limits[cpu]');
   });
 
   it('marks a resize larger than the node Infeasible', async () => {
