@@ -12,6 +12,8 @@ const root = new URL('../../', import.meta.url).pathname;
 
 export interface KosmosProcesses {
   statusPort: number;
+  /** The hub's Prometheus endpoint (its view of every pod, read by hub-view.ts). */
+  metricsPort: number;
   /** Starts measuring; sample() every second for the peak RSS; result() at the end. */
   footprint(): { sample(): void; result(): Promise<ProcessFootprint[]> };
   stop(): Promise<void>;
@@ -62,6 +64,7 @@ export async function startKosmosProcesses(
   await waitForPort(statusPort, 120_000, 'the hub (see hub.log)');
   return {
     statusPort,
+    metricsPort,
     footprint() {
       const startedAt = performance.now();
       const cpu = (pid: number | undefined) => processCpuSeconds(pid ?? -1).catch(() => Number.NaN);

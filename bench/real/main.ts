@@ -1,7 +1,7 @@
 // `npm run bench:real`: kosmos, HPA (Burstable and Guaranteed) and a static allocation on real
 // processes in real cgroups, behind HAProxy, under open-loop load; latency measured at the client.
 // Writes real.json and SVG charts (client p95 vs the objective, enacted quota vs CPU used).
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { createLogger } from '../../lib/log.ts';
@@ -14,11 +14,13 @@ import { REAL_WORKLOADS, type RealWorkloadName, realWorkload } from './workloads
 const QUICK = {
   workloads: ['step'] as RealWorkloadName[],
   contenders: ['kosmos', 'hpa-burstable', 'static'] as RealContender[],
-  // 3 runs of 35 s plus ~20 s of set-up for kosmos (its hub and agents start) and ~3 s for the others:
-  // 2.5 min at load average 8 on 2 cores, under 3 min at 18
-  seconds: 35,
+  // 3 runs of 10 s warm-up + 30 s plus ~20 s of set-up for kosmos (its hub and agents start) and ~3 s
+  // for the others: under 3 min at load average 8 on 2 cores
+  seconds: 30,
+  warmupSeconds: 10,
 };
 const FULL_SECONDS = 60;
+const FULL_WARMUP_SECONDS = 20;
 
 const list =
   <T extends string>(allowed: readonly T[]) =>
@@ -39,6 +41,11 @@ const program = new Command('bench:real')
   .option('--contenders <list>', `comma-separated, of ${REAL_CONTENDERS.join(', ')}`, list(REAL_CONTENDERS))
   .option('--seconds <n>', `length of each run (default ${FULL_SECONDS}, quick ${QUICK.seconds})`, (v) =>
     Number(v),
+  )
+  .option(
+    '--warmup <n>',
+    `seconds of load at the workload's first rate before each measured run, not counted (default ${FULL_WARMUP_SECONDS}, quick ${QUICK.warmupSeconds})`,
+    (v) => Number(v),
   );
 
 interface Options {
@@ -47,6 +54,7 @@ interface Options {
   workloads?: RealWorkloadName[];
   contenders?: RealContender[];
   seconds?: number;
+  warmup?: number;
 }
 
 function row(r: JobResult) {
@@ -136,6 +144,7 @@ async function main(): Promise<void> {
   const workloads = o.workloads ?? (o.quick ? QUICK.workloads : [...REAL_WORKLOADS]);
   const contenders = o.contenders ?? (o.quick ? QUICK.contenders : [...REAL_CONTENDERS]);
   const seconds = o.seconds ?? (o.quick ? QUICK.seconds : FULL_SECONDS);
+  const warmupSeconds = o.warmup ?? (o.quick ? QUICK.warmupSeconds : FULL_WARMUP_SECONDS);
   const logDir = join(o.out, 'logs');
   mkdirSync(logDir, { recursive: true });
   const log = createLogger({ name: 'bench-real', destination: createWriteStream(join(logDir, 'bench.log')) });
@@ -144,9 +153,9 @@ async function main(): Promise<void> {
   for (const [i, name] of workloads.entries()) {
     const w = await realWorkload(name, seconds);
     for (const contender of contenders) {
-      process.stdout.write(`${name} × ${contender} (${seconds} s) ... `);
+      process.stdout.write(`${name} × ${contender} (${warmupSeconds} s warm-up + ${seconds} s) ... `);
       const jobStarted = Date.now();
-      const r = await runRealJob(w, contender, { log, logDir, seed: 1000 + i });
+      const r = await runRealJob(w, contender, { log, logDir, seed: 1000 + i, warmupSeconds });
       const jobSeconds = (Date.now() - jobStarted) / 1000;
       results.push(r);
       console.log(
@@ -157,6 +166,7 @@ async function main(): Promise<void> {
   const report = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench:real -- ${process.argv.slice(2).join(' ')}`.trim(),
+    loadAverageAtEnd: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number),
     wallSeconds: (Date.now() - started) / 1000,
     /** From this process's start (module loading included) to the report. */
     processWallSeconds: process.uptime(),
@@ -165,6 +175,7 @@ async function main(): Promise<void> {
       totalCpuMilli: 1200,
       balancer: 'HAProxy runtime API (kosmos: hub weights; others: equal)',
       sloWindowSeconds: 30,
+      warmupSeconds,
     },
     workloads: await Promise.all(
       workloads.map(async (n) => ({ name: n, source: (await realWorkload(n, seconds)).source })),

@@ -2,7 +2,8 @@
 // nodes), service (10 ms of CPU per request, fixed as the sample app burns it; 60 ms of I/O wait for
 // io-step), per-second rates, start sizes and contenders (kosmos; HPA at 60 % of requests with 15 s
 // sync, Burstable 200m/600m and Guaranteed 300m; static 2 × 300m), judged with the quality
-// benchmark's figures (30 s SLO windows). Prints the simulator's figures beside real.json's.
+// benchmark's figures (30 s SLO windows) after the same warm-up at the first rate. Prints the
+// simulator's figures beside real.json's.
 //   node bench/real/sim-compare.ts [--real bench/results/real/real.json] [--out sim.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,6 +11,7 @@ import { Command } from 'commander';
 import type { Controller } from '../../sim/discrete/controller.ts';
 import { runDiscrete } from '../../sim/discrete/engine.ts';
 import { KosmosController } from '../../sim/discrete/kosmos-controller.ts';
+import type { Recording } from '../../sim/discrete/recorder.ts';
 import { parseScenarioYaml, resolveScenario } from '../../sim/scenario/scenario-file.ts';
 import type { Scenario } from '../../sim/scenario/types.ts';
 import { HpaContender } from '../quality/controllers/hpa-controller.ts';
@@ -59,6 +61,24 @@ function contenderSetup(
   }
 }
 
+/** The recording from `fromSeconds` on, as if the run had started there (the warm-up left out). */
+function fromSecond(rec: Recording, fromSeconds: number): Recording {
+  const from = Math.round(fromSeconds / rec.stepSeconds);
+  return {
+    ...rec,
+    steps: rec.steps - from,
+    services: rec.services.map((s) => {
+      const out = { ...s };
+      for (const [k, v] of Object.entries(s))
+        if (ArrayBuffer.isView(v)) (out as Record<string, unknown>)[k] = (v as Float64Array).subarray(from);
+      return out;
+    }),
+    events: rec.events
+      .filter((e) => e.tSeconds >= fromSeconds)
+      .map((e) => ({ ...e, tSeconds: e.tSeconds - fromSeconds })),
+  };
+}
+
 async function main(): Promise<void> {
   const o = new Command('sim-compare')
     .description("bench:real's workloads and contenders in the discrete simulator, beside real.json")
@@ -68,21 +88,23 @@ async function main(): Promise<void> {
     .parse()
     .opts<{ real: string; out?: string; seconds?: number }>();
   const real = JSON.parse(readFileSync(o.real, 'utf8')) as {
+    testbed: { warmupSeconds?: number };
     results: RealRow[];
     series: { seconds: unknown[] }[];
   };
   const seconds = o.seconds ?? real.series[0]?.seconds.length ?? 60;
+  const warmup = real.testbed.warmupSeconds ?? 0;
   const base = await resolveScenario(parseScenarioYaml(readFileSync(STEP_YAML, 'utf8'), STEP_YAML));
   const rows: Record<string, unknown>[] = [];
   const workloads = REAL_WORKLOADS.filter((w) => real.results.some((r) => r.workload === w));
   for (const name of workloads) {
     const w = await realWorkload(name, seconds);
-    const rates = w.ratePerSecond;
+    const rates = [...Array<number>(warmup).fill(w.ratePerSecond[0] ?? 0), ...w.ratePerSecond];
     const svc = base.services[0]!;
     const scenario: Scenario = {
       ...base,
       name: `real-${name}`,
-      durationSeconds: seconds,
+      durationSeconds: warmup + seconds,
       services: [
         {
           ...svc,
@@ -94,7 +116,7 @@ async function main(): Promise<void> {
           },
           trace: {
             label: w.source,
-            durationSeconds: seconds,
+            durationSeconds: warmup + seconds,
             rateAt: (t) => rates[Math.floor(t)] ?? 0,
             peakRps: Math.max(...rates),
           },
@@ -105,8 +127,11 @@ async function main(): Promise<void> {
       const r = real.results.find((x) => x.workload === name && x.contender === contender);
       if (!r) continue;
       const setup = contenderSetup(contender, scenario);
-      const rec = runDiscrete(setup.scenario, { controller: setup.controller, durationSeconds: seconds });
-      const f = computeFigures(rec, name);
+      const rec = runDiscrete(setup.scenario, {
+        controller: setup.controller,
+        durationSeconds: warmup + seconds,
+      });
+      const f = computeFigures(fromSecond(rec, warmup), name);
       const s = f.services[0]!;
       rows.push({
         workload: name,
@@ -147,7 +172,7 @@ async function main(): Promise<void> {
     );
   }
   const out = o.out ?? join(dirname(o.real), 'sim.json');
-  writeFileSync(out, `${JSON.stringify({ seconds, rows }, null, 1)}\n`);
+  writeFileSync(out, `${JSON.stringify({ seconds, warmupSeconds: warmup, rows }, null, 1)}\n`);
   console.log(`wrote ${out}`);
 }
 

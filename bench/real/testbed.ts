@@ -23,6 +23,7 @@ import { runOpenLoopInWorker } from '../../sim/load/open-loop-worker.ts';
 import { podCgroupReadings } from '../../sim/node/real/pod-readings.ts';
 import { type RealCluster, startRealCluster } from '../../sim/node/real/real-cluster.ts';
 import { startHpaDriver } from './hpa-driver.ts';
+import { type HubView, readHubView } from './hub-view.ts';
 import { type KosmosProcesses, startKosmosProcesses } from './kosmos-processes.ts';
 import type { RealWorkload } from './workloads.ts';
 
@@ -45,6 +46,8 @@ export interface SecondSample {
   allocatedMilli: number;
   usedMilli: number;
   replicas: number;
+  /** kosmos only: what the hub's /metrics said that second (scraped RT, usage, desired, enacted, capped). */
+  hub?: HubView;
 }
 
 export interface ProcessFootprint {
@@ -57,6 +60,8 @@ export interface JobResult {
   workload: string;
   contender: RealContender;
   durationSeconds: number;
+  /** Seconds of load at the workload's first rate before the measured run (not counted). */
+  warmupSeconds: number;
   loadAverageBefore: number[];
   loadAverageAfter: number[];
   client: Omit<ClientFigures, 'windows'> & {
@@ -159,6 +164,12 @@ export interface JobOptions {
   log: Logger;
   logDir: string;
   seed: number;
+  /**
+   * Seconds the load plays the workload's first rate before the measured run starts: every
+   * contender starts from the size its manifest names, and this measures how it tracks the
+   * workload, not how far its manifest was from the first second's load (default 0).
+   */
+  warmupSeconds?: number;
 }
 
 export async function runRealJob(
@@ -240,9 +251,10 @@ export async function runRealJob(
       stops.unshift(() => hpa.stop());
     }
 
+    const warmup = o.warmupSeconds ?? 0;
     let writes = 0;
     const writesBy = new Map<string, number>();
-    let counting = true;
+    let counting = false;
     cluster.api.onRequest((r) => {
       if (!counting || !WRITE_VERBS.has(r.verb)) return;
       writes++;
@@ -250,7 +262,9 @@ export async function runRealJob(
       writesBy.set(key, (writesBy.get(key) ?? 0) + 1);
     });
     let resizes = 0;
-    cluster.api.kubelet.on('podResized', () => resizes++);
+    cluster.api.kubelet.on('podResized', () => {
+      if (counting) resizes++;
+    });
     const seconds: SecondSample[] = [];
     let previous = servicePodReadings(cluster);
     let previousAt = performance.now();
@@ -271,17 +285,33 @@ export async function runRealJob(
       }
       previous = readings;
       previousAt = now;
-      podSeconds += readings.size;
       const d = cluster.api.api.tryGet(deploymentType, NS, 'web');
       const replicas = d?.spec?.replicas ?? lastReplicas;
+      const t = Math.round((now - started) / 1000) - warmup;
+      counting = t >= 0;
+      footprint?.sample();
+      if (!counting) {
+        lastReplicas = replicas;
+        return;
+      }
       if (replicas !== lastReplicas) replicaChanges++;
       lastReplicas = replicas;
-      const t = Math.round((now - started) / 1000);
-      seconds.push({ t, offeredRps: w.ratePerSecond[t] ?? 0, allocatedMilli, usedMilli, replicas });
-      footprint?.sample();
+      podSeconds += readings.size;
+      const sample: SecondSample = {
+        t,
+        offeredRps: w.ratePerSecond[t] ?? 0,
+        allocatedMilli,
+        usedMilli,
+        replicas,
+      };
+      seconds.push(sample);
+      if (kosmos)
+        void readHubView(kosmos.metricsPort, 'web').then((v) => {
+          if (v) sample.hub = v;
+        });
     }, 1000);
     const records = await runOpenLoopInWorker({
-      ratePerSecond: w.ratePerSecond,
+      ratePerSecond: [...Array<number>(warmup).fill(w.ratePerSecond[0] ?? 0), ...w.ratePerSecond],
       host: '127.0.0.1',
       port: Number(new URL(haproxy.url).port),
       path: '/work',
@@ -290,23 +320,25 @@ export async function runRealJob(
     clearInterval(sampler);
     counting = false;
     const durationSeconds = w.ratePerSecond.length;
-    const client = clientFigures(records, { sloMs: w.sloMs, statistic: w.statistic, durationSeconds });
-    const per5 = clientFigures(records, {
+    const judged = {
       sloMs: w.sloMs,
       statistic: w.statistic,
-      durationSeconds,
-      windowSeconds: 5,
-    });
+      durationSeconds: warmup + durationSeconds,
+      fromSeconds: warmup,
+    };
+    const client = clientFigures(records, judged);
+    const per5 = clientFigures(records, { ...judged, windowSeconds: 5 });
     const result: JobResult = {
       workload: w.name,
       contender,
       durationSeconds,
+      warmupSeconds: warmup,
       loadAverageBefore,
       loadAverageAfter: loadAverage(),
       client: {
         ...client,
         windows: client.windows.map((x) => ({
-          startSeconds: x.startSeconds,
+          startSeconds: x.startSeconds - warmup,
           p95Ms: x.statisticMs,
           violated: x.violated,
         })),
@@ -320,7 +352,7 @@ export async function runRealJob(
       podSeconds,
       processes: (await footprint?.result()) ?? [],
       seconds,
-      p95Per5s: per5.windows.map((x) => ({ t: x.startSeconds, p95Ms: x.statisticMs })),
+      p95Per5s: per5.windows.map((x) => ({ t: x.startSeconds - warmup, p95Ms: x.statisticMs })),
     };
     log.info(
       { clientViolationPct: client.violationPct, p99Ms: client.p99Ms, errorsPct: client.errorsPct },
