@@ -193,7 +193,8 @@ describe('discrete engine', () => {
     expect(o.nodes.map((n) => n.usedCores)).toEqual([expect.closeTo(0.5, 4), expect.closeTo(0.5, 4)]);
   });
 
-  it('runs a day of trace at 1 s steps with 20 pods in a few seconds', () => {
+  // How fast is for the benchmarks (bench:quality prints its wall time); here: a whole day completes.
+  it('runs a day of trace at 1 s steps with 20 pods', () => {
     const services = [0, 1, 2, 3].map((i) =>
       service(`s${i}`, {
         replicas: 5,
@@ -204,9 +205,7 @@ describe('discrete engine', () => {
       name: `n${i}`,
       allocatable: { cpuMilli: 8000, memoryBytes: 32e9 },
     }));
-    const t0 = performance.now();
     const rec = runDiscrete(scenario(services, { nodes, durationSeconds: 86_400 }), { controller: idle() });
     expect(rec.steps).toBe(86_400);
-    expect(performance.now() - t0).toBeLessThan(20_000);
   });
 });
