@@ -111,12 +111,10 @@ describe('real trace loading', () => {
     await expect(loadRealTrace('nasa')).rejects.toThrow(/nasa-http-1995\.rps\.gz does not exist/);
   });
 
-  it('reads the shared NASA trace in full (28 days, peak 20 rps) quickly', async () => {
-    const t0 = performance.now();
+  it('reads the shared NASA trace in full (28 days, peak 20 rps)', async () => {
     const counts = await readCounts(resolveTracePath('nasa'));
     expect(counts.length).toBe(2_419_200);
     expect(Math.max(...counts.subarray(0, 100_000))).toBeLessThanOrEqual(20);
-    expect(performance.now() - t0).toBeLessThan(5_000);
     const day = await loadRealTrace('nasa', {
       startSeconds: 86_400,
       lengthSeconds: 86_400,
