@@ -1,11 +1,16 @@
 // npm run build — bundles the agent, the hub and kosmosctl into tree-shaken ES modules under dist/
 // (what the image runs: no type stripping, no unused client code), with the .proto files beside
 // them (the gRPC loader reads them at start).
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { build } from 'esbuild';
 import { ENTRIES } from './build-entries.ts';
+
+/** Offset of the first byte ≥ 0x80, or -1. */
+function nonAsciiAt(bytes: Uint8Array): number {
+  return bytes.findIndex((b) => b >= 0x80);
+}
 
 const ROOT = resolve(new URL('.', import.meta.url).pathname);
 
@@ -32,12 +37,27 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'none',
+  // non-ASCII is escaped in strings; see nonAsciiAt for what esbuild cannot escape
+  charset: 'ascii',
   logLevel: 'warning',
   // CommonJS dependencies inside an ES module bundle still call require()
   banner: {
     js: "import { createRequire as __kosmosRequire } from 'node:module'; const require = __kosmosRequire(import.meta.url);",
   },
 });
+// V8 keeps each bundle's source text for lazy compilation: one non-ASCII character anywhere (a
+// regular-expression literal, which esbuild leaves as written) stores the whole text at two bytes
+// per character — 3.8 MiB more heap for the agent. Refuse it and say where.
+for (const name of Object.keys(ENTRIES)) {
+  const file = join(out, `${name}.mjs`);
+  const at = nonAsciiAt(readFileSync(file));
+  if (at >= 0) {
+    const text = readFileSync(file, 'latin1');
+    throw new Error(
+      `${file} has a non-ASCII character at byte ${at} (…${text.slice(Math.max(0, at - 60), at + 20)}…): write it as a \\u escape in the source`,
+    );
+  }
+}
 // proto/options.ts resolves the .proto files next to the module that loads them: dist/
 cpSync(join(ROOT, 'proto/kosmos'), join(out, 'kosmos'), { recursive: true });
 console.log(

@@ -5,7 +5,9 @@
 
 const TERM = '(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:ns|us|µs|μs|ms|s|m|h)';
 const DURATION_RE = new RegExp(`^[-+]?(?:0|(?:${TERM})+)$`);
-const TERM_RE = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g;
+// micro signs escaped: one non-ASCII character in a regex literal makes a bundle's whole source
+// text two bytes per character in V8 (+3.8 MiB of heap for the agent)
+const TERM_RE = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/g;
 
 type Unit = 'ns' | 'us' | 'µs' | 'μs' | 'ms' | 's' | 'm' | 'h';
 const UNIT_SECONDS: Record<Unit, number> = {

@@ -1,11 +1,10 @@
 // Start-up wiring of the agent: kube clients, pod source, cgroup reader, hub link, actuator,
 // metrics and health server around one Agent loop. main.ts and the integration tests call it.
 import { cpus, totalmem } from 'node:os';
-import type { KubeConfig } from '@kubernetes/client-node';
-import si from 'systeminformation';
+import { CoreV1Api, CustomObjectsApi, EventsV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { apiDeadlineOptions, withApiDeadlines } from '../../lib/api-deadline.ts';
 import type { BackoffOptions } from '../../lib/backoff.ts';
-import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
+import { kubeConfigFor } from '../../lib/kube.ts';
 import type { Logger } from '../../lib/log.ts';
 import { kubeTargetOf } from '../../lib/process-options.ts';
 import { TokenBucket } from '../../lib/rate-limit.ts';
@@ -108,14 +107,9 @@ export function windowedScraper(
   });
 }
 
-/** The host's own view (systeminformation), to sanity-check the Node's allocatable. */
-async function hostCapacity(): Promise<{ cpuMilli: number; memoryBytes: number }> {
-  try {
-    const [cpu, mem] = await Promise.all([si.cpu(), si.mem()]);
-    return { cpuMilli: cpu.cores * 1000, memoryBytes: mem.total };
-  } catch {
-    return { cpuMilli: cpus().length * 1000, memoryBytes: totalmem() };
-  }
+/** The host's own view (logical CPUs and memory), to sanity-check the Node's allocatable. */
+function hostCapacity(): { cpuMilli: number; memoryBytes: number } {
+  return { cpuMilli: cpus().length * 1000, memoryBytes: totalmem() };
 }
 
 /** The kube client config of the --kube-* / --in-cluster flags (lib/kube.ts kubeConfigFor). */
@@ -132,7 +126,6 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
       metrics.apiCallFailures.inc({ verb: call.verb, resource: call.resource, reason }),
     ),
   );
-  const clients = kubeClients(kc);
   const podSource = new KubePodSource({
     kc,
     nodeName: config.nodeName,
@@ -181,9 +174,10 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
         metrics,
       }),
     hub,
-    resizer: new KubeResizer(clients.core),
-    statusWriter: new KubePodScaleStatusWriter(clients.custom),
-    events: new KubePodEventWriter(clients.events, config.nodeName),
+    // only the API groups the agent calls: the bundle leaves the other generated clients out
+    resizer: new KubeResizer(kc.makeApiClient(CoreV1Api)),
+    statusWriter: new KubePodScaleStatusWriter(kc.makeApiClient(CustomObjectsApi)),
+    events: new KubePodEventWriter(kc.makeApiClient(EventsV1Api), config.nodeName),
     limiter: new TokenBucket({ qps: config.writeQps, burst: config.writeBurst }),
     metrics,
     log,
@@ -216,7 +210,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
     'agent starting',
   );
   await podSource.start();
-  const host = await hostCapacity();
+  const host = hostCapacity();
   const snapshot = await podSource.snapshot();
   const allocatable = snapshot.allocatable;
   if (allocatable && (allocatable.cpuMilli > host.cpuMilli || allocatable.memoryBytes > host.memoryBytes)) {

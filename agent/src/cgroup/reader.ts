@@ -13,7 +13,7 @@ import {
   podCgroupDir,
   type QosClass,
 } from './layout.ts';
-import { OpenCgroupFiles } from './open-files.ts';
+import { isKernelCgroupFs, OpenCgroupFiles } from './open-files.ts';
 import {
   CgroupParseError,
   parseCpuStat,
@@ -66,8 +66,8 @@ interface RawSample {
 export interface CgroupReaderOptions {
   layout: CgroupLayout;
   logger: Logger;
-  /** Cgroups read at once (default 16). */
-  concurrency?: number;
+  /** The kept-open descriptors (default: its own, checking for replaced files off a kernel cgroup fs). */
+  files?: OpenCgroupFiles;
 }
 
 const VANISHED_CODES = new Set(['ENOENT', 'ENODEV', 'ESRCH', 'ENOTDIR']);
@@ -78,13 +78,15 @@ function errorCode(err: unknown): string | undefined {
 
 export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
   const { layout, logger } = options;
-  const concurrency = options.concurrency ?? 16;
   const previous = new Map<string, RawSample>();
   const resolvedDirs = new Map<string, string>();
 
-  // kept-open descriptors, one pread per file per tick (440 async readFiles cost ~15× more at 110 pods)
-  const files = new OpenCgroupFiles();
-  const read = async (controller: Controller, relDir: string, file: string) =>
+  // kept-open descriptors, one pread per file per tick (440 async readFiles cost ~15× more at 110
+  // pods); reads are synchronous: each is a few microseconds on a kernel cgroup file
+  const roots = [layout.hierarchies.cpu, layout.hierarchies.cpuacct, layout.hierarchies.memory];
+  const files =
+    options.files ?? new OpenCgroupFiles({ replaceable: !roots.every((root) => isKernelCgroupFs(root)) });
+  const read = (controller: Controller, relDir: string, file: string) =>
     files.read(relDir, cgroupFile(layout, controller, relDir, file));
 
   async function findContainerDir(
@@ -97,87 +99,75 @@ export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
     return entry === undefined ? undefined : path.posix.join(podDir, entry);
   }
 
-  async function readRaw(relDir: string, atMs: number): Promise<RawSample> {
+  function readRaw(relDir: string, atMs: number): RawSample {
     let usageUsec: number;
     let nrPeriods = 0;
     let nrThrottled = 0;
     let memoryWorkingSetBytes: number | undefined;
     if (layout.version === 'v2') {
-      const stat = parseCpuStat(await read('cpu', relDir, 'cpu.stat'), 'v2');
+      const stat = parseCpuStat(read('cpu', relDir, 'cpu.stat'), 'v2');
       usageUsec = stat.usageUsec ?? 0;
       nrPeriods = stat.nrPeriods ?? 0;
       nrThrottled = stat.nrThrottled ?? 0;
       if (layout.features.memory) {
-        const [current, stat] = await Promise.all([
-          read('memory', relDir, 'memory.current'),
-          read('memory', relDir, 'memory.stat'),
-        ]);
         memoryWorkingSetBytes = workingSetBytes(
-          parseSingleValue(current, 'memory.current'),
-          parseMemoryStat(stat, 'v2').inactiveFileBytes,
+          parseSingleValue(read('memory', relDir, 'memory.current'), 'memory.current'),
+          parseMemoryStat(read('memory', relDir, 'memory.stat'), 'v2').inactiveFileBytes,
         );
       }
     } else {
-      usageUsec = parseSingleValue(await read('cpuacct', relDir, 'cpuacct.usage'), 'cpuacct.usage') / 1000;
+      usageUsec = parseSingleValue(read('cpuacct', relDir, 'cpuacct.usage'), 'cpuacct.usage') / 1000;
       if (layout.features.cpuThrottling) {
-        const stat = parseCpuStat(await read('cpu', relDir, 'cpu.stat'), 'v1');
+        const stat = parseCpuStat(read('cpu', relDir, 'cpu.stat'), 'v1');
         nrPeriods = stat.nrPeriods ?? 0;
         nrThrottled = stat.nrThrottled ?? 0;
       }
       if (layout.features.memory) {
-        const [usage, stat] = await Promise.all([
-          read('memory', relDir, 'memory.usage_in_bytes'),
-          read('memory', relDir, 'memory.stat'),
-        ]);
         memoryWorkingSetBytes = workingSetBytes(
-          parseSingleValue(usage, 'memory.usage_in_bytes'),
-          parseMemoryStat(stat, 'v1').inactiveFileBytes,
+          parseSingleValue(read('memory', relDir, 'memory.usage_in_bytes'), 'memory.usage_in_bytes'),
+          parseMemoryStat(read('memory', relDir, 'memory.stat'), 'v1').inactiveFileBytes,
         );
       }
     }
     let psiSomeAvg10: number | undefined;
     if (layout.hierarchies.pressure !== undefined) {
       // PSI is optional: a kernel booted with psi=0 has the file but refuses to read it
-      const text = await read('pressure', relDir, 'cpu.pressure').catch(() => undefined);
+      let text: string | undefined;
+      try {
+        text = read('pressure', relDir, 'cpu.pressure');
+      } catch {
+        text = undefined;
+      }
       if (text !== undefined) psiSomeAvg10 = parsePressure(text).some.avg10;
     }
     return { relDir, usageUsec, nrPeriods, nrThrottled, memoryWorkingSetBytes, psiSomeAvg10, atMs };
   }
 
-  async function sampleOne(target: UsageTarget, nowMs: number): Promise<UsageResult> {
-    const { key } = target;
-    const relDir = target.containerId
+  function relDirOf(target: UsageTarget): string {
+    return target.containerId
       ? (resolvedDirs.get(target.containerId) ??
-        containerCgroupDir(layout, { ...target, containerId: target.containerId }))
+          containerCgroupDir(layout, { ...target, containerId: target.containerId }))
       : podCgroupDir(layout, target);
-    let raw: RawSample;
-    try {
-      raw = await readRaw(relDir, nowMs);
-    } catch (err) {
-      if (
-        target.containerId &&
-        VANISHED_CODES.has(errorCode(err) ?? '') &&
-        !resolvedDirs.has(target.containerId)
-      ) {
-        // the runtime named the directory differently than its id prefix suggests: look once
-        const found = await findContainerDir({ ...target, containerId: target.containerId });
-        if (found !== undefined && found !== relDir) {
-          resolvedDirs.set(target.containerId, found);
-          return sampleOne(target, nowMs);
-        }
-      }
-      previous.delete(key);
-      const code = errorCode(err);
-      const reason =
-        err instanceof CgroupParseError
-          ? `garbage: ${err.message}`
-          : VANISHED_CODES.has(code ?? '')
-            ? `cgroup vanished (${code})`
-            : `read failed: ${(err as Error).message}`;
-      const level = err instanceof CgroupParseError || VANISHED_CODES.has(code ?? '') ? 'debug' : 'warn';
-      logger[level]({ key, uid: target.uid, cgroup: relDir, reason }, 'cgroup skipped this tick');
-      return { key, status: 'skipped', reason };
-    }
+  }
+
+  function skipped(target: UsageTarget, relDir: string, err: unknown): UsageResult {
+    const { key } = target;
+    previous.delete(key);
+    const code = errorCode(err);
+    const reason =
+      err instanceof CgroupParseError
+        ? `garbage: ${err.message}`
+        : VANISHED_CODES.has(code ?? '')
+          ? `cgroup vanished (${code})`
+          : `read failed: ${(err as Error).message}`;
+    const level = err instanceof CgroupParseError || VANISHED_CODES.has(code ?? '') ? 'debug' : 'warn';
+    logger[level]({ key, uid: target.uid, cgroup: relDir, reason }, 'cgroup skipped this tick');
+    return { key, status: 'skipped', reason };
+  }
+
+  /** The usage since the previous sample of the same cgroup; priming on the first. */
+  function usageOf(target: UsageTarget, raw: RawSample): UsageResult {
+    const { key } = target;
     const prev = previous.get(key);
     previous.set(key, raw);
     const primed = { key, status: 'priming', memoryWorkingSetBytes: raw.memoryWorkingSetBytes } as const;
@@ -201,18 +191,42 @@ export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
     return { key, status: 'ok', usage };
   }
 
+  /** After a failed read: a container directory named unlike its id is looked up once, then retried. */
+  async function recovered(
+    target: UsageTarget,
+    relDir: string,
+    err: unknown,
+    nowMs: number,
+  ): Promise<UsageResult> {
+    const id = target.containerId;
+    if (id && VANISHED_CODES.has(errorCode(err) ?? '') && !resolvedDirs.has(id)) {
+      const found = await findContainerDir({ ...target, containerId: id });
+      if (found !== undefined && found !== relDir) {
+        resolvedDirs.set(id, found);
+        try {
+          return usageOf(target, readRaw(found, nowMs));
+        } catch (again) {
+          return skipped(target, found, again);
+        }
+      }
+    }
+    return skipped(target, relDir, err);
+  }
+
   return {
     async sample(targets, nowMs) {
       const startedMs = performance.now();
       const results: UsageResult[] = new Array(targets.length);
-      let next = 0;
-      const worker = async () => {
-        while (next < targets.length) {
-          const index = next++;
-          results[index] = await sampleOne(targets[index] as UsageTarget, nowMs);
+      // the common case needs no await: only a container directory not found by its id looks around
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[i] as UsageTarget;
+        const relDir = relDirOf(target);
+        try {
+          results[i] = usageOf(target, readRaw(relDir, nowMs));
+        } catch (err) {
+          results[i] = await recovered(target, relDir, err, nowMs);
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+      }
       const live = new Set(targets.map((t) => t.key));
       for (const key of previous.keys()) if (!live.has(key)) previous.delete(key);
       const liveDirs = new Set<string>();
@@ -220,11 +234,17 @@ export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
       files.keepOnly(liveDirs);
       const liveIds = new Set(targets.map((t) => t.containerId));
       for (const id of resolvedDirs.keys()) if (!liveIds.has(id)) resolvedDirs.delete(id);
-      const skipped = results.filter((r) => r.status === 'skipped').length;
-      logger.debug(
-        { cgroups: targets.length, skipped, elapsedMs: Math.round(performance.now() - startedMs) },
-        'cgroups sampled',
-      );
+      if (logger.isLevelEnabled('debug')) {
+        const skippedCount = results.filter((r) => r.status === 'skipped').length;
+        logger.debug(
+          {
+            cgroups: targets.length,
+            skipped: skippedCount,
+            elapsedMs: Math.round(performance.now() - startedMs),
+          },
+          'cgroups sampled',
+        );
+      }
       return results;
     },
   };
