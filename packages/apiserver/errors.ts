@@ -101,7 +101,8 @@ export function conflict(gr: Gr, name: string, why?: string): ApiError {
 export function invalid(gr: Gr, name: string, causes: StatusCause[]): ApiError {
   const list = causes.map((c) => `${c.field}: ${c.message}`).join(', ');
   const summary = causes.length === 1 ? list : `[${list}]`;
-  return new ApiError(422, 'Invalid', `${gr.kind} "${name}" is invalid: ${summary}`, {
+  const kind = gr.group ? `${gr.kind}.${gr.group}` : gr.kind;
+  return new ApiError(422, 'Invalid', `${kind} "${name}" is invalid: ${summary}`, {
     name,
     group: gr.group,
     kind: gr.kind,

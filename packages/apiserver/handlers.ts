@@ -53,10 +53,13 @@ export interface HandlerContext {
 }
 
 function selectionOf(t: ResourceType, req: ApiRequest): Selection {
+  const fields = parseFieldSelector(req.query.get('fieldSelector') ?? undefined, t.fieldSelectors);
+  const labels = t.storedAs?.fieldLabels;
   return {
     namespace: req.route.namespace,
     labels: parseLabelSelector(req.query.get('labelSelector') ?? undefined),
-    fields: parseFieldSelector(req.query.get('fieldSelector') ?? undefined, t.fieldSelectors),
+    fields: labels ? fields.map((f) => ({ ...f, field: labels[f.field] ?? f.field })) : fields,
+    fieldValue: t.fieldValue,
   };
 }
 

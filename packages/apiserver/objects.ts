@@ -14,9 +14,10 @@ export interface Strategy {
   prepareCreate?(obj: KObject, api: ObjectApi): void;
   /** The object an update stores, from the request's and the stored one (main and resize). */
   prepareUpdate?(next: KObject, old: KObject, target: UpdateTarget): KObject;
-  validateCreate?(obj: KObject): FieldError[];
+  /** `requestType`: the served version the request came through (events validate by it). */
+  validateCreate?(obj: KObject, requestType: ResourceType): FieldError[];
   /** Called for main-resource and resize updates (not status). */
-  validateUpdate?(obj: KObject, old: KObject, target: UpdateTarget): FieldError[];
+  validateUpdate?(obj: KObject, old: KObject, target: UpdateTarget, requestType: ResourceType): FieldError[];
   /** True to keep the object (marked for deletion) instead of removing it now. */
   deferDelete?(obj: KObject): boolean;
   /** Seconds the object stays Terminating before removal (pods); 0 or absent: none. */
@@ -114,30 +115,49 @@ export class ObjectApi {
     return obj;
   }
 
-  get(t: ResourceType, namespace: string | undefined, name: string): KObject {
+  /** The type whose shape the objects of `t` are stored in (itself, or the version it converts to). */
+  private storedType(t: ResourceType): ResourceType {
+    return t.storedAs ? this.registry.byPlural(t.storedAs.group, t.storedAs.plural) : t;
+  }
+
+  /** A stored object as the version `t` serves it (a new top level; nested values are shared). */
+  present(t: ResourceType, stored: KObject): KObject {
+    return this.stamp(t, t.storedAs ? t.storedAs.fromStored(stored) : { ...stored });
+  }
+
+  /** A request's object in the stored shape. */
+  private toStored(t: ResourceType, obj: KObject): KObject {
+    return this.stamp(this.storedType(t), t.storedAs ? t.storedAs.toStored(obj) : obj);
+  }
+
+  private getStored(t: ResourceType, namespace: string | undefined, name: string): KObject {
     const o = this.store.get(storageKey(t), t.namespaced ? namespace : undefined, name);
     if (!o) throw notFound(t, name);
-    return this.stamp(t, o);
+    return o;
+  }
+
+  get(t: ResourceType, namespace: string | undefined, name: string): KObject {
+    return this.present(t, this.getStored(t, namespace, name));
   }
 
   tryGet(t: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
     const o = this.store.get(storageKey(t), t.namespaced ? namespace : undefined, name);
-    return o ? this.stamp(t, o) : undefined;
+    return o ? this.present(t, o) : undefined;
   }
 
   list(t: ResourceType, sel: Selection): KObject[] {
     const items = this.store.list(storageKey(t), t.namespaced ? sel.namespace : undefined);
-    return items.filter((o) => selects(sel, o)).map((o) => this.stamp(t, o));
+    return items.filter((o) => selects(sel, o)).map((o) => this.present(t, o));
   }
 
   /** The objects as they were at resourceVersion `rv` (410 when it is compacted away). */
   listAt(t: ResourceType, sel: Selection, rv: number): KObject[] {
     const items = this.store.listAt(storageKey(t), rv, t.namespaced ? sel.namespace : undefined);
-    return items.filter((o) => selects(sel, o)).map((o) => this.stamp(t, o));
+    return items.filter((o) => selects(sel, o)).map((o) => this.present(t, o));
   }
 
   create(t: ResourceType, input: KObject, opts: WriteOptions = {}): KObject {
-    const obj = clone(input);
+    const obj = this.toStored(t, clone(input));
     obj.metadata ??= {};
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
@@ -164,7 +184,6 @@ export class ObjectApi {
       }
     } else delete meta.namespace;
     if (this.store.get(storageKey(t), meta.namespace, meta.name)) throw alreadyExists(t, meta.name);
-    this.stamp(t, obj);
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
     meta.generation = 1;
@@ -176,17 +195,18 @@ export class ObjectApi {
     t.schema?.applyDefaults(obj);
     strategy.prepareCreate?.(obj, this);
     const errors = [...validateObjectMeta(obj, t.namespaced), ...(t.schema?.validate(obj) ?? [])];
-    errors.push(...(strategy.validateCreate?.(obj) ?? []));
+    errors.push(...(strategy.validateCreate?.(obj, t) ?? []));
     if (errors.length > 0) throw invalid(t, meta.name, toCauses(errors));
     checkSize(obj);
-    if (opts.dryRun) return obj;
-    return this.stamp(t, this.store.put(storageKey(t), obj));
+    if (opts.dryRun) return this.present(t, obj);
+    return this.present(t, this.store.put(storageKey(t), obj));
   }
 
   /** Update the object, its status, or (pods) its resources; `input` is the full new object. */
   update(t: ResourceType, input: KObject, target: UpdateTarget = 'main', opts: WriteOptions = {}): KObject {
     const name = input.metadata?.name ?? '';
-    const old = this.get(t, input.metadata?.namespace, name);
+    const old = this.getStored(t, input.metadata?.namespace, name);
+    input = this.toStored(t, input);
     const rv = input.metadata.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) throw conflict(t, name);
     let next: KObject;
@@ -215,12 +235,12 @@ export class ObjectApi {
     if (opts.managedFields) next.metadata.managedFields = opts.managedFields;
     if (next.metadata.managedFields?.length === 0) delete next.metadata.managedFields;
     if (target !== 'status') next = this.strategy(t).prepareUpdate?.(next, old, target) ?? next;
-    this.stamp(t, next);
+    this.stamp(this.storedType(t), next);
     if (target !== 'status') {
       t.schema?.applyDefaults(next);
       const errors = [...validateObjectMeta(next, t.namespaced), ...(t.schema?.validate(next, old) ?? [])];
       errors.push(...newFinalizersWhileDeleting(next, old));
-      errors.push(...(this.strategy(t).validateUpdate?.(next, old, target) ?? []));
+      errors.push(...(this.strategy(t).validateUpdate?.(next, old, target, t) ?? []));
       if (errors.length > 0) throw invalid(t, name, toCauses(errors));
     } else if (target === 'status' && t.schema) {
       const errors = t.schema.validate(next, old);
@@ -229,23 +249,23 @@ export class ObjectApi {
     if (!isDeepStrictEqual(specPart(next), specPart(old))) {
       next.metadata.generation = (old.metadata.generation ?? 1) + 1;
     }
-    if (isDeepStrictEqual(withoutVolatile(next), withoutVolatile(old))) return old;
+    if (isDeepStrictEqual(withoutVolatile(next), withoutVolatile(old))) return this.present(t, old);
     checkSize(next);
-    if (opts.dryRun) return next;
+    if (opts.dryRun) return this.present(t, next);
     if (
       next.metadata.deletionTimestamp &&
       (next.metadata.finalizers ?? []).length === 0 &&
       (next.metadata.deletionGracePeriodSeconds ?? 0) === 0
     ) {
       if (!this.strategy(t).deferDelete?.(next)) {
-        return this.stamp(t, this.store.remove(storageKey(t), next.metadata.namespace, name)!);
+        return this.present(t, this.store.remove(storageKey(t), next.metadata.namespace, name)!);
       }
     }
-    return this.stamp(t, this.store.put(storageKey(t), next));
+    return this.present(t, this.store.put(storageKey(t), next));
   }
 
   delete(t: ResourceType, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KObject {
-    const old = this.get(t, namespace, name);
+    const old = this.getStored(t, namespace, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) {
       throw conflict(
@@ -276,19 +296,19 @@ export class ObjectApi {
     if (finalizers.length > 0 || grace > 0 || deferred) {
       const meta = old.metadata;
       const remaining = meta.deletionGracePeriodSeconds ?? 0;
-      if (meta.deletionTimestamp && grace >= remaining) return old;
+      if (meta.deletionTimestamp && grace >= remaining) return this.present(t, old);
       if (!(meta.deletionTimestamp && grace === 0 && finalizers.length === 0 && !deferred)) {
         // Mark for deletion, or shorten the grace period of an object already terminating.
         const marked = clone(old);
         marked.metadata.deletionTimestamp = nowTimestamp(new Date(Date.now() + grace * 1000));
         marked.metadata.deletionGracePeriodSeconds = grace;
         marked.metadata.finalizers = finalizers;
-        if (opts.dryRun) return this.stamp(t, marked);
-        return this.stamp(t, this.store.put(storageKey(t), marked));
+        if (opts.dryRun) return this.present(t, marked);
+        return this.present(t, this.store.put(storageKey(t), marked));
       }
     }
-    if (opts.dryRun) return old;
-    return this.stamp(t, this.store.remove(storageKey(t), t.namespaced ? namespace : undefined, name)!);
+    if (opts.dryRun) return this.present(t, old);
+    return this.present(t, this.store.remove(storageKey(t), t.namespaced ? namespace : undefined, name)!);
   }
 
   /** Remove owner references to `uid` so the garbage collector leaves the dependents alone. */

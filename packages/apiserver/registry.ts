@@ -1,6 +1,13 @@
 // The resource table: every served kind described as data (group, version, plural, scope,
 // subresources), so discovery, routing, storage and CRDs all read one source.
-import type { FieldError, Json } from './object-types.ts';
+import {
+  CORE_EVENT_FIELD_LABELS,
+  EVENTS_V1_FIELD_LABELS,
+  eventFieldValue,
+  eventFromCore,
+  eventToCore,
+} from './events.ts';
+import type { FieldError, Json, KObject } from './object-types.ts';
 import { SchemaCatalog } from './schemas.ts';
 
 export type Subresource = 'status' | 'scale' | 'resize' | 'binding' | 'eviction';
@@ -18,6 +25,16 @@ export interface CustomSchema {
   applyDefaults(obj: unknown): void;
 }
 
+/** Objects served in one version and stored in another's shape (events.k8s.io/v1 Events are core/v1 Events). */
+export interface StoredAs {
+  group: string;
+  plural: string;
+  toStored(obj: KObject): KObject;
+  fromStored(obj: KObject): KObject;
+  /** This version's field-selector labels → the stored shape's. */
+  fieldLabels: Record<string, string>;
+}
+
 export interface ResourceType {
   group: string;
   version: string;
@@ -31,6 +48,9 @@ export interface ResourceType {
   verbs: string[];
   /** Extra field-selector labels besides metadata.name / metadata.namespace. */
   fieldSelectors: string[];
+  /** A field selector's value where it is not the plain path (events' `source`); undefined: the path. */
+  fieldValue?: (stored: KObject, field: string) => string | undefined;
+  storedAs?: StoredAs;
   categories?: string[];
   scale?: ScalePaths;
   schema?: CustomSchema;
@@ -110,15 +130,8 @@ export function builtinResources(): ResourceType[] {
       shortNames: ['ev'],
       model: 'CoreV1Event',
       createOnUpdate: true,
-      fieldSelectors: [
-        'involvedObject.kind',
-        'involvedObject.name',
-        'involvedObject.namespace',
-        'involvedObject.uid',
-        'reason',
-        'type',
-        'source',
-      ],
+      fieldSelectors: CORE_EVENT_FIELD_LABELS,
+      fieldValue: eventFieldValue,
     }),
     builtin('', 'v1', 'configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
     builtin('', 'v1', 'secrets', 'Secret', true, { fieldSelectors: ['type'] }),
@@ -148,6 +161,15 @@ export function builtinResources(): ResourceType[] {
       shortNames: ['ev'],
       model: 'EventsV1Event',
       createOnUpdate: true,
+      fieldSelectors: Object.keys(EVENTS_V1_FIELD_LABELS),
+      fieldValue: eventFieldValue,
+      storedAs: {
+        group: '',
+        plural: 'events',
+        toStored: eventToCore,
+        fromStored: eventFromCore,
+        fieldLabels: EVENTS_V1_FIELD_LABELS,
+      },
     }),
     builtin('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true, { createOnUpdate: true }),
     builtin('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true, { createOnUpdate: true }),
@@ -203,8 +225,9 @@ export function builtinResources(): ResourceType[] {
 }
 
 /** Storage identity: one bucket per group+plural, shared by all served versions. */
-export function storageKey(t: Pick<ResourceType, 'group' | 'plural'>): string {
-  return `${t.group}/${t.plural}`;
+export function storageKey(t: Pick<ResourceType, 'group' | 'plural' | 'storedAs'>): string {
+  const s = t.storedAs ?? t;
+  return `${s.group}/${s.plural}`;
 }
 
 export function apiVersionOf(t: Pick<ResourceType, 'group' | 'version'>): string {

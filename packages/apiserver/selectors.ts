@@ -47,17 +47,24 @@ function fieldValue(obj: KObject, path: string): string {
   return cur === undefined || cur === null ? '' : String(cur);
 }
 
-export function matchesFields(reqs: FieldRequirement[], obj: KObject): boolean {
-  return reqs.every((r) => (fieldValue(obj, r.field) === r.value) === (r.op === '='));
+/** A kind's own reading of a selectable field (undefined: the field's path in the object). */
+export type FieldValue = (obj: KObject, field: string) => string | undefined;
+
+export function matchesFields(reqs: FieldRequirement[], obj: KObject, custom?: FieldValue): boolean {
+  return reqs.every(
+    (r) => ((custom?.(obj, r.field) ?? fieldValue(obj, r.field)) === r.value) === (r.op === '='),
+  );
 }
 
 export interface Selection {
   namespace?: string;
   labels: LabelRequirement[];
+  /** Over the stored shape of the objects (labels already mapped from the served version's). */
   fields: FieldRequirement[];
+  fieldValue?: FieldValue;
 }
 
 export function selects(sel: Selection, obj: KObject): boolean {
   if (sel.namespace && obj.metadata.namespace !== sel.namespace) return false;
-  return matchesLabels(sel.labels, obj.metadata.labels) && matchesFields(sel.fields, obj);
+  return matchesLabels(sel.labels, obj.metadata.labels) && matchesFields(sel.fields, obj, sel.fieldValue);
 }

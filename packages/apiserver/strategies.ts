@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { fromLabelSelector, matchesLabels, SelectorError } from '../../lib/label-selector.ts';
 import { CauseReason } from './errors.ts';
+import { eventStrategy } from './events.ts';
 import {
   DEFAULT_KUBERNETES_VERSION,
   type KubernetesVersion,
@@ -164,6 +165,7 @@ export function builtinStrategies(
     ['/namespaces', namespaces],
     ['/services', serviceStrategy()],
     ['/nodes', nodes],
+    ['/events', eventStrategy],
     ['/pods', pods(resizeRules(version))],
     [
       'apps/deployments',

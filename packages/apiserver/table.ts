@@ -1,7 +1,7 @@
 // Server-side Table rendering (meta.k8s.io/v1 Table) for `kubectl get`: the columns the real
 // server prints for common kinds, and a CRD's additionalPrinterColumns.
 import type { Json, KObject } from './object-types.ts';
-import type { ResourceType } from './registry.ts';
+import { type ResourceType, storageKey } from './registry.ts';
 
 interface Column {
   name: string;
@@ -65,6 +65,38 @@ function replicaColumns(): Column[] {
   ];
 }
 
+/** printEvent: the same columns for both Event APIs, read from the core/v1 shape. */
+function eventColumns(): Column[] {
+  const first = (e: KObject) => humanAge(e.firstTimestamp || e.eventTime || undefined);
+  const last = (e: KObject) =>
+    e.series?.lastObservedTime
+      ? humanAge(e.series.lastObservedTime)
+      : e.lastTimestamp
+        ? humanAge(e.lastTimestamp)
+        : first(e);
+  const target = (e: KObject) => {
+    const kind = String(e.involvedObject?.kind ?? '').toLowerCase();
+    return e.involvedObject?.name ? `${kind}/${e.involvedObject.name}` : kind;
+  };
+  const source = (e: KObject) => {
+    const component = e.source?.component || e.reportingComponent || '';
+    const instance = e.source?.host || e.reportingInstance || '';
+    return instance ? `${component}, ${instance}` : component;
+  };
+  return [
+    { name: 'Last Seen', type: 'string', cell: last },
+    { name: 'Type', type: 'string', cell: (e) => e.type ?? '' },
+    { name: 'Reason', type: 'string', cell: (e) => e.reason ?? '' },
+    { name: 'Object', type: 'string', cell: target },
+    { name: 'Subobject', type: 'string', priority: 1, cell: (e) => e.involvedObject?.fieldPath ?? '' },
+    { name: 'Source', type: 'string', priority: 1, cell: source },
+    { name: 'Message', type: 'string', cell: (e) => String(e.message ?? '').trim() },
+    { name: 'First Seen', type: 'string', priority: 1, cell: first },
+    { name: 'Count', type: 'integer', priority: 1, cell: (e) => e.series?.count ?? (e.count || 1) },
+    { name: 'Name', type: 'string', format: 'name', priority: 1, cell: (e) => e.metadata.name },
+  ];
+}
+
 function columnsFor(t: ResourceType, crdColumns: Json[] | undefined): Column[] {
   if (crdColumns && crdColumns.length > 0) {
     return [
@@ -81,7 +113,9 @@ function columnsFor(t: ResourceType, crdColumns: Json[] | undefined): Column[] {
       })),
     ];
   }
-  switch (`${t.group}/${t.plural}`) {
+  switch (storageKey(t)) {
+    case '/events':
+      return eventColumns();
     case '/pods':
       return [
         name,
@@ -165,7 +199,7 @@ export function toTable(t: ResourceType, items: KObject[], resourceVersion: stri
       priority: c.priority ?? 0,
     })),
     rows: items.map((o) => ({
-      cells: columns.map((c) => c.cell(o)),
+      cells: columns.map((c) => c.cell(t.storedAs ? t.storedAs.toStored(o) : o)),
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },
     })),
   };

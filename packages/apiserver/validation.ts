@@ -59,3 +59,34 @@ export function validateObjectMeta(obj: KObject, namespaced: boolean): FieldErro
   }
   return errors;
 }
+
+const NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** IsQualifiedName: `[prefix/]name`, the prefix a DNS subdomain, the name at most 63 characters. */
+export function qualifiedNameErrors(value: string): string[] {
+  const parts = value.split('/');
+  if (parts.length > 2) {
+    return [
+      "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character, with an optional DNS subdomain prefix and '/'",
+    ];
+  }
+  const errors: string[] = [];
+  const name = parts.at(-1)!;
+  if (parts.length === 2) {
+    const prefix = parts[0]!;
+    if (prefix.length === 0) errors.push('prefix part must be non-empty');
+    else if (!isDns1123Subdomain(prefix)) {
+      errors.push(
+        "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+      );
+    }
+  }
+  if (name.length === 0) errors.push('name part must be non-empty');
+  else if (name.length > 63) errors.push('name part must be no more than 63 characters');
+  if (name.length > 0 && !NAME_PART.test(name)) {
+    errors.push(
+      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+    );
+  }
+  return errors;
+}

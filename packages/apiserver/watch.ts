@@ -49,7 +49,7 @@ export class WatchHub {
   serve(api: ObjectApi, t: ResourceType, sel: Selection, params: WatchParams, res: ServerResponse): void {
     const resource = storageKey(t);
     const stamp = (o: KObject): unknown => {
-      const obj = { ...o, apiVersion: apiVersionOf(t), kind: t.kind };
+      const obj = api.present(t, o);
       return params.render ? params.render(obj) : obj;
     };
     const rvParam = params.resourceVersion;
@@ -104,7 +104,7 @@ export class WatchHub {
     res.on('close', finish);
     try {
       if (fromRv === undefined) {
-        for (const o of api.list(t, sel)) write('ADDED', stamp(o));
+        for (const o of api.list(t, sel)) write('ADDED', params.render ? params.render(o) : o);
         if (params.sendInitialEvents && params.allowWatchBookmarks) {
           bookmark({ 'k8s.io/initial-events-end': 'true' });
         }
