@@ -4,10 +4,11 @@ import type { ServerResponse } from 'node:http';
 import { isDeepStrictEqual } from 'node:util';
 import type { UserInfo } from './auth.ts';
 import { checkFields, checkKind, parseBody } from './decode.ts';
-import { ApiError, badRequest, gone, methodNotAllowed } from './errors.ts';
+import { ApiError, badRequest, methodNotAllowed } from './errors.ts';
 import { recordUpdate, serverSideApply, type Writer } from './managed-fields.ts';
 import { type Json, type KObject, nowTimestamp } from './object-types.ts';
 import type { DeleteOptions, ObjectApi, UpdateTarget } from './objects.ts';
+import { continueExpired, decodeContinue, LATEST_RV, pageOf } from './paging.ts';
 import { applyPatch, PatchType, parsePatchBody, patchTypeOf } from './patch.ts';
 import { decodeAccessReview } from './protobuf-review.ts';
 import { apiVersionOf, type ResourceType, storageKey } from './registry.ts';
@@ -63,15 +64,6 @@ function selectionOf(t: ResourceType, req: ApiRequest): Selection {
   };
 }
 
-interface ContinueToken {
-  rv: number;
-  start: string;
-}
-
-function keyOf(o: KObject): string {
-  return `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-}
-
 function list(ctx: HandlerContext, req: ApiRequest): Reply {
   const t = req.route.type;
   const q = listQuery(req.query);
@@ -81,35 +73,28 @@ function list(ctx: HandlerContext, req: ApiRequest): Reply {
   let rv = current;
   let start: string | undefined;
   if (q.continueToken) {
-    let parsed: ContinueToken;
-    try {
-      parsed = JSON.parse(Buffer.from(q.continueToken, 'base64url').toString('utf8'));
-    } catch {
-      throw badRequest('continue key is not valid: invalid token');
+    const token = decodeContinue(q.continueToken);
+    if (token.rv !== LATEST_RV) {
+      if (token.rv > current) throw tooLargeResourceVersion(token.rv, current);
+      if (token.rv < store.oldestResumableRv(storageKey(t))) throw continueExpired(token);
+      rv = token.rv;
     }
-    if (parsed.rv < store.oldestResumableRv(storageKey(t))) {
-      throw gone(
-        'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
-      );
-    }
-    rv = parsed.rv;
-    start = parsed.start;
+    start = token.start;
   } else if (q.resourceVersion !== undefined && q.resourceVersion !== '' && q.resourceVersion !== '0') {
     const wanted = parseResourceVersion(q.resourceVersion);
     if (wanted > current) throw tooLargeResourceVersion(wanted, current);
-    if (q.resourceVersionMatch === 'Exact') rv = wanted;
+    // Exact when asked, and for the first page of a paged list (the API's semantics table).
+    if (q.resourceVersionMatch === 'Exact' || (q.limit > 0 && q.resourceVersionMatch === undefined))
+      rv = wanted;
   }
   // Every page of a paged list (and an Exact list) is read at one resourceVersion.
-  let items = rv === current ? ctx.api.list(t, sel) : ctx.api.listAt(t, sel, rv);
-  if (start !== undefined) items = items.filter((o) => keyOf(o) > start);
+  const all = rv === current ? ctx.api.list(t, sel) : ctx.api.listAt(t, sel, rv);
+  const selected = sel.labels.length > 0 || sel.fields.length > 0;
+  const page = pageOf(all, rv, q.limit, start, selected);
   const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
-  if (q.limit > 0 && items.length > q.limit) {
-    const remaining = items.length - q.limit;
-    items = items.slice(0, q.limit);
-    const next: ContinueToken = { rv, start: keyOf(items.at(-1)!) };
-    metadata['continue'] = Buffer.from(JSON.stringify(next)).toString('base64url');
-    metadata['remainingItemCount'] = remaining;
-  }
+  if (page.continue) metadata['continue'] = page.continue;
+  if (page.remainingItemCount !== undefined) metadata['remainingItemCount'] = page.remainingItemCount;
+  const items = page.items;
   if (wantsTable(req.accept)) {
     const table = toTable(t, items, String(rv), t.printerColumns);
     return { code: 200, body: { ...table, metadata: { ...table.metadata, ...metadata } } };

@@ -65,6 +65,8 @@ export interface ApiServerOptions {
   watchHistory?: number;
   /** Age after which events are compacted (as etcd; older → 410 Gone). Default 5 minutes. */
   watchHistoryMs?: number;
+  /** Clock of the history's ages (default Date.now); tests move it to expire history. */
+  historyClock?: () => number;
   /** Interval of BOOKMARK events on watches that allow them. Default 10 s. */
   bookmarkIntervalMs?: number;
   /** Where to write the kubeconfig (default: a new temporary directory). */
@@ -117,7 +119,11 @@ export interface ApiServer {
 
 export async function startApiServer(options: ApiServerOptions = {}): Promise<ApiServer> {
   const log = options.log ?? silentLogger();
-  const store = new Store({ watchHistory: options.watchHistory, watchHistoryMs: options.watchHistoryMs });
+  const store = new Store({
+    watchHistory: options.watchHistory,
+    watchHistoryMs: options.watchHistoryMs,
+    now: options.historyClock,
+  });
   const registry = new Registry();
   const kubernetesVersion = options.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   const strategies = builtinStrategies(kubernetesVersion);
