@@ -173,6 +173,35 @@ describe.skipIf(!binary)('kubectl against the embedded API server', () => {
     expect(left.trim()).toBe('');
   });
 
+  it('shows events.k8s.io/v1 Events in kubectl get events and kubectl events, and refuses invalid ones', async () => {
+    const event = (type: string) =>
+      [
+        'apiVersion: events.k8s.io/v1',
+        'kind: Event',
+        `metadata: {name: scaled-${type.toLowerCase()}, namespace: default}`,
+        `eventTime: "${new Date().toISOString().replace('Z', '000Z')}"`,
+        'reportingController: autoscaling.kosmos.dev/hub',
+        'reportingInstance: hub-0',
+        'action: Scale',
+        'reason: Scaled',
+        'note: replicas 2 -> 3',
+        `type: ${type}`,
+        'regarding: {apiVersion: apps/v1, kind: Deployment, name: web, namespace: default}',
+        '',
+      ].join('\n');
+    expect(await ok(['create', '-f', '-'], event('Normal'))).toContain(
+      'event.events.k8s.io/scaled-normal created',
+    );
+    const table = await ok(['get', 'events', '-o', 'wide']);
+    expect(table).toMatch(
+      /Normal\s+Scaled\s+deployment\/web\s+autoscaling\.kosmos\.dev\/hub, hub-0\s+replicas 2 -> 3/,
+    );
+    expect(await ok(['events', '--for', 'deployment/web'])).toContain('replicas 2 -> 3');
+    const refused = await kubectl(['create', '-f', '-'], { stdin: event('Bogus') });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('type: Invalid value: "": has invalid value: Bogus');
+  });
+
   it('answers kubectl auth can-i through SelfSubjectAccessReview (this server allows everything)', async () => {
     const r = await kubectl(['auth', 'can-i', 'patch', 'pods/resize', '-n', 'default']);
     expect([r.code, r.stdout.trim()]).toEqual([0, 'yes']);
