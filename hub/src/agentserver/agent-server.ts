@@ -10,6 +10,7 @@ import type { AgentMessage__Output } from '../../../proto/gen/kosmos/v1/AgentMes
 import type { ArbitrationPolicy } from '../../../proto/gen/kosmos/v1/ArbitrationPolicy.ts';
 import type { HubMessage } from '../../../proto/gen/kosmos/v1/HubMessage.ts';
 import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
+import type { PodDirective } from '../../../proto/gen/kosmos/v1/PodDirective.ts';
 import { AgentAuthError, type AgentAuthenticator, type AgentIdentity } from '../auth/agent-auth.ts';
 import { clip, helloOutOfBounds, reportOutOfBounds } from '../auth/report-bounds.ts';
 import { guardReport, type PodPlacement, type RefusedPod } from '../auth/report-guard.ts';
@@ -298,7 +299,8 @@ export class AgentServer {
       directive: {
         nodeName: node,
         inReplyTo,
-        pods: this.#deps.model.directivesFor(node),
+        // the model's shared list: serialized, never mutated
+        pods: this.#deps.model.directivesFor(node) as PodDirective[],
         policy: this.#deps.policyFor?.(node) ?? 'ARBITRATION_POLICY_PROPORTIONAL',
         tickPeriodMs: this.#deps.tickPeriodMs,
       },

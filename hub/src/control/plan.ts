@@ -29,15 +29,14 @@ export function planService(
   previous: ServiceControlState | undefined,
   observations: ServiceObservations,
 ): ServicePlan {
-  const previousPods = previous?.pods ?? {};
-  const podStates: Record<string, RecommenderState> = {};
-  const standing: Record<string, Resources> = {};
+  const podStates = new Map<string, RecommenderState>();
+  const standing = new Map<string, Resources>();
   const pods: PodPlan[] = [];
   const decisions: DecisionRecord[] = [];
   for (const pod of observations.pods) {
-    const plan = planPod(policy, previousPods[pod.key], pod, previous?.desired?.[pod.key]);
-    if (plan.state) podStates[pod.key] = plan.state;
-    standing[pod.key] = plan.plan.desired;
+    const plan = planPod(policy, previous?.pods.get(pod.key), pod, previous?.desired?.get(pod.key));
+    if (plan.state) podStates.set(pod.key, plan.state);
+    standing.set(pod.key, plan.plan.desired);
     pods.push(plan.plan);
     if (plan.plan.terms && !sameResources(plan.plan.desired, pod.enacted)) {
       decisions.push({

@@ -56,12 +56,12 @@ export interface ServiceObservations {
 
 export interface ServiceControlState {
   /** Recommender state per pod key; pods no longer observed are dropped. */
-  pods: Record<string, RecommenderState>;
+  pods: ReadonlyMap<string, RecommenderState>;
   /**
    * The standing decision per pod key: the desired allocation last planned, held by passes without a
    * fresh signal (it may still be in flight, ahead of the enacted size). Pods no longer observed are dropped.
    */
-  desired?: Record<string, Resources>;
+  desired?: ReadonlyMap<string, Resources>;
   horizontal?: HorizontalState;
 }
 

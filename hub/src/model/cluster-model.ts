@@ -44,6 +44,8 @@ export class ClusterModel {
   /** uids by node, so a report or a directive costs O(pods on the node), not O(pods in the cluster). */
   readonly #podsByNode = new Map<string, Set<string>>();
   readonly #plansByNode = new Map<string, Set<string>>();
+  /** Each node's directive list as last built, until a plan on the node changes. */
+  readonly #directives = new Map<string, readonly PodDirective[]>();
 
   connect(node: string, agentVersion: string, nowMs: number): NodeState {
     const prev = this.#nodes.get(node);
@@ -101,6 +103,7 @@ export class ClusterModel {
 
   /** The node is gone (deleted, or silent too long): forget it and what its agent reported. */
   removeNode(node: string): void {
+    this.#directives.delete(node);
     for (const uid of this.#podsByNode.get(node) ?? []) this.#pods.delete(uid);
     this.#podsByNode.delete(node);
     this.#nodes.delete(node);
@@ -143,13 +146,25 @@ export class ClusterModel {
     return node?.connected === true && !node.stale;
   }
 
+  /**
+   * The pod's directive from the last pass. An unchanged plan (same node, same directive) is skipped:
+   * its node's directive list stays as built (directivesFor), so a steady node costs nothing to serve.
+   */
   setPlan(uid: string, node: string, directive: PodDirective): void {
     const before = this.#plans.get(uid);
-    if (before && before.node !== node) this.#plansByNode.get(before.node)?.delete(uid);
+    if (before && before.node === node && sameDirective(before.directive, directive)) return;
+    if (before && before.node !== node) {
+      this.#plansByNode.get(before.node)?.delete(uid);
+      this.#directives.delete(before.node);
+    }
     this.#plans.set(uid, { node, directive });
-    const onNode = this.#plansByNode.get(node) ?? new Set<string>();
+    let onNode = this.#plansByNode.get(node);
+    if (!onNode) {
+      onNode = new Set<string>();
+      this.#plansByNode.set(node, onNode);
+    }
     onNode.add(uid);
-    this.#plansByNode.set(node, onNode);
+    this.#directives.delete(node);
   }
 
   plan(uid: string): PlannedPod | undefined {
@@ -161,18 +176,27 @@ export class ClusterModel {
     const obs = this.#pods.get(uid);
     if (obs) this.#podsByNode.get(obs.node)?.delete(uid);
     const plan = this.#plans.get(uid);
-    if (plan) this.#plansByNode.get(plan.node)?.delete(uid);
+    if (plan) {
+      this.#plansByNode.get(plan.node)?.delete(uid);
+      this.#directives.delete(plan.node);
+    }
     this.#pods.delete(uid);
     this.#plans.delete(uid);
   }
 
-  /** Directives for one node: only pods placed on that node. */
-  directivesFor(node: string): PodDirective[] {
+  /**
+   * Directives for one node: only pods placed on that node. Built once per change of a plan on the
+   * node and shared by every caller until the next change: never mutate it.
+   */
+  directivesFor(node: string): readonly PodDirective[] {
+    const cached = this.#directives.get(node);
+    if (cached) return cached;
     const out: PodDirective[] = [];
     for (const uid of this.#plansByNode.get(node) ?? []) {
       const plan = this.#plans.get(uid);
       if (plan) out.push(plan.directive);
     }
+    this.#directives.set(node, out);
     return out;
   }
 
@@ -185,24 +209,33 @@ export class ClusterModel {
     const out: NodeRoomInput[] = [];
     for (const node of this.#nodes.values()) {
       if (node.stale || !node.connected || !node.allocatable) continue;
-      const reported = this.#podsByNode.get(node.name) ?? new Set<string>();
-      const pods = [...reported].map((uid) => ({
-        enactedCpuMilli: this.#pods.get(uid)?.sample.enacted.cpuMilli ?? 0,
-        plannedCpuMilli: this.#plannedCpuMilli(uid),
-      }));
-      for (const uid of this.#plansByNode.get(node.name) ?? []) {
-        if (!reported.has(uid))
-          pods.push({ enactedCpuMilli: 0, plannedCpuMilli: this.#plannedCpuMilli(uid) });
-      }
       out.push(
         nodeRoomInput({
           allocatableCpuMilli: node.allocatable.cpuMilli,
           untrackedCpuMilli: node.untrackedRequests?.cpuMilli ?? 0,
-          pods,
+          pods: this.#promises(node.name),
         }),
       );
     }
     return out;
+  }
+
+  /** Each tracked pod of the node, reported or only planned there: its enacted and planned CPU. */
+  *#promises(node: string): Generator<{ enactedCpuMilli: number; plannedCpuMilli: number }> {
+    const reported = this.#podsByNode.get(node);
+    // one object, rewritten per pod: nodeRoomInput reads each before asking for the next
+    const pod = { enactedCpuMilli: 0, plannedCpuMilli: 0 };
+    for (const uid of reported ?? []) {
+      pod.enactedCpuMilli = this.#pods.get(uid)?.sample.enacted.cpuMilli ?? 0;
+      pod.plannedCpuMilli = this.#plannedCpuMilli(uid);
+      yield pod;
+    }
+    for (const uid of this.#plansByNode.get(node) ?? []) {
+      if (reported?.has(uid)) continue;
+      pod.enactedCpuMilli = 0;
+      pod.plannedCpuMilli = this.#plannedCpuMilli(uid);
+      yield pod;
+    }
   }
 
   #plannedCpuMilli(uid: string): number {
@@ -212,4 +245,30 @@ export class ClusterModel {
   plannedUids(): string[] {
     return [...this.#plans.keys()];
   }
+}
+
+function sameResources(a: PodDirective['desired'], b: PodDirective['desired']): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  return Number(a.cpuMilli) === Number(b.cpuMilli) && Number(a.memoryBytes) === Number(b.memoryBytes);
+}
+
+/** Field by field: a directive is a flat message of scalars and Resources. */
+export function sameDirective(a: PodDirective, b: PodDirective): boolean {
+  return (
+    a.uid === b.uid &&
+    a.namespace === b.namespace &&
+    a.name === b.name &&
+    a.container === b.container &&
+    a.sla === b.sla &&
+    a.priority === b.priority &&
+    a.recommendOnly === b.recommendOnly &&
+    a.hubSourcedMetrics === b.hubSourcedMetrics &&
+    a.metricsFailureReason === b.metricsFailureReason &&
+    a.metricsFailureMessage === b.metricsFailureMessage &&
+    sameResources(a.desired, b.desired) &&
+    sameResources(a.minimum, b.minimum) &&
+    sameResources(a.maximum, b.maximum) &&
+    sameResources(a.essential, b.essential)
+  );
 }

@@ -100,7 +100,7 @@ describe('planService', () => {
     // the standing decision, not the enacted size (which may lag a resize still in flight)
     expect(second.pods[0]!.desired).toEqual(first.pods[0]!.desired);
     expect(second.pods[0]!.desired).not.toEqual(stale.enacted);
-    expect(second.state.pods['a']).toEqual(first.state.pods['a']);
+    expect(second.state.pods.get('a')).toEqual(first.state.pods.get('a'));
     expect(second.decisions).toEqual([]);
   });
 
@@ -112,7 +112,7 @@ describe('planService', () => {
       pods: [{ ...pod('a'), signal: undefined, enacted: { cpuMilli: 777, memoryBytes: 300 * MI } }],
     });
     expect(plan.pods[0]!.desired).toEqual({ cpuMilli: 777, memoryBytes: 300 * MI });
-    expect(plan.state.desired).toEqual({ a: { cpuMilli: 777, memoryBytes: 300 * MI } });
+    expect(plan.state.desired).toEqual(new Map([['a', { cpuMilli: 777, memoryBytes: 300 * MI }]]));
   });
 
   it('drops the state of pods that are gone', () => {
@@ -128,7 +128,7 @@ describe('planService', () => {
       readyReplicas: 1,
       pods: [pod('a')],
     });
-    expect(Object.keys(second.state.pods)).toEqual(['a']);
+    expect([...second.state.pods.keys()]).toEqual(['a']);
   });
 
   it('logs a vertical decision only for pods whose desired differs from enacted', () => {
@@ -272,7 +272,12 @@ describe('planService', () => {
     };
     const plan = planService(
       policy,
-      { pods: { a: known, held: known } },
+      {
+        pods: new Map([
+          ['a', known],
+          ['held', known],
+        ]),
+      },
       {
         nowSeconds: 0,
         currentReplicas: 1,

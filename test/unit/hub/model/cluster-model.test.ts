@@ -56,6 +56,25 @@ describe('ClusterModel', () => {
     expect(m.directivesFor('n2').map((d) => d.uid)).toEqual(['b']);
   });
 
+  it('serves a steady node the list it built; a changed plan, a moved or forgotten pod rebuild it', () => {
+    const m = new ClusterModel();
+    m.setPlan('a', 'n1', { uid: 'a', desired: { cpuMilli: 300, memoryBytes: 1 } });
+    m.setPlan('b', 'n1', { uid: 'b', desired: { cpuMilli: 400, memoryBytes: 1 } });
+    const first = m.directivesFor('n1');
+    // the same plan again, as a new object: skipped
+    m.setPlan('a', 'n1', { uid: 'a', desired: { cpuMilli: 300, memoryBytes: 1 } });
+    expect(m.directivesFor('n1')).toBe(first);
+    m.setPlan('a', 'n1', { uid: 'a', desired: { cpuMilli: 350, memoryBytes: 1 } });
+    const changed = m.directivesFor('n1');
+    expect(changed).not.toBe(first);
+    expect(changed.map((d) => d.desired?.cpuMilli)).toEqual([350, 400]);
+    m.setPlan('b', 'n2', { uid: 'b', desired: { cpuMilli: 400, memoryBytes: 1 } });
+    expect(m.directivesFor('n1').map((d) => d.uid)).toEqual(['a']);
+    expect(m.directivesFor('n2').map((d) => d.uid)).toEqual(['b']);
+    m.forgetPod('a');
+    expect(m.directivesFor('n1')).toEqual([]);
+  });
+
   it('keeps a pod that moved to another node (same uid) only under the node that reports it now', () => {
     const m = new ClusterModel();
     m.foldReport(nodeReport('n1', [podReport({ uid: 'a' })]), 1);
