@@ -6,7 +6,6 @@ import { AgentServer } from '../../hub/src/agentserver/agent-server.ts';
 import { startGrpcServer } from '../../hub/src/agentserver/grpc-server.ts';
 import { insecureNoAuth } from '../../hub/src/auth/agent-auth.ts';
 import { ClusterModel } from '../../hub/src/model/cluster-model.ts';
-import { kosmosProto } from '../../lib/grpc/proto.ts';
 import { silentLogger } from '../../lib/log.ts';
 import { buildFleet, type Fleet } from './fleet.ts';
 import type { AgentsWorkerInput, AgentsWorkerOutput } from './grpc-agents-worker.ts';
@@ -140,7 +139,7 @@ export async function runGrpcReports(o: GrpcReportsOptions): Promise<BenchResult
     log: silentLogger(),
   });
   const server = await startGrpcServer('127.0.0.1', 0, [
-    [kosmosProto().kosmos.v1.AgentHub.service, agentServer.handlers() as never],
+    [agentServer.definition(), agentServer.handlers() as never],
   ]);
   try {
     const paced = await phase('paced 1/s', server.port, fleet, 1000, o.phaseSeconds);

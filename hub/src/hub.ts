@@ -255,7 +255,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     grpcServer = await startGrpcServer(
       config.bindAddress,
       config.grpcPort,
-      [[proto.AgentHub.service, agentServer.handlers()]],
+      [[agentServer.definition(), agentServer.handlers()]],
       { ...options.grpcOptions, ...tls },
     );
     servers.push(grpcServer);

@@ -11,7 +11,6 @@ import { insecureNoAuth, NODE_NAME_EXTRA } from '../../hub/src/auth/agent-auth.t
 import { parseHubConfig } from '../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../hub/src/hub.ts';
 import { ClusterModel } from '../../hub/src/model/cluster-model.ts';
-import { kosmosProto } from '../../lib/grpc/proto.ts';
 import { kubeClients } from '../../lib/kube.ts';
 import { createLogger } from '../../lib/log.ts';
 import { type ApiServer, startApiServer } from '../../packages/apiserver/index.ts';
@@ -252,9 +251,7 @@ describe('one stream per node with --agent-auth=insecure-none', () => {
       now: () => nowMs,
       log: createLogger({ level: 'silent' }),
     });
-    server = await startGrpcServer('127.0.0.1', 0, [
-      [kosmosProto().kosmos.v1.AgentHub.service, agentServer.handlers()],
-    ]);
+    server = await startGrpcServer('127.0.0.1', 0, [[agentServer.definition(), agentServer.handlers()]]);
     const dial = (node: string) => {
       const a = connectTestAgent(`127.0.0.1:${server!.port}`, node);
       agents.push(a);

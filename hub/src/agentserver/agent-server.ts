@@ -3,7 +3,8 @@
 // One stream per node, never displaced while it reports; only Kubernetes Nodes are served; a
 // report over the bounds (report-bounds.ts) closes its stream; silent or deleted nodes are forgotten.
 import * as grpc from '@grpc/grpc-js';
-import { PROTOCOL_VERSION } from '../../../lib/grpc/proto.ts';
+import { withTrailingVarint } from '../../../lib/grpc/encoded-message.ts';
+import { kosmosProto, PROTOCOL_VERSION } from '../../../lib/grpc/proto.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { AgentHubHandlers } from '../../../proto/gen/kosmos/v1/AgentHub.ts';
 import type { AgentMessage__Output } from '../../../proto/gen/kosmos/v1/AgentMessage.ts';
@@ -57,7 +58,31 @@ export interface AgentServerDeps {
   onReport?: (node: string, refused: RefusedPod[]) => void;
 }
 
-type Call = grpc.ServerDuplexStream<AgentMessage__Output, HubMessage>;
+type Call = grpc.ServerDuplexStream<AgentMessage__Output, HubMessage | Buffer>;
+
+/** NodeDirective.in_reply_to */
+const IN_REPLY_TO_FIELD = 2;
+
+interface EncodedDirective {
+  pods: readonly PodDirective[];
+  policy: ArbitrationPolicy;
+  encode: (inReplyTo: number) => Buffer;
+}
+
+function serializeHubMessage(message: HubMessage): Buffer {
+  return kosmosProto().kosmos.v1.AgentHub.service.Connect.responseSerialize(message);
+}
+
+/** AgentHub with a response serializer that passes pre-encoded messages through. */
+function agentHubDefinition(): grpc.ServiceDefinition {
+  const connect = kosmosProto().kosmos.v1.AgentHub.service.Connect;
+  return {
+    Connect: {
+      ...connect,
+      responseSerialize: (m: HubMessage | Buffer) => (Buffer.isBuffer(m) ? m : connect.responseSerialize(m)),
+    },
+  } as grpc.ServiceDefinition;
+}
 
 interface NodeStream {
   call: Call;
@@ -69,6 +94,7 @@ interface NodeStream {
 export class AgentServer {
   readonly #deps: AgentServerDeps;
   readonly #streams = new Map<string, NodeStream>();
+  readonly #encoded = new Map<string, EncodedDirective>();
 
   constructor(deps: AgentServerDeps) {
     this.#deps = deps;
@@ -76,6 +102,11 @@ export class AgentServer {
 
   handlers(): AgentHubHandlers {
     return { Connect: (call) => this.#connect(call as Call) };
+  }
+
+  /** AgentHub as this server serves it: directives go out pre-encoded (see #directive). */
+  definition(): grpc.ServiceDefinition {
+    return agentHubDefinition();
   }
 
   connectedNodes(): string[] {
@@ -93,6 +124,7 @@ export class AgentServer {
 
   /** The Node was deleted from Kubernetes: close its stream and forget it. */
   forgetNode(node: string, reason: string): void {
+    this.#encoded.delete(node);
     const stream = this.#streams.get(node);
     if (stream) {
       this.#streams.delete(node);
@@ -294,17 +326,28 @@ export class AgentServer {
     }
   }
 
-  #directive(node: string, inReplyTo: number): HubMessage {
-    return {
-      directive: {
-        nodeName: node,
-        inReplyTo,
-        // the model's shared list: serialized, never mutated
-        pods: this.#deps.model.directivesFor(node) as PodDirective[],
-        policy: this.#deps.policyFor?.(node) ?? 'ARBITRATION_POLICY_PROPORTIONAL',
-        tickPeriodMs: this.#deps.tickPeriodMs,
-      },
-    };
+  /**
+   * The node's directive, encoded once per change of its plans or policy (the model hands out the same
+   * list until a plan on the node changes): each reply only appends the report it answers.
+   */
+  #directive(node: string, inReplyTo: number): Buffer {
+    const pods = this.#deps.model.directivesFor(node);
+    const policy = this.#deps.policyFor?.(node) ?? 'ARBITRATION_POLICY_PROPORTIONAL';
+    let cached = this.#encoded.get(node);
+    if (cached?.pods !== pods || cached.policy !== policy) {
+      const message: HubMessage = {
+        directive: {
+          nodeName: node,
+          // the model's shared list: serialized, never mutated
+          pods: pods as PodDirective[],
+          policy,
+          tickPeriodMs: this.#deps.tickPeriodMs,
+        },
+      };
+      cached = { pods, policy, encode: withTrailingVarint(serializeHubMessage(message), IN_REPLY_TO_FIELD) };
+      this.#encoded.set(node, cached);
+    }
+    return cached.encode(inReplyTo);
   }
 
   /** Logs one bounded line, counts the refusal and closes the stream with the reason. */
@@ -321,7 +364,7 @@ export class AgentServer {
     call.emit('error', { code, details });
   }
 
-  #write(call: Call, msg: HubMessage): void {
+  #write(call: Call, msg: HubMessage | Buffer): void {
     // Replies are full snapshots: when the stream is backed up, dropping one loses nothing.
     if (call.writableNeedDrain) return;
     call.write(msg);

@@ -8,7 +8,6 @@ import {
   insecureNoAuth,
 } from '../../../../hub/src/auth/agent-auth.ts';
 import { ClusterModel } from '../../../../hub/src/model/cluster-model.ts';
-import { kosmosProto } from '../../../../lib/grpc/proto.ts';
 import { silentLogger } from '../../../../lib/log.ts';
 import { nodeReport, podReport } from '../fixtures.ts';
 import { connectTestAgent, type TestAgent, waitFor } from '../test-agent.ts';
@@ -30,9 +29,7 @@ async function start(opts: { leader?: boolean; auth?: AgentAuthenticator } = {})
     now: () => 1000,
     log: silentLogger(),
   });
-  running = await startGrpcServer('127.0.0.1', 0, [
-    [kosmosProto().kosmos.v1.AgentHub.service, server.handlers()],
-  ]);
+  running = await startGrpcServer('127.0.0.1', 0, [[server.definition(), server.handlers()]]);
   const connect = (node: string, token = '') => {
     const a = connectTestAgent(`127.0.0.1:${running!.port}`, node, token);
     agents.push(a);
