@@ -4,20 +4,14 @@
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './errors.ts';
 import type { Json, KObject } from './object-types.ts';
+import { decodeProtobufObject } from './protobuf.ts';
 import { apiVersionOf, type ResourceType } from './registry.ts';
 import type { FieldValidation } from './request-options.ts';
 import { type SchemaCatalog, unknownFields } from './schemas.ts';
 
-/** Parse a request body (YAML when the Content-Type says so, JSON otherwise). */
-export function parseBody(body: string, contentType: string | undefined): KObject {
-  if ((contentType ?? '').includes('protobuf')) {
-    // Clients (client-go >= 1.32) fall back to JSON on 415.
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got ${contentType})`,
-    );
-  }
+/** Parse a request body: Kubernetes protobuf, YAML when the Content-Type says so, JSON otherwise. */
+export function parseBody(body: string, contentType: string | undefined, raw?: Buffer): KObject {
+  if ((contentType ?? '').includes('protobuf')) return decodeProtobufObject(raw ?? Buffer.from(body, 'utf8'));
   if (!body) throw badRequest('the request body is empty');
   let parsed: unknown;
   try {

@@ -10,7 +10,6 @@ import { type Json, type KObject, nowTimestamp } from './object-types.ts';
 import type { DeleteOptions, ObjectApi, UpdateTarget } from './objects.ts';
 import { continueExpired, decodeContinue, LATEST_RV, pageOf } from './paging.ts';
 import { applyPatch, PatchType, parsePatchBody, patchTypeOf } from './patch.ts';
-import { decodeAccessReview } from './protobuf-review.ts';
 import { apiVersionOf, type ResourceType, storageKey } from './registry.ts';
 import {
   listQuery,
@@ -162,10 +161,8 @@ function decode(ctx: HandlerContext, req: ApiRequest, obj: KObject, q: WriteQuer
 function create(ctx: HandlerContext, req: ApiRequest): Reply {
   const { type: t, subresource, namespace, name } = req.route;
   const q = writeQuery('CreateOptions', req.query);
-  // kubectl auth can-i posts its review as protobuf (the answer is JSON, which clients accept).
-  const protobufReview =
-    t.virtual && t.group === 'authorization.k8s.io' && /protobuf/.test(req.contentType ?? '');
-  const body = protobufReview ? protobufBody(req) : parseBody(req.body, req.contentType);
+  // client-go posts built-in kinds as protobuf (the answer is JSON, which it accepts too).
+  const body = parseBody(req.body, req.contentType, req.rawBody);
   if (subresource === 'binding') return { code: 201, body: bindPod(ctx.api, t, namespace!, name!, body) };
   if (subresource === 'eviction') return { code: 201, body: evictPod(ctx.api, t, namespace!, name!) };
   if (name !== undefined || subresource) throw methodNotAllowed();
@@ -176,18 +173,10 @@ function create(ctx: HandlerContext, req: ApiRequest): Reply {
   return { code: 201, body: ctx.api.create(t, body, { dryRun: q.dryRun, managedFields }), warnings };
 }
 
-function protobufBody(req: ApiRequest): KObject {
-  try {
-    return decodeAccessReview(req.rawBody ?? Buffer.from(req.body, 'utf8')) as KObject;
-  } catch (err) {
-    throw badRequest(`error decoding protobuf review: ${(err as Error).message}`);
-  }
-}
-
 function update(ctx: HandlerContext, req: ApiRequest): Reply {
   const { type: t, subresource, namespace, name } = req.route;
   const q = writeQuery('UpdateOptions', req.query);
-  const body = parseBody(req.body, req.contentType);
+  const body = parseBody(req.body, req.contentType, req.rawBody);
   const warnings = decode(ctx, req, body, q);
   checkIdentity(req, body);
   const track = (before: KObject | undefined, after: KObject) => ownership(req, q, before, after);

@@ -191,6 +191,7 @@ export class ObjectApi {
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     if (opts.managedFields) meta.managedFields = opts.managedFields;
+    if (meta.managedFields?.length === 0) delete meta.managedFields;
     const strategy = this.strategy(t);
     t.schema?.applyDefaults(obj);
     strategy.prepareCreate?.(obj, this);

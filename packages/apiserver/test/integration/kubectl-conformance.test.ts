@@ -108,8 +108,7 @@ describe.skipIf(!binary)('kubectl against the embedded API server', () => {
 
   it('renders the kustomization in deploy/ and the server accepts it with --dry-run=server', async () => {
     const rendered = await ok(['kustomize', deployDir]);
-    // (`kubectl create namespace` would send protobuf, which this server does not decode.)
-    await ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata: {name: kosmos-system}\n');
+    expect(await ok(['create', 'namespace', 'kosmos-system'])).toContain('namespace/kosmos-system created');
     const out = await ok(['apply', '--dry-run=server', '-f', '-'], rendered);
     expect(out).toContain('daemonset.apps/kosmos-agent created (server dry run)');
     expect(out).toContain('validatingadmissionpolicy.admissionregistration.k8s.io');
@@ -171,6 +170,56 @@ describe.skipIf(!binary)('kubectl against the embedded API server', () => {
     expect(out).toContain('deployment.apps "web" deleted');
     const left = await ok(['get', 'pods,replicasets', '-l', 'app=web', '-o', 'name']);
     expect(left.trim()).toBe('');
+  });
+
+  it('creates built-in kinds with kubectl create <kind>, whose typed clients send protobuf', async () => {
+    const created = [
+      ['create', 'configmap', 'settings', '--from-literal=mode=fast', '--from-literal=empty='],
+      ['create', 'secret', 'generic', 'token', '--from-literal=key=s3cret'],
+      ['create', 'serviceaccount', 'robot'],
+      [
+        'create',
+        'deployment',
+        'idle',
+        '--image=nginx:1.27',
+        '--port=8080',
+        '--replicas=0',
+        '--',
+        'sleep',
+        '1',
+      ],
+      ['create', 'service', 'nodeport', 'idle', '--tcp=80:8080', '--node-port=30080'],
+      ['create', 'role', 'reader', '--verb=get,list', '--resource=pods,deployments.apps'],
+      ['create', 'rolebinding', 'robot-reads', '--role=reader', '--serviceaccount=default:robot'],
+      ['create', 'priorityclass', 'low', '--value=10', '--preemption-policy=Never'],
+      ['create', 'pdb', 'idle', '--selector=app=idle', '--min-available=50%'],
+    ];
+    for (const args of created) expect(await ok(args)).toContain('created');
+    expect(await ok(['get', 'cm', 'settings', '-o', 'jsonpath={.data}'])).toBe('{"empty":"","mode":"fast"}');
+    expect(await ok(['get', 'secret', 'token', '-o', 'jsonpath={.data.key}'])).toBe(btoa('s3cret'));
+    expect(
+      await ok([
+        'get',
+        'deploy',
+        'idle',
+        '-o',
+        'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].command}',
+      ]),
+    ).toBe('0 ["sleep","1"]');
+    expect(
+      await ok([
+        'get',
+        'svc',
+        'idle',
+        '-o',
+        'jsonpath={.spec.ports[0].nodePort} {.spec.ports[0].targetPort}',
+      ]),
+    ).toBe('30080 8080');
+    expect(
+      await ok(['get', 'rolebinding', 'robot-reads', '-o', 'jsonpath={.subjects[0].name} {.roleRef.name}']),
+    ).toBe('robot reader');
+    expect(await ok(['get', 'role', 'reader', '-o', 'jsonpath={.rules[0].apiGroups}'])).toBe('[""]');
+    expect(await ok(['get', 'pdb', 'idle', '-o', 'jsonpath={.spec.minAvailable}'])).toBe('50%');
   });
 
   it('shows events.k8s.io/v1 Events in kubectl get events and kubectl events, and refuses invalid ones', async () => {
