@@ -61,6 +61,7 @@ function row(r: JobResult) {
   return {
     workload: r.workload,
     contender: r.contender,
+    requests: r.client.requests,
     clientViolationPct: r.client.violationPct,
     clientP50Ms: r.client.p50Ms,
     clientP99Ms: r.client.p99Ms,

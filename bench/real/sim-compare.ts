@@ -31,6 +31,17 @@ interface RealRow {
   coreSecondsUsed: number;
   resizes: number;
   replicaChanges: number;
+  /** Requests the client sent in the measured run (older real.json files lack it). */
+  requests?: number;
+}
+
+/**
+ * CPU one request really cost on the testbed, ms: Σ CPU used / Σ requests over the workload's runs.
+ * The sample app burns its nominal 10 ms; HTTP parsing, the histogram and the Node runtime add to it.
+ */
+function measuredCostMs(rows: readonly RealRow[]): number | undefined {
+  const requests = rows.reduce((a, r) => a + (r.requests ?? 0), 0);
+  return requests > 0 ? (1000 * rows.reduce((a, r) => a + r.coreSecondsUsed, 0)) / requests : undefined;
 }
 
 function contenderSetup(
@@ -99,6 +110,7 @@ async function main(): Promise<void> {
   const workloads = REAL_WORKLOADS.filter((w) => real.results.some((r) => r.workload === w));
   for (const name of workloads) {
     const w = await realWorkload(name, seconds);
+    const costMs = measuredCostMs(real.results.filter((r) => r.workload === name));
     const rates = [...Array<number>(warmup).fill(w.ratePerSecond[0] ?? 0), ...w.ratePerSecond];
     const svc = base.services[0]!;
     const scenario: Scenario = {
@@ -123,31 +135,47 @@ async function main(): Promise<void> {
         },
       ],
     };
-    for (const contender of REAL_CONTENDERS) {
-      const r = real.results.find((x) => x.workload === name && x.contender === contender);
-      if (!r) continue;
-      const setup = contenderSetup(contender, scenario);
+    // calibrated: the same run with the CPU per request the testbed measured instead of the nominal
+    const calibrated: Scenario | undefined =
+      costMs === undefined
+        ? undefined
+        : {
+            ...scenario,
+            services: scenario.services.map((x) => ({
+              ...x,
+              workload: { ...x.workload, cpuSecondsPerRequest: costMs / 1000 },
+            })),
+          };
+    const simulate = (sc: Scenario, contender: RealContender) => {
+      const setup = contenderSetup(contender, sc);
       const rec = runDiscrete(setup.scenario, {
         controller: setup.controller,
         durationSeconds: warmup + seconds,
       });
       const f = computeFigures(fromSecond(rec, warmup), name);
-      const s = f.services[0]!;
+      return {
+        violationPct: f.sloViolationPct,
+        p50Ms: f.p50Ms,
+        p99Ms: f.p99Ms,
+        coreSecondsAllocated: f.coreSeconds,
+        coreSecondsUsed: (f.coreSeconds * f.cpuUtilizationPct) / 100,
+        resizes: f.resizes,
+        replicaChanges: f.replicaChanges,
+        droppedPct: f.droppedPct,
+      };
+    };
+    for (const contender of REAL_CONTENDERS) {
+      const r = real.results.find((x) => x.workload === name && x.contender === contender);
+      if (!r) continue;
       rows.push({
         workload: name,
         contender,
-        sim: {
-          violationPct: f.sloViolationPct,
-          p50Ms: f.p50Ms,
-          p99Ms: f.p99Ms,
-          coreSecondsAllocated: f.coreSeconds,
-          coreSecondsUsed: (f.coreSeconds * f.cpuUtilizationPct) / 100,
-          resizes: f.resizes,
-          replicaChanges: f.replicaChanges,
-          droppedPct: f.droppedPct,
-          service: s.service,
-        },
+        sim: simulate(scenario, contender),
+        ...(calibrated
+          ? { simCalibrated: { cpuPerRequestMs: costMs, ...simulate(calibrated, contender) } }
+          : {}),
         real: {
+          requests: r.requests,
           violationPct: r.clientViolationPct,
           p50Ms: r.clientP50Ms,
           p99Ms: r.clientP99Ms,
@@ -161,14 +189,16 @@ async function main(): Promise<void> {
   }
   const n = (v: unknown, d = 0) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '-');
   console.log(
-    '| workload | contender | violation % sim / real | p50 ms sim / real | p99 ms sim / real | core-s allocated sim / real | core-s used sim / real | resizes sim / real | replica changes sim / real |',
+    '| workload | contender | violation % sim / calibrated / real | p50 ms sim / cal. / real | p99 ms sim / cal. / real | core-s allocated sim / cal. / real | core-s used sim / cal. / real | resizes sim / cal. / real | replica changes sim / cal. / real |',
   );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
     const s = row.sim as Record<string, number>;
+    const c = (row.simCalibrated ?? {}) as Record<string, number>;
     const r = row.real as Record<string, number>;
+    const three = (k: string, d = 0) => `${n(s[k], d)} / ${n(c[k], d)} / ${n(r[k], d)}`;
     console.log(
-      `| ${row.workload} | ${row.contender} | ${n(s.violationPct)} / ${n(r.violationPct)} | ${n(s.p50Ms)} / ${n(r.p50Ms)} | ${n(s.p99Ms)} / ${n(r.p99Ms)} | ${n(s.coreSecondsAllocated, 1)} / ${n(r.coreSecondsAllocated, 1)} | ${n(s.coreSecondsUsed, 1)} / ${n(r.coreSecondsUsed, 1)} | ${s.resizes} / ${r.resizes} | ${s.replicaChanges} / ${r.replicaChanges} |`,
+      `| ${row.workload} | ${row.contender} | ${three('violationPct')} | ${three('p50Ms')} | ${three('p99Ms')} | ${three('coreSecondsAllocated', 1)} | ${three('coreSecondsUsed', 1)} | ${three('resizes')} | ${three('replicaChanges')} |`,
     );
   }
   const out = o.out ?? join(dirname(o.real), 'sim.json');
