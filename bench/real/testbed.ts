@@ -19,6 +19,7 @@ import type { Logger } from '../../lib/log.ts';
 import type { KObject } from '../../packages/apiserver/index.ts';
 import { type ClientFigures, clientFigures } from '../../sim/load/client-figures.ts';
 import { startHaproxy } from '../../sim/load/haproxy.ts';
+import type { RequestRecord } from '../../sim/load/open-loop.ts';
 import { runOpenLoopInWorker } from '../../sim/load/open-loop-worker.ts';
 import { podCgroupReadings } from '../../sim/node/real/pod-readings.ts';
 import { type RealCluster, startRealCluster } from '../../sim/node/real/real-cluster.ts';
@@ -46,6 +47,8 @@ export interface SecondSample {
   allocatedMilli: number;
   usedMilli: number;
   replicas: number;
+  /** HAProxy's backend that second: sessions open to the pods and requests queued in HAProxy. */
+  balancer?: { sessions: number; queued: number };
   /** kosmos only: what the hub's /metrics said that second (scraped RT, usage, desired, enacted, capped). */
   hub?: HubView;
 }
@@ -78,8 +81,11 @@ export interface JobResult {
   podSeconds: number;
   processes: ProcessFootprint[];
   seconds: SecondSample[];
-  /** Client p95 per 5 s, ms, for the charts. */
-  p95Per5s: { t: number; p95Ms: number }[];
+  /**
+   * Client p95 per 5 s, ms, for the charts; with the generator's worst send lag in those 5 s (how
+   * late its thread sent a request) to tell a client stall from a slow service.
+   */
+  p95Per5s: { t: number; p95Ms: number; maxSendLagMs: number }[];
 }
 
 interface PodSpecShape {
@@ -305,6 +311,13 @@ export async function runRealJob(
         replicas,
       };
       seconds.push(sample);
+      void haproxy.runtime.command('show stat').then(
+        (csv) => {
+          const b = backendLoad(csv, 'web');
+          if (b) sample.balancer = b;
+        },
+        () => undefined,
+      );
       if (kosmos)
         void readHubView(kosmos.metricsPort, 'web').then((v) => {
           if (v) sample.hub = v;
@@ -352,7 +365,11 @@ export async function runRealJob(
       podSeconds,
       processes: (await footprint?.result()) ?? [],
       seconds,
-      p95Per5s: per5.windows.map((x) => ({ t: x.startSeconds - warmup, p95Ms: x.statisticMs })),
+      p95Per5s: per5.windows.map((x) => ({
+        t: x.startSeconds - warmup,
+        p95Ms: x.statisticMs,
+        maxSendLagMs: maxSendLag(records, x.startSeconds, x.startSeconds + 5),
+      })),
     };
     log.info(
       { clientViolationPct: client.violationPct, p99Ms: client.p99Ms, errorsPct: client.errorsPct },
@@ -368,6 +385,26 @@ export async function runRealJob(
       }
     }
   }
+}
+
+function maxSendLag(records: readonly RequestRecord[], fromSeconds: number, toSeconds: number): number {
+  let max = 0;
+  for (const r of records)
+    if (r.atSeconds >= fromSeconds && r.atSeconds < toSeconds) max = Math.max(max, r.sendLagMs ?? 0);
+  return max;
+}
+
+/** The BACKEND row of HAProxy's `show stat` CSV: current sessions and queued requests. */
+function backendLoad(csv: string, backend: string): { sessions: number; queued: number } | undefined {
+  const lines = csv.split('\n');
+  const header = (lines[0] ?? '').replace(/^# /, '').split(',');
+  const col = (name: string) => header.indexOf(name);
+  for (const line of lines.slice(1)) {
+    const f = line.split(',');
+    if (f[0] === backend && f[1] === 'BACKEND')
+      return { sessions: Number(f[col('scur')] || 0), queued: Number(f[col('qcur')] || 0) };
+  }
+  return undefined;
 }
 
 async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {

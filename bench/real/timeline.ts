@@ -13,13 +13,17 @@ interface Series {
   workload: string;
   contender: string;
   seconds: SecondSample[];
-  p95Per5s: { t: number; p95Ms: number }[];
+  p95Per5s: { t: number; p95Ms: number; maxSendLagMs?: number }[];
 }
 
 export interface TimelineRow {
   t: number;
   offeredRps: number;
   clientP95Ms: number;
+  /** The generator's worst send lag in the row, ms (older real.json files lack it). */
+  maxSendLagMs?: number;
+  /** Most requests HAProxy held queued in any second of the row. */
+  balancerQueued?: number;
   quotaMilli: number;
   usedMilli: number;
   replicas: number;
@@ -35,13 +39,16 @@ const total = (v: HubView, f: 'desiredMilli' | 'cappedMilli') => v.pods.reduce((
 
 /** Pure: one run's per-second samples in rows of `width` seconds, means over each row. */
 export function timeline(s: Series, width = 5): TimelineRow[] {
-  return s.p95Per5s.map(({ t, p95Ms }) => {
+  return s.p95Per5s.map(({ t, p95Ms, maxSendLagMs }) => {
     const inRow = s.seconds.filter((x) => x.t >= t && x.t < t + width);
     const hub = inRow.flatMap((x) => (x.hub ? [x.hub] : []));
+    const queued = inRow.flatMap((x) => (x.balancer ? [x.balancer.queued] : []));
     const row: TimelineRow = {
       t,
       offeredRps: mean(inRow.map((x) => x.offeredRps)),
       clientP95Ms: p95Ms,
+      ...(maxSendLagMs === undefined ? {} : { maxSendLagMs }),
+      ...(queued.length ? { balancerQueued: Math.max(...queued) } : {}),
       quotaMilli: mean(inRow.map((x) => x.allocatedMilli)),
       usedMilli: mean(inRow.map((x) => x.usedMilli)),
       replicas: Math.max(0, ...inRow.map((x) => x.replicas)),
@@ -72,12 +79,12 @@ async function main(): Promise<void> {
     if (s.contender !== o.contender || (o.workload && s.workload !== o.workload)) continue;
     console.log(`\n${s.workload} × ${s.contender}`);
     console.log(
-      '| t s | offered rps | client p95 ms | hub p95 ms | hub rps | quota m | used m | desired m | capped m | replicas (decided) |',
+      '| t s | offered rps | client p95 ms | send lag max ms | HAProxy queued | hub p95 ms | hub rps | quota m | used m | desired m | capped m | replicas (decided) |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of timeline(s)) {
       console.log(
-        `| ${r.t} | ${n(r.offeredRps, 1)} | ${n(r.clientP95Ms)} | ${n(r.hubRtMs)} | ${n(r.hubRate, 1)} | ${n(r.quotaMilli)} | ${n(r.usedMilli)} | ${n(r.desiredMilli)} | ${n(r.cappedMilli)} | ${r.replicas}${r.desiredReplicas === undefined ? '' : ` (${r.desiredReplicas})`} |`,
+        `| ${r.t} | ${n(r.offeredRps, 1)} | ${n(r.clientP95Ms)} | ${n(r.maxSendLagMs)} | ${n(r.balancerQueued)} | ${n(r.hubRtMs)} | ${n(r.hubRate, 1)} | ${n(r.quotaMilli)} | ${n(r.usedMilli)} | ${n(r.desiredMilli)} | ${n(r.cappedMilli)} | ${r.replicas}${r.desiredReplicas === undefined ? '' : ` (${r.desiredReplicas})`} |`,
       );
     }
   }

@@ -12,6 +12,11 @@ export interface RequestRecord {
   /** HTTP status, or 0 for a connection error or timeout. */
   status: number;
   ok: boolean;
+  /**
+   * How late the generator sent it (its thread's timer granularity and scheduling), ms: a lag that
+   * grows says the client, not the service, held requests back. Counted in latencyMs either way.
+   */
+  sendLagMs?: number;
 }
 
 export interface OpenLoopOptions {
@@ -47,7 +52,13 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<RequestReco
 
   const send = (atSeconds: number) => {
     const scheduledMs = start + atSeconds * 1000;
-    const record: RequestRecord = { atSeconds, latencyMs: Number.NaN, status: 0, ok: false };
+    const record: RequestRecord = {
+      atSeconds,
+      latencyMs: Number.NaN,
+      status: 0,
+      ok: false,
+      sendLagMs: performance.now() - scheduledMs,
+    };
     records.push(record);
     const target = options.target();
     const done = new Promise<void>((resolve) => {
