@@ -11,6 +11,7 @@ import { type Calibration, calibrate } from './speed/calibrate.ts';
 import { GRPC_REPORTS_DEFAULTS, GRPC_REPORTS_QUICK, runGrpcReports } from './speed/grpc-reports.ts';
 import { headlineOf } from './speed/headline.ts';
 import { HUB_PLAN_DEFAULTS, HUB_PLAN_QUICK, runHubPlan } from './speed/hub-plan.ts';
+import { HUB_SHARDS_DEFAULTS, runHubShards } from './speed/hub-shards.ts';
 import { type BenchResult, renderResult, type SpeedDocument } from './speed/report.ts';
 import { RESIZE_LATENCY_DEFAULTS, RESIZE_LATENCY_QUICK, runResizeLatency } from './speed/resize-latency.ts';
 
@@ -26,6 +27,7 @@ const BENCHMARKS = {
         ? {}
         : { agents: grpcAgents, podsPerNode: Math.ceil(150_000 / grpcAgents) }),
     }),
+  'hub-shards': (quick: boolean) => runHubShards({ ...HUB_SHARDS_DEFAULTS, quick }),
   'resize-latency': (quick: boolean, agentEntry?: string[]) =>
     runResizeLatency({
       ...(quick ? RESIZE_LATENCY_QUICK : RESIZE_LATENCY_DEFAULTS),
@@ -34,6 +36,8 @@ const BENCHMARKS = {
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
 const NAMES = Object.keys(BENCHMARKS) as BenchName[];
+/** Run only when named with --only (the shard simulation repeats hub-plan and grpc-reports per shard count). */
+const OPT_IN: readonly BenchName[] = ['hub-shards'];
 
 /** --grpc-agents: streams in grpc-reports (pods per node then spread a 150,000-pod fleet). */
 let grpcAgents: number | undefined;
@@ -60,12 +64,16 @@ const program = new Command('bench')
   .description(
     'Speed benchmarks: agent per-tick CPU and memory at 110 pods, hub period at 5,000 nodes / 150,000 pods, agent server reports/s over gRPC, load step → resize requested → enacted and API writes per pod per minute on the embedded cluster.',
   )
-  .option('--only <names>', `comma-separated subset of: ${NAMES.join(', ')}`, names)
+  .option(
+    '--only <names>',
+    `comma-separated subset of: ${NAMES.join(', ')} (${OPT_IN.join(', ')} only when named)`,
+    names,
+  )
   .option('--quick', 'fewer ticks, periods and seconds per benchmark (about half the time)')
   .option('--with-quality', 'then run the quality benchmark (bench/quality/main.ts --quick)')
   .option(
     '--grpc-agents <n>',
-    'grpc-reports with n agent streams carrying 150,000 pods between them (default: 200 × 110 pods)',
+    'grpc-reports with n agent streams carrying 150,000 pods between them (default: 5,000 × 30 pods)',
     positiveInt,
   )
   .option(
@@ -120,7 +128,7 @@ async function main(): Promise<void> {
   const opts = program.parse().opts<Options>();
   const quick = opts.quick === true;
   grpcAgents = opts.grpcAgents;
-  const selected = opts.only ?? NAMES;
+  const selected = opts.only ?? NAMES.filter((n) => !OPT_IN.includes(n));
   const before: Calibration = calibrate();
   const startedAt = new Date().toISOString();
   const results: BenchResult[] = [];

@@ -19,8 +19,9 @@ export interface GrpcReportsOptions {
   phaseSeconds: number;
 }
 
-export const GRPC_REPORTS_DEFAULTS = { agents: 200, podsPerNode: 110, phaseSeconds: 15 } as const;
-export const GRPC_REPORTS_QUICK = { agents: 200, podsPerNode: 110, phaseSeconds: 6 } as const;
+/** The fleet the hub must ingest: 5,000 nodes × 30 pods (150,000 pods), each node's agent on its own stream. */
+export const GRPC_REPORTS_DEFAULTS = { agents: 5000, podsPerNode: 30, phaseSeconds: 15 } as const;
+export const GRPC_REPORTS_QUICK = { agents: 5000, podsPerNode: 30, phaseSeconds: 8 } as const;
 
 const PODS_PER_SLA = 10;
 const MIB = 1024 * 1024;
