@@ -24,11 +24,20 @@ export interface AgentsWorkerOutput {
   /** Directives that arrived inside the measured window (all streams connected → deadline). */
   answeredInWindow: number;
   directivePods: number;
+  /** Reports still without a directive when the agents were stopped (replies dropped or late). */
+  unanswered: number;
+  /** Streams that ended in an error. */
+  failedStreams: number;
+  /** CPU of the agents' thread from the window's start until every agent stopped. */
+  agentsCpuMicros: number;
   reportBytes: number;
   errors: string[];
 }
 
 type Stream = grpc.ClientDuplexStream<Buffer, Buffer>;
+
+/** How long after the window an agent still waits for the reply to its last report. */
+const REPLY_GRACE_MS = 15_000;
 
 function emptyOutput(): AgentsWorkerOutput {
   return {
@@ -37,6 +46,9 @@ function emptyOutput(): AgentsWorkerOutput {
     answered: 0,
     answeredInWindow: 0,
     directivePods: 0,
+    unanswered: 0,
+    failedStreams: 0,
+    agentsCpuMicros: 0,
     reportBytes: 0,
     errors: [],
   };
@@ -57,14 +69,23 @@ async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
   );
   const windowSeconds = Math.max(paceMs, 1000) / 1000;
   let deadline = Number.POSITIVE_INFINITY;
-  let welcomed = 0;
+  /** Streams welcomed, or failed before their welcome: the window starts when every stream is one or the other. */
+  let settled = 0;
   const starters: (() => void)[] = [];
+  let cpu0 = process.threadCpuUsage();
+  const cutters: (() => void)[] = [];
   // every stream is connected before any report is sent; the measured window starts then
   const ready = () => {
-    if (++welcomed < fleet.nodes.length) return;
+    if (++settled < fleet.nodes.length) return;
     deadline = performance.now() + durationMs;
+    cpu0 = process.threadCpuUsage();
     parentPort?.postMessage({ type: 'started' });
     for (const start of starters) start();
+    // A reply the hub dropped (its stream backed up: replies are snapshots, the next one will do)
+    // would leave its agent waiting forever: after a grace, every agent still waiting stops.
+    setTimeout(() => {
+      for (const cut of cutters) cut();
+    }, durationMs + REPLY_GRACE_MS).unref();
   };
   const clients: grpc.Client[] = [];
   const agents = fleet.nodes.map(
@@ -84,11 +105,20 @@ async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
         const sentAt = new Map<number, number>();
         let sequence = 0;
         let timer: NodeJS.Timeout | undefined;
+        let finished = false;
+        let welcomed = false;
         const finish = () => {
+          if (finished) return;
+          finished = true;
           clearTimeout(timer);
           call.end();
           resolve();
         };
+        cutters.push(() => {
+          if (finished) return;
+          out.unanswered += sentAt.size;
+          finish();
+        });
         const send = () => {
           if (performance.now() >= deadline) return finish();
           sequence++;
@@ -99,6 +129,7 @@ async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
         call.on('data', (bytes: Buffer) => {
           const msg = scanHubMessage(bytes);
           if (msg.welcome) {
+            welcomed = true;
             // agents of real nodes are not in step: spread the first reports over one pace
             starters.push(() => {
               if (paceMs > 0) timer = setTimeout(send, Math.random() * paceMs);
@@ -121,8 +152,11 @@ async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
           else timer = setTimeout(send, Math.max(0, paceMs - (performance.now() - at)));
         });
         call.on('error', (err: Error) => {
+          out.failedStreams++;
           if (out.errors.length < 5) out.errors.push(`${nodeName}: ${err.message}`);
+          const beforeWelcome = !welcomed;
           finish();
+          if (beforeWelcome) ready();
         });
         call.write(
           connect.requestSerialize({
@@ -132,6 +166,8 @@ async function run(input: AgentsWorkerInput): Promise<AgentsWorkerOutput> {
       }),
   );
   await Promise.all(agents);
+  const cpu = process.threadCpuUsage(cpu0);
+  out.agentsCpuMicros = cpu.user + cpu.system;
   for (const c of clients) c.close();
   return out;
 }

@@ -78,7 +78,13 @@ async function phase(
   fleet: Fleet,
   paceMs: number,
   seconds: number,
-): Promise<{ metrics: Metric[]; errors: string[]; reportBytes: number; reportsPerSecond: number }> {
+): Promise<{
+  metrics: Metric[];
+  errors: string[];
+  reportBytes: number;
+  reportsPerSecond: number;
+  cpuPerReportMs: number | null;
+}> {
   const { out, wallMs, serverCpuMicros } = await runAgents({
     port,
     fleet,
@@ -89,13 +95,14 @@ async function phase(
   return {
     reportBytes: out.reportBytes,
     reportsPerSecond: out.answeredInWindow / seconds,
+    cpuPerReportMs: out.answered ? serverCpuMicros / 1000 / out.answered : null,
     errors: out.errors,
     metrics: [
       metric(
         `${label}: reports handled`,
         out.answeredInWindow / seconds,
         '/s',
-        `${out.answered} answered of ${out.sent} sent`,
+        `${out.answered} answered of ${out.sent} sent${out.unanswered ? `, ${out.unanswered} never answered` : ''}${out.failedStreams ? `, ${out.failedStreams} streams failed` : ''}`,
       ),
       metric(
         `${label}: pods reported`,
@@ -110,6 +117,12 @@ async function phase(
         coreSharePercent(serverCpuMicros, wallMs),
         '%',
         'of one core (server thread only)',
+      ),
+      metric(
+        `${label}: agents thread CPU`,
+        coreSharePercent(out.agentsCpuMicros, wallMs),
+        '%',
+        'of one core: the worker playing every agent (if near its share of the machine, the agents limit the rate)',
       ),
       metric(
         `${label}: hub CPU per report`,
@@ -164,6 +177,12 @@ export async function runGrpcReports(o: GrpcReportsOptions): Promise<BenchResult
           saturated.reportsPerSecond,
           '/s',
           `saturated, ${o.agents} agent streams × ${fleet.nodePods[0]?.length ?? 0} pods`,
+        ),
+        metric(
+          'hub reports per s on one free core',
+          saturated.cpuPerReportMs ? 1000 / saturated.cpuPerReportMs : null,
+          '/s',
+          'saturated: 1 s ÷ the hub thread’s CPU per report — the rate a core of its own would carry; on a shared machine the measured rate above is bounded by the CPU share the run gets',
         ),
       ],
       notes: [
