@@ -81,24 +81,39 @@ export class ClusterModel {
     node.stale = !node.connected;
     node.allocatable = report.allocatable;
     node.untrackedRequests = report.untrackedRequests;
-    const seen = new Set<string>();
+    const name = report.nodeName;
+    const previous = this.#podsByNode.get(name);
+    // Pods already observed on this node are updated in place; a report naming exactly them (the
+    // steady state) leaves the node's pod set as it is.
+    let known = 0;
     for (const pod of report.pods) {
-      seen.add(pod.uid);
       const before = this.#pods.get(pod.uid);
-      if (before && before.node !== report.nodeName) this.#podsByNode.get(before.node)?.delete(pod.uid);
+      if (before && before.node === name) {
+        // a uid named twice in one report is counted once (the second sees this report's time)
+        if (before.receivedMs !== nowMs) known++;
+        before.namespace = pod.namespace;
+        before.name = pod.name;
+        before.sample = pod;
+        before.receivedMs = nowMs;
+        before.windowSeconds = report.windowSeconds;
+        continue;
+      }
+      if (before) this.#podsByNode.get(before.node)?.delete(pod.uid);
       this.#pods.set(pod.uid, {
         uid: pod.uid,
         namespace: pod.namespace,
         name: pod.name,
-        node: report.nodeName,
+        node: name,
         sample: pod,
         receivedMs: nowMs,
         windowSeconds: report.windowSeconds,
       });
     }
-    const previous = this.#podsByNode.get(report.nodeName);
+    if (previous && known === previous.size && known === report.pods.length) return;
+    const seen = new Set<string>();
+    for (const pod of report.pods) seen.add(pod.uid);
     if (previous) for (const uid of previous) if (!seen.has(uid)) this.#pods.delete(uid);
-    this.#podsByNode.set(report.nodeName, seen);
+    this.#podsByNode.set(name, seen);
   }
 
   /** The node is gone (deleted, or silent too long): forget it and what its agent reported. */

@@ -17,6 +17,20 @@ describe('ClusterModel', () => {
     expect(m.node('n1')?.sequence).toBe(2);
   });
 
+  it('updates a steady node’s pods in place and still drops a pod a report leaves out, even with a uid named twice', () => {
+    const m = new ClusterModel();
+    m.foldReport(nodeReport('n1', [podReport({ uid: 'a' }), podReport({ uid: 'b' })]), 1000);
+    m.foldReport(nodeReport('n1', [podReport({ uid: 'a' }), podReport({ uid: 'b', name: 'b2' })], 2), 2000);
+    expect(m.observations().map((o) => [o.uid, o.name, o.receivedMs])).toEqual([
+      ['a', 'a', 2000],
+      ['b', 'b2', 2000],
+    ]);
+    m.foldReport(nodeReport('n1', [podReport({ uid: 'a' }), podReport({ uid: 'a' })], 3), 3000);
+    expect(m.observations().map((o) => o.uid)).toEqual(['a']);
+    m.foldReport(nodeReport('n1', [podReport({ uid: 'a' }), podReport({ uid: 'c' })], 4), 4000);
+    expect(m.observations().map((o) => o.uid)).toEqual(['a', 'c']);
+  });
+
   it('does not drop another node’s pods when folding a report', () => {
     const m = new ClusterModel();
     m.foldReport(nodeReport('n1', [podReport({ uid: 'a' })]), 1);
