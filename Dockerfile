@@ -10,7 +10,7 @@ COPY package.json package-lock.json ./
 COPY packages/apiserver/package.json ./packages/apiserver/
 # Dev dependencies too (esbuild); install scripts fetch esbuild's platform binary.
 RUN npm ci --no-audit --no-fund && npm cache clean --force
-COPY build.ts tsconfig.json ./
+COPY build.ts build-entries.ts tsconfig.json ./
 COPY lib ./lib
 COPY proto ./proto
 COPY agent/src ./agent/src

@@ -1,11 +1,11 @@
 // npm run build — bundles the agent, the hub and kosmosctl into tree-shaken ES modules under dist/
 // (what the image runs: no type stripping, no unused client code), with the .proto files beside
 // them (the gRPC loader reads them at start).
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { build } from 'esbuild';
-import { ENTRIES } from './build-entries.ts';
+import { AGENT_NODE_OPTIONS, AGENT_NODE_OPTIONS_FILE, ENTRIES } from './build-entries.ts';
 
 /** Offset of the first byte ≥ 0x80, or -1. */
 function nonAsciiAt(bytes: Uint8Array): number {
@@ -16,7 +16,7 @@ const ROOT = resolve(new URL('.', import.meta.url).pathname);
 
 const program = new Command('build')
   .description(
-    `Bundles ${Object.keys(ENTRIES).join(', ')} into <out>/<name>.mjs (esbuild, minified identifiers off so stack traces stay readable) and copies the .proto files beside them.`,
+    `Bundles ${Object.keys(ENTRIES).join(', ')} into <out>/<name>.mjs (esbuild, minified identifiers off so stack traces stay readable) copies the .proto files beside them and writes the agent's V8 limits to ${AGENT_NODE_OPTIONS_FILE}.`,
   )
   .option('--out <dir>', 'output directory', join(ROOT, 'dist'));
 
@@ -58,6 +58,8 @@ for (const name of Object.keys(ENTRIES)) {
     );
   }
 }
+// docker-entrypoint.sh starts the agent with these (KOSMOS_AGENT_NODE_OPTIONS replaces them)
+writeFileSync(join(out, AGENT_NODE_OPTIONS_FILE), `${AGENT_NODE_OPTIONS.join(' ')}\n`);
 // proto/options.ts resolves the .proto files next to the module that loads them: dist/
 cpSync(join(ROOT, 'proto/kosmos'), join(out, 'kosmos'), { recursive: true });
 console.log(

@@ -1,11 +1,12 @@
 // npm run bench — the speed benchmarks (agent tick at 110 pods, hub period at 5,000 nodes,
 // agent server over gRPC, end-to-end resize latency and API writes): a table each, and
 // bench/results/speed.json. --with-quality also runs the quality benchmark (--quick).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, platform, totalmem } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, platform, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { AGENT_NODE_OPTIONS_FILE } from '../build-entries.ts';
 import { AGENT_TICK_DEFAULTS, AGENT_TICK_QUICK, runAgentTick } from './speed/agent-tick.ts';
 import { type Calibration, calibrate } from './speed/calibrate.ts';
 import { GRPC_REPORTS_DEFAULTS, GRPC_REPORTS_QUICK, runGrpcReports } from './speed/grpc-reports.ts';
@@ -77,8 +78,8 @@ const program = new Command('bench')
     positiveInt,
   )
   .option(
-    '--agent-bundle',
-    'resize-latency runs the bundled agent as the image does (dist/agent.mjs with AGENT_V8_FLAGS; npm run build first)',
+    '--agent-source',
+    'resize-latency runs agent/src/main.ts through type stripping with no V8 limits, instead of the agent as the image runs it (this tree bundled by build.ts, under dist/agent.node-options)',
   )
   .option('--out <file>', 'where to write the JSON results', join(ROOT, 'bench/results/speed.json'))
   .addHelpText(
@@ -90,18 +91,19 @@ interface Options {
   only?: BenchName[];
   quick?: boolean;
   withQuality?: boolean;
-  agentBundle?: boolean;
+  agentSource?: boolean;
   grpcAgents?: number;
   out: string;
 }
 
-/** The image's agent command: the bundle under the DaemonSet's V8 limits (docker-entrypoint.sh). */
-export const AGENT_V8_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=64'];
-
-function bundledAgent(): string[] {
-  const bundle = join(ROOT, 'dist/agent.mjs');
-  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
-  return [...AGENT_V8_FLAGS, bundle];
+/**
+ * The agent as the image runs it (docker-entrypoint.sh): this tree bundled by build.ts into `dir`,
+ * started under the V8 limits the build wrote beside it.
+ */
+function bundledAgent(dir: string): string[] {
+  execFileSync(process.execPath, [join(ROOT, 'build.ts'), `--out=${dir}`], { stdio: 'ignore' });
+  const flags = readFileSync(join(dir, AGENT_NODE_OPTIONS_FILE), 'utf8').trim().split(/\s+/);
+  return [...flags, join(dir, 'agent.mjs')];
 }
 
 function failed(name: string, err: unknown, startedMs: number): BenchResult {
@@ -129,6 +131,8 @@ async function main(): Promise<void> {
   const quick = opts.quick === true;
   grpcAgents = opts.grpcAgents;
   const selected = opts.only ?? NAMES.filter((n) => !OPT_IN.includes(n));
+  const bundleDir = opts.agentSource ? undefined : mkdtempSync(join(tmpdir(), 'kosmos-bench-dist-'));
+  const agentEntry = bundleDir && selected.includes('resize-latency') ? bundledAgent(bundleDir) : undefined;
   const before: Calibration = calibrate();
   const startedAt = new Date().toISOString();
   const results: BenchResult[] = [];
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
     const { referenceLoopMs } = calibrate();
     let result: BenchResult;
     try {
-      result = await BENCHMARKS[name](quick, opts.agentBundle ? bundledAgent() : undefined);
+      result = await BENCHMARKS[name](quick, agentEntry);
     } catch (err) {
       result = failed(name, err, t0);
     }
@@ -150,6 +154,7 @@ async function main(): Promise<void> {
     results.push(result);
     console.log(renderResult(result, process.stdout.columns || 110));
   }
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
   const after = calibrate();
   const doc: SpeedDocument & { calibration: { before: Calibration; after: Calibration } } = {
     benchmark: 'speed',

@@ -31,7 +31,10 @@ export interface ResizeLatencyOptions {
   steps: number;
   /** The embedded kubelet's delay from admitting a resize to enacting it. */
   resizeDelayMs: number;
-  /** The agent's node arguments before its flags (default: agent/src/main.ts through type stripping). */
+  /**
+   * The agent's node arguments before its flags: bench/run.ts passes the image's (V8 limits and the
+   * bundle); default agent/src/main.ts through type stripping.
+   */
   agentEntry?: string[];
   /** Where the agent's log goes too (it is always counted; default: not kept). */
   agentLog?: string;
@@ -205,6 +208,12 @@ async function startCluster(o: ResizeLatencyOptions): Promise<Cluster> {
       logFile?.end();
     },
   };
+}
+
+/** How the agent was started, for the results: its V8 flags and the entry's file name. */
+function agentCommand(entry: readonly string[] | undefined): string {
+  if (!entry) return 'agent/src/main.ts (type stripping)';
+  return entry.map((a) => (a.startsWith('-') ? a : `${path.basename(a)} (bundled)`)).join(' ');
 }
 
 function podScales(api: ApiServer): PodScale[] {
@@ -398,14 +407,14 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
       : [];
     notes.push(
       `steady state: API writes by kind over ${(wallMs / 1000).toFixed(0)} s: ${byKind.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
-      'Hub, embedded API server and simulated node share the benchmark process; the agent is a child process (real main.ts, log level info, stdout counted), measured from /proc.',
+      `Hub, embedded API server and simulated node share the benchmark process; the agent is a child process (${o.agentEntry ? "the image's: this tree bundled by build.ts, under the V8 limits of dist/agent.node-options" : 'agent/src/main.ts through type stripping, no V8 limits'}; log level info, stdout counted), measured from /proc.`,
     );
     return {
       name: 'resize-latency',
       title: `end to end on the embedded cluster: ${o.pods} pods on one node, real hub and agent`,
       params: {
         pods: o.pods,
-        agent: (o.agentEntry ?? ['agent/src/main.ts']).map((a) => path.relative(ROOT, a) || a).join(' '),
+        agent: agentCommand(o.agentEntry),
         hubPeriod: '1s',
         agentTick: '1s',
         resizeDelayMs: o.resizeDelayMs,

@@ -1,11 +1,11 @@
 // npm run build bundles every image entry point, and each bundle starts: --help exits 0.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENTRY_NAMES } from '../../build-entries.ts';
+import { AGENT_NODE_OPTIONS, AGENT_NODE_OPTIONS_FILE, ENTRY_NAMES } from '../../build-entries.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
@@ -24,6 +24,20 @@ describe('npm run build', () => {
       ),
     );
     for (const [i, help] of helps.entries()) expect(help, ENTRY_NAMES[i]).toMatch(/^Usage: /);
+    // the agent as docker-entrypoint.sh starts it: under the V8 limits the build wrote beside it
+    const options = readFileSync(join(out, AGENT_NODE_OPTIONS_FILE), 'utf8').trim().split(' ');
+    expect(options).toEqual([...AGENT_NODE_OPTIONS]);
+    const agentHelp = await run(process.execPath, [...options, join(out, 'agent.mjs'), '--help'], {
+      timeout: 30_000,
+    });
+    expect(agentHelp.stdout).toMatch(/^Usage: kosmos-agent/);
+    expect(agentHelp.stdout).toContain('--node-name');
+    // V8 keeps the source of each bundle: ASCII keeps it at one byte per character
+    for (const name of ENTRY_NAMES)
+      expect(
+        readFileSync(join(out, `${name}.mjs`)).some((b) => b >= 0x80),
+        name,
+      ).toBe(false);
     // the bundle finds its .proto files: the call gets as far as the (absent) hub
     const status = await run(process.execPath, [join(out, 'kosmosctl.mjs'), '--hub=127.0.0.1:1', 'status'], {
       timeout: 30_000,

@@ -138,7 +138,8 @@ export function buildNodeView(
       untrackedRequests.memoryBytes += entry.requests.memoryBytes;
     }
   }
-  tracked.sort((a, b) => (a.namespace + '/' + a.name).localeCompare(b.namespace + '/' + b.name));
+  // code-point order: localeCompare would load ICU collation data (~8 MiB resident) every tick
+  tracked.sort((a, b) => byCodePoint(a.namespace, b.namespace) || byCodePoint(a.name, b.name));
   return { tracked, untrackedRequests };
 }
 
@@ -173,4 +174,8 @@ function trackedPod(
 
 export function podKey(p: { namespace: string; name: string }): string {
   return `${p.namespace}/${p.name}`;
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
