@@ -14,7 +14,9 @@ export const ENTRY_NAMES = Object.keys(ENTRIES) as (keyof typeof ENTRIES)[];
  * n times). npm run build writes them to dist/agent.node-options, which docker-entrypoint.sh passes
  * to node and npm run bench measures with. A 1-2 MiB young generation instead of V8's 16-64 MiB
  * default, an old generation capped at 64 MiB (the agent's live heap is ~30 MiB at 110 pods),
- * and --optimize-for-size (smaller code and objects; measured at the same CPU).
+ * and --optimize-for-size (smaller code and objects; measured at the same CPU). Not --lite-mode: it
+ * removes WebAssembly, and client-node's HTTP client (undici) parses every response with llhttp in
+ * WebAssembly, so no API call succeeds.
  */
 export const AGENT_NODE_OPTIONS = [
   '--max-semi-space-size=2',

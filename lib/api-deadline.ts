@@ -3,6 +3,7 @@
 // client's HTTP library, so every call — hub, agent, informer lists — has it; watches keep their
 // own inactivity timeout (client-node Watch) and the informer's staleness watchdog.
 import * as k8s from '@kubernetes/client-node';
+import { reuseDispatchers } from './kube-dispatcher.ts';
 import type { Logger } from './log.ts';
 
 /** One API request, as a log line and the throttle gate name it. */
@@ -191,6 +192,7 @@ class DeadlineKubeConfig extends k8s.KubeConfig {
     super();
     this.http = http;
     this.#wrapped = k8s.wrapHttpLibrary(http);
+    reuseDispatchers(this);
   }
 
   override makeApiClient<T extends k8s.ApiType>(apiClientType: k8s.ApiConstructor<T>): T {
