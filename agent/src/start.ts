@@ -21,7 +21,7 @@ import { AgentMetrics } from './health/agent-metrics.ts';
 import { type HealthServer, startHealthServer } from './health/health-server.ts';
 import { GrpcHubLink } from './hublink/grpc-hub-link.ts';
 import { type HubLink, StandaloneHubLink } from './hublink/hub-link.ts';
-import { createMetricsScraper } from './metrics/metrics-scraper.ts';
+import { createMetricsScraper, scrapeTiming } from './metrics/metrics-scraper.ts';
 import { DEFAULT_SCRAPE_TIMEOUT_MS } from './metrics/scraper.ts';
 import { KubePodSource } from './pods/pod-source.ts';
 
@@ -97,11 +97,12 @@ export function windowedScraper(
   const tickMs = options.tickMs ?? 1000;
   const timeoutMs = options.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS;
   const metrics = options.metrics;
+  const timing = scrapeTiming(tickMs, timeoutMs);
   return createMetricsScraper({
     logger: log,
     timeoutMs,
-    waitMs: options.waitMs ?? Math.min(timeoutMs, Math.max(20, tickMs / 4)),
-    minWindowSeconds: tickMs / 2 / 1000,
+    waitMs: options.waitMs ?? timing.waitMs,
+    minWindowSeconds: timing.minWindowSeconds,
     ...(options.now ? { now: options.now } : {}),
     ...(metrics ? { onFailure: (reason) => metrics.scrapeFailures.inc({ reason }) } : {}),
   });

@@ -14,6 +14,16 @@ export interface PodResources {
 /** Response-time statistics over a window; null where the window completed no request. */
 export type RtStats = RtSummary;
 
+/**
+ * One window's completions as a Prometheus histogram counts them: expected (fractional) counts,
+ * cumulative over the bucket bounds `le` (the last +Inf, holding them all), and their response-time sum.
+ */
+export interface WindowHistogram {
+  buckets: { le: number; count: number }[];
+  count: number;
+  sumSeconds: number;
+}
+
 /** Pending: not placed (no node fits). Starting: placed, not ready yet. Running: ready. */
 export type PodPhase = 'Pending' | 'Starting' | 'Running';
 
@@ -44,6 +54,8 @@ export interface PodObservation {
   /** Requests per second completed by this pod over the window. */
   throughput: number;
   rt: RtStats | null;
+  /** The window's completions in the pod's own latency histogram (what its /metrics adds up); null when none. */
+  rtHistogram: WindowHistogram | null;
   /** Mean CPU used over the window, in cores. */
   usedCores: number;
   /** Fraction of CFS periods in the window in which the pod hit its CPU quota (0..1). */

@@ -1,11 +1,16 @@
 // The "kosmos" contender: a thin adapter that runs the product's own steps on engine observations —
 // the hub's observe (observeService), plan (planStep → planService) and node room (nodeRoomInput),
-// and the agent's node step (nodeStep). What it makes up is only what the engine stands in for: the
-// agent's report of each placed pod (a PodSample), Prometheus's view for hub-sourced SLAs, the pod facts.
+// and the agent's scrape windows (its response-time tracker) and node step (nodeStep). What it makes
+// up is only what the engine stands in for: the agent's report of each placed pod (a PodSample),
+// Prometheus's view for hub-sourced SLAs, the pod facts. Timing is the product's (agenthub.proto): at
+// each tick the agents scrape and report, then enact the directive of the hub's previous pass; the
+// hub's pass on these reports directs the agents' next tick — a report is enacted one period later.
 
 import { type NodeStep, nodeStep } from '../../agent/src/actuator/node-step.ts';
-import { defaultNodeStepSettings } from '../../agent/src/config.ts';
+import { agentConfig, defaultNodeStepSettings } from '../../agent/src/config.ts';
+import { invalidWindow, type ResponseTimeWindow } from '../../agent/src/metrics/window.ts';
 import type { TrackedPod } from '../../agent/src/pods/node-view.ts';
+import { hubConfig } from '../../hub/src/config.ts';
 import {
   type PodCapReason,
   planService,
@@ -24,6 +29,7 @@ import { computeWeights, type WeightState } from '../../hub/src/status/weights.t
 import { statisticSeconds } from '../../lib/api/statistic.ts';
 import type { ArbitrationPolicyName } from '../../lib/api/types.ts';
 import { arbitrationPolicyToWire } from '../../lib/grpc/wire-enums.ts';
+import { AgentScrapes, NOT_SERVING } from './agent-scrape.ts';
 import type {
   Controller,
   ControllerActions,
@@ -36,7 +42,7 @@ import type {
 } from './controller.ts';
 
 export interface KosmosControllerOptions {
-  /** Control period, seconds (default 1 s, the product's hub `--period` and agent `--tick`). */
+  /** Control period, seconds: the agents' tick and the hub's period (default: their flags' defaults). */
   periodSeconds?: number;
   /** Publish load-balancer weights ∝ enacted CPU, computed as the hub does (hub/src/status/weights.ts);
    *  false: equal split over ready pods (default true). */
@@ -76,9 +82,9 @@ interface ServiceRuntime {
   newPodCpuMilli?: number;
 }
 
-/** One pod's plan this tick, as the hub hands it to the node's agent. */
+/** One pod's plan of the hub's last pass, as its directive hands it to the node's agent. */
 interface PlannedPod {
-  pod: PodObservation;
+  service: string;
   desired: PodResources;
   essentialCpuMilli: number;
   policy: ServicePolicy;
@@ -94,9 +100,17 @@ interface PodMemory {
   plannedCpuMilli?: number;
 }
 
-/** The hub's `--period` and the agent's `--tick` default: the recommender pools these windows up to
- *  its evidence horizon (RECOMMENDER_DEFAULTS.tuning.evidenceSeconds). */
-const PRODUCT_PERIOD_SECONDS = 1;
+/**
+ * The agents' `--tick` and the hub's `--period` at their defaults. The simulator runs both on one
+ * period (the lag it models, one period, is the proto's for equal periods).
+ */
+export function productPeriodSeconds(): number {
+  const tickMs = agentConfig.defaultOf('tickMs');
+  const hubPeriodMs = hubConfig.defaultOf('periodMs');
+  if (tickMs === undefined || tickMs !== hubPeriodMs)
+    throw new Error(`agent --tick ${tickMs} ms and hub --period ${hubPeriodMs} ms defaults differ`);
+  return tickMs / 1000;
+}
 
 /** As hub/src/prometheus/promql.ts: the default window is four scrapes. */
 const DEFAULT_WINDOW_INTERVALS = 4;
@@ -115,10 +129,14 @@ export class KosmosController implements Controller {
   readonly #prometheus: { scrapeIntervalSeconds: number; windowSeconds: number } | undefined;
   readonly #services = new Map<string, ServiceRuntime>();
   readonly #pods = new Map<string, PodMemory>();
+  readonly #scrapes: AgentScrapes;
   #lastPlan = new Map<string, PodResources>();
+  /** The directive of the hub's last pass, per pod: what the agents enact at their next tick. */
+  #directive = new Map<string, PlannedPod>();
 
   constructor(options: KosmosControllerOptions = {}) {
-    this.periodSeconds = options.periodSeconds ?? PRODUCT_PERIOD_SECONDS;
+    this.periodSeconds = options.periodSeconds ?? productPeriodSeconds();
+    this.#scrapes = new AgentScrapes(this.periodSeconds);
     this.#weighted = options.weightedBalancing ?? true;
     this.name = options.name ?? 'kosmos';
     this.#tuning = options.tuning ?? {};
@@ -140,8 +158,12 @@ export class KosmosController implements Controller {
       replicas: [],
       weights: [],
     };
-    const desired = new Map<string, PlannedPod>();
     const allPods = new Map(observation.services.flatMap((s) => s.pods.map((p) => [p.name, p] as const)));
+    // Each node's agent at its tick: it scrapes and reports (with what its last node step withheld),
+    // then enacts the newest directive — the hub's last pass, on the previous tick's reports.
+    const samples = this.#reports(observation, allPods);
+    for (const node of observation.nodes) actions.resizes.push(...this.#nodeTick(node, allPods));
+    // The hub's pass on these reports: /scale and weights now, its plans at the agents' next tick.
     // As the hub's loop: the node room is indexed at most once per pass, from the plans of the last one.
     let index: ((newPodCpuMilli: number) => number) | undefined;
     const room = (newPodCpuMilli: number) => {
@@ -157,7 +179,7 @@ export class KosmosController implements Controller {
       const runtime = this.#runtime(service.name, service.sla.spec);
       const hub = this.#hubSamples(service.pods, observation);
       const observed = observeService(
-        service.pods.map((pod) => this.#podView(pod, observation, hub !== undefined)),
+        service.pods.map((pod) => podView(pod, samples.get(pod.name), observation.windowSeconds)),
         {
           statistic: runtime.policy.recommender.statistic,
           scraped: hub === undefined && service.sla.spec.metrics?.scrape !== undefined,
@@ -192,16 +214,15 @@ export class KosmosController implements Controller {
     }
     // As the hub's enact step, after every service is planned: the model's plans, directives, /scale.
     this.#lastPlan = new Map(plans.flatMap(({ plan }) => plan.pods.map((p) => [p.key, p.desired] as const)));
+    this.#directive = new Map();
     for (const { service, runtime, plan } of plans) {
-      const byName = new Map(service.pods.map((p) => [p.name, p]));
       for (const p of plan.pods) {
-        const pod = byName.get(p.key);
-        if (!pod) continue;
-        const memory = this.#pods.get(pod.name);
+        if (!allPods.has(p.key)) continue;
+        const memory = this.#pods.get(p.key);
         if (memory) memory.plannedCpuMilli = p.desired.cpuMilli;
         if (runtime.policy.mode !== 'Auto') continue;
-        desired.set(pod.name, {
-          pod,
+        this.#directive.set(p.key, {
+          service: service.name,
           desired: p.desired,
           essentialCpuMilli: p.essentialCpuMilli,
           policy: runtime.policy,
@@ -211,13 +232,11 @@ export class KosmosController implements Controller {
         actions.replicas.push({ service: service.name, replicas: plan.replicas });
       }
     }
-    for (const node of observation.nodes)
-      actions.resizes.push(...this.#arbitrateNode(node, desired, allPods));
     this.#forgetGone(allPods);
     return actions;
   }
 
-  /** The desired size per pod the last decide() planned (before the node step): what the hub would direct. */
+  /** The desired size per pod the last decide()'s hub pass planned: what the agents enact at their next tick. */
   lastPlan(): ReadonlyMap<string, PodResources> {
     return this.#lastPlan;
   }
@@ -258,30 +277,31 @@ export class KosmosController implements Controller {
   }
 
   /**
-   * The pod as the hub's loop sees it: the pod object's facts and, once it is placed, its agent's
-   * report (every period, so always fresh).
+   * What the agents report this tick for every placed pod (agentSample): its usage, its scrape window
+   * (none for hub-sourced SLAs: the agent does not scrape them), what the last node step withheld, and
+   * an OOM kill since the last report.
    */
-  #podView(pod: PodObservation, observation: Observation, hubSourced: boolean): TrackedPodView {
-    const sample = pod.node === null ? undefined : this.#sample(pod, observation.windowSeconds, hubSourced);
-    return {
-      key: pod.name,
-      name: pod.name,
-      ready: pod.ready,
-      unschedulable: pod.phase === 'Pending',
-      specResources: pod.enacted.cpuMilli > 0 ? pod.enacted : pod.desired,
-      ...(sample ? { sample } : {}),
-      reportWindowSeconds: observation.windowSeconds,
-      fresh: sample !== undefined,
-    };
-  }
-
-  /** What the node's agent reports for the pod this period (agentSample), with the OOM kill since the last. */
-  #sample(pod: PodObservation, windowSeconds: number, hubSourced: boolean): PodSample {
-    const memory = this.#pods.get(pod.name) ?? { contention: ZERO, oomKills: pod.oomKills };
-    const oomKilled = pod.oomKills > memory.oomKills;
-    memory.oomKills = pod.oomKills;
-    this.#pods.set(pod.name, memory);
-    return agentSample(pod, { windowSeconds, hubSourced, contention: memory.contention, oomKilled });
+  #reports(observation: Observation, pods: Map<string, PodObservation>): Map<string, PodSample> {
+    const hubSourced = this.#prometheus !== undefined;
+    const windows = hubSourced ? undefined : this.#scrapes.scrape(observation);
+    const samples = new Map<string, PodSample>();
+    for (const pod of pods.values()) {
+      if (pod.node === null) continue;
+      const memory = this.#pods.get(pod.name) ?? { contention: ZERO, oomKills: pod.oomKills };
+      const oomKilled = pod.oomKills > memory.oomKills;
+      memory.oomKills = pod.oomKills;
+      this.#pods.set(pod.name, memory);
+      samples.set(
+        pod.name,
+        agentSample(pod, {
+          windowSeconds: observation.windowSeconds,
+          contention: memory.contention,
+          oomKilled,
+          ...(windows ? { responseTime: windows.get(pod.name) ?? invalidWindow(NOT_SERVING) } : {}),
+        }),
+      );
+    }
+    return samples;
   }
 
   /** With the prometheus option: the hub's samples from Prometheus for the service's pods (none before its second scrape). */
@@ -353,23 +373,20 @@ export class KosmosController implements Controller {
 
   /**
    * The agent's step on one node (agent/src/actuator/node-step.ts, as the live agent runs it): the
-   * directive the hub would send for the node's planned pods, the node's state as the agent reads
-   * it, grants, then the resizes the agent would request.
+   * directive of the hub's last pass for the node's pods, the node's state as the agent reads it now,
+   * grants, then the resizes the agent requests.
    */
-  #arbitrateNode(
-    node: Observation['nodes'][number],
-    desired: Map<string, PlannedPod>,
-    allPods: Map<string, PodObservation>,
-  ): ResizeAction[] {
+  #nodeTick(node: Observation['nodes'][number], allPods: Map<string, PodObservation>): ResizeAction[] {
     const entries = node.pods.flatMap((name) => {
-      const d = desired.get(name);
-      return d ? [{ name, ...d }] : [];
+      const d = this.#directive.get(name);
+      const pod = allPods.get(name);
+      return d && pod ? [{ name, pod, ...d }] : [];
     });
     if (entries.length === 0) return [];
-    // Pods not planned this tick (Recommend mode) keep their size: their requests are not the arbiter's.
+    // Pods the directive does not name (Recommend mode) keep their size: their requests are not the arbiter's.
     const untracked = { cpuMilli: 0, memoryBytes: 0 };
     for (const name of node.pods) {
-      const other = desired.has(name) ? undefined : allPods.get(name);
+      const other = this.#directive.has(name) ? undefined : allPods.get(name);
       if (!other) continue;
       untracked.cpuMilli += other.desired.cpuMilli;
       untracked.memoryBytes += other.desired.memoryBytes;
@@ -387,7 +404,7 @@ export class KosmosController implements Controller {
         reserve: null,
         pods: entries.map((e) => ({
           uid: e.name,
-          namespace: e.pod.service,
+          namespace: e.service,
           name: e.name,
           container: SIM_CONTAINER,
           desired: e.desired,
@@ -396,7 +413,7 @@ export class KosmosController implements Controller {
           maximum: e.policy.maxResources,
           priority: e.policy.priority,
           recommendOnly: false,
-          sla: e.pod.service,
+          sla: e.service,
           hubSourcedMetrics: false,
           metricsFailureReason: '',
           metricsFailureMessage: '',
@@ -431,6 +448,23 @@ export class KosmosController implements Controller {
   }
 }
 
+/**
+ * The pod as the hub's loop sees it: the pod object's facts and, once it is placed, its agent's
+ * report (every period, so always fresh).
+ */
+function podView(pod: PodObservation, sample: PodSample | undefined, windowSeconds: number): TrackedPodView {
+  return {
+    key: pod.name,
+    name: pod.name,
+    ready: pod.ready,
+    unschedulable: pod.phase === 'Pending',
+    specResources: pod.enacted.cpuMilli > 0 ? pod.enacted : pod.desired,
+    ...(sample ? { sample } : {}),
+    reportWindowSeconds: windowSeconds,
+    fresh: sample !== undefined,
+  };
+}
+
 const SIM_CONTAINER = 'app';
 
 /** What the node step withheld from the pod for node contention (desired − granted), else zero. */
@@ -444,13 +478,18 @@ export function contentionOf(g: NodeStep['grants']['grants'][number]): PodResour
 }
 
 /**
- * What a node's agent reports for a placed pod, from the engine: its usage and response-time window,
+ * What a node's agent reports for a placed pod, from the engine: its usage, its scrape window
+ * (`responseTime`, from AgentScrapes; absent for a hub-sourced pod, which the agent does not scrape),
  * and what could not be enacted (what the node step withheld, or the kubelet's Deferred/Infeasible).
- * A hub-sourced pod is not scraped by the agent: no response-time window.
  */
 export function agentSample(
   pod: PodObservation,
-  o: { windowSeconds: number; hubSourced: boolean; contention: PodResources; oomKilled: boolean },
+  o: {
+    windowSeconds: number;
+    responseTime?: ResponseTimeWindow;
+    contention: PodResources;
+    oomKilled: boolean;
+  },
 ): PodSample {
   let capped = o.contention;
   let capReason: PodCapReason = capped.cpuMilli > 0 || capped.memoryBytes > 0 ? 'NodeContention' : 'None';
@@ -461,7 +500,6 @@ export function agentSample(
     };
     capReason = pod.resize === 'Deferred' ? 'ResizeDeferred' : 'ResizeInfeasible';
   }
-  const rt = pod.rt ?? { meanSeconds: 0, p50Seconds: 0, p90Seconds: 0, p95Seconds: 0, p99Seconds: 0 };
   return {
     uid: pod.name,
     namespace: pod.service,
@@ -471,22 +509,7 @@ export function agentSample(
     cpuUsageMilli: pod.usedCores * 1000,
     cpuThrottledRatio: pod.throttledFraction,
     memoryWorkingSetBytes: pod.peakWorkingSetBytes,
-    ...(o.hubSourced
-      ? {}
-      : {
-          responseTime: {
-            requestCount: pod.rt ? pod.throughput * o.windowSeconds : 0,
-            meanSeconds: rt.meanSeconds,
-            p50Seconds: rt.p50Seconds,
-            p90Seconds: rt.p90Seconds,
-            p95Seconds: rt.p95Seconds,
-            p99Seconds: rt.p99Seconds,
-            windowSeconds: o.windowSeconds,
-            valid: true,
-            error: '',
-            failureReason: '',
-          },
-        }),
+    ...(o.responseTime ? { responseTime: o.responseTime } : {}),
     enacted: pod.enacted,
     capped,
     capReason,

@@ -9,6 +9,7 @@ import type {
   PodObservation,
   RtStats,
   ServiceObservation,
+  WindowHistogram,
 } from './controller.ts';
 import type { SimService } from './sim-service.ts';
 
@@ -37,22 +38,28 @@ function withLazyRt<T extends object>(
  * _sum/_count (exact), quantiles by histogram_quantile over whole counts in the default buckets.
  */
 export function bucketed(mixture: RtMixture): RtSummary | null {
-  const count = mixture.count;
-  if (!(count > 0)) return null;
-  const buckets = DEFAULT_RT_BUCKETS_SECONDS.map((le) => ({
-    le,
-    count: Math.floor(count * mixture.cdf(le)),
-  }));
-  buckets.push({ le: Number.POSITIVE_INFINITY, count: Math.floor(count) });
+  const h = windowHistogram(mixture);
+  if (!h) return null;
+  // Rounded, not floored: flooring each bucket apart moves up to one request per bucket into a slower one.
+  const buckets = h.buckets.map((b) => ({ le: b.le, count: Math.round(b.count) }));
   if (buckets.at(-1)!.count <= 0) return null;
   return {
-    count,
+    count: h.count,
     meanSeconds: mixture.mean(),
     p50Seconds: histogramQuantile(0.5, buckets),
     p90Seconds: histogramQuantile(0.9, buckets),
     p95Seconds: histogramQuantile(0.95, buckets),
     p99Seconds: histogramQuantile(0.99, buckets),
   };
+}
+
+/** The window's completions as the pod's Prometheus histogram counts them (expected counts per bucket). */
+function windowHistogram(mixture: RtMixture): WindowHistogram | null {
+  const count = mixture.count;
+  if (!(count > 0)) return null;
+  const buckets = DEFAULT_RT_BUCKETS_SECONDS.map((le) => ({ le, count: count * mixture.cdf(le) }));
+  buckets.push({ le: Number.POSITIVE_INFINITY, count });
+  return { buckets, count, sumSeconds: count * mixture.mean() };
 }
 
 /** Hands the window's mixture over to the observation and gives the window a fresh one. */
@@ -69,7 +76,7 @@ function podObservation(
   measurement: 'exact' | 'histogram',
 ): PodObservation {
   const w = pod.window;
-  const base: Omit<PodObservation, 'rt'> = {
+  const base: Omit<PodObservation, 'rt' | 'rtHistogram'> = {
     name: pod.name,
     service: service.spec.name,
     node: pod.node?.name ?? null,
@@ -90,7 +97,17 @@ function podObservation(
     oomKills: pod.oomKills,
     weight: pod.weight,
   };
-  return withLazyRt(base, takeMixture(w), measurement);
+  const mixture = takeMixture(w);
+  const observed = withLazyRt(base, mixture, measurement);
+  let histogram: WindowHistogram | null | undefined;
+  Object.defineProperty(observed, 'rtHistogram', {
+    enumerable: true,
+    get: () => {
+      if (histogram === undefined) histogram = windowHistogram(mixture);
+      return histogram;
+    },
+  });
+  return observed as PodObservation;
 }
 
 export function buildObservation(

@@ -28,6 +28,18 @@ export interface BackgroundScraperOptions extends MetricsScraperOptions {
   snapshots?: SnapshotScraper;
 }
 
+/**
+ * The scrape timing of an agent ticking every `tickMs`: a tick waits for its scrapes at most a quarter
+ * of its period (never past their deadline), and windows shorter than half the period are pooled into
+ * the next. The simulator's agent stand-in uses the same terms.
+ */
+export function scrapeTiming(
+  tickMs: number,
+  timeoutMs: number,
+): { waitMs: number; minWindowSeconds: number } {
+  return { waitMs: Math.min(timeoutMs, Math.max(20, tickMs / 4)), minWindowSeconds: tickMs / 2 / 1000 };
+}
+
 export function createMetricsScraper(options: BackgroundScraperOptions): MetricsScraper {
   const logger = options.logger;
   const now = options.now ?? Date.now;

@@ -21,6 +21,7 @@ import { KeyedWork } from '../../../../lib/keyed-work.ts';
 import { silentLogger } from '../../../../lib/log.ts';
 import { TokenBucket } from '../../../../lib/rate-limit.ts';
 import type { NodeDirective__Output } from '../../../../proto/gen/kosmos/v1/NodeDirective.ts';
+import { AgentScrapes } from '../../../../sim/discrete/agent-scrape.ts';
 import type {
   Controller,
   Observation,
@@ -145,6 +146,8 @@ class LiveHub {
   readonly #scales = new Map<string, ScaleView>();
   readonly #contention = new Map<string, PodResources>();
   readonly #oomKills = new Map<string, number>();
+  /** The agents' scrape of the pods' metrics (the product's response-time tracker on their histograms). */
+  readonly #scrapes = new AgentScrapes(1);
   readonly #loop: ControlLoop;
   #nowMs = 0;
   #sequence = 0;
@@ -216,33 +219,35 @@ class LiveHub {
     }
     const pods = new Map(o.services.flatMap((s) => s.pods.map((p) => [p.name, p] as const)));
     this.#pods.items = [...pods.values()].map(podObject);
-    // Every agent reports its node's pods; the hub folds each report into its model.
+    // Every agent scrapes and reports its node's pods (with what its last node step withheld) ...
     this.#sequence++;
-    for (const node of o.nodes) {
-      if (!this.#model.node(node.name)) this.#model.connect(node.name, 'test', this.#nowMs);
-      this.#model.foldReport(
-        {
-          nodeName: node.name,
-          sequence: this.#sequence,
-          agentVersion: 'test',
-          allocatable: node.allocatable,
-          untrackedRequests: ZERO,
+    const windows = this.#scrapes.scrape(o);
+    const reports = o.nodes.map((node) => ({
+      nodeName: node.name,
+      sequence: this.#sequence,
+      agentVersion: 'test',
+      allocatable: node.allocatable,
+      untrackedRequests: ZERO,
+      windowSeconds: o.windowSeconds,
+      pods: node.pods.map((name) => {
+        const p = pods.get(name)!;
+        const oomKilled = p.oomKills > (this.#oomKills.get(name) ?? p.oomKills);
+        this.#oomKills.set(name, p.oomKills);
+        const contention = this.#contention.get(name) ?? ZERO;
+        return agentSample(p, {
           windowSeconds: o.windowSeconds,
-          pods: node.pods.map((name) => {
-            const p = pods.get(name)!;
-            const oomKilled = p.oomKills > (this.#oomKills.get(name) ?? p.oomKills);
-            this.#oomKills.set(name, p.oomKills);
-            const contention = this.#contention.get(name) ?? ZERO;
-            return agentSample(p, {
-              windowSeconds: o.windowSeconds,
-              hubSourced: false,
-              contention,
-              oomKilled,
-            });
-          }),
-        },
-        this.#nowMs,
-      );
+          responseTime: windows.get(name)!,
+          contention,
+          oomKilled,
+        });
+      }),
+    }));
+    // ... then takes the newest directive (the hub's last pass) and runs its node step ...
+    const resizes = this.#agents(o, pods);
+    // ... while the hub folds the reports into its model and plans on them in its next pass.
+    for (const report of reports) {
+      if (!this.#model.node(report.nodeName)) this.#model.connect(report.nodeName, 'test', this.#nowMs);
+      this.#model.foldReport(report, this.#nowMs);
     }
     await this.#loop.runOnce();
     const desired = new Map<string, PodResources>();
@@ -253,7 +258,7 @@ class LiveHub {
     const replicas = new Map(
       this.#board.services().map((v) => [v.sla.name ?? '', v.sla.desiredReplicas ?? 0]),
     );
-    return { desired, replicas, resizes: this.#agents(o, pods) };
+    return { desired, replicas, resizes };
   }
 
   /** Each node's agent: the node step on the hub's directive for the node. */

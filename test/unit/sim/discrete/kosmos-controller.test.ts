@@ -3,7 +3,7 @@ import { runDiscrete } from '../../../../sim/discrete/engine.ts';
 import { KosmosController } from '../../../../sim/discrete/kosmos-controller.ts';
 import { recordingHash } from '../../../../sim/discrete/recorder.ts';
 import { loadScenario } from '../../../../sim/scenario/scenario-file.ts';
-import { scenario, service } from './fixtures.ts';
+import { MI, scenario, service } from './fixtures.ts';
 
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((x, y) => x + y, 0);
 
@@ -25,6 +25,33 @@ describe('kosmos contender (planService + arbitrate on the discrete engine)', ()
     expect(cores[250]!).toBeGreaterThan(cores[30]!);
   });
 
+  it('enacts a load step no sooner than scrape + report + hub pass + the next agent tick + the resize', () => {
+    // The step starts at t = 60: the window [60, 61) is scraped and reported at the tick at 61, the
+    // hub's pass plans on it, the agents enact that directive at their tick at 62 and the kubelet
+    // applies the resize 2 s later (the scenario's resize delay).
+    const sc = scenario(
+      [
+        service('web', {
+          replicas: 2,
+          resources: { cpuMilli: 500, memoryBytes: 512 * MI },
+          traceSpec: { kind: 'step', fromRps: 20, toRps: 160, atSeconds: 60 },
+        }),
+      ],
+      { durationSeconds: 80 },
+    );
+    const controller = new KosmosController();
+    expect(controller.periodSeconds).toBe(1);
+    const rec = runDiscrete(sc, { controller });
+    const pod = rec.pods.find((p) => p.name === 'web-0')!;
+    const before = pod.enactedCpuMilli[59]!;
+    const surge = rec.events.find(
+      (e) => e.kind === 'resize' && e.pod === 'web-0' && e.detail!.cpuMilli! >= 2 * before,
+    );
+    expect(surge?.tSeconds).toBe(62);
+    const enactedAt = pod.enactedCpuMilli.findIndex((c, i) => i >= 60 && c >= 2 * before);
+    expect(enactedAt).toBe(62 + sc.resizeDelaySeconds);
+  });
+
   it('keeps every node within its allocatable', () => {
     const sc = scenario(
       [
@@ -41,11 +68,15 @@ describe('kosmos contender (planService + arbitrate on the discrete engine)', ()
   });
 
   it('adds no replica into a full cluster unless nodes are added on demand', () => {
-    // 2 × 150 rps at 20 ms want ~9 cores with their queueing headroom; the 2 nodes have 8.
+    // 2 × 150 rps at 20 ms want ~9 cores with their queueing headroom; the 2 nodes have 8. The pods
+    // start at 2 cores, filling the nodes: started at 1 core (ρ 1.5) they would stay overloaded while
+    // the first resizes, re-asked each tick as the grants settle one period late, restart — long enough
+    // for the law to want more than the SLA max, which adds replicas by design.
+    const resources = { cpuMilli: 2000, memoryBytes: 512 * MI };
     const sc = scenario(
       [
-        service('a', { replicas: 2, traceSpec: { kind: 'steady', rps: 150 } }),
-        service('b', { replicas: 2, traceSpec: { kind: 'steady', rps: 150 } }),
+        service('a', { replicas: 2, resources, traceSpec: { kind: 'steady', rps: 150 } }),
+        service('b', { replicas: 2, resources, traceSpec: { kind: 'steady', rps: 150 } }),
       ],
       { durationSeconds: 240 },
     );
