@@ -76,6 +76,7 @@ export class AgentScrapes {
   #advance(pod: PodObservation): PodCounters {
     let counters = this.#counters.get(pod.name);
     if (!counters || counters.restarts !== pod.restarts) {
+      const restarted = counters !== undefined;
       // a new process: its counters start from zero (the tracker sees a reset)
       counters = {
         restarts: pod.restarts,
@@ -84,6 +85,8 @@ export class AgentScrapes {
         sumSeconds: 0,
       };
       this.#counters.set(pod.name, counters);
+      // the window's requests were the killed process's: gone with its counters
+      if (restarted) return counters;
     }
     const h = pod.rtHistogram;
     if (!h) return counters;
