@@ -1,6 +1,8 @@
 // The same recorded inputs through the live hub (ControlLoop over in-memory edges: informers, API
 // writer, /scale, agent reports folded into its model) and through the simulator's kosmos adapter must
-// give the same decisions: desired CPU and memory per pod, replicas, and the agents' resizes.
+// give the same decisions: desired CPU and memory per pod, replicas, and the agents' resizes — with the
+// product's timing on both sides: at each tick the agents scrape, report and enact the directive of the
+// hub's previous pass; the hub's pass on the reports directs the next tick.
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { nodeStep } from '../../../../agent/src/actuator/node-step.ts';
@@ -334,9 +336,14 @@ describe('live hub and simulator adapters on the same recorded inputs', () => {
     const hub = new LiveHub();
     let contended = 0;
     let moved = 0;
-    for (const o of recorded) {
+    for (const [k, o] of recorded.entries()) {
       const simActions = sim.decide(o);
       const live = await hub.step(o);
+      if (k === 0) {
+        // the first pass plans, but no agent has had a directive yet: nothing is enacted at that tick
+        expect(live.desired.size).toBeGreaterThan(0);
+        expect([live.resizes, simActions.resizes]).toEqual([[], []]);
+      }
       expect(live.desired, `desired at t=${o.nowSeconds}`).toEqual(new Map(sim.lastPlan()));
       for (const s of o.services) {
         const simReplicas =
