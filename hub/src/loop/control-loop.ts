@@ -15,6 +15,7 @@ import type { ScaleWriter } from '../horizontal/scale-writer.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { PrometheusSignals } from '../prometheus/prometheus-signals.ts';
+import type { DesiredWritePolicy } from '../sla/desired-write-gate.ts';
 import type { SlaWriter } from '../sla/kube-writer.ts';
 import { type SlaController, type SlaReconcileResult, slaKeyOf } from '../sla/sla-controller.ts';
 import type { StatusWritePolicy } from '../sla/status-write-gate.ts';
@@ -42,6 +43,8 @@ export interface ControlLoopDeps {
    * a call still running finishes under its own deadline and its result is used by a later pass.
    */
   apiWaitMs?: number;
+  /** When PodScale spec.desired is written (default: growth at once, else at most once a minute per pod). */
+  desiredWrites?: DesiredWritePolicy;
   /** When SLA status is written (default: changes only, at most every 10 s). */
   statusWrites?: StatusWritePolicy;
   board: StatusBoard;
@@ -180,7 +183,9 @@ export class ControlLoop {
     const hub = this.#hubSamples(sla, r);
     const views = r.tracked.map((t) => this.#podView(t, mem));
     for (const uid of mem.lastSignalMs.keys()) if (!trackedUids.has(uid)) mem.lastSignalMs.delete(uid);
-    mem.reversals.retain(new Set(r.tracked.map((t) => t.uid)));
+    const uids = new Set(r.tracked.map((t) => t.uid));
+    mem.reversals.retain(uids);
+    for (const uid of mem.desiredWrittenMs.keys()) if (!uids.has(uid)) mem.desiredWrittenMs.delete(uid);
     const observed = observeService(views, {
       statistic: sla.spec.objective.statistic ?? 'p95',
       scraped: sla.spec.metrics?.scrape !== undefined,

@@ -1,7 +1,7 @@
 // The enact step of the hub's loop: one service's plan becomes the directives its nodes' agents
 // fetch (the model's plans), PodScale spec.desired and the target's replicas through /scale.
 // API writes run in the background (background.ts); the pass never waits for them.
-import type { ArbitrationPolicyName, ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { ArbitrationPolicyName, PodScale, ServiceLevelAgreement } from '../../../lib/api/types.ts';
 import type { KeyedWork } from '../../../lib/keyed-work.ts';
 import type { Logger } from '../../../lib/log.ts';
 import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
@@ -9,12 +9,17 @@ import type { ServicePlan, ServicePolicy } from '../control/types.ts';
 import type { ScaleWriter } from '../horizontal/scale-writer.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
+import {
+  DEFAULT_DESIRED_WRITE_POLICY,
+  type DesiredWritePolicy,
+  decideDesiredWrite,
+} from '../sla/desired-write-gate.ts';
 import type { SlaWriter } from '../sla/kube-writer.ts';
 import { podScaleKey, type SlaController, type SlaReconcileResult, slaKeyOf } from '../sla/sla-controller.ts';
 import { inBackground } from './background.ts';
 import type { HubSamples } from './observe.ts';
 import { REVERSAL_WINDOW_SECONDS } from './reversals.ts';
-import { desiredNeedsWrite } from './signals.ts';
+import { writtenDesired } from './signals.ts';
 import type { SlaMemory } from './sla-memory.ts';
 
 export interface EnactDeps {
@@ -25,6 +30,8 @@ export interface EnactDeps {
   work: KeyedWork;
   metrics: HubMetrics;
   log: Logger;
+  /** When PodScale spec.desired is written (default: growth at once, else ≤ once a minute per pod). */
+  desiredWrites?: DesiredWritePolicy;
 }
 
 export interface EnactInput {
@@ -80,20 +87,15 @@ export function enactPlan(d: EnactDeps, i: EnactInput): void {
       ...(i.hub ? hubMetricsDirective(i.hub, t.name) : {}),
     });
     const ps = r.podScales.get(t.name);
-    if (ps && desiredNeedsWrite(ps.spec.desired, p.desired)) {
-      const desired = {
-        cpu: formatCpuMilli(p.desired.cpuMilli),
-        memory: formatMemoryBytes(p.desired.memoryBytes),
-      };
-      inBackground(
-        d.work,
-        d.log,
-        podScaleKey(namespace, t.name),
-        { sla: key, pod: t.name },
-        'patching PodScale desired',
-        () => d.writer.patchPodScaleSpec(namespace, t.name, { desired }),
+    if (ps)
+      writeDesired(
+        d,
+        { namespace, sla: key, pod: t.name, uid: t.uid },
+        ps.spec.desired,
+        p.desired,
+        mem,
+        nowMs,
       );
-    }
   }
   const from = r.scale!.specReplicas;
   const to = plan.replicas;
@@ -111,6 +113,40 @@ export function enactPlan(d: EnactDeps, i: EnactInput): void {
         mem.lastScaleTime = new Date(nowMs).toISOString();
       }
     },
+  );
+}
+
+/**
+ * PodScale spec.desired through its gate (desired-write-gate.ts); the agents already have the decision
+ * from their directive, so a write held back costs the record a delay, not the pod its size.
+ */
+function writeDesired(
+  d: EnactDeps,
+  pod: { namespace: string; sla: string; pod: string; uid: string },
+  current: PodScale['spec']['desired'] | undefined,
+  next: ServicePlan['pods'][number]['desired'],
+  mem: SlaMemory,
+  nowMs: number,
+): void {
+  const workKey = podScaleKey(pod.namespace, pod.pod);
+  if (d.work.busy(workKey)) return;
+  const decision = decideDesiredWrite(
+    writtenDesired(current),
+    next,
+    mem.desiredWrittenMs.get(pod.uid),
+    nowMs,
+    d.desiredWrites ?? DEFAULT_DESIRED_WRITE_POLICY,
+  );
+  if (!decision.write) return;
+  mem.desiredWrittenMs.set(pod.uid, nowMs);
+  const desired = { cpu: formatCpuMilli(next.cpuMilli), memory: formatMemoryBytes(next.memoryBytes) };
+  inBackground(
+    d.work,
+    d.log,
+    workKey,
+    { sla: pod.sla, pod: pod.pod, why: decision.why },
+    'patching PodScale desired',
+    () => d.writer.patchPodScaleSpec(pod.namespace, pod.pod, { desired }),
   );
 }
 

@@ -84,16 +84,8 @@ export function isPodReady(pod: V1Pod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
-/** PodScale spec.desired is rewritten only when CPU or memory moved beyond the deadband. */
-export function desiredNeedsWrite(
-  current: ResourceQuantities | undefined,
-  next: Resources,
-  fraction = 0.05,
-): boolean {
-  if (!current?.cpu || !current.memory) return true;
-  const moved = (a: number, b: number) => Math.abs(a - b) > fraction * Math.max(a, b);
-  return (
-    moved(parseCpuMilli(current.cpu), next.cpuMilli) ||
-    moved(parseMemoryBytes(current.memory), next.memoryBytes)
-  );
+/** A PodScale's spec.desired as numbers; undefined when it lacks CPU or memory (never written). */
+export function writtenDesired(current: ResourceQuantities | undefined): Resources | undefined {
+  if (!current?.cpu || !current.memory) return undefined;
+  return { cpuMilli: parseCpuMilli(current.cpu), memoryBytes: parseMemoryBytes(current.memory) };
 }

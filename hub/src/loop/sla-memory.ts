@@ -19,6 +19,8 @@ export interface SlaMemory {
   /** When the status was last written (status-write-gate.ts). */
   statusTimes: StatusWriteTimes;
   lastScaleTime?: string;
+  /** When each pod's PodScale spec.desired was last written, by uid (desired-write-gate.ts). */
+  desiredWrittenMs: Map<string, number>;
   /** CPU request of the last pod seen before it was ready (a new pod's, from the template). */
   newPodCpuMilli?: number;
 }
@@ -31,5 +33,6 @@ export function newSlaMemory(): SlaMemory {
     lastDecision: new Map(),
     reversals: new ReversalTracker(),
     statusTimes: {},
+    desiredWrittenMs: new Map(),
   };
 }

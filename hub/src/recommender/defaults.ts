@@ -38,6 +38,7 @@ export const RECOMMENDER_DEFAULTS = {
     minSaturatedGrowthFactor: 1.25,
     maxDecreaseFraction: 0.2,
     deadbandFraction: 0.05,
+    shrinkHoldSeconds: 60,
     idleUsageHeadroom: 0.5,
     memoryMargin: 0.5,
     memoryFloorBytes: 64 * MI,

@@ -9,6 +9,7 @@ import { identifyCorrection } from './steps/feedback.ts';
 import { detectHiddenDemand, hiddenDemandTarget } from './steps/hidden-demand.ts';
 import { recommendMemory } from './steps/memory.ts';
 import { rateLimit } from './steps/rate-limits.ts';
+import { holdShrink } from './steps/shrink-hold.ts';
 import { slaBounds } from './steps/sla-bounds.ts';
 import { chooseTarget, piFallback } from './steps/target.ts';
 import { readWindow } from './steps/window.ts';
@@ -63,7 +64,14 @@ export function recommendKosmos(
   const pi = piFallback(config.gains, window, state.previousError);
   const base = chooseTarget(t, window, ff.feedForwardCpuMilli, pi.piCpuMilli);
   const target = hiddenDemandTarget(config, window, hiddenDemand, ff.feedForwardCpuMilli, base);
-  const limited = rateLimit(config, window, target);
+  const held = holdShrink(
+    t,
+    window,
+    state.recentTargets,
+    target,
+    target.rule === 'saturated' ? (ff.feedForwardCpuMilli ?? target.targetCpuMilli) : target.targetCpuMilli,
+  );
+  const limited = rateLimit(config, window, { ...target, ...held });
   const memoryResult = recommendMemory(t, state, signal);
   const { cpu, memory } = slaBounds(config, {
     cpuMilli: limited.unboundedCpuMilli,
@@ -104,6 +112,7 @@ export function recommendKosmos(
     backlogCpuMilli: target.backlogCpuMilli,
     idle: window.idle,
     targetCpuMilli: target.targetCpuMilli,
+    ...(held.heldAtCpuMilli === undefined ? {} : { shrinkHeldAtCpuMilli: held.heldAtCpuMilli }),
     unboundedCpuMilli: limited.unboundedCpuMilli,
     growthLimitCpuMilli: limited.growthLimitCpuMilli,
     decreaseLimitCpuMilli: limited.decreaseLimitCpuMilli,
@@ -129,6 +138,7 @@ export function recommendKosmos(
       rateMean: rates.rateMean,
       rateVariance: rates.rateVariance,
       draining: hiddenDemand,
+      recentTargets: held.recentTargets,
     },
     terms,
     reason:

@@ -86,6 +86,11 @@ export interface KosmosTuning {
   maxDecreaseFraction: number;
   /** Relative change below which CPU is left alone unless the SLO is at risk. */
   deadbandFraction: number;
+  /**
+   * Directional hysteresis (steps/shrink-hold.ts): CPU shrinks only to the highest target of this many
+   * seconds of evidence, and not while the aimed-at response time is missed; growth is never held. 0: off.
+   */
+  shrinkHoldSeconds: number;
   /** Without traffic and without a model: extra room kept above usage, fraction. */
   idleUsageHeadroom: number;
   /**
@@ -156,6 +161,8 @@ export interface RecommenderState {
   evidence?: EvidenceWindow;
   /** The last committed decision, held while evidence is pooled. */
   lastDesired?: Resources;
+  /** CPU targets inside the shrink hold (steps/shrink-hold.ts), oldest first. */
+  recentTargets?: HeldTarget[];
   /** Running peak of the working set, bytes (decays by memoryPeakDecay per step). */
   peakWorkingSetBytes?: number;
   /** Working set of the previous window, bytes, and how many consecutive steps it stayed stable. */
@@ -163,6 +170,12 @@ export interface RecommenderState {
   workingSetStableSteps: number;
   /** Steps since the last OOM kill (undefined: none seen). */
   stepsSinceOom?: number;
+}
+
+/** A CPU target the law set `ageSeconds` of evidence ago. */
+export interface HeldTarget {
+  ageSeconds: number;
+  cpuMilli: number;
 }
 
 /** Sums over the windows pooled since the last decision, at one enacted CPU. */
@@ -190,6 +203,7 @@ export type CpuRule =
   | 'idle-hold' // too little traffic and no model: hold
   | 'idle-model' // too little traffic: decay toward what the model says one request needs
   | 'no-usage' // usage unreadable: hold
+  | 'shrink-hold' // a lower target held at the highest target of the last shrinkHoldSeconds (hysteresis)
   | 'deadband' // change too small to be worth a resize
   | 'pooling'; // window shorter than the evidence horizon and nothing urgent: hold the last decision
 
@@ -235,8 +249,10 @@ export interface RecommendationTerms {
   idle?: boolean;
   /** Seconds of pooled evidence the decision rests on. */
   evidenceSeconds?: number;
-  /** CPU target before growth/decrease limits and SLA bounds. */
+  /** CPU target before the shrink hold, growth/decrease limits and SLA bounds. */
   targetCpuMilli: number;
+  /** The floor the shrink hold kept a lower target at (steps/shrink-hold.ts); absent when none held. */
+  shrinkHeldAtCpuMilli?: number;
   /** CPU after growth/decrease limits, before SLA bounds (what the service needs from this pod). */
   unboundedCpuMilli: number;
   growthLimitCpuMilli: number;

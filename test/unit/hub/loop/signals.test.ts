@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { podSampleFromWire } from '../../../../hub/src/agentserver/report-sample.ts';
-import {
-  containerResources,
-  desiredNeedsWrite,
-  isPodUnschedulable,
-  podSignal,
-} from '../../../../hub/src/loop/signals.ts';
+import { containerResources, isPodUnschedulable, podSignal } from '../../../../hub/src/loop/signals.ts';
 import { podReport } from '../fixtures.ts';
 
 const sample = (over: Parameters<typeof podReport>[0]) => podSampleFromWire(podReport(over));
@@ -48,21 +43,6 @@ describe('podSignal', () => {
     ['p99', 0.15],
   ] as const)('statistic %s → %s s', (statistic, want) => {
     expect(podSignal(sample({ uid: 'a' }), 1, statistic).responseTimeSeconds).toBe(want);
-  });
-});
-
-describe('desiredNeedsWrite (PodScale deadband)', () => {
-  it.each([
-    { current: undefined, next: { cpuMilli: 300, memoryBytes: 2 ** 27 }, write: true },
-    {
-      current: { cpu: '300m', memory: '128Mi' },
-      next: { cpuMilli: 310, memoryBytes: 2 ** 27 },
-      write: false,
-    },
-    { current: { cpu: '300m', memory: '128Mi' }, next: { cpuMilli: 400, memoryBytes: 2 ** 27 }, write: true },
-    { current: { cpu: '300m', memory: '128Mi' }, next: { cpuMilli: 300, memoryBytes: 2 ** 28 }, write: true },
-  ])('$current → $next: write=$write', (c) => {
-    expect(desiredNeedsWrite(c.current, c.next)).toBe(c.write);
   });
 });
 
