@@ -174,9 +174,9 @@ export const agentConfig = defineConfig({
     directiveWaitMs: {
       flag: 'directive-wait',
       type: 'duration',
-      default: '0s',
+      default: '600ms',
       min: 0,
-      help: 'how long a tick waits for the hub’s answer to its own report; 0: take the newest directive at once (the hub pushes one after every pass, so it reflects the previous report)',
+      help: 'how long a tick waits for the hub’s answer to its own report: at once with its standing plans, or — when the report shows a pod over its objective or pegged — after a pass planned on it, so the growth is enacted this tick; 0: take the newest directive without waiting (it then reflects the previous report)',
     },
     podScaleNodeFieldSelector: {
       flag: 'podscale-node-field-selector',

@@ -8,6 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { parseHubConfig } from '../../hub/src/config.ts';
 import { type RunningHub, startHub } from '../../hub/src/hub.ts';
+import { RECOMMENDER_DEFAULTS } from '../../hub/src/recommender/defaults.ts';
 import { GROUP, PODSCALE_PLURAL, type PodScale, SLA_PLURAL, VERSION } from '../../lib/api/types.ts';
 import { kubeClients } from '../../lib/kube.ts';
 import { silentLogger } from '../../lib/log.ts';
@@ -244,8 +245,17 @@ function writesBetween(before: Map<string, number>, after: Map<string, number>):
   return out;
 }
 
-/** Waits until the agent reports every pod with a response time, then until desired stops moving. */
-async function settle(c: Cluster, pods: number, quietSeconds: number, maxSeconds: number): Promise<number> {
+/**
+ * Waits until the agent reports every pod with a response time, then for at least `minSeconds` (the
+ * first shrink comes only after the law's shrink hold), then until desired stops moving.
+ */
+async function settle(
+  c: Cluster,
+  pods: number,
+  quietSeconds: number,
+  minSeconds: number,
+  maxSeconds: number,
+): Promise<number> {
   const t0 = performance.now();
   await waitFor(
     `the agent reporting ${pods} pods with response times`,
@@ -258,8 +268,12 @@ async function settle(c: Cluster, pods: number, quietSeconds: number, maxSeconds
   );
   let last = '';
   let quietSince = performance.now();
+  const earliest = performance.now() + minSeconds * 1000;
   const deadline = performance.now() + maxSeconds * 1000;
-  while (performance.now() < deadline && performance.now() - quietSince < quietSeconds * 1000) {
+  while (
+    performance.now() < deadline &&
+    (performance.now() < earliest || performance.now() - quietSince < quietSeconds * 1000)
+  ) {
     const fingerprint = podScales(c.api)
       .map((ps) => `${ps.metadata.name}=${ps.spec.desired.cpu}`)
       .sort()
@@ -282,10 +296,12 @@ interface StepTiming {
 }
 
 /** Multiplies one pod's load and times the three stages of the answer. */
-async function loadStep(c: Cluster, pod: KObject): Promise<StepTiming> {
-  const uid = pod.metadata.uid as string;
-  const name = pod.metadata.name as string;
+async function loadStep(c: Cluster, candidate: KObject): Promise<StepTiming> {
+  const uid = candidate.metadata.uid as string;
+  const name = candidate.metadata.name as string;
   const pods = c.api.resource('', 'pods');
+  // the pod as it is now: it may have been resized since the candidates were listed
+  const pod = c.api.api.tryGet(pods, NS, name) ?? candidate;
   const scaleOf = () => podScales(c.api).find((ps) => ps.spec.podRef.uid === uid);
   const fromDesired = desiredCpu(scaleOf()) ?? 0;
   const fromSpec = specCpu(pod) ?? 0;
@@ -326,7 +342,8 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
   const c = await startCluster(o);
   const notes: string[] = [];
   try {
-    const settleSeconds = await settle(c, o.pods, 3, 20);
+    // past the shrink hold from the pods' start size, and a few evidence windows more
+    const settleSeconds = await settle(c, o.pods, 3, RECOMMENDER_DEFAULTS.tuning.shrinkHoldSeconds + 15, 120);
     const pid = c.agent.pid as number;
     const cpu0 = await processCpuSeconds(pid);
     const counts0 = c.api.requestCounts();

@@ -36,10 +36,12 @@ import { planService } from './control/index.ts';
 import type { PlanServiceFn, ServicePolicy } from './control/types.ts';
 import { kubeScaleClient, ScaleWriter } from './horizontal/scale-writer.ts';
 import { ControlLoop } from './loop/control-loop.ts';
+import { PassScheduler } from './loop/pass-scheduler.ts';
 import { policyOf } from './loop/policy-of.ts';
 import { type RunningHttp, startMetricsServer } from './metrics/http-server.ts';
 import { HubMetrics } from './metrics/hub-metrics.ts';
 import { ClusterModel } from './model/cluster-model.ts';
+import type { NodeSample } from './model/pod-sample.ts';
 import { HttpPrometheusClient, type PrometheusQueryClient } from './prometheus/api-client.ts';
 import { PrometheusSignals } from './prometheus/prometheus-signals.ts';
 import { kubeSlaWriter } from './sla/kube-writer.ts';
@@ -215,6 +217,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     config.agentAuth === 'tokenreview'
       ? tokenReviewAuth(kubeTokenReviewer(kc), config.agentAudience)
       : insecureNoAuth();
+  // Set once the pass scheduler exists (below): reports that cannot wait pull a pass forward.
+  let planNow: (sample: NodeSample) => Promise<void> | undefined = () => undefined;
   const agentServer = new AgentServer({
     model,
     auth,
@@ -231,6 +235,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     onReport: (node, refused) => {
       for (const r of refused) metrics.refusedPodReports.inc({ node, reason: r.reason });
     },
+    planNow: (sample) => planNow(sample),
+    answerWaitMs: config.periodMs / 2,
   });
 
   nodes.on('delete', (n) => {
@@ -316,9 +322,6 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     metrics.leader.set(1);
   }
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     if (!leading) return;
     const end = metrics.stepSeconds.startTimer({ step: 'runOnce' });
@@ -333,18 +336,22 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
       metrics.agentsConnected.set(agentServer.connectedNodes().length);
     }
   };
-  // Passes start every periodMs (start to start), whatever one pass took, unless it took longer.
-  const schedule = (delayMs: number) => {
-    if (stopped) return;
-    timer = setTimeout(
-      () => {
-        const startedMs = Date.now();
-        running = tick().finally(() => schedule(config.periodMs - (Date.now() - startedMs)));
-      },
-      Math.max(0, delayMs),
-    );
+  // Passes start every periodMs (start to start), whatever one pass took, unless it took longer; a
+  // report that cannot wait (urgency.ts) pulls the next one forward, at most one per quarter period.
+  const scheduler = new PassScheduler({
+    periodMs: config.periodMs,
+    minGapMs: config.periodMs / 4,
+    run: tick,
+    now: Date.now,
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (t) => clearTimeout(t as NodeJS.Timeout),
+  });
+  planNow = (sample) => {
+    if (!leading || !loop.needsPlanNow(sample)) return undefined;
+    metrics.urgentReports.inc();
+    return scheduler.kick();
   };
-  schedule(config.periodMs);
+  scheduler.start();
   log.info(
     {
       grpcPort: grpcServer.port,
@@ -366,14 +373,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     model,
     board,
     metrics,
-    runOnce: () => {
-      running = running.then(tick);
-      return running;
-    },
+    runOnce: () => scheduler.runNow(),
     stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
+      await scheduler.stop();
       // Let the last pass's writes land while this hub still leads (each has its own deadline).
       await settleWithin([work.idle()], 2000);
       agentServer.closeAll('hub shutting down');

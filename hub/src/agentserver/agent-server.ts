@@ -16,6 +16,7 @@ import { AgentAuthError, type AgentAuthenticator, type AgentIdentity } from '../
 import { clip, helloOutOfBounds, reportOutOfBounds } from '../auth/report-bounds.ts';
 import { guardReport, type PodPlacement, type RefusedPod } from '../auth/report-guard.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
+import type { NodeSample } from '../model/pod-sample.ts';
 import { nodeSampleFromWire } from './report-sample.ts';
 
 /** The Kubernetes Nodes the hub knows (its Node informer). */
@@ -56,6 +57,13 @@ export interface AgentServerDeps {
   log: Logger;
   policyFor?: (node: string) => ArbitrationPolicy;
   onReport?: (node: string, refused: RefusedPod[]) => void;
+  /**
+   * Called with each folded report: a promise when the report cannot wait for the next pass (a pass
+   * then runs early), answered with the directive that pass planned; undefined: answered at once.
+   */
+  planNow?: (sample: NodeSample) => Promise<void> | undefined;
+  /** How long an answer waits for such a pass at most (default 500 ms); then the standing directive goes. */
+  answerWaitMs?: number;
 }
 
 type Call = grpc.ServerDuplexStream<AgentMessage__Output, HubMessage | Buffer>;
@@ -253,7 +261,7 @@ export class AgentServer {
       }
       if (msg.body === 'report' && msg.report) {
         if (!identity) return fail(grpc.status.FAILED_PRECONDITION, 'send hello before reports');
-        this.#report(call, identity, msg.report);
+        await this.#report(call, identity, msg.report);
       }
     };
     call.on('data', (msg: AgentMessage__Output) => {
@@ -268,7 +276,7 @@ export class AgentServer {
     call.on('close', onEnd);
   }
 
-  #report(call: Call, identity: AgentIdentity, report: NodeReport__Output): void {
+  async #report(call: Call, identity: AgentIdentity, report: NodeReport__Output): Promise<void> {
     const { log, model } = this.#deps;
     const node = identity.nodeName;
     const stream = this.#streams.get(node);
@@ -311,8 +319,21 @@ export class AgentServer {
     }
     const now = this.#deps.now();
     stream.lastActivityMs = now;
-    model.foldReport(nodeSampleFromWire(guarded.report), now);
+    const sample = nodeSampleFromWire(guarded.report);
+    model.foldReport(sample, now);
     this.#deps.onReport?.(node, guarded.refused);
+    const planned = this.#deps.planNow?.(sample);
+    if (planned) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        planned,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, this.#deps.answerWaitMs ?? 500);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (this.#streams.get(node)?.call !== call) return;
+    }
     this.#write(call, this.#directive(node, report.sequence));
   }
 

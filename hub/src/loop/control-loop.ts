@@ -14,6 +14,7 @@ import { roomIndex } from '../horizontal/room.ts';
 import type { ScaleWriter } from '../horizontal/scale-writer.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
+import type { NodeSample } from '../model/pod-sample.ts';
 import type { PrometheusSignals } from '../prometheus/prometheus-signals.ts';
 import type { DesiredWritePolicy } from '../sla/desired-write-gate.ts';
 import type { SlaWriter } from '../sla/kube-writer.ts';
@@ -26,6 +27,7 @@ import { planStep } from './plan-step.ts';
 import { SlaPublisher } from './publish.ts';
 import { containerResources, isPodReady, isPodUnschedulable } from './signals.ts';
 import { newSlaMemory, type SlaMemory } from './sla-memory.ts';
+import { urgentPod } from './urgency.ts';
 
 export interface ControlLoopDeps {
   slas: Informer<ServiceLevelAgreement>;
@@ -78,6 +80,8 @@ export class ControlLoop {
   readonly #memory = new Map<string, SlaMemory>();
   readonly #publisher: SlaPublisher;
   #nodePolicy = new Map<string, ArbitrationPolicyName>();
+  /** Each planned SLA's recommender config as of its last pass, by SLA key (for needsPlanNow). */
+  #recommenders = new Map<string, ServicePolicy['recommender']>();
 
   constructor(deps: ControlLoopDeps) {
     this.#d = deps;
@@ -86,6 +90,23 @@ export class ControlLoop {
 
   policyFor(node: string): ArbitrationPolicy {
     return arbitrationPolicyToWire(this.#nodePolicy.get(node) ?? 'proportional');
+  }
+
+  /**
+   * Whether a node's report holds a pod the next pass should not wait for (urgency.ts): the hub then
+   * plans at once and answers the report with what it planned.
+   */
+  needsPlanNow(sample: NodeSample): boolean {
+    for (const pod of sample.pods) {
+      const plan = this.#d.model.plan(pod.uid);
+      if (!plan) continue;
+      const config = this.#recommenders.get(plan.directive.sla ?? '');
+      if (!config) continue;
+      const desired = plan.directive.desired?.cpuMilli;
+      if (urgentPod(pod, config, desired === undefined ? undefined : Number(desired), config.tuning))
+        return true;
+    }
+    return false;
   }
 
   async runOnce(): Promise<void> {
@@ -129,6 +150,7 @@ export class ControlLoop {
     this.#d.prometheus?.retain(new Set(slas.filter((s) => s.spec.metrics?.prometheus).map(slaKeyOf)));
     this.#d.controller.sweepOrphans(keys);
     await this.#d.work.settle(apiWaitMs);
+    for (const key of this.#recommenders.keys()) if (!keys.has(key)) this.#recommenders.delete(key);
     for (const key of this.#memory.keys()) {
       if (!keys.has(key)) {
         this.#memory.delete(key);
@@ -180,6 +202,7 @@ export class ControlLoop {
       r.invalid ??= { reason: 'InvalidSpec', message: (err as Error).message };
     }
     if (r.invalid || !policy || !r.scale) return { sla, mem, r, ...(policy ? { policy } : {}) };
+    this.#recommenders.set(slaKeyOf(sla), policy.recommender);
     const hub = this.#hubSamples(sla, r);
     const views = r.tracked.map((t) => this.#podView(t, mem));
     for (const uid of mem.lastSignalMs.keys()) if (!trackedUids.has(uid)) mem.lastSignalMs.delete(uid);

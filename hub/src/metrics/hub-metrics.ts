@@ -13,6 +13,7 @@ export class HubMetrics {
   readonly stepSeconds: Histogram<'step'>;
   readonly decisions: Counter<'kind'>;
   readonly reversals: Counter<'namespace' | 'sla'>;
+  readonly urgentReports: Counter;
   readonly apiWrites: Counter<'resource' | 'verb' | 'result'>;
   readonly apiCallFailures: Counter<'verb' | 'resource' | 'reason'>;
   readonly refusedPodReports: Counter<'node' | 'reason'>;
@@ -67,6 +68,11 @@ export class HubMetrics {
       name: 'kosmos_hub_decision_reversals_total',
       help: 'Times a pod’s desired CPU moved back the other way within 30 s of its previous move (flapping)',
       labelNames: ['namespace', 'sla'],
+      registers: [r],
+    });
+    this.urgentReports = new Counter({
+      name: 'kosmos_hub_urgent_reports_total',
+      help: 'Node reports that pulled the next control pass forward and were answered from it (a pod over its objective or pegged, no growth planned)',
       registers: [r],
     });
     this.apiWrites = new Counter({

@@ -7,13 +7,14 @@ import type { Long } from '@grpc/proto-loader';
 
 /**
  * The hub sends a node its directive twice: in answer to each NodeReport, and after each of its
- * control passes (pushed to every connected node). Either way the directive carries the plans of the
- * hub's last pass, which ran on its own clock and saw the reports folded before it: a directive never
- * reflects the report it answers. The lag is one period: a pod's window reported at agent tick k is
- * planned by the first hub pass after it arrives and enacted at the first agent tick after that pass
- * (tick k+1 when the hub and agent periods are equal), whatever the phase. The agent therefore takes
- * the newest directive at each tick without waiting for the answer to its own report (the agent's
- * --directive-wait, default 0).
+ * control passes (pushed to every connected node). The answer carries the plans of the hub's last
+ * pass. A report that cannot wait — a pod over its objective on enough requests, or pegged at its
+ * quota with nothing finished, and no growth planned for it — pulls the hub's next pass forward (at
+ * most one per quarter period) and is answered after that pass, from plans that saw it; the hub
+ * waits at most half a period for it, then answers with the plans it has. Any other report is
+ * answered at once from plans that predate it: the lag there is one period. The agent waits for the
+ * answer to its own report (--directive-wait, default 600 ms) and enacts it in the same tick, so an
+ * urgent growth is enacted one round trip plus one pass after the report.
  */
 export interface NodeDirective {
   'nodeName'?: (string);
@@ -32,13 +33,14 @@ export interface NodeDirective {
 
 /**
  * The hub sends a node its directive twice: in answer to each NodeReport, and after each of its
- * control passes (pushed to every connected node). Either way the directive carries the plans of the
- * hub's last pass, which ran on its own clock and saw the reports folded before it: a directive never
- * reflects the report it answers. The lag is one period: a pod's window reported at agent tick k is
- * planned by the first hub pass after it arrives and enacted at the first agent tick after that pass
- * (tick k+1 when the hub and agent periods are equal), whatever the phase. The agent therefore takes
- * the newest directive at each tick without waiting for the answer to its own report (the agent's
- * --directive-wait, default 0).
+ * control passes (pushed to every connected node). The answer carries the plans of the hub's last
+ * pass. A report that cannot wait — a pod over its objective on enough requests, or pegged at its
+ * quota with nothing finished, and no growth planned for it — pulls the hub's next pass forward (at
+ * most one per quarter period) and is answered after that pass, from plans that saw it; the hub
+ * waits at most half a period for it, then answers with the plans it has. Any other report is
+ * answered at once from plans that predate it: the lag there is one period. The agent waits for the
+ * answer to its own report (--directive-wait, default 600 ms) and enacts it in the same tick, so an
+ * urgent growth is enacted one round trip plus one pass after the report.
  */
 export interface NodeDirective__Output {
   'nodeName': (string);

@@ -1,0 +1,39 @@
+// Which node reports cannot wait for the next pass (pure): a pod that missed its objective itself on
+// enough requests, or sits pegged at its quota with nothing finished, while no growth is already
+// planned for it — the cases the law answers on a short window (recommender/evidence.ts). The hub
+// then plans at once and answers the report with the new directive.
+import { statisticSeconds } from '../../../lib/api/statistic.ts';
+import type { Statistic } from '../../../lib/api/types.ts';
+import type { PodSample } from '../model/pod-sample.ts';
+import type { KosmosTuning } from '../recommender/types.ts';
+import { missingResponseTime } from './signals.ts';
+
+export interface Objective {
+  sloSeconds: number;
+  statistic: Statistic;
+}
+
+export type UrgencyTuning = Pick<
+  KosmosTuning,
+  'minRequestsForFeedback' | 'saturatedUtilization' | 'deadbandFraction'
+>;
+
+/** The pod needs more CPU than is enacted or planned for it now. */
+export function urgentPod(
+  pod: PodSample,
+  objective: Objective | undefined,
+  plannedCpuMilli: number | undefined,
+  t: UrgencyTuning,
+): boolean {
+  if (!objective || plannedCpuMilli === undefined) return false;
+  const enacted = pod.enacted.cpuMilli;
+  if (!(enacted > 0) || plannedCpuMilli > enacted * (1 + t.deadbandFraction)) return false;
+  const rt = pod.responseTime;
+  if (rt && missingResponseTime(pod) === undefined && rt.requestCount > 0) {
+    return (
+      rt.requestCount >= t.minRequestsForFeedback &&
+      statisticSeconds(rt, objective.statistic) > objective.sloSeconds
+    );
+  }
+  return pod.usageValid && pod.cpuUsageMilli >= t.saturatedUtilization * enacted;
+}
