@@ -87,15 +87,11 @@ export function enactPlan(d: EnactDeps, i: EnactInput): void {
       ...(i.hub ? hubMetricsDirective(i.hub, t.name) : {}),
     });
     const ps = r.podScales.get(t.name);
-    if (ps)
-      writeDesired(
-        d,
-        { namespace, sla: key, pod: t.name, uid: t.uid },
-        ps.spec.desired,
-        p.desired,
-        mem,
-        nowMs,
-      );
+    if (ps) {
+      const pod = { namespace, sla: key, pod: t.name, uid: t.uid };
+      const bounds = { min: policy.minResources, max: policy.maxResources };
+      writeDesired(d, pod, ps.spec.desired, p.desired, bounds, mem, nowMs);
+    }
   }
   const from = r.scale!.specReplicas;
   const to = plan.replicas;
@@ -125,6 +121,7 @@ function writeDesired(
   pod: { namespace: string; sla: string; pod: string; uid: string },
   current: PodScale['spec']['desired'] | undefined,
   next: ServicePlan['pods'][number]['desired'],
+  bounds: { min: ServicePolicy['minResources']; max: ServicePolicy['maxResources'] },
   mem: SlaMemory,
   nowMs: number,
 ): void {
@@ -135,6 +132,7 @@ function writeDesired(
     next,
     mem.desiredWrittenMs.get(pod.uid),
     nowMs,
+    bounds,
     d.desiredWrites ?? DEFAULT_DESIRED_WRITE_POLICY,
   );
   if (!decision.write) return;

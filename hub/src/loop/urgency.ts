@@ -1,6 +1,7 @@
 // Which node reports cannot wait for the next pass (pure): a pod that missed its objective itself on
 // enough requests, or sits pegged at its quota with nothing finished, while no growth is already
-// planned for it — the cases the law answers on a short window (recommender/evidence.ts). The hub
+// planned for it — the cases the law answers on a short window (recommender/evidence.ts), unless it is planned at its
+// SLA maximum already. The hub
 // then plans at once and answers the report with the new directive.
 import { statisticSeconds } from '../../../lib/api/statistic.ts';
 import type { Statistic } from '../../../lib/api/types.ts';
@@ -11,6 +12,8 @@ import { missingResponseTime } from './signals.ts';
 export interface Objective {
   sloSeconds: number;
   statistic: Statistic;
+  /** A pod planned at its SLA maximum cannot grow: the next pass is soon enough for it. */
+  maxCpuMilli: number;
 }
 
 export type UrgencyTuning = Pick<
@@ -28,6 +31,7 @@ export function urgentPod(
   if (!objective || plannedCpuMilli === undefined) return false;
   const enacted = pod.enacted.cpuMilli;
   if (!(enacted > 0) || plannedCpuMilli > enacted * (1 + t.deadbandFraction)) return false;
+  if (plannedCpuMilli >= objective.maxCpuMilli) return false;
   const rt = pod.responseTime;
   if (rt && missingResponseTime(pod) === undefined && rt.requestCount > 0) {
     return (

@@ -4,8 +4,19 @@ import { decideDesiredWrite } from '../../../../hub/src/sla/desired-write-gate.t
 const MI = 2 ** 20;
 const written = { cpuMilli: 1000, memoryBytes: 256 * MI };
 
+type Bounds = Parameters<typeof decideDesiredWrite>[4];
+
 describe('decideDesiredWrite (PodScale spec.desired)', () => {
-  it.each([
+  it.each<{
+    name: string;
+    w: typeof written | undefined;
+    cpu: number;
+    mem: number;
+    last: number | undefined;
+    now: number;
+    out: string;
+    bounds?: Bounds;
+  }>([
     {
       name: 'never written: at once',
       w: undefined,
@@ -78,10 +89,10 @@ describe('decideDesiredWrite (PodScale spec.desired)', () => {
       now: 51_000,
       out: 'growth',
     },
-  ])('$name', ({ w, cpu, mem, last, now, out }) => {
-    const d = decideDesiredWrite(w, { cpuMilli: cpu, memoryBytes: mem * MI }, last, now);
+  ])('$name', ({ w, cpu, mem, last, now, out, bounds }) => {
+    const d = decideDesiredWrite(w, { cpuMilli: cpu, memoryBytes: mem * MI }, last, now, bounds);
     expect(d.why).toBe(out);
-    expect(d.write).toBe(out === 'first' || out === 'growth' || out === 'changed');
+    expect(d.write).toBe(out !== 'unchanged' && out !== 'too-soon');
   });
 
   it('a decision drifting down every 5 s is written at most once a minute, and ends near where it settled', () => {
