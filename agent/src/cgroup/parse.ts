@@ -8,21 +8,48 @@ export class CgroupParseError extends Error {
   }
 }
 
-function parseNumber(raw: string, what: string): number {
-  if (!/^-?\d+(\.\d+)?$/.test(raw))
-    throw new CgroupParseError(`${what}: not a number: ${JSON.stringify(raw)}`);
+const NUMBER_RE = /^-?\d+(\.\d+)?$/;
+
+/** `key` names the field in the error only (no string is built per value read). */
+function parseNumber(raw: string, what: string, key?: string): number {
+  if (!NUMBER_RE.test(raw))
+    throw new CgroupParseError(
+      `${key === undefined ? what : `${what} ${key}`}: not a number: ${JSON.stringify(raw)}`,
+    );
   return Number(raw);
 }
 
-/** "key value" lines (cpu.stat, memory.stat) → map; every value must be numeric. */
+/** ASCII whitespace as /\s/ reads it in these files: space, tab, CR, VT, FF. */
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
+}
+
+/**
+ * "key value" lines (cpu.stat, memory.stat) → map; every value must be numeric. One scan over the
+ * text without splitting it (a tick reads two of these per pod).
+ */
 export function parseFlatKeyed(text: string, what: string): Map<string, number> {
   const values = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
-    const parts = trimmed.split(/\s+/);
-    if (parts.length !== 2) throw new CgroupParseError(`${what}: malformed line ${JSON.stringify(trimmed)}`);
-    values.set(parts[0] as string, parseNumber(parts[1] as string, `${what} ${parts[0]}`));
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    let start = at;
+    let stop = end;
+    at = end + 1;
+    while (start < stop && isSpace(text.charCodeAt(start))) start++;
+    while (stop > start && isSpace(text.charCodeAt(stop - 1))) stop--;
+    if (start === stop) continue;
+    let keyEnd = start;
+    while (keyEnd < stop && !isSpace(text.charCodeAt(keyEnd))) keyEnd++;
+    let valueStart = keyEnd;
+    while (valueStart < stop && isSpace(text.charCodeAt(valueStart))) valueStart++;
+    let valueEnd = valueStart;
+    while (valueEnd < stop && !isSpace(text.charCodeAt(valueEnd))) valueEnd++;
+    if (keyEnd === stop || valueEnd !== stop)
+      throw new CgroupParseError(`${what}: malformed line ${JSON.stringify(text.slice(start, stop))}`);
+    const key = text.slice(start, keyEnd);
+    values.set(key, parseNumber(text.slice(valueStart, stop), what, key));
   }
   return values;
 }

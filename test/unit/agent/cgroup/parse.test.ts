@@ -23,6 +23,14 @@ describe('cgroup file parsers', () => {
     });
   });
 
+  it('reads lines separated by tabs and runs of spaces, with CRLF endings and blank lines', () => {
+    expect(parseCpuStat('usage_usec\t30\r\n\n  nr_periods   4 \nnr_throttled 1', 'v2')).toEqual({
+      usageUsec: 30,
+      nrPeriods: 4,
+      nrThrottled: 1,
+    });
+  });
+
   it('reads v1 cpu.stat throttling counters', () => {
     const text = 'nr_periods 20\nnr_throttled 20\nthrottled_time 982100436\nnr_bursts 0\nburst_time 0\n';
     expect(parseCpuStat(text, 'v1')).toEqual({ nrPeriods: 20, nrThrottled: 20 });
@@ -34,6 +42,8 @@ describe('cgroup file parsers', () => {
     ['a truncated file missing nr_throttled', 'usage_usec 3000000\nnr_periods 12\n'],
     ['a non-numeric value', 'usage_usec abc\n'],
     ['binary garbage', '\u0000\u00ff\u00fe'],
+    ['two values on a line', 'usage_usec 30 40\n'],
+    ['a key without a value', 'usage_usec\n'],
   ])('rejects %s as garbage', (_name, text) => {
     expect(() => parseCpuStat(text, 'v2')).toThrow(CgroupParseError);
   });
