@@ -76,7 +76,11 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
   private readonly controller: StoreController;
   private readonly pods: ResourceType;
   private readonly nodes: ResourceType;
-  private readonly starting = new Set<string>();
+  /**
+   * Admitted pods not started yet: uid → their containers as admitted. The kubelet allocates at
+   * admission; a resize made before the start is a resize of the started pod, not its start size.
+   */
+  private readonly starting = new Map<string, Json[]>();
   /** Uids of Terminating pods whose containers are being stopped. */
   private readonly terminating = new Set<string>();
   /** Pod uid → the desired resources last considered, so each change is decided once. */
@@ -150,7 +154,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
         this.reject(pod, admission.reason, admission.message);
         return;
       }
-      this.starting.add(uid);
+      this.starting.set(uid, structuredClone(pod.spec.containers));
       this.emit('podBound', pod);
       if (this.options.mode === 'builtin')
         this.after(this.options.podStartDelayMs, () => this.startPod(namespace, name));
@@ -205,7 +209,9 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     const out: KObject[] = [];
     for (const p of this.api.store.scan('/pods')) {
       if (p.spec?.nodeName !== nodeName) continue;
-      if (p.status?.containerStatuses || this.starting.has(p.metadata.uid!)) out.push(p as KObject);
+      const admitted = this.starting.get(p.metadata.uid!);
+      if (admitted) out.push({ ...(p as KObject), spec: { ...p.spec, containers: admitted } });
+      else if (p.status?.containerStatuses) out.push(p as KObject);
     }
     return out;
   }
@@ -278,6 +284,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
     opts: { podIp?: string; containerIds?: Record<string, string> } = {},
   ): KObject {
     const pod = this.api.get(this.pods, namespace, name);
+    const admitted: Json[] = this.starting.get(pod.metadata.uid!) ?? pod.spec.containers;
     const now = nowTimestamp();
     const podIp = opts.podIp ?? this.options.podIp?.(pod) ?? '127.0.0.1';
     const hostIp = this.hostIp(pod.spec.nodeName);
@@ -290,7 +297,7 @@ export class Kubelet extends EventEmitter<KubeletEvents> {
       podIPs: [{ ip: podIp }],
       startTime: pod.status?.startTime ?? now,
       observedGeneration: pod.metadata.generation,
-      containerStatuses: (pod.spec.containers as Json[]).map((c) => ({
+      containerStatuses: admitted.map((c) => ({
         name: c.name,
         image: c.image,
         imageID: `sim://${c.image}`,

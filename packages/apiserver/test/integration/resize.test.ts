@@ -200,6 +200,41 @@ describe('in-place pod resize (pods/resize, KEP-1287)', () => {
     expect(failed.status?.containerStatuses).toBeUndefined();
   });
 
+  it('starts a pod resized between admission and start at its admitted size; the resize is then judged as one', async () => {
+    const ext = await startCluster({
+      kubelet: 'external',
+      nodes: [{ name: 'two', cpu: '2', memory: '4Gi' }],
+    });
+    try {
+      const bound: string[] = [];
+      ext.server.kubelet.on('podBound', (p) => bound.push(p.metadata.name!));
+      await ext.core.createNamespacedPod({ namespace: ns, body: pod('early', { cpu: '1' }) });
+      await waitFor(() => bound.includes('early'), 3000, 'early admitted');
+      await ext.core.patchNamespacedPodResize(
+        {
+          namespace: ns,
+          name: 'early',
+          body: { spec: { containers: [{ name: 'app', resources: { requests: { cpu: '8' } } }] } },
+        },
+        strategic,
+      );
+      const started = ext.server.kubelet.startPod(ns, 'early');
+      expect(started.status.containerStatuses[0].allocatedResources).toEqual({ cpu: '1' });
+      expect(started.status.containerStatuses[0].resources.requests).toEqual({ cpu: '1' });
+      expect(ext.server.kubelet.admitResize(ns, 'early').outcome).toBe('Infeasible');
+      // The kubelet holds the admitted 1 CPU, not the 8 asked for: a second 1-CPU pod bound to the
+      // node is admitted (the scheduler, which counts the larger of spec and allocation, would not place it).
+      const beside = pod('beside', { cpu: '1' });
+      await ext.core.createNamespacedPod({
+        namespace: ns,
+        body: { ...beside, spec: { ...beside.spec!, nodeName: 'two' } },
+      });
+      await waitFor(() => bound.includes('beside'), 3000, 'beside admitted');
+    } finally {
+      await ext.server.stop();
+    }
+  });
+
   it('lets an external kubelet decide: nothing is enacted until it calls the node operations', async () => {
     const ext = await startCluster({ kubelet: 'external', nodes: 1 });
     try {
