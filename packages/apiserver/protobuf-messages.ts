@@ -1,6 +1,6 @@
 // Field numbers of the Kubernetes protobuf messages decoded by protobuf.ts (the numbers of the
-// k8s.io/api and apimachinery generated.proto files): the kinds kubectl's create commands and
-// client-go's leader election send, and the access reviews of `kubectl auth can-i`.
+// k8s.io/api and apimachinery generated.proto files): the kinds kubectl's create commands,
+// client-go's leader election and event recorders send, and the access reviews of `kubectl auth can-i`.
 // A spec is `name[:type]`: string by default; `int`, `bool`, `bytes`, `time`, `microTime`,
 // `quantity`, `intstr`, or a message name; `[]` repeats, `map` / `map<type>` is a map keyed by
 // string, and `*` marks a pointer field whose zero is a value.
@@ -139,6 +139,53 @@ export const MESSAGES: Record<string, Record<number, string>> = {
     4: 'unhealthyPodEvictionPolicy',
   },
 
+  // core/v1 and events.k8s.io/v1 Events (client-go's event recorders)
+  CoreEvent: {
+    1: 'metadata:ObjectMeta',
+    2: 'involvedObject:ObjectReference',
+    3: 'reason',
+    4: 'message',
+    5: 'source:EventSource',
+    6: 'firstTimestamp:time',
+    7: 'lastTimestamp:time',
+    8: 'count:int',
+    9: 'type',
+    10: 'eventTime:microTime',
+    11: 'series:EventSeries',
+    12: 'action',
+    13: 'related:ObjectReference',
+    14: 'reportingComponent',
+    15: 'reportingInstance',
+  },
+  EventsV1Event: {
+    1: 'metadata:ObjectMeta',
+    2: 'eventTime:microTime',
+    3: 'series:EventSeries',
+    4: 'reportingController',
+    5: 'reportingInstance',
+    6: 'action',
+    7: 'reason',
+    8: 'regarding:ObjectReference',
+    9: 'related:ObjectReference',
+    10: 'note',
+    11: 'type',
+    12: 'deprecatedSource:EventSource',
+    13: 'deprecatedFirstTimestamp:time',
+    14: 'deprecatedLastTimestamp:time',
+    15: 'deprecatedCount:int',
+  },
+  ObjectReference: {
+    1: 'kind',
+    2: 'namespace',
+    3: 'name',
+    4: 'uid',
+    5: 'apiVersion',
+    6: 'resourceVersion',
+    7: 'fieldPath',
+  },
+  EventSource: { 1: 'component', 2: 'host' },
+  EventSeries: { 1: 'count:int', 2: 'lastObservedTime:microTime' },
+
   // coordination.k8s.io/v1 (client-go leader election)
   Lease: { 1: 'metadata:ObjectMeta', 2: 'spec:LeaseSpec' },
   LeaseSpec: {
@@ -187,6 +234,8 @@ export const TOP_LEVEL: Record<string, string> = {
   'scheduling.k8s.io/v1/PriorityClass': 'PriorityClass',
   'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
   'coordination.k8s.io/v1/Lease': 'Lease',
+  'v1/Event': 'CoreEvent',
+  'events.k8s.io/v1/Event': 'EventsV1Event',
   'authorization.k8s.io/v1/SubjectAccessReview': 'SubjectAccessReview',
   'authorization.k8s.io/v1/LocalSubjectAccessReview': 'SubjectAccessReview',
   // SelfSubjectAccessReviewSpec shares the first two fields (no user, groups).

@@ -12,9 +12,21 @@ const KUBECTL = {
 };
 const bytes = (hex: string) => Buffer.from(hex, 'hex');
 
-/** A protobuf field: tag, then a length-delimited value. */
-function field(n: number, value: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([(n << 3) | 2, value.length]), value]);
+/** A protobuf field: tag, then a length-delimited value (short values only). */
+function field(n: number, value: Buffer | string): Buffer {
+  const bytes = Buffer.from(value);
+  return Buffer.concat([Buffer.from([(n << 3) | 2, bytes.length]), bytes]);
+}
+
+/** A varint field (values below 128). */
+function small(n: number, value: number): Buffer {
+  return Buffer.from([n << 3, value]);
+}
+
+/** A body as client-go sends it: magic, TypeMeta, the raw message. */
+function envelope(apiVersion: string, kind: string, raw: Buffer): Buffer {
+  const typeMeta = Buffer.concat([field(1, apiVersion), field(2, kind)]);
+  return Buffer.concat([Buffer.from('k8s\0'), field(1, typeMeta), field(2, raw), field(3, ''), field(4, '')]);
 }
 
 describe('protobuf request bodies', () => {
@@ -69,6 +81,51 @@ describe('protobuf request bodies', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe(415);
     expect((err as ApiError).message).toContain('field 9 of ConfigMap');
+  });
+
+  it('decodes Events of both APIs as client-go’s recorders send them', () => {
+    const meta = field(1, Buffer.concat([field(1, 'web.1'), field(3, 'default')]));
+    const time = field(1, Buffer.from([0x08, 0x01])); // seconds = 1
+    const pod = Buffer.concat([field(1, 'Pod'), field(2, 'default'), field(3, 'web')]);
+    const core = Buffer.concat([
+      meta,
+      field(2, pod),
+      field(3, 'Resized'),
+      field(4, 'cpu 1 -> 2'),
+      field(5, field(1, 'kubelet')),
+      field(6, time.subarray(2)),
+      small(8, 3),
+      field(9, 'Normal'),
+    ]);
+    expect(decodeProtobufObject(envelope('v1', 'Event', core))).toEqual({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'web.1', namespace: 'default' },
+      involvedObject: { kind: 'Pod', namespace: 'default', name: 'web' },
+      reason: 'Resized',
+      message: 'cpu 1 -> 2',
+      source: { component: 'kubelet' },
+      firstTimestamp: '1970-01-01T00:00:01Z',
+      count: 3,
+      type: 'Normal',
+    });
+    const v1 = Buffer.concat([
+      meta,
+      field(2, time.subarray(2)),
+      field(4, 'example.com/ctl'),
+      field(5, 'ctl-0'),
+      field(6, 'Scale'),
+      field(7, 'Scaled'),
+      field(8, pod),
+      field(10, 'to 3'),
+      field(11, 'Normal'),
+    ]);
+    expect(decodeProtobufObject(envelope('events.k8s.io/v1', 'Event', v1))).toMatchObject({
+      eventTime: '1970-01-01T00:00:01.000000Z',
+      reportingController: 'example.com/ctl',
+      regarding: { kind: 'Pod', name: 'web' },
+      note: 'to 3',
+    });
   });
 
   it('answers a value of the wrong wire type with 400', () => {
