@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type Logger, silentLogger } from '../../lib/log.ts';
 import { accessReview, TokenRegistry, type UserInfo } from './auth.ts';
+import { EventTtl } from './controllers/event-ttl.ts';
 import { GarbageCollector } from './controllers/garbage-collector.ts';
 import { Kubelet, type KubeletMode } from './controllers/kubelet.ts';
 import { NamespaceController } from './controllers/namespaces.ts';
@@ -65,6 +66,8 @@ export interface ApiServerOptions {
   watchHistory?: number;
   /** Age after which events are compacted (as etcd; older → 410 Gone). Default 5 minutes. */
   watchHistoryMs?: number;
+  /** How long an Event lives after its last write (kube-apiserver's --event-ttl). Default 1 h. */
+  eventTtlMs?: number;
   /** Clock of the history's ages (default Date.now); tests move it to expire history. */
   historyClock?: () => number;
   /** Interval of BOOKMARK events on watches that allow them. Default 10 s. */
@@ -142,6 +145,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   const crds = new CrdInstaller(api, log.child({ component: 'crds' }));
   const namespaces = new NamespaceController(api, log.child({ component: 'namespaces' }));
   const gc = new GarbageCollector(api, log.child({ component: 'gc' }));
+  const eventTtl = new EventTtl(api, log.child({ component: 'event-ttl' }), options.eventTtlMs);
   const workloads = new WorkloadController(api, log.child({ component: 'workloads' }));
   const scheduler = new Scheduler(api, log.child({ component: 'scheduler' }));
   const kubelet = new Kubelet(api, log.child({ component: 'kubelet' }), {
@@ -153,7 +157,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
   });
   crds.start();
   namespaces.start();
-  for (const c of [gc, workloads, scheduler, kubelet]) c.start();
+  for (const c of [gc, eventTtl, workloads, scheduler, kubelet]) c.start();
 
   const crdType = registry.byPlural('apiextensions.k8s.io', 'customresourcedefinitions');
   const crdObjects = [...(options.crds ?? []), ...(options.crdDir ? await readCrdDir(options.crdDir) : [])];
@@ -214,7 +218,7 @@ export async function startApiServer(options: ApiServerOptions = {}): Promise<Ap
     requestCounts: () => new Map(counts),
     onRequest: (l) => requestListeners.push(l),
     stop: async () => {
-      for (const c of [kubelet, scheduler, workloads, gc, namespaces, crds]) c.stop();
+      for (const c of [kubelet, scheduler, workloads, eventTtl, gc, namespaces, crds]) c.stop();
       watches.drop();
       await http.close();
     },

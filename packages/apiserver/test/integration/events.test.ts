@@ -273,3 +273,30 @@ describe('core/v1 and events.k8s.io/v1 Events are one store', () => {
     expect(statusOf(err).message).toBe('events.events.k8s.io "new-api" not found');
   });
 });
+
+describe('Events expire after the event TTL (--event-ttl)', () => {
+  it('deletes an Event the TTL after its last write, which a watch sees as DELETED', async () => {
+    const c = await startCluster({ nodes: 0, eventTtlMs: 200 });
+    try {
+      const list = await c.core.listNamespacedEvent({ namespace: 'default' });
+      const seen: string[] = [];
+      const req = await new k8s.Watch(c.kc).watch(
+        '/apis/events.k8s.io/v1/namespaces/default/events',
+        { resourceVersion: list.metadata?.resourceVersion },
+        (type, obj) => seen.push(`${type} ${obj.metadata.name}`),
+        () => {},
+      );
+      const events = c.kc.makeApiClient(k8s.EventsV1Api);
+      await events.createNamespacedEvent({
+        namespace: 'default',
+        body: eventV1('short-lived', { regarding: { kind: 'Node', name: 'node-1' } }),
+      });
+      await waitFor(() => seen.includes('DELETED short-lived'), 5000, 'the expired event deleted');
+      req.abort();
+      expect(seen[0]).toBe('ADDED short-lived');
+      expect((await events.listNamespacedEvent({ namespace: 'default' })).items).toEqual([]);
+    } finally {
+      await c.server.stop();
+    }
+  });
+});
