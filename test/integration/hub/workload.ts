@@ -24,6 +24,11 @@ export class Workload {
       .filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
   }
 
+  /** The service's running pods, as the API server holds them now. */
+  runningPods(): KObject[] {
+    return this.#pods();
+  }
+
   /** CPU the kubelet applied to the pod's first container, millicores. */
   enactedCpuMilli(uid: string): number {
     const pod = this.#pods().find((p) => p.metadata.uid === uid);
