@@ -64,7 +64,7 @@ export interface NodeStep {
   resizes: PodResizeStep[];
 }
 
-/** Per tracked pod with a grant, the resize to request now (or why none). */
+/** Per tracked pod with a grant, the resize to request now (or why none): CPU growth first, then in `tracked` order. */
 export function planResizes(input: ResizeStepInput): PodResizeStep[] {
   const steps: PodResizeStep[] = [];
   for (const pod of input.tracked) {
@@ -104,7 +104,10 @@ export function planResizes(input: ResizeStepInput): PodResizeStep[] {
           : { kind: 'patch', plan };
     steps.push({ pod, grant, decision, memoryHeldBytes, memoryUsageBytes });
   }
-  return steps;
+  // CPU growth first: when the write budget runs short it is a shrink that waits, not a pod under load.
+  const grows = (s: PodResizeStep) =>
+    s.decision.kind === 'patch' && s.decision.plan.requested.cpuMilli > (s.pod.spec.cpuRequestMilli ?? 0);
+  return [...steps.filter(grows), ...steps.filter((s) => !grows(s))];
 }
 
 /** The whole step on a new directive: grants, then the resizes they call for. */

@@ -114,6 +114,23 @@ describe('the node step: directive and node state → grants → resizes', () =>
     expect(outcome(step)).toEqual(want);
   });
 
+  it('orders CPU growth before shrinks and skips, so a short write budget delays a shrink, not a pod under load', () => {
+    const step = nodeStep(
+      input({
+        tracked: [tracked('shrinks', 1000), tracked('same', 1000), tracked('grows', 500)],
+        directive: {
+          ...input({ tracked: [] }).directive,
+          pods: [directed('shrinks', 600), directed('same', 1000), directed('grows', 900)],
+        },
+      }),
+    );
+    expect(step.resizes.map((r) => `${r.pod.uid}:${r.decision.kind}`)).toEqual([
+      'grows:patch',
+      'shrinks:patch',
+      'same:skip',
+    ]);
+  });
+
   it('patches only the resource outside the deadband', () => {
     const step = nodeStep(
       input({
