@@ -21,8 +21,10 @@ import type {
  * desired last planned, which may still be in flight ahead of the enacted size; the enacted size when
  * none was planned) and keep their recommender state. A pod's capped CPU/memory is what the SLA max cut from its
  * target plus what the agent could not enact (node contention, resize Infeasible/Deferred); the
- * horizontal decision sees it together with the service demand. Recommender state of pods no
- * longer observed is dropped.
+ * horizontal decision sees it together with the service demand. A held pod keeps the SLA cut of its
+ * standing decision: passes without a fresh report (two unsynchronised 1 s loops, a scrape of an
+ * overloaded pod timing out) are most frequent exactly when a pod is pinned at its max, and reading it
+ * as uncapped there restarts the scale-out window. Recommender state of pods no longer observed is dropped.
  */
 export function planService(
   policy: ServicePolicy,
@@ -31,12 +33,20 @@ export function planService(
 ): ServicePlan {
   const podStates = new Map<string, RecommenderState>();
   const standing = new Map<string, Resources>();
+  const slaCapped = new Map<string, Resources>();
   const pods: PodPlan[] = [];
   const decisions: DecisionRecord[] = [];
   for (const pod of observations.pods) {
-    const plan = planPod(policy, previous?.pods.get(pod.key), pod, previous?.desired?.get(pod.key));
+    const plan = planPod(
+      policy,
+      previous?.pods.get(pod.key),
+      pod,
+      previous?.desired?.get(pod.key),
+      previous?.slaCapped?.get(pod.key),
+    );
     if (plan.state) podStates.set(pod.key, plan.state);
     standing.set(pod.key, plan.plan.desired);
+    if (plan.slaCap) slaCapped.set(pod.key, plan.slaCap);
     pods.push(plan.plan);
     if (plan.plan.terms && !sameResources(plan.plan.desired, pod.enacted)) {
       decisions.push({
@@ -91,7 +101,7 @@ export function planService(
     horizontal,
     service,
     decisions,
-    state: { pods: podStates, desired: standing, horizontal: horizontal.state },
+    state: { pods: podStates, desired: standing, slaCapped, horizontal: horizontal.state },
   };
 }
 
@@ -100,20 +110,30 @@ function planPod(
   state: RecommenderState | undefined,
   pod: PodObservation,
   standing: Resources | undefined,
-): { plan: PodPlan; state: RecommenderState | undefined } {
+  standingSlaCap: Resources | undefined,
+): { plan: PodPlan; state: RecommenderState | undefined; slaCap?: Resources } {
   if (!pod.signal) {
     // Without fresh evidence the decision stands: re-planning from the enacted size, which lags a
-    // resize still in flight, would ask to undo it on every pass between two reports.
+    // resize still in flight, would ask to undo it on every pass between two reports. So does what
+    // the SLA max cut from it, while the standing decision is still at the max.
     const held = standing ? within(standing, policy.minResources, policy.maxResources) : pod.enacted;
+    const slaCap =
+      standing && standingSlaCap && held.cpuMilli >= policy.maxResources.cpuMilli
+        ? standingSlaCap
+        : undefined;
     return {
+      ...(slaCap ? { slaCap } : {}),
       plan: {
         key: pod.key,
         desired: held,
         reason: standing
           ? 'no fresh signal: holding the standing decision'
           : 'no fresh signal: holding the enacted allocation',
-        capped: pod.capped,
-        cappedReason: pod.cappedReason,
+        capped: slaCap ? addResources(pod.capped, slaCap) : pod.capped,
+        cappedReason:
+          slaCap && (pod.cappedReason === 'None' || (pod.capped.cpuMilli <= 0 && pod.capped.memoryBytes <= 0))
+            ? 'SLABound'
+            : pod.cappedReason,
         // Held, not forgotten: under contention it keeps the share its last model says the SLO takes.
         essentialCpuMilli: essentialWithin(policy, essentialFromState(policy.recommender, state), held),
       },
@@ -153,6 +173,14 @@ function planPod(
       essentialCpuMilli: essentialWithin(policy, rec.terms.essentialCpuMilli, rec.desired),
     },
     state: rec.state,
+    ...(slaCapped ? { slaCap } : {}),
+  };
+}
+
+function addResources(a: Resources, b: Resources): Resources {
+  return {
+    cpuMilli: Math.max(0, a.cpuMilli) + b.cpuMilli,
+    memoryBytes: Math.max(0, a.memoryBytes) + b.memoryBytes,
   };
 }
 

@@ -62,6 +62,12 @@ export interface ServiceControlState {
    * fresh signal (it may still be in flight, ahead of the enacted size). Pods no longer observed are dropped.
    */
   desired?: ReadonlyMap<string, Resources>;
+  /**
+   * What the SLA max cut from each pod's last recommendation, held with the standing decision: a pass
+   * without a fresh signal must not read a pod pinned at its max as satisfied (that would restart the
+   * scale-out window). Pods no longer observed, or last planned below their max, are dropped.
+   */
+  slaCapped?: ReadonlyMap<string, Resources>;
   horizontal?: HorizontalState;
 }
 

@@ -223,6 +223,57 @@ describe('planService', () => {
     expect(after.every((s) => s.capped > 0)).toBe(true);
   });
 
+  it('keeps a pod pinned at its SLA max capped through passes without a fresh signal, so it scales out', () => {
+    // On real processes every other hub pass may find no new report (two unsynchronised 1 s loops, a
+    // scrape of the overloaded pod timing out); a held pass read as uncapped restarted the window.
+    const pinned = signal({
+      periodSeconds: 1,
+      enactedCpuMilli: 2000,
+      cpuUsageMilli: 1990,
+      throttledRatio: 0.9,
+      requestRate: 80,
+      requestCount: 80,
+      responseTimeSeconds: 1.5,
+    });
+    let state: ServiceControlState | undefined;
+    const held: { capped: number; reason: string }[] = [];
+    let scaledOutAt: number | undefined;
+    for (let now = 0; now < 30 && scaledOutAt === undefined; now++) {
+      const fresh = now < 3 || now % 2 === 0;
+      const plan = planService(policy, state, {
+        nowSeconds: now,
+        currentReplicas: 1,
+        readyReplicas: 1,
+        pods: [pod('a', pinned, fresh ? {} : { signal: undefined })],
+      });
+      state = plan.state;
+      if (!fresh) held.push({ capped: plan.pods[0]!.capped.cpuMilli, reason: plan.pods[0]!.cappedReason });
+      if (plan.replicas > 1) scaledOutAt = now;
+    }
+    expect(held.length).toBeGreaterThan(3);
+    expect(held.every((h) => h.capped > 0 && h.reason === 'SLABound')).toBe(true);
+    expect(scaledOutAt).toBeDefined();
+    expect(scaledOutAt!).toBeLessThanOrEqual(policy.horizontal.scaleUp.windowSeconds + 2);
+  });
+
+  it('does not hold an SLA cap for a pod whose standing decision is below its max', () => {
+    let state: ServiceControlState | undefined = planService(policy, undefined, {
+      nowSeconds: 0,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      pods: [pod('a')],
+    }).state;
+    const plan = planService(policy, state, {
+      nowSeconds: 1,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      pods: [pod('a', {}, { signal: undefined })],
+    });
+    state = plan.state;
+    expect(plan.pods[0]!.capped.cpuMilli).toBe(0);
+    expect(state.slaCapped?.size ?? 0).toBe(0);
+  });
+
   it('adds the agent-reported cap to the SLA cap and keeps the agent reason', () => {
     const plan = planService(policy, undefined, {
       nowSeconds: 0,
