@@ -111,7 +111,8 @@ export const MESSAGES: Record<string, Record<number, string>> = {
 
   // rbac.authorization.k8s.io/v1
   Role: { 1: 'metadata:ObjectMeta', 2: 'rules:[]PolicyRule' },
-  ClusterRole: { 1: 'metadata:ObjectMeta', 2: 'rules:[]PolicyRule' },
+  ClusterRole: { 1: 'metadata:ObjectMeta', 2: 'rules:[]PolicyRule', 3: 'aggregationRule:AggregationRule' },
+  AggregationRule: { 1: 'clusterRoleSelectors:[]LabelSelector' },
   PolicyRule: {
     1: 'verbs:[]string',
     2: 'apiGroups:[]string',

@@ -191,6 +191,7 @@ describe.skipIf(!binary)('kubectl against the embedded API server', () => {
       ['create', 'service', 'nodeport', 'idle', '--tcp=80:8080', '--node-port=30080'],
       ['create', 'role', 'reader', '--verb=get,list', '--resource=pods,deployments.apps'],
       ['create', 'rolebinding', 'robot-reads', '--role=reader', '--serviceaccount=default:robot'],
+      ['create', 'clusterrole', 'monitoring', '--aggregation-rule=example.com/aggregate=true'],
       ['create', 'priorityclass', 'low', '--value=10', '--preemption-policy=Never'],
       ['create', 'pdb', 'idle', '--selector=app=idle', '--min-available=50%'],
     ];
@@ -220,6 +221,9 @@ describe.skipIf(!binary)('kubectl against the embedded API server', () => {
     ).toBe('robot reader');
     expect(await ok(['get', 'role', 'reader', '-o', 'jsonpath={.rules[0].apiGroups}'])).toBe('[""]');
     expect(await ok(['get', 'pdb', 'idle', '-o', 'jsonpath={.spec.minAvailable}'])).toBe('50%');
+    expect(await ok(['get', 'clusterrole', 'monitoring', '-o', 'jsonpath={.aggregationRule}'])).toBe(
+      '{"clusterRoleSelectors":[{"matchLabels":{"example.com/aggregate":"true"}}]}',
+    );
   });
 
   it('shows events.k8s.io/v1 Events in kubectl get events and kubectl events, and refuses invalid ones', async () => {
