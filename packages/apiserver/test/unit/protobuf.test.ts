@@ -128,6 +128,23 @@ describe('protobuf request bodies', () => {
     });
   });
 
+  it('decodes a Lease as leader election writes it: micro-times, a pointer zero kept', () => {
+    const renew = Buffer.concat([small(1, 2), Buffer.from([0x10, 0x88, 0x27])]); // 2 s + 5000 ns
+    const spec = Buffer.concat([field(1, 'hub-0'), small(2, 15), field(4, renew), small(5, 0)]);
+    const lease = Buffer.concat([field(1, field(1, 'kosmos-hub')), field(2, spec)]);
+    expect(decodeProtobufObject(envelope('coordination.k8s.io/v1', 'Lease', lease))).toEqual({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'kosmos-hub' },
+      spec: {
+        holderIdentity: 'hub-0',
+        leaseDurationSeconds: 15,
+        renewTime: '1970-01-01T00:00:02.000005Z',
+        leaseTransitions: 0,
+      },
+    });
+  });
+
   it('answers a value of the wrong wire type with 400', () => {
     const original = bytes(KUBECTL.configmap);
     const raw = Buffer.concat([original.subarray(23, 23 + 0x24), field(4, Buffer.from('x'))]); // immutable is a bool
