@@ -110,9 +110,25 @@ function canonical(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The canonical text of a status the agent compares against every tick (the last one written or
+ * read): statuses are never mutated, so it is computed once per object.
+ */
+const canonicalTexts = new WeakMap<PodScaleStatus, string>();
+const NO_STATUS: PodScaleStatus = {};
+
+function canonicalText(status: PodScaleStatus): string {
+  let text = canonicalTexts.get(status);
+  if (text === undefined) {
+    text = JSON.stringify(canonical(status));
+    canonicalTexts.set(status, text);
+  }
+  return text;
+}
+
 /** Same content (key order, empty strings and undefined fields don't count). */
 export function sameStatus(a: PodScaleStatus | undefined, b: PodScaleStatus): boolean {
-  return JSON.stringify(canonical(a ?? {})) === JSON.stringify(canonical(b));
+  return canonicalText(a ?? NO_STATUS) === JSON.stringify(canonical(b));
 }
 
 export interface PodScaleStatusWriter {

@@ -35,6 +35,24 @@ describe('buildPodScaleStatus', () => {
     expect(sameStatus(first, second)).toBe(true);
   });
 
+  it('compares one written status against many, each answered on its own content', () => {
+    const written = { actual: { cpu: '500m' }, lastResizeTime: '2026-01-01T00:00:00.000Z' };
+    expect(sameStatus(written, { lastResizeTime: '2026-01-01T00:00:00.000Z', actual: { cpu: '500m' } })).toBe(
+      true,
+    );
+    expect(sameStatus(written, { actual: { cpu: '600m' }, lastResizeTime: '2026-01-01T00:00:00.000Z' })).toBe(
+      false,
+    );
+    expect(
+      sameStatus(written, {
+        actual: { cpu: '500m', memory: '' },
+        lastResizeTime: '2026-01-01T00:00:00.000Z',
+      }),
+    ).toBe(true);
+    expect(sameStatus(undefined, {})).toBe(true);
+    expect(sameStatus(undefined, written)).toBe(false);
+  });
+
   it('changes, with a new transition time, when a resize turns Infeasible', () => {
     const before = buildPodScaleStatus(undefined, {
       enacted: { cpuMilli: 500, memoryBytes: 0 },
