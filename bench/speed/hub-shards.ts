@@ -76,6 +76,12 @@ export async function runHubShards(o: HubShardsOptions): Promise<BenchResult> {
         `server thread, saturated${ratio(cpuPerReportMs, single.cpuPerReportMs)}`,
       ),
       metric(
+        `${label}: reports per s on one free core`,
+        num(reports, 'hub reports per s on one free core'),
+        '/s',
+        '1 s ÷ hub CPU per report',
+      ),
+      metric(
         `${label}: shard CPU for 5,000 reports/s`,
         cpuPerReportMs === null ? null : (cpuPerReportMs * ingest.agents) / 10,
         '%',
