@@ -26,7 +26,7 @@ export const RECOMMENDER_DEFAULTS = {
     confidentRequestCount: 50,
     surgeGrowthFactor: 4,
     rateTrendGain: 0.5,
-    rateNoiseSigmas: 0.75,
+    rateNoiseSigmas: 1.25,
     rateStatsSmoothing: 0.05,
     evidenceSeconds: 5,
     identifyUtilization: { min: 0.3, max: 0.97 },
