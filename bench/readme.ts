@@ -1,8 +1,11 @@
 // npm run bench:readme — rewrites the README's Performance table from speed benchmark results
-// (bench/results/speed.json by default; several files give ranges over repeated runs).
+// (bench/results/speed.json by default; several files give ranges over repeated runs), and with
+// --quality FILE the "How it compares" tables from a quality.json.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { type QualityReadmeInput, qualityBlocks } from './quality/readme-tables.ts';
+import { replaceBlock } from './readme-block.ts';
 import { performanceTable, replaceTable } from './speed/headline.ts';
 import type { SpeedDocument } from './speed/report.ts';
 
@@ -16,7 +19,11 @@ const program = new Command('bench:readme')
     join(ROOT, 'bench/results/speed.json'),
   ])
   .option('--readme <file>', 'the README to rewrite', join(ROOT, 'README.md'))
-  .option('--print', 'print the table instead of writing the README');
+  .option('--print', 'print the table instead of writing the README')
+  .option(
+    '--quality <file>',
+    'instead: rewrite the "How it compares" tables from a quality.json written by npm run bench:quality (needs its seed repeats)',
+  );
 
 function load(file: string): SpeedDocument {
   let doc: SpeedDocument;
@@ -35,11 +42,39 @@ function runsLine(runs: readonly SpeedDocument[]): string {
 }
 
 const files = program.parse().processedArgs[0] as string[];
-const opts = program.opts<{ readme: string; print?: boolean }>();
-const runs = files.map(load);
-const block = `${performanceTable(runs)}\n\nRuns: ${runsLine(runs)}.`;
-if (opts.print) console.log(block);
-else {
-  writeFileSync(opts.readme, replaceTable(readFileSync(opts.readme, 'utf8'), block));
-  console.log(`${opts.readme}: Performance table from ${runs.length} run(s)`);
+const opts = program.opts<{ readme: string; print?: boolean; quality?: string }>();
+
+function loadQuality(file: string): QualityReadmeInput {
+  let doc: Partial<QualityReadmeInput>;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8')) as Partial<QualityReadmeInput>;
+  } catch (err) {
+    throw new Error(
+      `cannot read ${file}: ${(err as Error).message} (run npm run bench:quality -- --out DIR)`,
+    );
+  }
+  if (!doc.acrossSeeds?.length || !doc.goals?.length || typeof doc.command !== 'string')
+    throw new Error(
+      `${file} has no seed repeats or goals: run npm run bench:quality without --repeat-seeds none`,
+    );
+  return doc as QualityReadmeInput;
+}
+
+if (opts.quality) {
+  const blocks = qualityBlocks(loadQuality(opts.quality));
+  if (opts.print) for (const [name, block] of Object.entries(blocks)) console.log(`${name}\n${block}\n`);
+  else {
+    let readme = readFileSync(opts.readme, 'utf8');
+    for (const [name, block] of Object.entries(blocks)) readme = replaceBlock(readme, name, block);
+    writeFileSync(opts.readme, readme);
+    console.log(`${opts.readme}: ${Object.keys(blocks).join(', ')} from ${opts.quality}`);
+  }
+} else {
+  const runs = files.map(load);
+  const block = `${performanceTable(runs)}\n\nRuns: ${runsLine(runs)}.`;
+  if (opts.print) console.log(block);
+  else {
+    writeFileSync(opts.readme, replaceTable(readFileSync(opts.readme, 'utf8'), block));
+    console.log(`${opts.readme}: Performance table from ${runs.length} run(s)`);
+  }
 }
