@@ -69,7 +69,7 @@ export interface PrometheusSource {
 }
 
 export interface HorizontalRule {
-  /** How long the condition must hold before acting. */
+  /** How long the condition must hold before acting (scale up: capped seconds net of uncapped ones). */
   windowSeconds?: number;
   /** Quiet time after any replica change before acting in this direction again. */
   stabilizationSeconds?: number;

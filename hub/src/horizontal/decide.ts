@@ -18,7 +18,8 @@ export { stepAllowance } from './steps/step-limits.ts';
 /**
  * Pure: time is input.nowSeconds. Replicas a service needs at fill f of the SLA max per pod:
  *   N(f) = ceil(load / (f·maxCpuMilliPerPod − headroom)),  load = demand − pods·headroom
- * (the per-pod headroom does not shrink with fewer pods). Out: capped for scaleUp.windowSeconds
+ * (the per-pod headroom does not shrink with fewer pods). Out: capped now, and capped time net of
+ * cappedDrainRate × uncapped time has reached scaleUp.windowSeconds (steps/windows.ts)
  * → max(N(scaleUpFill), ready + ceil(Σcapped / (scaleUpFill·max))); replicas not yet ready count
  * as coming capacity. In: N(scaleDownFill) < current for scaleDown.windowSeconds → the largest
  * N seen in that window. Stabilization after any change; step limits; min/max always hold.
@@ -49,11 +50,16 @@ export function decideReplicas(
     perPodHeadroomCpuMilli: headroom,
     effectiveCappedCpuMilli: capped.effectiveCappedCpuMilli,
   });
-  const windows = conditionWindows(state, now, {
-    capped: capped.capped,
-    neededToFitFewer: needed.neededToFitFewer,
-    currentReplicas: current,
-  });
+  const windows = conditionWindows(
+    state,
+    now,
+    { windowSeconds: config.scaleUp.windowSeconds, drainRate: config.cappedDrainRate },
+    {
+      capped: capped.capped,
+      neededToFitFewer: needed.neededToFitFewer,
+      currentReplicas: current,
+    },
+  );
   const terms: HorizontalTerms = {
     nowSeconds: now,
     currentReplicas: current,
@@ -71,7 +77,7 @@ export function decideReplicas(
     nodeCappedCpuMilli: capped.nodeCappedCpuMilli,
     effectiveCappedCpuMilli: capped.effectiveCappedCpuMilli,
     capped: capped.capped,
-    cappedForSeconds: windows.cappedSinceSeconds === undefined ? 0 : now - windows.cappedSinceSeconds,
+    cappedSeconds: windows.cappedSeconds,
     neededForDemand: needed.neededForDemand,
     neededToFitFewer: needed.neededToFitFewer,
     neededForUnmet: needed.neededForUnmet,
@@ -101,7 +107,9 @@ export function decideReplicas(
   return {
     replicas: current,
     state: {
-      cappedSinceSeconds: windows.cappedSinceSeconds,
+      cappedSeconds: windows.cappedSeconds,
+      cappedSeenSeconds: now,
+      cappedWhenSeen: capped.capped,
       fitsFewerSinceSeconds: windows.fitsFewerSinceSeconds,
       fitsFewerMaxNeeded: windows.fitsFewerMaxNeeded,
       lastChangeSeconds: state.lastChangeSeconds,

@@ -2,9 +2,12 @@
 import type { HorizontalConfig, HorizontalRuleConfig } from './types.ts';
 
 /**
- * Scale-up window 15 s: three 5 s ticks, long enough that one noisy tick or a resize still in
- * flight (requested → enacted takes a tick or two) does not add replicas, short enough that a
- * surge beyond the vertical room gets replicas before the pods' start-up delay dominates.
+ * Scale-up window 15 s of capped time: three 5 s ticks, long enough that one noisy tick or a resize
+ * still in flight (requested → enacted takes a tick or two) does not add replicas, short enough that
+ * a surge beyond the vertical room gets replicas before the pods' start-up delay dominates. Capped
+ * time need not be unbroken: each uncapped second takes back cappedDrainRate capped seconds, so a
+ * load that crosses a pod's maximum both ways still scales out when it is capped more than
+ * DRAIN/(1 + DRAIN) of the time, and a lone capped tick still does not.
  * Stabilization 30 s after a change: new pods must start and take traffic before their effect is
  * judged. Step limits as HPA's defaults (4 pods or 100 %, the larger). Scale-down waits 180 s and
  * removes at most half the replicas per change: cheap to keep (vertical scaling shrinks idle
@@ -16,6 +19,7 @@ export const HORIZONTAL_DEFAULTS: HorizontalConfig = {
   scaleUpFill: 0.8,
   scaleDownFill: 0.6,
   cappedFraction: 0.05,
+  cappedDrainRate: 1,
 };
 
 export interface HorizontalConfigOverrides {
@@ -24,6 +28,7 @@ export interface HorizontalConfigOverrides {
   scaleUpFill?: number;
   scaleDownFill?: number;
   cappedFraction?: number;
+  cappedDrainRate?: number;
 }
 
 /** A complete HorizontalConfig: defaults overridden field by field (undefined fields keep the default). */
@@ -35,6 +40,7 @@ export function horizontalConfig(overrides: HorizontalConfigOverrides = {}): Hor
     scaleUpFill: overrides.scaleUpFill ?? d.scaleUpFill,
     scaleDownFill: overrides.scaleDownFill ?? d.scaleDownFill,
     cappedFraction: overrides.cappedFraction ?? d.cappedFraction,
+    cappedDrainRate: overrides.cappedDrainRate ?? d.cappedDrainRate,
   };
 }
 

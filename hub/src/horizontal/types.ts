@@ -22,6 +22,11 @@ export interface HorizontalConfig {
   scaleDownFill: number;
   /** The service counts as capped when Σ capped ≥ this fraction of Σ desired CPU. */
   cappedFraction: number;
+  /**
+   * Capped seconds one uncapped second takes back from the scale-up count (steps/windows.ts): the
+   * service scales out once capped time, net of this drain, reaches scaleUp.windowSeconds.
+   */
+  cappedDrainRate: number;
 }
 
 export type HorizontalCapReason = CapReasonName | 'None';
@@ -72,8 +77,11 @@ export interface HorizontalInput {
 }
 
 export interface HorizontalState {
-  /** Since when the service has been capped (undefined: not capped now). */
-  cappedSinceSeconds?: number;
+  /** Capped seconds counted toward the scale-up window (capped time net of the uncapped drain). */
+  cappedSeconds?: number;
+  /** Time of the last pass, and whether the service was capped then. */
+  cappedSeenSeconds?: number;
+  cappedWhenSeen?: boolean;
   /** Since when the demand has fitted fewer replicas, and the most replicas needed since then. */
   fitsFewerSinceSeconds?: number;
   fitsFewerMaxNeeded?: number;
@@ -115,7 +123,8 @@ export interface HorizontalTerms
   /** Capped CPU that counts for scale-out: SLA-capped, plus node-capped up to the room. */
   effectiveCappedCpuMilli: number;
   capped: boolean;
-  cappedForSeconds: number;
+  /** Capped seconds counted toward the scale-up window. */
+  cappedSeconds: number;
   /** Replicas the demand needs at scaleUpFill / scaleDownFill. */
   neededForDemand: number;
   neededToFitFewer: number;

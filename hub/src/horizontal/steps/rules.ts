@@ -37,7 +37,7 @@ export function replicaBounds(
 }
 
 /**
- * Capped for scaleUp.windowSeconds → max(N(scaleUpFill), ready + unmet); replicas not yet ready are
+ * Capped, with scaleUp.windowSeconds of capped time counted → max(N(scaleUpFill), ready + unmet); replicas not yet ready are
  * coming capacity; unschedulable pods (nodes not autoscaled) stop it; stabilization and step limits.
  */
 export function scaleOut(
@@ -50,7 +50,7 @@ export function scaleOut(
     | 'neededForUnmet'
     | 'unschedulableReplicas'
     | 'nodesAutoscaled'
-    | 'cappedForSeconds'
+    | 'cappedSeconds'
     | 'sinceLastChangeSeconds'
   >,
 ): Verdict {
@@ -59,7 +59,9 @@ export function scaleOut(
   if (target <= current) return stay('ReplicasComing', target);
   if (facts.unschedulableReplicas > 0 && !facts.nodesAutoscaled) return stay('Unschedulable', target);
   if (current >= facts.maxReplicas) return stay('AtMaximum', target);
-  if (facts.cappedForSeconds < config.scaleUp.windowSeconds) return stay('CappedWaitingForWindow', target);
+  // The count is a sum of elapsed seconds: a rounding error must not cost a pass.
+  if (facts.cappedSeconds < config.scaleUp.windowSeconds - 1e-6)
+    return stay('CappedWaitingForWindow', target);
   if (stabilizing(facts.sinceLastChangeSeconds, config.scaleUp.stabilizationSeconds)) {
     return stay('Stabilizing', target);
   }

@@ -35,6 +35,13 @@ const input = (over: Partial<HorizontalInput>): HorizontalInput => ({
   ...over,
 });
 
+/** State of a service capped for the whole scale-up window, last seen capped a second before `now`. */
+const cappedAll = (now: number): HorizontalState => ({
+  cappedSeconds: HORIZONTAL_DEFAULTS.scaleUp.windowSeconds,
+  cappedSeenSeconds: now - 1,
+  cappedWhenSeen: true,
+});
+
 /** Feeds the same input at the given times, threading state; returns each step's replicas and reason. */
 function run(times: number[], make: (now: number) => HorizontalInput, start?: HorizontalState) {
   let state = start;
@@ -95,16 +102,107 @@ describe('decideReplicas', () => {
     expect(steps.map((s) => s.replicas)).toEqual([2, 2, 2, 4]);
   });
 
-  it('forgets the capped window when a tick is not capped', () => {
-    const steps = run([0, 5, 10, 15, 20], (now) =>
+  it('takes back what an uncapped tick lasts, not the whole window', () => {
+    // Capped at 0 and 5, not at 10, capped again from 15: the half-capped seconds around t = 10 add
+    // as much as they drain, so the count is 5 at t = 15 and reaches 15 at t = 25 (an unbroken run
+    // restarted at t = 15 would wait until t = 30).
+    const steps = run([0, 5, 10, 15, 20, 25], (now) =>
       input({
         nowSeconds: now,
         pods: now === 10 ? [easyPod(1900), easyPod(1900)] : [cappedPod(1000), cappedPod(1000)],
         demandCpuMilli: 6000,
       }),
     );
-    expect(steps.map((s) => s.replicas)).toEqual([2, 2, 2, 2, 2]);
-    expect(steps[4]!.terms.cappedForSeconds).toBe(5);
+    expect(steps.map((s) => s.terms.cappedSeconds)).toEqual([0, 5, 5, 5, 10, 15]);
+    expect(steps.map((s) => s.replicas)).toEqual([2, 2, 2, 2, 2, 4]);
+  });
+
+  // One pod at its 600m SLA max on a load that crosses the maximum both ways, one pass a second:
+  // 600m + 200m wanted, or 550m of 600m.
+  const over: HorizontalPodInput = {
+    desiredCpuMilli: 800,
+    enactedCpuMilli: 600,
+    cappedCpuMilli: 200,
+    usageCpuMilli: 595,
+    cappedReason: 'SLABound',
+    ready: true,
+  };
+  const under: HorizontalPodInput = { ...easyPod(550), usageCpuMilli: 500 };
+  const onePod = (now: number, capped: boolean): HorizontalInput =>
+    input({
+      nowSeconds: now,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      maxCpuMilliPerPod: 600,
+      pods: [capped ? over : under],
+      demandCpuMilli: capped ? 800 : 550,
+    });
+  const seconds = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+  it.each([
+    // Capped 4 s of every 5: +3 s a cycle (the two half-capped seconds around a gap cancel out),
+    // 3 s at t = 3, 15 s at t = 23.
+    { name: 'capped 4 s of every 5', cappedAt: (t: number) => t % 5 !== 4, outAt: 23 },
+    // The nasa run's shape: capped runs of 7–9 s broken by 3–4 uncapped seconds. The count:
+    // 7 at t = 7, 5 at t = 10, 11 at t = 17, 8 at t = 21, 15 at t = 29.
+    {
+      name: 'capped in runs of 7–9 s broken by 3–4 s',
+      cappedAt: (t: number) => !((t >= 8 && t <= 10) || (t >= 18 && t <= 21) || (t >= 31 && t <= 33)),
+      outAt: 29,
+    },
+  ])(
+    'scales out a pod capped most of the time although it crosses its maximum ($name)',
+    ({ cappedAt, outAt }) => {
+      const steps = run(seconds(60), (now) => onePod(now, cappedAt(now)));
+      const first = steps.findIndex((s) => s.reason === 'ScaleOut');
+      expect(first).toBe(outAt);
+      // ceil(800 / (0.8 · 600)) = 2 pods.
+      expect(steps[first]!.replicas).toBe(2);
+    },
+  );
+
+  it.each([
+    { name: 'one capped second a minute', cappedAt: (t: number) => t % 60 === 30 },
+    { name: 'a capped tick of 5 s now and then', cappedAt: (t: number) => t % 30 >= 10 && t % 30 < 15 },
+    { name: 'capped half the time', cappedAt: (t: number) => t % 4 < 2 },
+    { name: 'a burst of 14 s', cappedAt: (t: number) => t >= 20 && t < 34 },
+  ])('does not scale out on $name', ({ cappedAt }) => {
+    const steps = run(seconds(300), (now) => onePod(now, cappedAt(now)));
+    expect(steps.every((s) => s.replicas === 1)).toBe(true);
+    expect(Math.max(...steps.map((s) => s.terms.cappedSeconds))).toBeLessThan(15);
+  });
+
+  it('keeps the replica it added while the load still crosses one pod’s maximum', () => {
+    // After the scale-out the same load on two pods (400m each, or 275m): 550–800m needs 2 pods at
+    // 0.6 · 600m, so the demand never fits fewer and the scale-in never starts.
+    let state: HorizontalState | undefined;
+    let replicas = 1;
+    const reasons = new Set<string>();
+    for (let now = 0; now < 400; now += 1) {
+      const capped = now % 5 !== 4;
+      const load = capped ? 800 : 550;
+      const pods: HorizontalPodInput[] =
+        replicas === 1
+          ? [capped ? over : under]
+          : Array.from({ length: replicas }, () => easyPod(load / replicas));
+      const d = decideReplicas(
+        HORIZONTAL_DEFAULTS,
+        state,
+        input({
+          nowSeconds: now,
+          currentReplicas: replicas,
+          readyReplicas: replicas,
+          maxCpuMilliPerPod: 600,
+          pods,
+          demandCpuMilli: load,
+        }),
+      );
+      state = d.state;
+      replicas = d.replicas;
+      reasons.add(d.reason);
+    }
+    expect(replicas).toBe(2);
+    expect(reasons.has('ScaleIn')).toBe(false);
   });
 
   it('adds enough replicas for contention-capped CPU even when the demand would fit at the SLA max', () => {
@@ -123,7 +221,7 @@ describe('decideReplicas', () => {
   it('counts replicas that are not ready yet as capacity on the way', () => {
     const d = decideReplicas(
       HORIZONTAL_DEFAULTS,
-      { cappedSinceSeconds: 0 },
+      cappedAll(60),
       input({
         nowSeconds: 60,
         currentReplicas: 4,
@@ -138,7 +236,7 @@ describe('decideReplicas', () => {
   it('waits for stabilization after a change before scaling out again', () => {
     const d = decideReplicas(
       HORIZONTAL_DEFAULTS,
-      { cappedSinceSeconds: 0, lastChangeSeconds: 10 },
+      { ...cappedAll(30), lastChangeSeconds: 10 },
       input({ nowSeconds: 30, pods: [cappedPod(1000), cappedPod(1000)], demandCpuMilli: 6000 }),
     );
     expect(d).toMatchObject({ replicas: 2, reason: 'Stabilizing' });
@@ -150,7 +248,7 @@ describe('decideReplicas', () => {
   ])('$name', ({ current, max, demand, expected }) => {
     const d = decideReplicas(
       HORIZONTAL_DEFAULTS,
-      { cappedSinceSeconds: 0 },
+      cappedAll(100),
       input({
         nowSeconds: 100,
         currentReplicas: current,
@@ -166,7 +264,7 @@ describe('decideReplicas', () => {
   it('reports AtMaximum when capped with no replicas left', () => {
     const d = decideReplicas(
       HORIZONTAL_DEFAULTS,
-      { cappedSinceSeconds: 0 },
+      cappedAll(100),
       input({
         nowSeconds: 100,
         maxReplicas: 2,

@@ -34,7 +34,7 @@ describe('scaleOut (capped)', () => {
     neededForUnmet: 3,
     unschedulableReplicas: 0,
     nodesAutoscaled: false,
-    cappedForSeconds: 15,
+    cappedSeconds: 15,
     sinceLastChangeSeconds: undefined,
   };
   it.each([
@@ -80,7 +80,7 @@ describe('scaleOut (capped)', () => {
     },
     {
       name: 'capped for less than the window',
-      f: { cappedForSeconds: 14 },
+      f: { cappedSeconds: 14 },
       verdict: { kind: 'stay', reason: 'CappedWaitingForWindow', target: 4 },
     },
     {
