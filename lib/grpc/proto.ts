@@ -8,14 +8,18 @@ import { LOADER_OPTIONS, PROTO_FILES } from '../../proto/options.ts';
 export const PROTOCOL_VERSION = 1;
 
 let loaded: (AgentHubGrpc & StatusGrpc) | undefined;
+let definition: protoLoader.PackageDefinition | undefined;
+
+/** The loaded contract's descriptors (message types by full name), for edges that read the wire themselves. */
+export function kosmosPackageDefinition(): protoLoader.PackageDefinition {
+  definition ??= protoLoader.loadSync(PROTO_FILES, {
+    ...LOADER_OPTIONS,
+    includeDirs: [...LOADER_OPTIONS.includeDirs],
+  });
+  return definition;
+}
 
 export function kosmosProto(): AgentHubGrpc & StatusGrpc {
-  if (!loaded) {
-    const definition = protoLoader.loadSync(PROTO_FILES, {
-      ...LOADER_OPTIONS,
-      includeDirs: [...LOADER_OPTIONS.includeDirs],
-    });
-    loaded = grpc.loadPackageDefinition(definition) as unknown as AgentHubGrpc & StatusGrpc;
-  }
+  loaded ??= grpc.loadPackageDefinition(kosmosPackageDefinition()) as unknown as AgentHubGrpc & StatusGrpc;
   return loaded;
 }

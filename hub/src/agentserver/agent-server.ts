@@ -9,15 +9,15 @@ import type { Logger } from '../../../lib/log.ts';
 import type { AgentHubHandlers } from '../../../proto/gen/kosmos/v1/AgentHub.ts';
 import type { AgentMessage__Output } from '../../../proto/gen/kosmos/v1/AgentMessage.ts';
 import type { ArbitrationPolicy } from '../../../proto/gen/kosmos/v1/ArbitrationPolicy.ts';
+import type { Hello__Output } from '../../../proto/gen/kosmos/v1/Hello.ts';
 import type { HubMessage } from '../../../proto/gen/kosmos/v1/HubMessage.ts';
-import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
 import type { PodDirective } from '../../../proto/gen/kosmos/v1/PodDirective.ts';
 import { AgentAuthError, type AgentAuthenticator, type AgentIdentity } from '../auth/agent-auth.ts';
 import { clip, helloOutOfBounds, reportOutOfBounds } from '../auth/report-bounds.ts';
 import { guardReport, type PodPlacement, type RefusedPod } from '../auth/report-guard.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { NodeSample } from '../model/pod-sample.ts';
-import { nodeSampleFromWire } from './report-sample.ts';
+import { checkedReportDecoder } from './report-contract.ts';
 
 /** The Kubernetes Nodes the hub knows (its Node informer). */
 export interface NodeDirectory {
@@ -66,7 +66,12 @@ export interface AgentServerDeps {
   answerWaitMs?: number;
 }
 
-type Call = grpc.ServerDuplexStream<AgentMessage__Output, HubMessage | Buffer>;
+/** An agent's message as the server reads it: a report arrives already as the domain sample. */
+type AgentMessageIn =
+  | { hello: Hello__Output; report?: undefined }
+  | { hello?: undefined; report?: NodeSample };
+
+type Call = grpc.ServerDuplexStream<AgentMessageIn, HubMessage | Buffer>;
 
 /** NodeDirective.in_reply_to */
 const IN_REPLY_TO_FIELD = 2;
@@ -81,12 +86,22 @@ function serializeHubMessage(message: HubMessage): Buffer {
   return kosmosProto().kosmos.v1.AgentHub.service.Connect.responseSerialize(message);
 }
 
-/** AgentHub with a response serializer that passes pre-encoded messages through. */
+/**
+ * AgentHub with a request deserializer that decodes reports straight into the domain (report-decode.ts;
+ * a hello the ordinary way) and a response serializer that passes pre-encoded messages through.
+ */
 function agentHubDefinition(): grpc.ServiceDefinition {
   const connect = kosmosProto().kosmos.v1.AgentHub.service.Connect;
+  const decodeReport = checkedReportDecoder();
   return {
     Connect: {
       ...connect,
+      requestDeserialize: (bytes: Buffer): AgentMessageIn => {
+        const report = decodeReport(bytes);
+        if (report) return { report };
+        const msg = connect.requestDeserialize(bytes) as AgentMessage__Output;
+        return msg.body === 'hello' && msg.hello ? { hello: msg.hello } : {};
+      },
       responseSerialize: (m: HubMessage | Buffer) => (Buffer.isBuffer(m) ? m : connect.responseSerialize(m)),
     },
   } as grpc.ServiceDefinition;
@@ -108,8 +123,8 @@ export class AgentServer {
     this.#deps = deps;
   }
 
-  handlers(): AgentHubHandlers {
-    return { Connect: (call) => this.#connect(call as Call) };
+  handlers(): grpc.UntypedServiceImplementation {
+    return { Connect: (call: Call) => this.#connect(call) } satisfies Record<keyof AgentHubHandlers, unknown>;
   }
 
   /** AgentHub as this server serves it: directives go out pre-encoded (see #directive). */
@@ -193,9 +208,9 @@ export class AgentServer {
         log.warn({ node: identity.nodeName }, 'agent stream closed; node is stale');
       }
     };
-    const handle = async (msg: AgentMessage__Output) => {
+    const handle = async (msg: AgentMessageIn) => {
       if (closed) return;
-      if (msg.body === 'hello' && msg.hello) {
+      if (msg.hello) {
         if (identity) return fail(grpc.status.FAILED_PRECONDITION, 'hello sent twice');
         const claimedNode = clip(msg.hello.nodeName);
         const outOfBounds = helloOutOfBounds(msg.hello);
@@ -259,12 +274,12 @@ export class AgentServer {
         });
         return;
       }
-      if (msg.body === 'report' && msg.report) {
+      if (msg.report) {
         if (!identity) return fail(grpc.status.FAILED_PRECONDITION, 'send hello before reports');
         await this.#report(call, identity, msg.report);
       }
     };
-    call.on('data', (msg: AgentMessage__Output) => {
+    call.on('data', (msg: AgentMessageIn) => {
       queue = queue.then(() => handle(msg)).catch((err) => log.error({ err }, 'agent message failed'));
     });
     call.on('end', () => {
@@ -276,7 +291,7 @@ export class AgentServer {
     call.on('close', onEnd);
   }
 
-  async #report(call: Call, identity: AgentIdentity, report: NodeReport__Output): Promise<void> {
+  async #report(call: Call, identity: AgentIdentity, report: NodeSample): Promise<void> {
     const { log, model } = this.#deps;
     const node = identity.nodeName;
     const stream = this.#streams.get(node);
@@ -319,7 +334,7 @@ export class AgentServer {
     }
     const now = this.#deps.now();
     stream.lastActivityMs = now;
-    const sample = nodeSampleFromWire(guarded.report);
+    const sample = guarded.report;
     model.foldReport(sample, now);
     this.#deps.onReport?.(node, guarded.refused);
     const planned = this.#deps.planNow?.(sample);

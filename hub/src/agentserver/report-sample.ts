@@ -27,7 +27,7 @@ export function podSampleFromWire(report: PodReport__Output): PodSample {
         failureReason: rt.failureReason,
       }
     : undefined;
-  return {
+  const sample: PodSample = {
     uid: report.uid,
     namespace: report.namespace,
     name: report.name,
@@ -45,6 +45,8 @@ export function podSampleFromWire(report: PodReport__Output): PodSample {
     lastTerminationOom: report.lastTerminationOom,
     usageValid: report.usageValid,
   };
+  if (report.resizeMessage) sample.resizeMessage = report.resizeMessage;
+  return sample;
 }
 
 export function nodeSampleFromWire(report: NodeReport__Output): NodeSample {

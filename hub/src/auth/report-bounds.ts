@@ -2,8 +2,24 @@
 // bounded amount of memory, CPU and log: pods per report up to the Node's pod capacity, every
 // string up to the size Kubernetes itself allows for it. Pure.
 import type { Hello__Output } from '../../../proto/gen/kosmos/v1/Hello.ts';
-import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
-import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';
+
+/** The strings of a pod's line a bound applies to: the wire's PodReport and the domain PodSample have them. */
+export interface BoundedPod {
+  uid: string;
+  namespace: string;
+  name: string;
+  container: string;
+  sla: string;
+  resizeMessage?: string;
+  responseTime?: { error: string } | null;
+}
+
+/** A report as bounded: the wire's NodeReport or the domain NodeSample decoded from it. */
+export interface BoundedReport {
+  nodeName: string;
+  agentVersion: string;
+  pods: readonly BoundedPod[];
+}
 
 /** Pods per report when the Node does not say (status.capacity.pods missing): above the kubelet's 110. */
 export const DEFAULT_NODE_POD_CAPACITY = 250;
@@ -52,7 +68,7 @@ export function helloOutOfBounds(hello: Hello__Output): string | undefined {
   );
 }
 
-function podOutOfBounds(pod: PodReport__Output, index: number): string | undefined {
+function podOutOfBounds(pod: BoundedPod, index: number): string | undefined {
   const at = `pod #${index}`;
   return (
     tooLong(`${at} uid`, pod.uid, STRING_LIMITS.uid) ??
@@ -60,7 +76,7 @@ function podOutOfBounds(pod: PodReport__Output, index: number): string | undefin
     tooLong(`${at} name`, pod.name, STRING_LIMITS.name) ??
     tooLong(`${at} container`, pod.container, STRING_LIMITS.container) ??
     tooLong(`${at} sla`, pod.sla, STRING_LIMITS.sla) ??
-    tooLong(`${at} resize_message`, pod.resizeMessage, STRING_LIMITS.resizeMessage) ??
+    tooLong(`${at} resize_message`, pod.resizeMessage ?? '', STRING_LIMITS.resizeMessage) ??
     tooLong(`${at} response_time.error`, pod.responseTime?.error ?? '', STRING_LIMITS.responseTimeError)
   );
 }
@@ -69,7 +85,7 @@ function podOutOfBounds(pod: PodReport__Output, index: number): string | undefin
  * Why a report is rejected as a whole, or undefined when it is within bounds: more pods than the
  * node can run (`maxPods`, its capacity) or a string longer than its limit.
  */
-export function reportOutOfBounds(report: NodeReport__Output, maxPods: number): string | undefined {
+export function reportOutOfBounds(report: BoundedReport, maxPods: number): string | undefined {
   if (report.pods.length > maxPods) {
     return `report carries ${report.pods.length} pods, node ${clip(report.nodeName, 64)} can run at most ${maxPods} (Node status.capacity.pods)`;
   }

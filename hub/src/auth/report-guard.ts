@@ -1,7 +1,5 @@
 // Keeps an agent to its own node: a report must come from the authenticated node, and only pods
 // the hub knows to be placed on that node are folded in. Pure.
-import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
-import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';
 
 /** Where a pod is scheduled, by uid, from the hub's pod informer; undefined when unknown. */
 export type PodPlacement = (uid: string) => string | undefined;
@@ -14,22 +12,32 @@ export interface RefusedPod {
   placedOn?: string;
 }
 
-export type GuardResult =
-  | { ok: true; report: NodeReport__Output; refused: RefusedPod[] }
-  | { ok: false; reason: string };
+/** What the guard reads of a report: the wire's NodeReport and the domain NodeSample both have it. */
+export interface GuardedReport {
+  nodeName: string;
+  pods: readonly GuardedPod[];
+}
 
-export function guardReport(
+export interface GuardedPod {
+  uid: string;
+  namespace: string;
+  name: string;
+}
+
+export type GuardResult<R> = { ok: true; report: R; refused: RefusedPod[] } | { ok: false; reason: string };
+
+export function guardReport<R extends GuardedReport>(
   identityNode: string,
-  report: NodeReport__Output,
+  report: R,
   placement: PodPlacement,
-): GuardResult {
+): GuardResult<R> {
   if (report.nodeName !== identityNode) {
     return {
       ok: false,
       reason: `report names node ${report.nodeName}, stream is authenticated as ${identityNode}`,
     };
   }
-  const kept: PodReport__Output[] = [];
+  const kept: R['pods'][number][] = [];
   const refused: RefusedPod[] = [];
   for (const pod of report.pods) {
     const placedOn = placement(pod.uid);
@@ -43,5 +51,7 @@ export function guardReport(
         placedOn,
       });
   }
-  return { ok: true, report: { ...report, pods: kept }, refused };
+  // the steady state: every pod is the node's, and the report goes on as it came
+  if (refused.length === 0) return { ok: true, report, refused };
+  return { ok: true, report: { ...report, pods: kept } as R, refused };
 }

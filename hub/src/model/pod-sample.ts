@@ -38,6 +38,8 @@ export interface PodSample {
   capped: Resources;
   capReason: CapReasonName | 'None';
   resizeState: ResizeStateName;
+  /** The kubelet's or the resize request's message, when the agent sent one. */
+  resizeMessage?: string;
   ready: boolean;
   lastTerminationOom: boolean;
   /** False when the cgroup read failed this tick. */

@@ -1,0 +1,166 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { checkedReportDecoder } from '../../../../hub/src/agentserver/report-contract.ts';
+import {
+  checkDecodedFields,
+  DECODED_FIELDS,
+  decodeReportMessage,
+} from '../../../../hub/src/agentserver/report-decode.ts';
+import { nodeSampleFromWire } from '../../../../hub/src/agentserver/report-sample.ts';
+import { kosmosProto } from '../../../../lib/grpc/proto.ts';
+import type { AgentMessage, AgentMessage__Output } from '../../../../proto/gen/kosmos/v1/AgentMessage.ts';
+import type { CapReason } from '../../../../proto/gen/kosmos/v1/CapReason.ts';
+import type { NodeReport } from '../../../../proto/gen/kosmos/v1/NodeReport.ts';
+import type { PodReport } from '../../../../proto/gen/kosmos/v1/PodReport.ts';
+import type { ResizeState } from '../../../../proto/gen/kosmos/v1/ResizeState.ts';
+
+const connect = () => kosmosProto().kosmos.v1.AgentHub.service.Connect;
+const encode = (m: AgentMessage) => connect().requestSerialize(m);
+/** The ordinary path: proto-loader's decode and toObject, then the domain conversion. */
+function viaLoader(bytes: Buffer) {
+  const msg = connect().requestDeserialize(bytes) as AgentMessage__Output;
+  return msg.report ? nodeSampleFromWire(msg.report) : undefined;
+}
+
+const text = fc.string({ maxLength: 12 });
+const int64 = fc.oneof(
+  fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
+  fc.constantFrom(0, -1, 2 ** 53 - 1, -(2 ** 53) + 1),
+);
+const uint64 = fc.oneof(fc.nat(), fc.constantFrom(0, 127, 128, 2 ** 28 - 1, 2 ** 28, 2 ** 35, 2 ** 53 - 1));
+const resources = fc.option(fc.record({ cpuMilli: int64, memoryBytes: int64 }), { nil: null });
+const pod: fc.Arbitrary<PodReport> = fc.record(
+  {
+    uid: text,
+    namespace: text,
+    name: text,
+    container: text,
+    sla: text,
+    cpuUsageMilli: fc.double({ noNaN: true }),
+    cpuThrottledRatio: fc.double({ noNaN: true }),
+    memoryWorkingSetBytes: uint64,
+    responseTime: fc.option(
+      fc.record({
+        requestCount: uint64,
+        meanSeconds: fc.double({ noNaN: true }),
+        p50Seconds: fc.double({ noNaN: true }),
+        p90Seconds: fc.double(),
+        p95Seconds: fc.double({ noNaN: true }),
+        p99Seconds: fc.double({ noNaN: true }),
+        windowSeconds: fc.double({ noNaN: true }),
+        valid: fc.boolean(),
+        error: text,
+        failureReason: text,
+      }),
+      { nil: null },
+    ),
+    enacted: resources,
+    capped: resources,
+    // unknown numbers too: they read as the default
+    capReason: fc.integer({ min: 0, max: 9 }) as fc.Arbitrary<CapReason>,
+    resizeState: fc.integer({ min: 0, max: 8 }) as fc.Arbitrary<ResizeState>,
+    resizeMessage: text,
+    ready: fc.boolean(),
+    restartCount: fc.nat(),
+    lastTerminationOom: fc.boolean(),
+    usageValid: fc.boolean(),
+    cpuPressureSomeAvg10: fc.double({ noNaN: true }),
+  },
+  { requiredKeys: [] },
+);
+const report: fc.Arbitrary<NodeReport> = fc.record(
+  {
+    nodeName: text,
+    sequence: uint64,
+    agentVersion: text,
+    allocatable: resources,
+    untrackedRequests: resources,
+    pods: fc.array(pod, { maxLength: 4 }),
+    timestampMs: int64,
+    windowSeconds: fc.double({ noNaN: true }),
+    hubWasUnreachable: fc.boolean(),
+  },
+  { requiredKeys: [] },
+);
+
+describe('decodeReportMessage', () => {
+  it('decodes any report into the sample the loader and nodeSampleFromWire give', () => {
+    fc.assert(
+      fc.property(report, (r) => {
+        const bytes = encode({ report: r });
+        expect(decodeReportMessage(bytes)).toEqual(viaLoader(bytes));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reads a fleet-sized report exactly, window and all', () => {
+    const r: NodeReport = {
+      nodeName: 'node-1',
+      sequence: 12345678901,
+      pods: [
+        {
+          uid: 'u1',
+          namespace: 'ns',
+          name: 'p',
+          container: 'app',
+          sla: 'ns/s',
+          cpuUsageMilli: 250.5,
+          memoryWorkingSetBytes: 128 * 2 ** 20,
+          responseTime: { requestCount: 30, p95Seconds: 0.12, windowSeconds: 1, valid: true },
+          enacted: { cpuMilli: 500, memoryBytes: 256 * 2 ** 20 },
+          capReason: 'CAP_REASON_NODE_CONTENTION',
+          resizeState: 'RESIZE_STATE_DEFERRED',
+          resizeMessage: 'Node didn\u2019t have enough capacity',
+          ready: true,
+          usageValid: true,
+        },
+      ],
+    };
+    const sample = decodeReportMessage(encode({ report: r }));
+    expect(sample).toEqual(viaLoader(encode({ report: r })));
+    expect(sample?.pods[0]).toMatchObject({
+      capReason: 'NodeContention',
+      resizeState: 'Deferred',
+      resizeMessage: 'Node didn\u2019t have enough capacity',
+      memoryWorkingSetBytes: 128 * 2 ** 20,
+    });
+    expect(sample?.sequence).toBe(12345678901);
+  });
+
+  it('leaves a hello (or an empty message) to the ordinary decoder', () => {
+    expect(decodeReportMessage(encode({ hello: { nodeName: 'n', protocolVersion: 1 } }))).toBeUndefined();
+    expect(decodeReportMessage(encode({}))).toBeUndefined();
+  });
+
+  it('throws on a truncated report rather than reading past it', () => {
+    const bytes = encode({ report: { nodeName: 'node-1', sequence: 2 ** 40, pods: [{ uid: 'u' }] } });
+    expect(() => decodeReportMessage(bytes.subarray(0, bytes.length - 3))).toThrow();
+  });
+});
+
+describe('the decoder against the contract', () => {
+  it('matches the loaded agenthub.proto (field numbers, types, enum values)', () => {
+    expect(() => checkedReportDecoder()).not.toThrow();
+  });
+
+  it('refuses to start when a field it reads moved or changed type', () => {
+    // the decoder's own table as the contract, with PodReport.uid changed
+    const contract =
+      (numberOfUid: number, typeOfUid = 'TYPE_STRING') =>
+      (message: string) => {
+        const fields = new Map(
+          Object.entries(DECODED_FIELDS[message as keyof typeof DECODED_FIELDS]).map(
+            ([name, [number, type]]) => [name, { number: number as number, type: type as string }],
+          ),
+        );
+        if (message === 'kosmos.v1.PodReport') fields.set('uid', { number: numberOfUid, type: typeOfUid });
+        return fields;
+      };
+    expect(() => checkDecodedFields(contract(1))).not.toThrow();
+    expect(() => checkDecodedFields(contract(20))).toThrow(/PodReport\.uid is field 20/);
+    expect(() => checkDecodedFields(contract(1, 'TYPE_BYTES'))).toThrow(
+      /PodReport\.uid is field 1 \(TYPE_BYTES\)/,
+    );
+  });
+});
