@@ -41,9 +41,15 @@ export class ClusterModel {
   readonly #nodes = new Map<string, NodeState>();
   readonly #pods = new Map<string, PodObservation>();
   readonly #plans = new Map<string, PlannedPod>();
-  /** uids by node, so a report or a directive costs O(pods on the node), not O(pods in the cluster). */
-  readonly #podsByNode = new Map<string, Set<string>>();
-  readonly #plansByNode = new Map<string, Set<string>>();
+  /**
+   * The same records by node and uid, so a report, a directive or a node's room costs O(pods on the
+   * node) and reads each record without a lookup in the cluster-wide maps.
+   */
+  readonly #podsByNode = new Map<string, Map<string, PodObservation>>();
+  readonly #plansByNode = new Map<string, Map<string, PlannedPod>>();
+  /** Reused per node by nodeRoom(): one record per tracked pod, rewritten for each node. */
+  readonly #promised: { enactedCpuMilli: number; plannedCpuMilli: number }[] = [];
+  readonly #promisePool: { enactedCpuMilli: number; plannedCpuMilli: number }[] = [];
   /** Each node's directive list as last built, until a plan on the node changes. */
   readonly #directives = new Map<string, readonly PodDirective[]>();
 
@@ -110,16 +116,19 @@ export class ClusterModel {
       });
     }
     if (previous && known === previous.size && known === report.pods.length) return;
-    const seen = new Set<string>();
-    for (const pod of report.pods) seen.add(pod.uid);
-    if (previous) for (const uid of previous) if (!seen.has(uid)) this.#pods.delete(uid);
+    const seen = new Map<string, PodObservation>();
+    for (const pod of report.pods) {
+      const obs = this.#pods.get(pod.uid);
+      if (obs) seen.set(pod.uid, obs);
+    }
+    if (previous) for (const uid of previous.keys()) if (!seen.has(uid)) this.#pods.delete(uid);
     this.#podsByNode.set(name, seen);
   }
 
   /** The node is gone (deleted, or silent too long): forget it and what its agent reported. */
   removeNode(node: string): void {
     this.#directives.delete(node);
-    for (const uid of this.#podsByNode.get(node) ?? []) this.#pods.delete(uid);
+    for (const uid of this.#podsByNode.get(node)?.keys() ?? []) this.#pods.delete(uid);
     this.#podsByNode.delete(node);
     this.#nodes.delete(node);
   }
@@ -167,18 +176,25 @@ export class ClusterModel {
    */
   setPlan(uid: string, node: string, directive: PodDirective): void {
     const before = this.#plans.get(uid);
-    if (before && before.node === node && sameDirective(before.directive, directive)) return;
-    if (before && before.node !== node) {
+    if (before && before.node === node) {
+      if (sameDirective(before.directive, directive)) return;
+      // the record stays where it is (in both maps); only its directive moves
+      before.directive = directive;
+      this.#directives.delete(node);
+      return;
+    }
+    if (before) {
       this.#plansByNode.get(before.node)?.delete(uid);
       this.#directives.delete(before.node);
     }
-    this.#plans.set(uid, { node, directive });
+    const planned: PlannedPod = { node, directive };
+    this.#plans.set(uid, planned);
     let onNode = this.#plansByNode.get(node);
     if (!onNode) {
-      onNode = new Set<string>();
+      onNode = new Map<string, PlannedPod>();
       this.#plansByNode.set(node, onNode);
     }
-    onNode.add(uid);
+    onNode.set(uid, planned);
     this.#directives.delete(node);
   }
 
@@ -207,10 +223,7 @@ export class ClusterModel {
     const cached = this.#directives.get(node);
     if (cached) return cached;
     const out: PodDirective[] = [];
-    for (const uid of this.#plansByNode.get(node) ?? []) {
-      const plan = this.#plans.get(uid);
-      if (plan) out.push(plan.directive);
-    }
+    for (const plan of this.#plansByNode.get(node)?.values() ?? []) out.push(plan.directive);
     this.#directives.set(node, out);
     return out;
   }
@@ -235,31 +248,45 @@ export class ClusterModel {
     return out;
   }
 
-  /** Each tracked pod of the node, reported or only planned there: its enacted and planned CPU. */
-  *#promises(node: string): Generator<{ enactedCpuMilli: number; plannedCpuMilli: number }> {
+  /**
+   * Each tracked pod of the node, reported or only planned there: its enacted and planned CPU. The
+   * records are #promised's, rewritten for the next node: nodeRoomInput reads them before that.
+   */
+  #promises(node: string): readonly { enactedCpuMilli: number; plannedCpuMilli: number }[] {
     const reported = this.#podsByNode.get(node);
-    // one object, rewritten per pod: nodeRoomInput reads each before asking for the next
-    const pod = { enactedCpuMilli: 0, plannedCpuMilli: 0 };
-    for (const uid of reported ?? []) {
-      pod.enactedCpuMilli = this.#pods.get(uid)?.sample.enacted.cpuMilli ?? 0;
-      pod.plannedCpuMilli = this.#plannedCpuMilli(uid);
-      yield pod;
+    const planned = this.#plansByNode.get(node);
+    const out = this.#promised;
+    out.length = 0;
+    for (const obs of reported?.values() ?? []) {
+      out.push(
+        this.#promise(out.length, obs.sample.enacted.cpuMilli, plannedCpuMilli(planned?.get(obs.uid))),
+      );
     }
-    for (const uid of this.#plansByNode.get(node) ?? []) {
-      if (reported?.has(uid)) continue;
-      pod.enactedCpuMilli = 0;
-      pod.plannedCpuMilli = this.#plannedCpuMilli(uid);
-      yield pod;
+    for (const [uid, plan] of planned ?? []) {
+      if (!reported?.has(uid)) out.push(this.#promise(out.length, 0, plannedCpuMilli(plan)));
     }
+    return out;
   }
 
-  #plannedCpuMilli(uid: string): number {
-    return Number(this.#plans.get(uid)?.directive.desired?.cpuMilli ?? 0);
+  /** The i-th reused promise record, rewritten. */
+  #promise(i: number, enactedCpuMilli: number, plannedCpuMilli: number) {
+    let pod = this.#promisePool[i];
+    if (!pod) {
+      pod = { enactedCpuMilli: 0, plannedCpuMilli: 0 };
+      this.#promisePool[i] = pod;
+    }
+    pod.enactedCpuMilli = enactedCpuMilli;
+    pod.plannedCpuMilli = plannedCpuMilli;
+    return pod;
   }
 
   plannedUids(): string[] {
     return [...this.#plans.keys()];
   }
+}
+
+function plannedCpuMilli(plan: PlannedPod | undefined): number {
+  return Number(plan?.directive.desired?.cpuMilli ?? 0);
 }
 
 function sameResources(a: PodDirective['desired'], b: PodDirective['desired']): boolean {
