@@ -3,6 +3,7 @@
 // One stream per node, never displaced while it reports; only Kubernetes Nodes are served; a
 // report over the bounds (report-bounds.ts) closes its stream; silent or deleted nodes are forgotten.
 import * as grpc from '@grpc/grpc-js';
+import { encodeDirectiveMessage } from '../../../lib/grpc/directive-encoder.ts';
 import { withTrailingVarint } from '../../../lib/grpc/encoded-message.ts';
 import { kosmosProto, PROTOCOL_VERSION } from '../../../lib/grpc/proto.ts';
 import type { Logger } from '../../../lib/log.ts';
@@ -80,10 +81,6 @@ interface EncodedDirective {
   pods: readonly PodDirective[];
   policy: ArbitrationPolicy;
   encode: (inReplyTo: number) => Buffer;
-}
-
-function serializeHubMessage(message: HubMessage): Buffer {
-  return kosmosProto().kosmos.v1.AgentHub.service.Connect.responseSerialize(message);
 }
 
 /**
@@ -371,16 +368,14 @@ export class AgentServer {
     const policy = this.#deps.policyFor?.(node) ?? 'ARBITRATION_POLICY_PROPORTIONAL';
     let cached = this.#encoded.get(node);
     if (cached?.pods !== pods || cached.policy !== policy) {
-      const message: HubMessage = {
-        directive: {
-          nodeName: node,
-          // the model's shared list: serialized, never mutated
-          pods: pods as PodDirective[],
-          policy,
-          tickPeriodMs: this.#deps.tickPeriodMs,
-        },
-      };
-      cached = { pods, policy, encode: withTrailingVarint(serializeHubMessage(message), IN_REPLY_TO_FIELD) };
+      // the model's shared list: encoded, never mutated
+      const bytes = encodeDirectiveMessage({
+        nodeName: node,
+        pods,
+        policy,
+        tickPeriodMs: this.#deps.tickPeriodMs,
+      });
+      cached = { pods, policy, encode: withTrailingVarint(bytes, IN_REPLY_TO_FIELD) };
       this.#encoded.set(node, cached);
     }
     return cached.encode(inReplyTo);
