@@ -2,15 +2,38 @@
 // (what the image runs: no type stripping, no unused client code), with the .proto files beside
 // them (the gRPC loader reads them at start).
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { AGENT_NODE_OPTIONS, AGENT_NODE_OPTIONS_FILE, ENTRIES } from './build-entries.ts';
 
 /** Offset of the first byte ≥ 0x80, or -1. */
 function nonAsciiAt(bytes: Uint8Array): number {
   return bytes.findIndex((b) => b >= 0x80);
 }
+
+/**
+ * Node's built-in modules through require() instead of an ES module import: Node builds an ES
+ * module facade of a built-in by reading every export, which runs the lazy getters too (node:http
+ * loads Node's own copy of undici for its WebSocket/fetch exports, node:tls parses every root
+ * certificate): 9 MiB more resident for the agent. require() hands out the module object and
+ * esbuild's interop reads a property only when the code uses it.
+ */
+const builtinsThroughRequire: Plugin = {
+  name: 'builtins-through-require',
+  setup(b) {
+    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) =>
+      args.kind === 'import-statement' && isBuiltin(args.path)
+        ? { path: args.path, namespace: 'builtin-require' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
 
 const ROOT = resolve(new URL('.', import.meta.url).pathname);
 
@@ -40,6 +63,7 @@ await build({
   // non-ASCII is escaped in strings; see nonAsciiAt for what esbuild cannot escape
   charset: 'ascii',
   logLevel: 'warning',
+  plugins: [builtinsThroughRequire],
   // CommonJS dependencies inside an ES module bundle still call require()
   banner: {
     js: "import { createRequire as __kosmosRequire } from 'node:module'; const require = __kosmosRequire(import.meta.url);",
