@@ -19,6 +19,7 @@ import { guardReport, type PodPlacement, type RefusedPod } from '../auth/report-
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { NodeSample } from '../model/pod-sample.ts';
 import { checkedReportDecoder } from './report-contract.ts';
+import type { ReportDecoder } from './report-decode.ts';
 
 /** The Kubernetes Nodes the hub knows (its Node informer). */
 export interface NodeDirectory {
@@ -87,14 +88,13 @@ interface EncodedDirective {
  * AgentHub with a request deserializer that decodes reports straight into the domain (report-decode.ts;
  * a hello the ordinary way) and a response serializer that passes pre-encoded messages through.
  */
-function agentHubDefinition(): grpc.ServiceDefinition {
+function agentHubDefinition(decoder: ReportDecoder): grpc.ServiceDefinition {
   const connect = kosmosProto().kosmos.v1.AgentHub.service.Connect;
-  const decodeReport = checkedReportDecoder();
   return {
     Connect: {
       ...connect,
       requestDeserialize: (bytes: Buffer): AgentMessageIn => {
-        const report = decodeReport(bytes);
+        const report = decoder.decode(bytes);
         if (report) return { report };
         const msg = connect.requestDeserialize(bytes) as AgentMessage__Output;
         return msg.body === 'hello' && msg.hello ? { hello: msg.hello } : {};
@@ -115,6 +115,7 @@ export class AgentServer {
   readonly #deps: AgentServerDeps;
   readonly #streams = new Map<string, NodeStream>();
   readonly #encoded = new Map<string, EncodedDirective>();
+  readonly #decoder = checkedReportDecoder();
 
   constructor(deps: AgentServerDeps) {
     this.#deps = deps;
@@ -126,7 +127,7 @@ export class AgentServer {
 
   /** AgentHub as this server serves it: directives go out pre-encoded (see #directive). */
   definition(): grpc.ServiceDefinition {
-    return agentHubDefinition();
+    return agentHubDefinition(this.#decoder);
   }
 
   connectedNodes(): string[] {
@@ -145,6 +146,7 @@ export class AgentServer {
   /** The Node was deleted from Kubernetes: close its stream and forget it. */
   forgetNode(node: string, reason: string): void {
     this.#encoded.delete(node);
+    this.#decoder.forget(node);
     const stream = this.#streams.get(node);
     if (stream) {
       this.#streams.delete(node);

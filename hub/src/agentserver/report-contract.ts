@@ -2,8 +2,7 @@
 // and types and its enum tables, so a change to agenthub.proto that it does not follow stops the hub at
 // start-up instead of misreading reports.
 import { kosmosPackageDefinition } from '../../../lib/grpc/proto.ts';
-import type { NodeSample } from '../model/pod-sample.ts';
-import { checkDecodedFields, checkEnumTables, decodeReportMessage } from './report-decode.ts';
+import { checkDecodedFields, checkEnumTables, ReportDecoder } from './report-decode.ts';
 
 interface Descriptor {
   field?: Array<{ name: string; number: number; type: string }>;
@@ -24,7 +23,8 @@ function enumNames(name: string): string[] {
 
 let checked = false;
 
-export function checkedReportDecoder(): (bytes: Uint8Array) => NodeSample | undefined {
+/** A report decoder, once the decoder's tables are checked against the loaded contract. */
+export function checkedReportDecoder(): ReportDecoder {
   if (!checked) {
     checkDecodedFields((message) => {
       const fields = descriptor(message)?.field;
@@ -33,5 +33,5 @@ export function checkedReportDecoder(): (bytes: Uint8Array) => NodeSample | unde
     checkEnumTables(enumNames('kosmos.v1.CapReason'), enumNames('kosmos.v1.ResizeState'));
     checked = true;
   }
-  return decodeReportMessage;
+  return new ReportDecoder();
 }

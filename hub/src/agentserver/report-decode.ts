@@ -230,7 +230,7 @@ function responseTime(r: Reader, end: number): ResponseTimeSample {
   return rt;
 }
 
-function pod(r: Reader, end: number): PodSample {
+function pod(r: Reader, end: number, previous: PodSample | undefined): PodSample {
   let uid = '';
   let namespace = '';
   let name = '';
@@ -252,19 +252,19 @@ function pod(r: Reader, end: number): PodSample {
     const tag = r.uint32();
     switch (tag) {
       case (1 << 3) | 2:
-        uid = r.string();
+        uid = reusedString(r, previous?.uid);
         break;
       case (2 << 3) | 2:
-        namespace = r.string();
+        namespace = reusedString(r, previous?.namespace);
         break;
       case (3 << 3) | 2:
-        name = r.string();
+        name = reusedString(r, previous?.name);
         break;
       case (4 << 3) | 2:
-        container = r.string();
+        container = reusedString(r, previous?.container);
         break;
       case (5 << 3) | 2:
-        sla = r.string();
+        sla = reusedString(r, previous?.sla);
         break;
       case (6 << 3) | 1:
         cpuUsageMilli = r.double();
@@ -355,7 +355,7 @@ function pod(r: Reader, end: number): PodSample {
   return sample;
 }
 
-function nodeReport(r: Reader, end: number): NodeSample {
+function nodeReport(r: Reader, end: number, previousOf: PreviousPods): NodeSample {
   let nodeName = '';
   let sequence = 0;
   let agentVersion = '';
@@ -363,6 +363,7 @@ function nodeReport(r: Reader, end: number): NodeSample {
   let untrackedRequests: Resources | null = null;
   let windowSeconds = 0;
   const pods: PodSample[] = [];
+  let previous: readonly PodSample[] | undefined;
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
@@ -387,7 +388,9 @@ function nodeReport(r: Reader, end: number): NodeSample {
       }
       case (6 << 3) | 2: {
         const len = r.uint32();
-        pods.push(pod(r, r.pos + len));
+        // the node's last report, once its name is read (encoders write it first)
+        previous ??= nodeName ? (previousOf(nodeName) ?? []) : [];
+        pods.push(pod(r, r.pos + len, previous[pods.length]));
         break;
       }
       case (8 << 3) | 1:
@@ -400,23 +403,82 @@ function nodeReport(r: Reader, end: number): NodeSample {
   return { nodeName, sequence, agentVersion, allocatable, untrackedRequests, windowSeconds, pods };
 }
 
+/** The pods of the node's last report, in its order, if any. */
+export type PreviousPods = (nodeName: string) => readonly PodSample[] | undefined;
+
+const NO_PREVIOUS: PreviousPods = () => undefined;
+
+/**
+ * A string field equal to `previous` (the same pod's in the node's last report: agents report their
+ * pods in a stable order) is handed back as that very string: a steady report allocates no
+ * identifiers, the samples share them and the model's and informer's lookups find the keys they hold.
+ * Compared byte by byte, ASCII only; anything else is decoded.
+ */
+function reusedString(r: Reader, previous: string | undefined): string {
+  if (previous === undefined) return r.string();
+  const at = r.pos;
+  const len = r.uint32();
+  const start = r.pos;
+  if (previous.length === len && start + len <= r.len) {
+    const buf = r.buf;
+    let i = 0;
+    while (i < len) {
+      const b = buf[start + i] as number;
+      if (b >= 0x80 || b !== previous.charCodeAt(i)) break;
+      i++;
+    }
+    if (i === len) {
+      r.pos = start + len;
+      return previous;
+    }
+  }
+  r.pos = at;
+  return r.string();
+}
+
 /**
  * The report an AgentMessage carries, decoded into the domain, or undefined when the message is not
  * a report (a hello: the caller decodes it the ordinary way). As protobuf reads a oneof, the last
- * member on the wire wins.
+ * member on the wire wins. `previousOf` gives the node's last report's pods, whose strings are reused.
  */
-export function decodeReportMessage(bytes: Uint8Array): NodeSample | undefined {
+export function decodeReportMessage(
+  bytes: Uint8Array,
+  previousOf: PreviousPods = NO_PREVIOUS,
+): NodeSample | undefined {
   const r = protobuf.Reader.create(bytes);
   let report: NodeSample | undefined;
   while (r.pos < r.len) {
     const tag = r.uint32();
     if (tag === ((2 << 3) | 2)) {
       const len = r.uint32();
-      report = nodeReport(r, r.pos + len);
+      report = nodeReport(r, r.pos + len, previousOf);
     } else {
       if (tag >>> 3 === 1) report = undefined;
       r.skipType(tag & 7);
     }
   }
   return report;
+}
+
+/** Nodes whose last report a ReportDecoder keeps at most (a hub of more forgets them all and starts over). */
+const MAX_REMEMBERED_NODES = 20_000;
+
+/** decodeReportMessage with the memory of each node's last report. */
+export class ReportDecoder {
+  readonly #last = new Map<string, readonly PodSample[]>();
+  readonly #previousOf: PreviousPods = (node) => this.#last.get(node);
+
+  decode(bytes: Uint8Array): NodeSample | undefined {
+    const report = decodeReportMessage(bytes, this.#previousOf);
+    if (report?.nodeName) {
+      if (this.#last.size >= MAX_REMEMBERED_NODES && !this.#last.has(report.nodeName)) this.#last.clear();
+      this.#last.set(report.nodeName, report.pods);
+    }
+    return report;
+  }
+
+  /** The node is gone: its last report is no longer kept. */
+  forget(node: string): void {
+    this.#last.delete(node);
+  }
 }

@@ -93,7 +93,8 @@ export class ClusterModel {
     // steady state) leaves the node's pod set as it is.
     let known = 0;
     for (const pod of report.pods) {
-      const before = this.#pods.get(pod.uid);
+      // the node's own few records first: a steady report never looks into the cluster-wide map
+      const before = previous?.get(pod.uid) ?? this.#pods.get(pod.uid);
       if (before && before.node === name) {
         // a uid named twice in one report is counted once (the second sees this report's time)
         if (before.receivedMs !== nowMs) known++;

@@ -5,6 +5,7 @@ import {
   checkDecodedFields,
   DECODED_FIELDS,
   decodeReportMessage,
+  ReportDecoder,
 } from '../../../../hub/src/agentserver/report-decode.ts';
 import { nodeSampleFromWire } from '../../../../hub/src/agentserver/report-sample.ts';
 import { kosmosProto } from '../../../../lib/grpc/proto.ts';
@@ -126,6 +127,46 @@ describe('decodeReportMessage', () => {
       memoryWorkingSetBytes: 128 * 2 ** 20,
     });
     expect(sample?.sequence).toBe(12345678901);
+  });
+
+  it('decodes each of a node’s reports exactly while reusing the strings of its last one', () => {
+    const sameNode = (r: NodeReport) => ({ ...r, nodeName: 'node-1' });
+    fc.assert(
+      fc.property(fc.array(report.map(sameNode), { minLength: 2, maxLength: 4 }), (reports) => {
+        const decoder = new ReportDecoder();
+        for (const r of reports) {
+          const bytes = encode({ report: r });
+          expect(decoder.decode(bytes)).toEqual(viaLoader(bytes));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('hands back the last report’s identifiers for a steady report, and reads changed ones anew', () => {
+    const pod = (uid: string, name: string) => ({
+      uid,
+      namespace: 'ns',
+      name,
+      container: 'app',
+      sla: 'ns/s',
+    });
+    const decoder = new ReportDecoder();
+    const first = decoder.decode(
+      encode({ report: { nodeName: 'n', pods: [pod('u-1', 'web-1'), pod('u-2', 'web-2')] } }),
+    );
+    const second = decoder.decode(
+      encode({ report: { nodeName: 'n', pods: [pod('u-1', 'web-1'), pod('u-3', 'wéb-2')] } }),
+    );
+    expect(second?.pods.map((p) => [p.uid, p.name])).toEqual([
+      ['u-1', 'web-1'],
+      ['u-3', 'wéb-2'],
+    ]);
+    expect(Object.is(second?.pods[0]?.uid, first?.pods[0]?.uid)).toBe(true);
+    decoder.forget('n');
+    expect(
+      decoder.decode(encode({ report: { nodeName: 'n', pods: [pod('u-1', 'web-1')] } }))?.pods[0]?.uid,
+    ).toBe('u-1');
   });
 
   it('leaves a hello (or an empty message) to the ordinary decoder', () => {
