@@ -222,7 +222,8 @@ export class ControlLoop {
   #podView(t: SlaReconcileResult['tracked'][number], mem: SlaMemory): TrackedPodView {
     const { model } = this.#d;
     const obs = model.observation(t.uid);
-    const fresh = model.isFresh(t.uid) && obs !== undefined && mem.lastSignalMs.get(t.uid) !== obs.receivedMs;
+    const fresh =
+      obs !== undefined && model.isFreshObservation(obs) && mem.lastSignalMs.get(t.uid) !== obs.receivedMs;
     if (fresh) mem.lastSignalMs.set(t.uid, obs.receivedMs);
     const ready = isPodReady(t.pod);
     return {

@@ -166,7 +166,11 @@ export class ClusterModel {
   /** An observation is fresh when its node is connected and not stale. */
   isFresh(uid: string): boolean {
     const obs = this.#pods.get(uid);
-    if (!obs) return false;
+    return obs !== undefined && this.isFreshObservation(obs);
+  }
+
+  /** isFresh for an observation already in hand (no second look-up by uid). */
+  isFreshObservation(obs: PodObservation): boolean {
     const node = this.#nodes.get(obs.node);
     return node?.connected === true && !node.stale;
   }
