@@ -97,38 +97,35 @@ export function buildPodScaleStatus(
   return status;
 }
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>)
-        .filter(([, v]) => v !== undefined && v !== '')
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => [k, canonical(v)]),
-    );
-  }
-  return value;
-}
+const present = (v: unknown) => v !== undefined && v !== '';
 
 /**
- * The canonical text of a status the agent compares against every tick (the last one written or
- * read): statuses are never mutated, so it is computed once per object.
+ * Same JSON content, where an undefined or empty-string field counts as absent. Walks both values
+ * without building anything: it runs for every tracked pod on every tick.
  */
-const canonicalTexts = new WeakMap<PodScaleStatus, string>();
-const NO_STATUS: PodScaleStatus = {};
-
-function canonicalText(status: PodScaleStatus): string {
-  let text = canonicalTexts.get(status);
-  if (text === undefined) {
-    text = JSON.stringify(canonical(status));
-    canonicalTexts.set(status, text);
+function sameContent(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameContent(a[i], b[i])) return false;
+    return true;
   }
-  return text;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let fields = 0;
+  for (const key of Object.keys(x)) {
+    if (!present(x[key])) continue;
+    fields++;
+    if (!sameContent(x[key], y[key])) return false;
+  }
+  for (const key of Object.keys(y)) if (present(y[key])) fields--;
+  return fields === 0;
 }
 
 /** Same content (key order, empty strings and undefined fields don't count). */
 export function sameStatus(a: PodScaleStatus | undefined, b: PodScaleStatus): boolean {
-  return canonicalText(a ?? NO_STATUS) === JSON.stringify(canonical(b));
+  return sameContent(a ?? {}, b);
 }
 
 export interface PodScaleStatusWriter {

@@ -24,11 +24,31 @@ function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13);
 }
 
+/** Whether text[start, stop) is a number as NUMBER_RE reads it, without slicing it out. */
+function isNumberAt(text: string, start: number, stop: number): boolean {
+  let i = start;
+  if (text.charCodeAt(i) === 45 /* - */) i++;
+  const digits = (from: number) => {
+    let j = from;
+    while (j < stop && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+    return j;
+  };
+  let j = digits(i);
+  if (j === i) return false;
+  if (j < stop && text.charCodeAt(j) === 46 /* . */) {
+    const k = digits(j + 1);
+    if (k === j + 1) return false;
+    j = k;
+  }
+  return j === stop;
+}
+
 /**
  * "key value" lines (cpu.stat, memory.stat) → map; every value must be numeric. One scan over the
- * text without splitting it (a tick reads two of these per pod).
+ * text without splitting it; with `keys`, only those are taken (the others are checked in place,
+ * nothing is built for them: a tick reads two of these files per pod, memory.stat has ~40 lines).
  */
-export function parseFlatKeyed(text: string, what: string): Map<string, number> {
+export function parseFlatKeyed(text: string, what: string, keys?: readonly string[]): Map<string, number> {
   const values = new Map<string, number>();
   let at = 0;
   while (at < text.length) {
@@ -48,6 +68,13 @@ export function parseFlatKeyed(text: string, what: string): Map<string, number> 
     while (valueEnd < stop && !isSpace(text.charCodeAt(valueEnd))) valueEnd++;
     if (keyEnd === stop || valueEnd !== stop)
       throw new CgroupParseError(`${what}: malformed line ${JSON.stringify(text.slice(start, stop))}`);
+    if (keys) {
+      const key = keys.find((k) => k.length === keyEnd - start && text.startsWith(k, start));
+      if (key === undefined && isNumberAt(text, valueStart, stop)) continue;
+      const name = key ?? text.slice(start, keyEnd);
+      values.set(name, parseNumber(text.slice(valueStart, stop), what, name));
+      continue;
+    }
     const key = text.slice(start, keyEnd);
     values.set(key, parseNumber(text.slice(valueStart, stop), what, key));
   }
@@ -75,9 +102,11 @@ export interface CpuStat {
   nrThrottled?: number;
 }
 
+const CPU_STAT_KEYS = ['usage_usec', 'nr_periods', 'nr_throttled'] as const;
+
 /** cpu.stat of either version; v2 requires usage_usec, v1 requires nr_periods/nr_throttled. */
 export function parseCpuStat(text: string, version: 'v1' | 'v2'): CpuStat {
-  const values = parseFlatKeyed(text, 'cpu.stat');
+  const values = parseFlatKeyed(text, 'cpu.stat', CPU_STAT_KEYS);
   if (version === 'v2') {
     const usageUsec = required(values, 'usage_usec', 'cpu.stat');
     const nrPeriods = values.get('nr_periods');
@@ -93,10 +122,14 @@ export function parseCpuStat(text: string, version: 'v1' | 'v2'): CpuStat {
   };
 }
 
+const MEMORY_STAT_V2_KEYS = ['inactive_file'] as const;
+const MEMORY_STAT_V1_KEYS = ['total_inactive_file'] as const;
+
 /** memory.stat; v2 requires inactive_file, v1 total_inactive_file (hierarchical). */
 export function parseMemoryStat(text: string, version: 'v1' | 'v2'): { inactiveFileBytes: number } {
-  const values = parseFlatKeyed(text, 'memory.stat');
-  const key = version === 'v2' ? 'inactive_file' : 'total_inactive_file';
+  const keys = version === 'v2' ? MEMORY_STAT_V2_KEYS : MEMORY_STAT_V1_KEYS;
+  const key = keys[0];
+  const values = parseFlatKeyed(text, 'memory.stat', keys);
   return { inactiveFileBytes: required(values, key, 'memory.stat') };
 }
 
@@ -118,28 +151,55 @@ export interface Pressure {
   full?: PressureLine;
 }
 
+/** The fields of one PSI line after its kind, scanned in place (a tick reads one file per pod). */
+function pressureLine(text: string, start: number, stop: number): PressureLine {
+  const found: Record<string, number | undefined> = {
+    avg10: undefined,
+    avg60: undefined,
+    avg300: undefined,
+    total: undefined,
+  };
+  let at = start;
+  while (at < stop) {
+    while (at < stop && isSpace(text.charCodeAt(at))) at++;
+    if (at >= stop) break;
+    let end = at;
+    while (end < stop && !isSpace(text.charCodeAt(end))) end++;
+    const eq = text.indexOf('=', at);
+    if (eq < 0 || eq >= end)
+      throw new CgroupParseError(`pressure: malformed field ${JSON.stringify(text.slice(at, end))}`);
+    const name = text.slice(at, eq);
+    const value = parseNumber(text.slice(eq + 1, end), 'pressure', name);
+    if (name in found) found[name] = value;
+    at = end;
+  }
+  const field = (name: string) => {
+    const value = found[name];
+    if (value === undefined) throw new CgroupParseError(`pressure: missing ${name}`);
+    return value;
+  };
+  return { avg10: field('avg10'), avg60: field('avg60'), avg300: field('avg300'), totalUsec: field('total') };
+}
+
 /** PSI file: `some avg10=0.00 avg60=0.00 avg300=0.00 total=0` (+ optional `full` line). */
 export function parsePressure(text: string): Pressure {
-  const lines = new Map<string, PressureLine>();
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
-    const [kind, ...fields] = trimmed.split(/\s+/);
-    const values = new Map<string, number>();
-    for (const field of fields) {
-      const eq = field.indexOf('=');
-      if (eq < 0) throw new CgroupParseError(`pressure: malformed field ${JSON.stringify(field)}`);
-      values.set(field.slice(0, eq), parseNumber(field.slice(eq + 1), `pressure ${field}`));
-    }
-    lines.set(kind as string, {
-      avg10: required(values, 'avg10', 'pressure'),
-      avg60: required(values, 'avg60', 'pressure'),
-      avg300: required(values, 'avg300', 'pressure'),
-      totalUsec: required(values, 'total', 'pressure'),
-    });
+  let some: PressureLine | undefined;
+  let full: PressureLine | undefined;
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    let start = at;
+    at = end + 1;
+    while (start < end && isSpace(text.charCodeAt(start))) start++;
+    if (start === end) continue;
+    let kindEnd = start;
+    while (kindEnd < end && !isSpace(text.charCodeAt(kindEnd))) kindEnd++;
+    const line = pressureLine(text, kindEnd, end);
+    const kind = text.slice(start, kindEnd);
+    if (kind === 'some') some = line;
+    else if (kind === 'full') full = line;
   }
-  const some = lines.get('some');
   if (!some) throw new CgroupParseError('pressure: missing some line');
-  const full = lines.get('full');
   return full ? { some, full } : { some };
 }

@@ -86,8 +86,24 @@ export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
   const roots = [layout.hierarchies.cpu, layout.hierarchies.cpuacct, layout.hierarchies.memory];
   const files =
     options.files ?? new OpenCgroupFiles({ replaceable: !roots.every((root) => isKernelCgroupFs(root)) });
-  const read = (controller: Controller, relDir: string, file: string) =>
-    files.read(relDir, cgroupFile(layout, controller, relDir, file));
+  // each directory's paths joined once, not 440 path joins a tick at 110 pods (a file name belongs
+  // to one controller: cpu.stat, cpuacct.usage, memory.*, cpu.pressure)
+  const filePaths = new Map<string, Map<string, string>>();
+  const read = (controller: Controller, relDir: string, file: string) => {
+    let paths = filePaths.get(relDir);
+    if (!paths) {
+      paths = new Map();
+      filePaths.set(relDir, paths);
+    }
+    let filePath = paths.get(file);
+    if (filePath === undefined) {
+      filePath = cgroupFile(layout, controller, relDir, file);
+      paths.set(file, filePath);
+    }
+    return files.read(relDir, filePath);
+  };
+  /** Each target's cgroup directory by its key, with what it was derived from. */
+  const dirs = new Map<string, { uid: string; qosClass: QosClass; containerId?: string; relDir: string }>();
 
   async function findContainerDir(
     target: UsageTarget & { containerId: string },
@@ -144,10 +160,20 @@ export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
   }
 
   function relDirOf(target: UsageTarget): string {
-    return target.containerId
-      ? (resolvedDirs.get(target.containerId) ??
-          containerCgroupDir(layout, { ...target, containerId: target.containerId }))
+    const resolved = target.containerId ? resolvedDirs.get(target.containerId) : undefined;
+    if (resolved !== undefined) return resolved;
+    const known = dirs.get(target.key);
+    if (
+      known?.uid === target.uid &&
+      known.qosClass === target.qosClass &&
+      known.containerId === target.containerId
+    )
+      return known.relDir;
+    const relDir = target.containerId
+      ? containerCgroupDir(layout, { ...target, containerId: target.containerId })
       : podCgroupDir(layout, target);
+    dirs.set(target.key, { ...target, relDir });
+    return relDir;
   }
 
   function skipped(target: UsageTarget, relDir: string, err: unknown): UsageResult {
@@ -232,6 +258,8 @@ export function createCgroupReader(options: CgroupReaderOptions): UsageReader {
       const liveDirs = new Set<string>();
       for (const p of previous.values()) liveDirs.add(p.relDir);
       files.keepOnly(liveDirs);
+      for (const dir of filePaths.keys()) if (!liveDirs.has(dir)) filePaths.delete(dir);
+      for (const key of dirs.keys()) if (!live.has(key)) dirs.delete(key);
       const liveIds = new Set(targets.map((t) => t.containerId));
       for (const id of resolvedDirs.keys()) if (!liveIds.has(id)) resolvedDirs.delete(id);
       if (logger.isLevelEnabled('debug')) {

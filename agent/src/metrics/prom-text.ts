@@ -66,11 +66,28 @@ export function parseSamples(text: string): Sample[] {
 
 /** The samples of the named metric (a histogram's or summary's own series and _bucket, _count, _sum). */
 export function samplesOf(text: string, metric: string): Sample[] {
-  const names = new Set([metric, `${metric}_bucket`, `${metric}_count`, `${metric}_sum`]);
-  return scanSamples(text, (name) => names.has(name));
+  let names = seriesNames.get(metric);
+  if (!names) {
+    names = new Set([metric, `${metric}_bucket`, `${metric}_count`, `${metric}_sum`]);
+    seriesNames.set(metric, names);
+  }
+  const wanted = names;
+  return scanSamples(text, (name) => wanted.has(name));
 }
 
+/** The series names of each metric asked for (a pod is scraped every tick for the same few). */
+const seriesNames = new Map<string, Set<string>>();
+
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13; // space, tab, CR
+/** [A-Za-z0-9_] */
+const isLabelNameChar = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+
+function invalidLine(text: string, lineNo: number, lineStart: number, end: number, why: string) {
+  return new BadPayloadError(
+    `invalid line ${lineNo} (${why}): ${JSON.stringify(text.slice(lineStart, end))}`,
+  );
+}
 
 /**
  * One pass over the exposition, line by line: comments and the lines of other metrics are skipped at
@@ -98,8 +115,6 @@ export function scanSamples(text: string, wanted: (name: string) => boolean): Sa
     }
     const name = text.slice(nameStart, i);
     if (!wanted(name)) continue;
-    const bad = (why: string) =>
-      new BadPayloadError(`invalid line ${lineNo} (${why}): ${JSON.stringify(text.slice(lineStart, end))}`);
     const labels: Record<string, string> = {};
     if (text.charCodeAt(i) === 123) {
       i++;
@@ -110,18 +125,20 @@ export function scanSamples(text: string, wanted: (name: string) => boolean): Sa
           break;
         }
         const keyStart = i;
-        while (i < end && /[A-Za-z0-9_]/.test(text[i]!)) i++;
+        while (i < end && isLabelNameChar(text.charCodeAt(i))) i++;
         const key = text.slice(keyStart, i);
         while (i < end && isBlank(text.charCodeAt(i))) i++;
-        if (key === '' || text.charCodeAt(i) !== 61 /* = */) throw bad('label name');
+        if (key === '' || text.charCodeAt(i) !== 61 /* = */)
+          throw invalidLine(text, lineNo, lineStart, end, 'label name');
         i++;
         while (i < end && isBlank(text.charCodeAt(i))) i++;
-        if (text.charCodeAt(i) !== 34 /* " */) throw bad('label value not quoted');
+        if (text.charCodeAt(i) !== 34 /* " */)
+          throw invalidLine(text, lineNo, lineStart, end, 'label value not quoted');
         i++;
         let value = '';
         let chunk = i;
         for (;;) {
-          if (i >= end) throw bad('unterminated label value');
+          if (i >= end) throw invalidLine(text, lineNo, lineStart, end, 'unterminated label value');
           const c = text.charCodeAt(i);
           if (c === 34) break;
           if (c === 92 /* \ */) {
@@ -138,7 +155,7 @@ export function scanSamples(text: string, wanted: (name: string) => boolean): Sa
         i++;
         while (i < end && isBlank(text.charCodeAt(i))) i++;
         if (text.charCodeAt(i) === 44 /* , */) i++;
-        else if (text.charCodeAt(i) !== 125) throw bad('labels');
+        else if (text.charCodeAt(i) !== 125) throw invalidLine(text, lineNo, lineStart, end, 'labels');
       }
     }
     while (i < end && isBlank(text.charCodeAt(i))) i++;
@@ -148,7 +165,9 @@ export function scanSamples(text: string, wanted: (name: string) => boolean): Sa
     while (i < end && isBlank(text.charCodeAt(i))) i++;
     const timestampText = text.slice(i, end).trimEnd();
     const timestampMs = timestampText === '' ? Number.NaN : Number(timestampText);
-    samples.push({ name, labels, value, ...(Number.isFinite(timestampMs) ? { timestampMs } : {}) });
+    const sample: Sample = { name, labels, value };
+    if (Number.isFinite(timestampMs)) sample.timestampMs = timestampMs;
+    samples.push(sample);
   }
   return samples;
 }
@@ -185,25 +204,54 @@ export function extractHistogram(
   metric: string,
   filter?: Record<string, string>,
 ): HistogramSnapshot {
-  const bucketSamples = seriesOf(samples, `${metric}_bucket`, filter);
-  if (bucketSamples.length === 0)
-    throw new BadPayloadError(`histogram ${metric} not found (${samples.length} samples)`);
-  const byLe = new Map<number, number>();
-  for (const sample of bucketSamples) {
-    const le = parsePromNumber(sample.labels['le'], `${metric}_bucket le`);
-    byLe.set(le, (byLe.get(le) ?? 0) + finite(sample.value, `${metric}_bucket{le="${sample.labels['le']}"}`));
+  // one pass, no intermediate series: every pod is scraped every tick
+  const bucketName = `${metric}_bucket`;
+  const countName = `${metric}_count`;
+  const sumName = `${metric}_sum`;
+  const buckets: { le: number; count: number }[] = [];
+  let bucketSeries = 0;
+  let countSeries = 0;
+  let count = 0;
+  let sum = 0;
+  let infCount: number | undefined;
+  let newestCount = Number.NEGATIVE_INFINITY;
+  let newestBucket = Number.NEGATIVE_INFINITY;
+  let everyCountStamped = true;
+  let everyBucketStamped = true;
+  for (const sample of samples) {
+    if (!matches(sample.labels, filter)) continue;
+    if (sample.name === bucketName) {
+      bucketSeries++;
+      const le = parsePromNumber(sample.labels['le'], `${metric}_bucket le`);
+      const value = finite(sample.value, `${metric}_bucket{le="${sample.labels['le']}"}`);
+      const same = buckets.find((b) => b.le === le);
+      if (same) same.count += value;
+      else buckets.push({ le, count: value });
+      if (le === Number.POSITIVE_INFINITY) infCount = (infCount ?? 0) + value;
+      if (sample.timestampMs === undefined) everyBucketStamped = false;
+      else newestBucket = Math.max(newestBucket, sample.timestampMs);
+    } else if (sample.name === countName) {
+      countSeries++;
+      count += sample.value;
+      if (sample.timestampMs === undefined) everyCountStamped = false;
+      else newestCount = Math.max(newestCount, sample.timestampMs);
+    } else if (sample.name === sumName) {
+      sum += sample.value;
+    }
   }
-  if (!byLe.has(Number.POSITIVE_INFINITY))
-    throw new BadPayloadError(`histogram ${metric} has no +Inf bucket`);
-  const buckets = [...byLe].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
-  const counts = seriesOf(samples, `${metric}_count`, filter);
-  const count = counts.length > 0 ? total(counts) : (byLe.get(Number.POSITIVE_INFINITY) as number);
+  if (bucketSeries === 0)
+    throw new BadPayloadError(`histogram ${metric} not found (${samples.length} samples)`);
+  if (infCount === undefined) throw new BadPayloadError(`histogram ${metric} has no +Inf bucket`);
+  buckets.sort((a, b) => a.le - b.le);
+  // the newest own timestamp of the count series (else of the buckets), when every one carries one
+  const stamped = countSeries > 0 ? everyCountStamped : everyBucketStamped;
+  const newest = countSeries > 0 ? newestCount : newestBucket;
   return {
     kind: 'histogram',
     buckets,
-    count: finite(count, `${metric}_count`),
-    sum: finite(total(seriesOf(samples, `${metric}_sum`, filter)), `${metric}_sum`),
-    ...timestampOf(counts.length > 0 ? counts : bucketSamples),
+    count: finite(countSeries > 0 ? count : infCount, `${metric}_count`),
+    sum: finite(sum, `${metric}_sum`),
+    ...(stamped ? { timestampMs: newest } : {}),
   };
 }
 

@@ -149,3 +149,37 @@ describe('buildPodScaleStatus', () => {
     ]);
   });
 });
+
+describe('sameStatus', () => {
+  it.each([
+    [
+      'a field only one side has',
+      { actual: { cpu: '500m' } },
+      { actual: { cpu: '500m', memory: '1Gi' } },
+      false,
+    ],
+    ['a field empty on one side, absent on the other', { capped: { reason: '' } }, { capped: {} }, true],
+    [
+      'conditions in another order',
+      { conditions: [{ type: 'A' }, { type: 'B' }] },
+      { conditions: [{ type: 'B' }, { type: 'A' }] },
+      false,
+    ],
+    [
+      'one condition more',
+      { conditions: [{ type: 'A' }] },
+      { conditions: [{ type: 'A' }, { type: 'B' }] },
+      false,
+    ],
+    ['an object where the other has a string', { actual: { cpu: '1' } }, { actual: '1' }, false],
+    [
+      'equal nested content',
+      { conditions: [{ type: 'A', status: 'True' }], actual: { cpu: '1' } },
+      { actual: { cpu: '1' }, conditions: [{ status: 'True', type: 'A' }] },
+      true,
+    ],
+  ])('%s', (_what, a, b, same) => {
+    expect(sameStatus(a as never, b as never)).toBe(same);
+    expect(sameStatus(b as never, a as never)).toBe(same);
+  });
+});

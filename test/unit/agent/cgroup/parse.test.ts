@@ -56,6 +56,19 @@ describe('cgroup file parsers', () => {
     expect(() => parseMemoryStat('inactive_file 1\n', 'v1')).toThrow(/total_inactive_file/);
   });
 
+  it.each([
+    ['a non-numeric value on a line not read', 'anon 1x\ninactive_file 4\n'],
+    ['a number with a trailing dot', 'anon 1.\ninactive_file 4\n'],
+    ['a torn line after the one read', 'inactive_file 4\nfile_ma'],
+    ['two values on a line not read', 'anon 1 2\ninactive_file 4\n'],
+  ])('rejects memory.stat with %s, though only inactive_file is taken', (_name, text) => {
+    expect(() => parseMemoryStat(text, 'v2')).toThrow(CgroupParseError);
+  });
+
+  it('reads negative and fractional values on lines it does not take', () => {
+    expect(parseMemoryStat('anon -1\nfile 0.5\ninactive_file 4\n', 'v2')).toEqual({ inactiveFileBytes: 4 });
+  });
+
   it('computes the working set as usage minus inactive file, never negative', () => {
     expect(workingSetBytes(200, 50)).toBe(150);
     expect(workingSetBytes(50, 200)).toBe(0);
