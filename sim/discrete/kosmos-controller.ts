@@ -54,6 +54,8 @@ export interface KosmosControllerOptions {
   /** Nodes are added on demand (the hub's --nodes-autoscaled): node contention adds replicas whatever
    *  the room, and Pending pods count as coming (default false: the scenario's nodes are all there is). */
   nodesGrow?: boolean;
+  /** Called with every service's plan of the hub's pass (its pods' decisions and terms): a run's timeline. */
+  onPlan?: (nowSeconds: number, service: string, plan: ServicePlan) => void;
   /**
    * Response time and request rate as the hub reads them from Prometheus (SLA metrics.prometheus)
    * instead of from the agent's scrape of the pod: Prometheus scrapes every scrapeIntervalSeconds,
@@ -126,6 +128,7 @@ export class KosmosController implements Controller {
   readonly #weighted: boolean;
   readonly #tuning: Partial<KosmosTuning>;
   readonly #nodesGrow: boolean;
+  readonly #onPlan: KosmosControllerOptions['onPlan'];
   readonly #prometheus: { scrapeIntervalSeconds: number; windowSeconds: number } | undefined;
   readonly #services = new Map<string, ServiceRuntime>();
   readonly #pods = new Map<string, PodMemory>();
@@ -141,6 +144,7 @@ export class KosmosController implements Controller {
     this.name = options.name ?? 'kosmos';
     this.#tuning = options.tuning ?? {};
     this.#nodesGrow = options.nodesGrow ?? false;
+    this.#onPlan = options.onPlan;
     const prom = options.prometheus;
     this.#prometheus = prom && {
       scrapeIntervalSeconds: prom.scrapeIntervalSeconds,
@@ -198,6 +202,7 @@ export class KosmosController implements Controller {
         room,
       });
       runtime.state = plan.state;
+      this.#onPlan?.(observation.nowSeconds, service.name, plan);
       plans.push({ service, runtime, plan });
       if (this.#weighted) {
         // As the hub's publish step: every observed pod with an enacted size.

@@ -37,6 +37,8 @@ export function recommendKosmos(
   const cost = learnCost(t.costSmoothing, state.cpuCostMilliSecondsPerRequest, window);
   const feedback = identifyCorrection(t, window, {
     previousCorrection: state.modelCorrection,
+    previousFloorSeconds: state.latencyFloorSeconds,
+    previousFit: state.latencyFit,
     cpuCostMilliSecondsPerRequest: cost.cpuCostMilliSecondsPerRequest,
     hiddenDemand,
     draining: state.draining,
@@ -48,18 +50,16 @@ export function recommendKosmos(
     !(window.pegged || state.draining),
   );
   const prediction = predictRequestRate(t, window, state, rates);
-  const ff = feedForward(
-    window,
-    prediction.predictedRequestRate,
-    cost.cpuCostMilliSecondsPerRequest,
-    feedback.modelCorrection,
-  );
+  const ff = feedForward(t, window, prediction.predictedRequestRate, cost.cpuCostMilliSecondsPerRequest, {
+    modelCorrection: feedback.modelCorrection,
+    latencyFloorSeconds: feedback.latencyFloorSeconds,
+  });
   // Smoothed inputs only, so the grants it shapes do not feed back into it.
   const essentialCpuMilli = essentialCpu(
     config,
     rates.rateMean ?? window.requestRate,
     cost.cpuCostMilliSecondsPerRequest,
-    feedback.modelCorrection,
+    { correction: feedback.modelCorrection, latencyFloorSeconds: feedback.latencyFloorSeconds },
   );
   const pi = piFallback(config.gains, window, state.previousError);
   const base = chooseTarget(t, window, ff.feedForwardCpuMilli, pi.piCpuMilli);
@@ -101,6 +101,7 @@ export function recommendKosmos(
     costSampleMilliSecondsPerRequest: cost.costSampleMilliSecondsPerRequest,
     cpuCostMilliSecondsPerRequest: cost.cpuCostMilliSecondsPerRequest,
     modelCorrection: feedback.modelCorrection,
+    latencyFloorSeconds: feedback.latencyFloorSeconds,
     correctionSample: feedback.correctionSample,
     predictedRequestRate: prediction.predictedRequestRate,
     loadCpuMilli: ff.loadCpuMilli,
@@ -134,6 +135,8 @@ export function recommendKosmos(
       previousError: pi.error,
       cpuCostMilliSecondsPerRequest: cost.cpuCostMilliSecondsPerRequest,
       modelCorrection: feedback.modelCorrection,
+      latencyFloorSeconds: feedback.latencyFloorSeconds,
+      ...(feedback.latencyFit ? { latencyFit: feedback.latencyFit } : {}),
       previousRequestRate: window.requestRate,
       rateMean: rates.rateMean,
       rateVariance: rates.rateVariance,

@@ -70,8 +70,21 @@ export interface KosmosTuning {
   identifyUtilization: { min: number; max: number };
   /** Bounds of the learned queueing-model correction factor. */
   correction: { min: number; max: number };
-  /** Log-space weight of a correction sample when it raises / lowers the factor. */
-  correctionGain: { up: number; down: number };
+  /**
+   * Weight of a new window in the latency fit RT = floor + correction·(queueing model), 0..1
+   * (steps/feedback.ts): the fit forgets older windows by (1 − this) per window.
+   */
+  latencyFitSmoothing: number;
+  /**
+   * Weight, against the fit's total of 1, of the prior floor 0 and correction 1 (the model exact): it
+   * decides between the two where the windows seen do not.
+   */
+  latencyFitPrior: number;
+  /**
+   * The queueing delay is aimed at the target minus the learned non-CPU floor, but at no less than this
+   * fraction of the target: beyond it more CPU buys too little of the statistic.
+   */
+  queueingTargetFraction: number;
   /**
    * usage ≥ this × enacted, or throttledRatio ≥ throttledRatioSaturated, means the pod is CPU-bound;
    * CPU-bound with the SLO violated means its demand is hidden by the quota.
@@ -150,6 +163,10 @@ export interface RecommenderState {
   cpuCostMilliSecondsPerRequest?: number;
   /** Learned multiplicative correction of the queueing model (1 = the model is exact). */
   modelCorrection: number;
+  /** Learned non-CPU latency of the SLA statistic, seconds (steps/feedback.ts). */
+  latencyFloorSeconds?: number;
+  /** The latency fit's exponentially forgotten sums (steps/feedback.ts). */
+  latencyFit?: LatencyFit;
   /** Request rate of the previous window, req/s (for the trend term). */
   previousRequestRate?: number;
   /** Running mean and variance of the window request rate, req/s and (req/s)². */
@@ -170,6 +187,19 @@ export interface RecommenderState {
   workingSetStableSteps: number;
   /** Steps since the last OOM kill (undefined: none seen). */
   stepsSinceOom?: number;
+}
+
+/**
+ * Sums of the latency fit, each window weighted by latencyFitSmoothing and older ones forgotten:
+ * total weight, Σx, Σy, Σx², Σxy with x the queueing model's statistic and y the observed one, both in
+ * units of the aimed-at target.
+ */
+export interface LatencyFit {
+  weight: number;
+  x: number;
+  y: number;
+  xx: number;
+  xy: number;
 }
 
 /** A CPU target the law set `ageSeconds` of evidence ago. */
@@ -235,6 +265,7 @@ export interface RecommendationTerms {
   costSampleMilliSecondsPerRequest?: number;
   cpuCostMilliSecondsPerRequest?: number;
   modelCorrection?: number;
+  latencyFloorSeconds?: number;
   correctionSample?: number;
   predictedRequestRate?: number;
   loadCpuMilli?: number;

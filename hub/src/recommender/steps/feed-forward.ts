@@ -69,23 +69,45 @@ export function predictRequestRate(
 export interface FeedForward {
   /** max(predicted rate × cost, usage), millicores; undefined without a cost model. */
   loadCpuMilli: number | undefined;
-  /** correction × the processor-sharing headroom for the mean target, millicores. */
+  /** correction × the processor-sharing headroom for the queueing target, millicores. */
   headroomCpuMilli: number | undefined;
   /** load + headroom, millicores. */
   feedForwardCpuMilli: number | undefined;
 }
 
+/**
+ * The mean queueing delay to aim at: the statistic's target less the learned non-CPU floor, at least
+ * `queueingTargetFraction` of the target, over the statistic factor.
+ */
+export function queueingTargetSeconds(
+  targetSeconds: number,
+  statisticFactor: number,
+  latencyFloorSeconds: number,
+  queueingTargetFraction: number,
+): number {
+  return (
+    Math.max(targetSeconds - latencyFloorSeconds, queueingTargetFraction * targetSeconds) / statisticFactor
+  );
+}
+
 export function feedForward(
-  window: Pick<OperatingPoint, 'usageCpuMilli' | 'meanTargetSeconds'>,
+  tuning: Pick<KosmosTuning, 'queueingTargetFraction'>,
+  window: Pick<OperatingPoint, 'usageCpuMilli' | 'targetResponseSeconds' | 'statisticFactor'>,
   predictedRequestRate: number,
   cpuCostMilliSecondsPerRequest: number | undefined,
-  modelCorrection: number,
+  model: { modelCorrection: number; latencyFloorSeconds: number },
 ): FeedForward {
   const cost = cpuCostMilliSecondsPerRequest;
   const loadCpuMilli =
     cost === undefined ? undefined : Math.max(predictedRequestRate * cost, window.usageCpuMilli);
+  const meanTarget = queueingTargetSeconds(
+    window.targetResponseSeconds,
+    window.statisticFactor,
+    model.latencyFloorSeconds,
+    tuning.queueingTargetFraction,
+  );
   const headroom =
-    cost === undefined ? undefined : modelCorrection * headroomCpuMilli(cost, window.meanTargetSeconds);
+    cost === undefined ? undefined : model.modelCorrection * headroomCpuMilli(cost, meanTarget);
   const feedForwardCpuMilli =
     loadCpuMilli === undefined || headroom === undefined ? undefined : loadCpuMilli + headroom;
   return { loadCpuMilli, headroomCpuMilli: headroom, feedForwardCpuMilli };

@@ -1,18 +1,56 @@
-// Step 3 of the default law: feedback on the queueing model's error. The observed idle capacity
-// h = enacted − usage predicts statistic = q·cost/h; the learned correction moves toward RT / that
-// in log space, fast up, slowly down, and only where the queueing delay dominates.
-import type { KosmosTuning } from '../types.ts';
+// Step 3 of the default law: feedback on the queueing model's error. Each window's observed
+// statistic RT is fitted to RT = floor + r·x, x = q·cost/h the processor-sharing prediction from the
+// observed idle capacity h = enacted − usage: r corrects the model's constant, the floor is the
+// latency no CPU removes (a downstream call, a histogram bucket the statistic cannot get below). A
+// ridge-regularized least-squares fit with exponential forgetting, symmetric in both directions, so
+// the correction is an estimate, not a ratchet: a rise learnt from one noisy window is unlearnt the
+// same way, at any utilization.
+import type { KosmosTuning, LatencyFit } from '../types.ts';
 import { clamp } from '../util.ts';
 import type { OperatingPoint } from './window.ts';
 
 export interface CorrectionEstimate {
   modelCorrection: number;
-  /** This window's RT / model RT, clamped; undefined when the window identifies nothing. */
+  /** Non-CPU latency of the statistic, seconds (0 when nothing says otherwise). */
+  latencyFloorSeconds: number;
+  /** The fit's forgotten sums, for the next window; undefined before the first identifying window. */
+  latencyFit: LatencyFit | undefined;
+  /** This window's RT / model RT (r alone, no floor), clamped; undefined when the window identifies nothing. */
   correctionSample: number | undefined;
 }
 
+type FitTuning = Pick<KosmosTuning, 'correction' | 'latencyFitSmoothing' | 'latencyFitPrior'>;
+
+/**
+ * floor and r minimizing Σ w·(y − floor − r·x)² + prior·floor² + prior·(r − 1)², with x, y in units of
+ * the aimed-at target, r within the correction bounds and floor ≥ 0: with little spread in x the prior
+ * splits the error between the two (both predict the same RT at the operating point seen).
+ */
+export function solveLatencyFit(tuning: FitTuning, fit: LatencyFit): { floor: number; correction: number } {
+  const p = tuning.latencyFitPrior;
+  const { min, max } = tuning.correction;
+  const floorFor = (r: number) => Math.max(0, (fit.y - fit.x * r) / (fit.weight + p));
+  const correctionFor = (floor: number) => clamp((fit.xy + p - fit.x * floor) / (fit.xx + p), min, max);
+  const a = fit.weight + p;
+  const det = a * (fit.xx + p) - fit.x * fit.x;
+  let r = det > 0 ? (a * (fit.xy + p) - fit.x * fit.y) / det : 1;
+  let floor = det > 0 ? (fit.y - fit.x * r) / a : 0;
+  if (r < min || r > max) {
+    r = clamp(r, min, max);
+    floor = floorFor(r);
+  }
+  if (floor < 0) {
+    floor = 0;
+    r = correctionFor(0);
+  }
+  return { floor, correction: r };
+}
+
 export function identifyCorrection(
-  tuning: Pick<KosmosTuning, 'identifyUtilization' | 'correction' | 'correctionGain'>,
+  tuning: Pick<
+    KosmosTuning,
+    'identifyUtilization' | 'correction' | 'latencyFitSmoothing' | 'latencyFitPrior'
+  >,
   window: Pick<
     OperatingPoint,
     | 'trains'
@@ -23,9 +61,12 @@ export function identifyCorrection(
     | 'usageCpuMilli'
     | 'responseTimeSeconds'
     | 'statisticFactor'
+    | 'targetResponseSeconds'
   >,
   model: {
     previousCorrection: number;
+    previousFloorSeconds: number | undefined;
+    previousFit: LatencyFit | undefined;
     cpuCostMilliSecondsPerRequest: number | undefined;
     hiddenDemand: boolean;
     /** The previous step saw hidden demand: a backlog drains, the queue is not in steady state. */
@@ -35,33 +76,47 @@ export function identifyCorrection(
   const t = tuning;
   const rt = window.responseTimeSeconds;
   const cost = model.cpuCostMilliSecondsPerRequest;
-  let correction = model.previousCorrection;
-  let correctionSample: number | undefined;
+  const kept: CorrectionEstimate = {
+    modelCorrection: model.previousCorrection,
+    latencyFloorSeconds: model.previousFloorSeconds ?? 0,
+    latencyFit: model.previousFit,
+    correctionSample: undefined,
+  };
   const inBand =
     window.utilization >= t.identifyUtilization.min && window.utilization <= t.identifyUtilization.max;
   const identifiable =
     window.utilization < t.identifyUtilization.max && !model.hiddenDemand && !model.draining;
+  const idleCpuMilli = window.enactedCpuMilli - window.usageCpuMilli;
   if (
-    window.trains &&
-    !window.idle &&
-    rt !== undefined &&
-    identifiable &&
-    cost !== undefined &&
-    cost > 0 &&
-    (inBand || window.violating)
+    !window.trains ||
+    window.idle ||
+    rt === undefined ||
+    !identifiable ||
+    cost === undefined ||
+    cost <= 0 ||
+    idleCpuMilli <= 0 ||
+    !(inBand || window.violating)
   ) {
-    const modelSeconds = (window.statisticFactor * cost) / (window.enactedCpuMilli - window.usageCpuMilli);
-    correctionSample = clamp(rt / modelSeconds, t.correction.min, t.correction.max);
-    const rising = correctionSample > correction;
-    // Lowering is only trusted where the queueing delay dominates (inside the utilization band).
-    if (rising || inBand) {
-      const gain = rising ? t.correctionGain.up : t.correctionGain.down;
-      correction = clamp(
-        Math.exp(Math.log(correction) + gain * (Math.log(correctionSample) - Math.log(correction))),
-        t.correction.min,
-        t.correction.max,
-      );
-    }
+    return kept;
   }
-  return { modelCorrection: correction, correctionSample };
+  const modelSeconds = (window.statisticFactor * cost) / idleCpuMilli;
+  const target = window.targetResponseSeconds;
+  const x = modelSeconds / target;
+  const y = rt / target;
+  const a = t.latencyFitSmoothing;
+  const prev = model.previousFit ?? { weight: 0, x: 0, y: 0, xx: 0, xy: 0 };
+  const fit: LatencyFit = {
+    weight: (1 - a) * prev.weight + a,
+    x: (1 - a) * prev.x + a * x,
+    y: (1 - a) * prev.y + a * y,
+    xx: (1 - a) * prev.xx + a * x * x,
+    xy: (1 - a) * prev.xy + a * x * y,
+  };
+  const solved = solveLatencyFit(t, fit);
+  return {
+    modelCorrection: solved.correction,
+    latencyFloorSeconds: solved.floor * target,
+    latencyFit: fit,
+    correctionSample: clamp(rt / modelSeconds, t.correction.min, t.correction.max),
+  };
 }

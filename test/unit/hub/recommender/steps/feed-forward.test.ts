@@ -122,6 +122,26 @@ describe('feedForward (load + queueing headroom)', () => {
       headroom: 400,
     },
     {
+      name: 'a learned non-CPU floor leaves the queueing delay less of the target',
+      usage: 100,
+      rate: 10,
+      cost: 20,
+      correction: 1,
+      floor: 0.15,
+      load: 200,
+      headroom: 400,
+    },
+    {
+      name: 'a floor above the target: the queueing delay keeps half of it',
+      usage: 100,
+      rate: 10,
+      cost: 20,
+      correction: 1,
+      floor: 0.5,
+      load: 200,
+      headroom: 400,
+    },
+    {
       name: 'never below the usage seen',
       usage: 500,
       rate: 10,
@@ -139,12 +159,19 @@ describe('feedForward (load + queueing headroom)', () => {
       load: undefined,
       headroom: undefined,
     },
-  ])('$name', ({ usage, rate, cost, correction, load, headroom }) => {
-    const r = feedForward({ usageCpuMilli: usage, meanTargetSeconds: 0.1 }, rate, cost, correction);
-    expect(r.loadCpuMilli).toBe(load);
-    expect(r.headroomCpuMilli).toBe(headroom);
-    expect(r.feedForwardCpuMilli).toBe(
-      load === undefined || headroom === undefined ? undefined : load + headroom,
+  ])('$name', ({ usage, rate, cost, correction, floor, load, headroom }) => {
+    // Mean target 0.1 s: the statistic (p95, factor 3) aimed at 0.3 s.
+    const r = feedForward(
+      { queueingTargetFraction: 0.5 },
+      { usageCpuMilli: usage, targetResponseSeconds: 0.3, statisticFactor: 3 },
+      rate,
+      cost,
+      { modelCorrection: correction, latencyFloorSeconds: floor ?? 0 },
     );
+    expect(r.loadCpuMilli).toBe(load);
+    if (headroom === undefined) expect(r.headroomCpuMilli).toBeUndefined();
+    else expect(r.headroomCpuMilli).toBeCloseTo(headroom, 9);
+    if (load === undefined || headroom === undefined) expect(r.feedForwardCpuMilli).toBeUndefined();
+    else expect(r.feedForwardCpuMilli).toBeCloseTo(load + headroom, 9);
   });
 });

@@ -134,8 +134,8 @@ describe('readWindow (what the law reads off one window)', () => {
     'aims the $statistic at slo / sloMargin, the mean at that / $factor',
     ({ statistic, factor }) => {
       const w = readWindow({ ...config, statistic }, base);
-      expect(w.targetResponseSeconds).toBeCloseTo(0.2 / 1.2, 12);
-      expect(w.meanTargetSeconds).toBeCloseTo(0.2 / 1.2 / factor, 12);
+      expect(w.targetResponseSeconds).toBeCloseTo(0.2 / config.tuning.sloMargin, 12);
+      expect(w.meanTargetSeconds).toBeCloseTo(0.2 / config.tuning.sloMargin / factor, 12);
     },
   );
 });
