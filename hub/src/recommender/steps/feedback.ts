@@ -22,14 +22,20 @@ export interface CorrectionEstimate {
 type FitTuning = Pick<KosmosTuning, 'correction' | 'latencyFitSmoothing' | 'latencyFitPrior'>;
 
 /**
- * floor and r minimizing Σ w·(y − floor − r·x)² + prior·floor² + prior·(r − 1)², with x, y in units of
- * the aimed-at target, r within the correction bounds and floor ≥ 0: with little spread in x the prior
- * splits the error between the two (both predict the same RT at the operating point seen).
+ * The largest floor the fit holds, in units of the target: twice the target, far past the point where
+ * the feed-forward stops aiming lower (queueingTargetFraction), but finite, so a run of windows that
+ * only a backlog explains cannot set a floor that later windows would need minutes to unlearn.
  */
+const MAX_FLOOR_TARGETS = 2;
+
+/** Largest residual a window contributes to the fit, in units of the target. */
+const RESIDUAL_CLIP_TARGETS = 1;
+
 export function solveLatencyFit(tuning: FitTuning, fit: LatencyFit): { floor: number; correction: number } {
   const p = tuning.latencyFitPrior;
   const { min, max } = tuning.correction;
-  const floorFor = (r: number) => Math.max(0, (fit.y - fit.x * r) / (fit.weight + p));
+  const floorMax = MAX_FLOOR_TARGETS;
+  const floorFor = (r: number) => clamp((fit.y - fit.x * r) / (fit.weight + p), 0, floorMax);
   const correctionFor = (floor: number) => clamp((fit.xy + p - fit.x * floor) / (fit.xx + p), min, max);
   const a = fit.weight + p;
   const det = a * (fit.xx + p) - fit.x * fit.x;
@@ -39,18 +45,15 @@ export function solveLatencyFit(tuning: FitTuning, fit: LatencyFit): { floor: nu
     r = clamp(r, min, max);
     floor = floorFor(r);
   }
-  if (floor < 0) {
-    floor = 0;
-    r = correctionFor(0);
+  if (floor < 0 || floor > floorMax) {
+    floor = clamp(floor, 0, floorMax);
+    r = correctionFor(floor);
   }
   return { floor, correction: r };
 }
 
 export function identifyCorrection(
-  tuning: Pick<
-    KosmosTuning,
-    'identifyUtilization' | 'correction' | 'latencyFitSmoothing' | 'latencyFitPrior'
-  >,
+  tuning: Pick<KosmosTuning, 'identifyUtilization'> & FitTuning,
   window: Pick<
     OperatingPoint,
     | 'trains'
@@ -102,7 +105,11 @@ export function identifyCorrection(
   const modelSeconds = (window.statisticFactor * cost) / idleCpuMilli;
   const target = window.targetResponseSeconds;
   const x = modelSeconds / target;
-  const y = rt / target;
+  // Huber-like: a window's distance from what the fit predicted counts at most one target either way,
+  // so one window far off — the tail of a backlog drained from an earlier overload, one outlier
+  // request in the p95 — moves the fit by a bounded step; a lasting change still arrives in a few.
+  const predicted = (model.previousFloorSeconds ?? 0) / target + model.previousCorrection * x;
+  const y = clamp(rt / target, predicted - RESIDUAL_CLIP_TARGETS, predicted + RESIDUAL_CLIP_TARGETS);
   const a = t.latencyFitSmoothing;
   const prev = model.previousFit ?? { weight: 0, x: 0, y: 0, xx: 0, xy: 0 };
   const fit: LatencyFit = {

@@ -94,7 +94,7 @@ describe('solveLatencyFit (RT = floor + r·x, ridge toward floor 0, r 1)', () =>
       r: 1,
     },
     {
-      name: 'RT falling with less CPU: floor ≥ 0, r at its minimum',
+      name: 'RT falling with less CPU: r at its minimum, the floor takes the rest',
       points: [
         [0.2, 1],
         [0.6, 0.5],
@@ -169,13 +169,13 @@ describe('identifyCorrection (feedback on the queueing model error)', () => {
   });
 
   it('a fixed non-CPU latency is learned as the floor, not as a model error that more CPU would fix', () => {
-    // RT = 50 ms downstream + the exact model: r stays near 1 however much idle CPU is seen.
+    // RT = 30 ms downstream + the exact model: r stays near 1 however much idle CPU is seen.
     const windows = Array.from({ length: 40 }, (_, i) => {
       const idle = i % 2 === 0 ? 250 : 1000;
-      return { idle, rt: 0.05 + 20 / idle };
+      return { idle, rt: 0.03 + 20 / idle };
     });
     const r = learn(windows, weakPrior);
-    expect(r.latencyFloorSeconds).toBeCloseTo(0.05, 2);
+    expect(r.latencyFloorSeconds).toBeCloseTo(0.03, 2);
     expect(r.modelCorrection).toBeCloseTo(1, 1);
   });
 
@@ -193,5 +193,18 @@ describe('identifyCorrection (feedback on the queueing model error)', () => {
   it('sample clamped to the correction bounds', () => {
     const r = identifyCorrection(tuning, { ...window, responseTimeSeconds: 4 }, model);
     expect(r.correctionSample).toBe(tuning.correction.max);
+  });
+
+  it('a window far beyond the prediction (a drained backlog) counts one target: it moves the fit a bounded step', () => {
+    const steady = Array.from({ length: 20 }, (_, i) => ({
+      idle: i % 2 === 0 ? 250 : 750,
+      rt: 20 / (i % 2 === 0 ? 250 : 750),
+    }));
+    const r = learn([...steady, { idle: 500, rt: 15 }], weakPrior);
+    // Unclipped, y = 15 / 0.08 = 187 would pull r to its maximum and the floor far past the target.
+    expect(r.modelCorrection).toBeLessThan(tuning.correction.max);
+    expect(r.latencyFloorSeconds).toBeLessThanOrEqual(
+      (1 - tuning.queueingTargetFraction) * window.targetResponseSeconds + 1e-12,
+    );
   });
 });
