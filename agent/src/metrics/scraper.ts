@@ -76,9 +76,23 @@ const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
 
 export function scrapeUrl(podIp: string, source: ScrapeSource): string {
   const host = podIp.includes(':') ? `[${podIp}]` : podIp;
-  const path = source.path ?? DEFAULT_METRICS_PATH;
-  return `http://${host}:${source.port}${path.startsWith('/') ? path : `/${path}`}`;
+  return `http://${host}:${source.port}${scrapePath(source)}`;
 }
+
+function scrapePath(source: ScrapeSource): string {
+  const path = source.path ?? DEFAULT_METRICS_PATH;
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+/** A scrape's request by its parts: given the URL text, node:http would parse it on every request. */
+interface ScrapeRequest {
+  url: string;
+  host: string;
+  port: number;
+  path: string;
+}
+
+const REQUEST_HEADERS = { accept: ACCEPT } as const;
 
 class ScrapeError extends Error {
   readonly kind: ScrapeFailureKind;
@@ -94,7 +108,7 @@ class ScrapeError extends Error {
  * endpoint that trickles its body is cut at the deadline like one that never answers.
  */
 function httpGetOnce(
-  url: string,
+  target: ScrapeRequest,
   deadline: { atMs: number; totalMs: number },
   maxBytes: number,
   agent: Agent,
@@ -112,7 +126,8 @@ function httpGetOnce(
       } else resolve(text as string);
     };
     let responded = false;
-    const request = get(url, { agent, headers: { accept: ACCEPT } }, (res) => {
+    const { url, host, port, path } = target;
+    const request = get({ host, port, path, agent, headers: REQUEST_HEADERS }, (res) => {
       responded = true;
       if (res.statusCode !== 200) {
         res.resume();
@@ -134,7 +149,9 @@ function httpGetOnce(
         }
         chunks.push(chunk);
       });
-      res.on('end', () => finish(undefined, Buffer.concat(chunks).toString('utf8')));
+      res.on('end', () =>
+        finish(undefined, (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8')),
+      );
       res.on('error', (err) => finish(new ScrapeError('connection', `connection failed: ${err.message}`)));
     });
     const timer = setTimeout(
@@ -158,13 +175,18 @@ class StaleSocketError extends Error {}
  * GET over the pod's kept-alive connection; if the pod had closed it while idle, once more on a
  * fresh one, within the same deadline (connect to last byte).
  */
-async function httpGetText(url: string, timeoutMs: number, maxBytes: number, agent: Agent): Promise<string> {
+async function httpGetText(
+  target: ScrapeRequest,
+  timeoutMs: number,
+  maxBytes: number,
+  agent: Agent,
+): Promise<string> {
   const deadline = { atMs: performance.now() + timeoutMs, totalMs: timeoutMs };
   try {
-    return await httpGetOnce(url, deadline, maxBytes, agent);
+    return await httpGetOnce(target, deadline, maxBytes, agent);
   } catch (err) {
     if (!(err instanceof StaleSocketError)) throw err;
-    return httpGetOnce(url, deadline, maxBytes, agent).catch((again: unknown) => {
+    return httpGetOnce(target, deadline, maxBytes, agent).catch((again: unknown) => {
       throw again instanceof StaleSocketError
         ? new ScrapeError('connection', `connection failed: ${again.message}`)
         : again;
@@ -186,7 +208,8 @@ export function createSnapshotScraper(options: MetricsScraperOptions): SnapshotS
     const url = scrapeUrl(target.podIp, target.source);
     let text: string;
     try {
-      text = await httpGetText(url, timeoutMs, maxBodyBytes, agent);
+      const request = { url, host: target.podIp, port: target.source.port, path: scrapePath(target.source) };
+      text = await httpGetText(request, timeoutMs, maxBodyBytes, agent);
     } catch (err) {
       if (!(err instanceof ScrapeError)) throw err;
       return fail(target, url, err.kind, err.message);
