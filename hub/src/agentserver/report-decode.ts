@@ -1,10 +1,12 @@
 // The agent server's wire edge for reports: a NodeReport's bytes decoded straight into the domain
 // NodeSample — no protobufjs message objects, no toObject copy, no 64-bit Long objects — the step
 // that made ingest allocate three objects per field group instead of one. Field numbers are the
-// contract's (agenthub.proto, common.proto); contractFieldNumbers() checks them against the loaded
-// descriptors once, so a renumbered field fails at start-up, never silently.
+// contract's (agenthub.proto, common.proto); checkDecodedFields() checks them against the loaded
+// descriptors once, so a renumbered field fails at start-up, never silently. Enum values are read
+// by number through tables built from the loaded contract, not written here a second time.
 import protobuf from 'protobufjs';
 import type { CapReasonName, ResizeStateName } from '../../../lib/api/types.ts';
+import { kosmosPackageDefinition } from '../../../lib/grpc/proto.ts';
 import { capReasonFromWire, resizeStateFromWire } from '../../../lib/grpc/wire-enums.ts';
 import type { NodeSample, PodSample, ResponseTimeSample } from '../model/pod-sample.ts';
 import type { Resources } from '../recommender/types.ts';
@@ -79,38 +81,27 @@ export function checkDecodedFields(contract: FieldsOf): void {
   }
 }
 
-/** Wire enum values by number, as the domain names them. */
-const CAP_REASON_BY_NUMBER: readonly (CapReasonName | 'None')[] = [
-  'None', // UNSPECIFIED
-  'None',
-  'SLABound',
-  'NodeContention',
-  'ResizeInfeasible',
-  'ResizeDeferred',
-  'MemoryUnsafeDecrease',
-];
-const RESIZE_STATE_BY_NUMBER: readonly ResizeStateName[] = [
-  'None', // UNSPECIFIED
-  'None',
-  'InProgress',
-  'Deferred',
-  'Infeasible',
-  'Error',
-];
+/** An enum of the loaded contract as a table by wire number, each value named by the one wire-enum table. */
+function byNumber<T>(enumName: string, fromWire: (wire: string) => T): readonly T[] {
+  const type = (
+    kosmosPackageDefinition()[enumName] as { type?: { value?: { name: string; number: number }[] } }
+  )?.type;
+  const table: T[] = [];
+  for (const v of type?.value ?? []) table[v.number] = fromWire(v.name);
+  return table;
+}
 
-/** The domain enum tables above, checked against the wire-enum table (one mapping, read two ways). */
-export function checkEnumTables(
-  capReasonNames: readonly string[],
-  resizeStateNames: readonly string[],
-): void {
-  capReasonNames.forEach((wire, n) => {
-    if (capReasonFromWire(wire) !== (CAP_REASON_BY_NUMBER[n] ?? 'None'))
-      throw new Error(`report decoder out of date: CapReason ${wire} = ${n}`);
-  });
-  resizeStateNames.forEach((wire, n) => {
-    if (resizeStateFromWire(wire) !== (RESIZE_STATE_BY_NUMBER[n] ?? 'None'))
-      throw new Error(`report decoder out of date: ResizeState ${wire} = ${n}`);
-  });
+let enumTables:
+  | { capReason: readonly (CapReasonName | 'None')[]; resizeState: readonly ResizeStateName[] }
+  | undefined;
+
+/** CapReason and ResizeState by wire number, built once from the contract (lib/grpc/wire-enums.ts names them). */
+function wireEnums(): NonNullable<typeof enumTables> {
+  enumTables ??= {
+    capReason: byNumber('kosmos.v1.CapReason', capReasonFromWire),
+    resizeState: byNumber('kosmos.v1.ResizeState', resizeStateFromWire),
+  };
+  return enumTables;
 }
 
 /**
@@ -291,10 +282,10 @@ function pod(r: Reader, end: number, previous: PodSample | undefined): PodSample
         break;
       }
       case (12 << 3) | 0:
-        capReason = CAP_REASON_BY_NUMBER[r.int32()] ?? 'None';
+        capReason = wireEnums().capReason[r.int32()] ?? 'None';
         break;
       case (13 << 3) | 0:
-        resizeState = RESIZE_STATE_BY_NUMBER[r.int32()] ?? 'None';
+        resizeState = wireEnums().resizeState[r.int32()] ?? 'None';
         break;
       case (14 << 3) | 2:
         resizeMessage = r.string();
