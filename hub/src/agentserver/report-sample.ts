@@ -1,5 +1,7 @@
-// The agent server's edge: a NodeReport off the wire becomes the domain NodeSample the hub's model
-// stores (enums by name, 64-bit counts as numbers). The only place the hub reads PodReport fields.
+// A NodeReport in protobufjs's loader form, converted field by field to the domain NodeSample the
+// hub's model stores (enums by name, 64-bit counts as numbers). The agent server decodes reports
+// straight from the wire (report-decode.ts) and is tested against this conversion; tests and the
+// hub-plan benchmark build samples with it.
 import { capReasonFromWire, resizeStateFromWire } from '../../../lib/grpc/wire-enums.ts';
 import type { NodeReport__Output } from '../../../proto/gen/kosmos/v1/NodeReport.ts';
 import type { PodReport__Output } from '../../../proto/gen/kosmos/v1/PodReport.ts';

@@ -1,5 +1,5 @@
 // What an agent measured of one pod and of its node, in domain units: the hub's model stores these,
-// converted once from the wire at the agent server's edge (agentserver/report-sample.ts). Pure types.
+// converted once from the wire at the agent server's edge (agentserver/report-decode.ts). Pure types.
 import type { ResponseTimeSummary } from '../../../lib/api/statistic.ts';
 import type { CapReasonName, ResizeStateName } from '../../../lib/api/types.ts';
 import type { Resources } from '../recommender/types.ts';
