@@ -8,7 +8,10 @@ export class CgroupParseError extends Error {
   }
 }
 
-const NUMBER_RE = /^-?\d+(\.\d+)?$/;
+const NUMBER = '-?\\d+(?:\\.\\d+)?';
+const NUMBER_RE = new RegExp(`^${NUMBER}$`);
+/** The same number, matched in place from lastIndex (sticky): no slice of the text is built. */
+const NUMBER_AT = new RegExp(NUMBER, 'y');
 
 /** `key` names the field in the error only (no string is built per value read). */
 function parseNumber(raw: string, what: string, key?: string): number {
@@ -26,21 +29,8 @@ function isSpace(code: number): boolean {
 
 /** Whether text[start, stop) is a number as NUMBER_RE reads it, without slicing it out. */
 function isNumberAt(text: string, start: number, stop: number): boolean {
-  let i = start;
-  if (text.charCodeAt(i) === 45 /* - */) i++;
-  const digits = (from: number) => {
-    let j = from;
-    while (j < stop && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
-    return j;
-  };
-  let j = digits(i);
-  if (j === i) return false;
-  if (j < stop && text.charCodeAt(j) === 46 /* . */) {
-    const k = digits(j + 1);
-    if (k === j + 1) return false;
-    j = k;
-  }
-  return j === stop;
+  NUMBER_AT.lastIndex = start;
+  return NUMBER_AT.test(text) && NUMBER_AT.lastIndex === stop;
 }
 
 /**
