@@ -34,20 +34,20 @@ const RESIDUAL_CLIP_TARGETS = 1;
 export function solveLatencyFit(tuning: FitTuning, fit: LatencyFit): { floor: number; correction: number } {
   const p = tuning.latencyFitPrior;
   const { min, max } = tuning.correction;
-  const floorMax = MAX_FLOOR_TARGETS;
-  const floorFor = (r: number) => clamp((fit.y - fit.x * r) / (fit.weight + p), 0, floorMax);
-  const correctionFor = (floor: number) => clamp((fit.xy + p - fit.x * floor) / (fit.xx + p), min, max);
   const a = fit.weight + p;
+  // each unknown's normal equation solved for it with the other held
+  const floorAt = (r: number) => (fit.y - fit.x * r) / a;
+  const correctionAt = (floor: number) => (fit.xy + p - fit.x * floor) / (fit.xx + p);
   const det = a * (fit.xx + p) - fit.x * fit.x;
   let r = det > 0 ? (a * (fit.xy + p) - fit.x * fit.y) / det : 1;
-  let floor = det > 0 ? (fit.y - fit.x * r) / a : 0;
+  let floor = det > 0 ? floorAt(r) : 0;
   if (r < min || r > max) {
     r = clamp(r, min, max);
-    floor = floorFor(r);
+    floor = clamp(floorAt(r), 0, MAX_FLOOR_TARGETS);
   }
-  if (floor < 0 || floor > floorMax) {
-    floor = clamp(floor, 0, floorMax);
-    r = correctionFor(floor);
+  if (floor < 0 || floor > MAX_FLOOR_TARGETS) {
+    floor = clamp(floor, 0, MAX_FLOOR_TARGETS);
+    r = clamp(correctionAt(floor), min, max);
   }
   return { floor, correction: r };
 }
