@@ -25,16 +25,20 @@ const program = new Command('bench:readme')
     'instead: rewrite the "How it compares" tables from a quality.json written by npm run bench:quality (needs its seed repeats)',
   );
 
-function load(file: string): SpeedDocument {
-  let doc: SpeedDocument;
+/** A results file as JSON; `produce` says which command writes it, for the error. */
+function readResults<T>(file: string, produce: string): Partial<T> {
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8')) as SpeedDocument;
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<T>;
   } catch (err) {
-    throw new Error(`cannot read ${file}: ${(err as Error).message} (run npm run bench -- --out ${file})`);
+    throw new Error(`cannot read ${file}: ${(err as Error).message} (run ${produce})`);
   }
+}
+
+function load(file: string): SpeedDocument {
+  const doc = readResults<SpeedDocument>(file, `npm run bench -- --out ${file}`);
   if (doc.benchmark !== 'speed' || !doc.headline)
     throw new Error(`${file} has no headline figures: re-run npm run bench to produce them`);
-  return doc;
+  return doc as SpeedDocument;
 }
 
 function runsLine(runs: readonly SpeedDocument[]): string {
@@ -45,14 +49,7 @@ const files = program.parse().processedArgs[0] as string[];
 const opts = program.opts<{ readme: string; print?: boolean; quality?: string }>();
 
 function loadQuality(file: string): QualityReadmeInput {
-  let doc: Partial<QualityReadmeInput>;
-  try {
-    doc = JSON.parse(readFileSync(file, 'utf8')) as Partial<QualityReadmeInput>;
-  } catch (err) {
-    throw new Error(
-      `cannot read ${file}: ${(err as Error).message} (run npm run bench:quality -- --out DIR)`,
-    );
-  }
+  const doc = readResults<QualityReadmeInput>(file, 'npm run bench:quality -- --out DIR');
   if (!doc.acrossSeeds?.length || !doc.goals?.length || typeof doc.command !== 'string')
     throw new Error(
       `${file} has no seed repeats or goals: run npm run bench:quality without --repeat-seeds none`,
