@@ -97,7 +97,6 @@ interface PodMemory {
   history?: PodWindow[];
   /** What the node arbiter could not grant at the last tick. */
   contention: PodResources;
-  oomKills: number;
   /** What the hub last planned for the pod (before arbitration), as its model holds it for the node room. */
   plannedCpuMilli?: number;
 }
@@ -284,7 +283,7 @@ export class KosmosController implements Controller {
   /**
    * What the agents report this tick for every placed pod (agentSample): its usage, its scrape window
    * (none for hub-sourced SLAs: the agent does not scrape them), what the last node step withheld, and
-   * an OOM kill since the last report.
+   * its restart count with the last termination.
    */
   #reports(observation: Observation, pods: Map<string, PodObservation>): Map<string, PodSample> {
     const hubSourced = this.#prometheus !== undefined;
@@ -292,16 +291,13 @@ export class KosmosController implements Controller {
     const samples = new Map<string, PodSample>();
     for (const pod of pods.values()) {
       if (pod.node === null) continue;
-      const memory = this.#pods.get(pod.name) ?? { contention: ZERO, oomKills: pod.oomKills };
-      const oomKilled = pod.oomKills > memory.oomKills;
-      memory.oomKills = pod.oomKills;
+      const memory = this.#pods.get(pod.name) ?? { contention: ZERO };
       this.#pods.set(pod.name, memory);
       samples.set(
         pod.name,
         agentSample(pod, {
           windowSeconds: observation.windowSeconds,
           contention: memory.contention,
-          oomKilled,
           ...(windows ? { responseTime: windows.get(pod.name) ?? invalidWindow(NOT_SERVING) } : {}),
         }),
       );
@@ -314,7 +310,7 @@ export class KosmosController implements Controller {
     if (!this.#prometheus) return undefined;
     const samples = new Map<string, PrometheusPodSample>();
     for (const pod of pods) {
-      const memory = this.#pods.get(pod.name) ?? { contention: ZERO, oomKills: pod.oomKills };
+      const memory = this.#pods.get(pod.name) ?? { contention: ZERO };
       this.#pods.set(pod.name, memory);
       const statistic = this.#services.get(pod.service)!.policy.recommender.statistic;
       const view = this.#prometheusView(
@@ -493,7 +489,6 @@ export function agentSample(
     windowSeconds: number;
     responseTime?: ResponseTimeWindow;
     contention: PodResources;
-    oomKilled: boolean;
   },
 ): PodSample {
   let capped = o.contention;
@@ -520,7 +515,9 @@ export function agentSample(
     capReason,
     resizeState: pod.resize,
     ready: pod.ready,
-    lastTerminationOom: o.oomKilled,
+    // as the kubelet reports it: the last termination stays OOMKilled until the next one
+    restartCount: pod.oomKills,
+    lastTerminationOom: pod.oomKills > 0,
     usageValid: true,
   };
 }

@@ -43,6 +43,7 @@ export const DECODED_FIELDS = {
     resizeState: [13, 'TYPE_ENUM'],
     resizeMessage: [14, 'TYPE_STRING'],
     ready: [15, 'TYPE_BOOL'],
+    restartCount: [16, 'TYPE_UINT32'],
     lastTerminationOom: [17, 'TYPE_BOOL'],
     usageValid: [18, 'TYPE_BOOL'],
   },
@@ -237,6 +238,7 @@ function pod(r: Reader, end: number, previous: PodSample | undefined): PodSample
   let resizeState: ResizeStateName = 'None';
   let resizeMessage = '';
   let ready = false;
+  let restartCount = 0;
   let lastTerminationOom = false;
   let usageValid = false;
   while (r.pos < end) {
@@ -293,6 +295,9 @@ function pod(r: Reader, end: number, previous: PodSample | undefined): PodSample
       case (15 << 3) | 0:
         ready = r.bool();
         break;
+      case (16 << 3) | 0:
+        restartCount = r.uint32();
+        break;
       case (17 << 3) | 0:
         lastTerminationOom = r.bool();
         break;
@@ -322,6 +327,7 @@ function pod(r: Reader, end: number, previous: PodSample | undefined): PodSample
         capReason,
         resizeState,
         ready,
+        restartCount,
         lastTerminationOom,
         usageValid,
       }
@@ -339,6 +345,7 @@ function pod(r: Reader, end: number, previous: PodSample | undefined): PodSample
         capReason,
         resizeState,
         ready,
+        restartCount,
         lastTerminationOom,
         usageValid,
       };

@@ -44,6 +44,7 @@ export function podSampleFromWire(report: PodReport__Output): PodSample {
     capReason: capReasonFromWire(report.capReason),
     resizeState: resizeStateFromWire(report.resizeState),
     ready: report.ready,
+    restartCount: report.restartCount,
     lastTerminationOom: report.lastTerminationOom,
     usageValid: report.usageValid,
   };

@@ -46,6 +46,7 @@ export function podSignal(report: PodSample, reportWindowSeconds: number, statis
     ...(measured && requestCount > 0 ? { responseTimeSeconds: statisticSeconds(rt, statistic) } : {}),
     memoryWorkingSetBytes: report.memoryWorkingSetBytes,
     oomKilled: report.lastTerminationOom,
+    restartCount: report.restartCount,
     usageValid: report.usageValid,
   };
 }

@@ -41,6 +41,8 @@ export interface PodSample {
   /** The kubelet's or the resize request's message, when the agent sent one. */
   resizeMessage?: string;
   ready: boolean;
+  /** The container's restart count; lastTerminationOom stays true until the next termination. */
+  restartCount: number;
   lastTerminationOom: boolean;
   /** False when the cgroup read failed this tick. */
   usageValid: boolean;

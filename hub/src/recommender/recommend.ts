@@ -13,7 +13,26 @@ export function recommend(
   state: RecommenderState | undefined,
   signal: PodSignal,
 ): Recommendation {
-  return config.controller === 'kosmos-pi'
-    ? recommendKosmosPi(config, state, signal)
-    : recommendOnEvidence(config, state, signal, recommendKosmos);
+  const answered = state?.oomAnsweredRestartCount;
+  const newKill = isNewOomKill(signal, answered);
+  const input = newKill === signal.oomKilled ? signal : { ...signal, oomKilled: newKill };
+  const rec =
+    config.controller === 'kosmos-pi'
+      ? recommendKosmosPi(config, state, input)
+      : recommendOnEvidence(config, state, input, recommendKosmos);
+  const oomAnsweredRestartCount = newKill ? signal.restartCount : answered;
+  return oomAnsweredRestartCount === undefined ||
+    rec.state.oomAnsweredRestartCount === oomAnsweredRestartCount
+    ? rec
+    : { ...rec, state: { ...rec.state, oomAnsweredRestartCount } };
+}
+
+/**
+ * The kubelet keeps a container's last termination (OOMKilled) until the next one, so the same kill
+ * is reported on every window after it: it is answered once, for the restart count it came with. A
+ * signal without a restart count reports each kill once by itself.
+ */
+export function isNewOomKill(signal: PodSignal, answeredRestartCount: number | undefined): boolean {
+  if (!signal.oomKilled) return false;
+  return signal.restartCount === undefined || signal.restartCount !== answeredRestartCount;
 }

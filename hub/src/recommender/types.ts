@@ -28,8 +28,14 @@ export interface PodSignal {
   responseTimeSeconds?: number;
   /** Memory working set (cgroup usage minus inactive file), bytes. */
   memoryWorkingSetBytes: number;
-  /** The container's last termination was an OOM kill not yet answered. */
+  /**
+   * The container's last termination was an OOM kill. As input to recommend(): the kubelet's
+   * lastState, true on every window until the next termination; recommend() answers it once per
+   * restartCount, and the law sees it only on the window it is answered.
+   */
   oomKilled: boolean;
+  /** The container's restart count, as the kubelet reports it (undefined: each oomKilled is a new kill). */
+  restartCount?: number;
   /** False when the usage could not be read this window (cgroup vanished); usage fields are then ignored. Default true. */
   usageValid?: boolean;
 }
@@ -187,6 +193,8 @@ export interface RecommenderState {
   workingSetStableSteps: number;
   /** Steps since the last OOM kill (undefined: none seen). */
   stepsSinceOom?: number;
+  /** The restart count whose OOM kill was last answered (recommend.ts isNewOomKill). */
+  oomAnsweredRestartCount?: number;
 }
 
 /**

@@ -147,7 +147,6 @@ class LiveHub {
   readonly #board = new StatusBoard();
   readonly #scales = new Map<string, ScaleView>();
   readonly #contention = new Map<string, PodResources>();
-  readonly #oomKills = new Map<string, number>();
   /** The agents' scrape of the pods' metrics (the product's response-time tracker on their histograms). */
   readonly #scrapes = new AgentScrapes(1);
   readonly #loop: ControlLoop;
@@ -233,14 +232,11 @@ class LiveHub {
       windowSeconds: o.windowSeconds,
       pods: node.pods.map((name) => {
         const p = pods.get(name)!;
-        const oomKilled = p.oomKills > (this.#oomKills.get(name) ?? p.oomKills);
-        this.#oomKills.set(name, p.oomKills);
         const contention = this.#contention.get(name) ?? ZERO;
         return agentSample(p, {
           windowSeconds: o.windowSeconds,
           responseTime: windows.get(name)!,
           contention,
-          oomKilled,
         });
       }),
     }));
