@@ -12,7 +12,11 @@ import type { PodScaleStatusWriter } from './actuator/podscale-status.ts';
 import type { EnactedResize } from './actuator/resize-executor.ts';
 import type { Deadband, MemoryLimitDecrease } from './actuator/resize-plan.ts';
 import type { Resizer } from './actuator/resizer.ts';
-import { hubMetricsOf, StatusPublisher } from './actuator/status-publisher.ts';
+import {
+  DEFAULT_PODSCALE_STATUS_POLICY,
+  hubMetricsOf,
+  StatusPublisher,
+} from './actuator/status-publisher.ts';
 import { rotated } from './actuator/write-order.ts';
 import type { MetricsScraper, UsageReader, WriteLimiter } from './edges.ts';
 import type { AgentMetrics } from './health/agent-metrics.ts';
@@ -37,6 +41,8 @@ export interface AgentSettings {
    * on (default tickMs / 5); a call still running finishes in the background under its own deadline.
    */
   apiWaitMs?: number;
+  /** Least time between two PodScale status writes that change no condition's state (default 60 s). */
+  statusMinIntervalMs?: number;
 }
 
 export interface AgentDeps {
@@ -116,6 +122,9 @@ export class Agent {
       log: deps.log,
       work,
       waitMs,
+      ...(settings.statusMinIntervalMs === undefined
+        ? {}
+        : { policy: { ...DEFAULT_PODSCALE_STATUS_POLICY, minIntervalMs: settings.statusMinIntervalMs } }),
     });
     this.#metricsEpisodes = new MetricsEpisodes({
       writer: deps.events,
@@ -253,12 +262,14 @@ export class Agent {
     const { tracked } = observed.view;
     const caps = await metrics.time('read_back', () => this.#actuator.caps(tracked, fresh));
     metrics.setCapped(caps.values());
+    const nowMs = this.#now();
     return metrics.time('status_write', () =>
       this.#statuses.publish(rotated(tracked, this.#writeCursor), {
         fresh,
         caps,
         lastResizeTime: this.#actuator.lastResizeTime,
-        nowIso: new Date(this.#now()).toISOString(),
+        nowIso: new Date(nowMs).toISOString(),
+        nowMs,
         hubMetrics: hubMetricsOf(this.#directive),
         metrics: observed.metricsHealth,
       }),

@@ -36,6 +36,7 @@ export interface AgentConfig {
   logLevel: string;
   writeQps: number;
   writeBurst: number;
+  statusMinIntervalMs: number;
   deadbandPercent: number;
   deadbandCpuMilli: number;
   deadbandMemoryBytes: number;
@@ -145,6 +146,13 @@ export const agentConfig = defineConfig({
       help: 'sustained API writes per second (resizes + PodScale status)',
     },
     writeBurst: { flag: 'write-burst', type: 'int', default: 20, min: 1, help: 'API write burst' },
+    statusMinIntervalMs: {
+      flag: 'status-min-interval',
+      type: 'duration',
+      default: '60s',
+      min: 0,
+      help: 'least time between two writes of one PodScale status: quantities and messages wait for it, a condition changing state goes out at once',
+    },
     deadbandPercent: {
       flag: 'deadband-percent',
       type: 'number',

@@ -193,6 +193,7 @@ export async function startAgent(config: AgentConfig, options: StartOptions): Pr
       // Standalone is report-only: nothing is ever resized because no directive arrives.
       memoryLimitDecrease: config.memoryLimitDecrease,
       directiveWaitMs: config.directiveWaitMs,
+      statusMinIntervalMs: config.statusMinIntervalMs,
       resizeRetryMs: { initial: 1000, max: 60_000 },
     },
   });

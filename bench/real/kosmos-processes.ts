@@ -23,6 +23,8 @@ export async function startKosmosProcesses(
   cluster: RealCluster,
   nodes: string[],
   logDir: string,
+  /** Further flags for the hub and for each agent (an A/B run of a setting). */
+  extra: { hub?: string[]; agent?: string[] } = {},
 ): Promise<KosmosProcesses> {
   const group = new ProcessGroup(logDir, () => undefined);
   const [grpcPort, statusPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
@@ -41,6 +43,7 @@ export async function startKosmosProcesses(
         String(metricsPort),
         '--agent-auth',
         'insecure-none',
+        ...(extra.hub ?? []),
       ],
     }),
     ...nodes.map((node) =>
@@ -56,6 +59,7 @@ export async function startKosmosProcesses(
           '--health-port',
           '0',
           ...cluster.agentCgroupFlags(node),
+          ...(extra.agent ?? []),
         ],
       }),
     ),

@@ -42,6 +42,8 @@ const program = new Command('bench:real')
   .option('--seconds <n>', `length of each run (default ${FULL_SECONDS}, quick ${QUICK.seconds})`, (v) =>
     Number(v),
   )
+  .option('--hub-flags <flags>', 'further flags for the kosmos hub, space-separated (an A/B of a setting)')
+  .option('--agent-flags <flags>', 'further flags for each kosmos agent, space-separated')
   .option(
     '--warmup <n>',
     `seconds of load at the workload's first rate before each measured run, not counted (default ${FULL_WARMUP_SECONDS}, quick ${QUICK.warmupSeconds})`,
@@ -55,7 +57,11 @@ interface Options {
   contenders?: RealContender[];
   seconds?: number;
   warmup?: number;
+  hubFlags?: string;
+  agentFlags?: string;
 }
+
+const flagsOf = (v: string | undefined) => (v ? v.split(/\s+/).filter(Boolean) : []);
 
 function row(r: JobResult) {
   return {
@@ -73,6 +79,8 @@ function row(r: JobResult) {
     apiWritesPerPodPerMinute: r.apiWritesPerPodPerMinute,
     apiWritesByKind: r.apiWritesByKind,
     podSeconds: r.podSeconds,
+    steadyWrites: r.steady,
+    apiWritesChanged: r.apiWritesChanged,
     processes: r.processes,
     loadAverageBefore: r.loadAverageBefore,
     loadAverageAfter: r.loadAverageAfter,
@@ -156,11 +164,25 @@ async function main(): Promise<void> {
     for (const contender of contenders) {
       process.stdout.write(`${name} × ${contender} (${warmupSeconds} s warm-up + ${seconds} s) ... `);
       const jobStarted = Date.now();
-      const r = await runRealJob(w, contender, { log, logDir, seed: 1000 + i, warmupSeconds });
+      const r = await runRealJob(w, contender, {
+        log,
+        logDir,
+        seed: 1000 + i,
+        warmupSeconds,
+        kosmosFlags: { hub: flagsOf(o.hubFlags), agent: flagsOf(o.agentFlags) },
+      });
       const jobSeconds = (Date.now() - jobStarted) / 1000;
       results.push(r);
+      writeFileSync(
+        join(logDir, `writes-${name}-${contender}.jsonl`),
+        r.writeLog.map((x) => `${JSON.stringify(x)}\n`).join(''),
+      );
+      const steady =
+        'why' in r.steady
+          ? 'no steady phase'
+          : `steady ${r.steady.apiWritesPerPodPerMinute.toFixed(2)} (${r.steady.writes} in ${r.steady.podSeconds} pod-s from ${r.steady.fromSeconds} s)`;
       console.log(
-        `violation ${r.client.violationPct.toFixed(1)} %, p50 ${r.client.p50Ms.toFixed(0)} ms, p99 ${r.client.p99Ms.toFixed(0)} ms, errors ${r.client.errorsPct.toFixed(1)} %, ${r.coreSecondsAllocated.toFixed(1)} core-s allocated, ${r.coreSecondsUsed.toFixed(1)} used, load ${r.loadAverageBefore[0]}; ${jobSeconds.toFixed(0)} s with set-up and tear-down`,
+        `violation ${r.client.violationPct.toFixed(1)} %, p50 ${r.client.p50Ms.toFixed(0)} ms, p99 ${r.client.p99Ms.toFixed(0)} ms, errors ${r.client.errorsPct.toFixed(1)} %, ${r.coreSecondsAllocated.toFixed(1)} core-s allocated, ${r.coreSecondsUsed.toFixed(1)} used, API writes / pod / min ${r.apiWritesPerPodPerMinute.toFixed(1)}, ${steady}; load ${r.loadAverageBefore[0]}; ${jobSeconds.toFixed(0)} s with set-up and tear-down`,
       );
     }
   }
@@ -177,6 +199,7 @@ async function main(): Promise<void> {
       balancer: 'HAProxy runtime API (kosmos: hub weights; others: equal)',
       sloWindowSeconds: 30,
       warmupSeconds,
+      ...(o.hubFlags || o.agentFlags ? { hubFlags: o.hubFlags ?? '', agentFlags: o.agentFlags ?? '' } : {}),
     },
     workloads: await Promise.all(
       workloads.map(async (n) => ({ name: n, source: (await realWorkload(n, seconds)).source })),

@@ -27,6 +27,7 @@ import { startHpaDriver } from './hpa-driver.ts';
 import { type HubView, readHubView } from './hub-view.ts';
 import { type KosmosProcesses, startKosmosProcesses } from './kosmos-processes.ts';
 import type { RealWorkload } from './workloads.ts';
+import { changedPaths, type WriteRecord, writesByKind, writtenPart } from './write-log.ts';
 
 export const REAL_CONTENDERS = ['kosmos', 'hpa-burstable', 'hpa-guaranteed', 'static'] as const;
 export type RealContender = (typeof REAL_CONTENDERS)[number];
@@ -47,6 +48,8 @@ export interface SecondSample {
   allocatedMilli: number;
   usedMilli: number;
   replicas: number;
+  /** The service's running pods that second. */
+  pods: number;
   /** HAProxy's backend that second: sessions open to the pods and requests queued in HAProxy. */
   balancer?: { sessions: number; queued: number };
   /** kosmos only: what the hub's /metrics said that second (scraped RT, usage, desired, enacted, capped). */
@@ -79,6 +82,15 @@ export interface JobResult {
   apiWritesByKind: Record<string, number>;
   /** Σ over samples of the service's running pods (the denominator of the rate above). */
   podSeconds: number;
+  /**
+   * The same over the run's steady phase: from `settleSeconds` after the workload's last load change
+   * to the end. Undefined, with `why`, when the run has no such phase (a trace's rate moves to the end).
+   */
+  steady: SteadyWrites | { why: string };
+  /** Per kind, the writes of the whole run and how many changed each field (what each write carried). */
+  apiWritesChanged: ReturnType<typeof writesByKind>;
+  /** Every write of the run (the warm-up too, at negative t), with what it changed. */
+  writeLog: WriteRecord[];
   processes: ProcessFootprint[];
   seconds: SecondSample[];
   /**
@@ -87,6 +99,29 @@ export interface JobResult {
    */
   p95Per5s: { t: number; p95Ms: number; maxSendLagMs: number }[];
 }
+
+export interface SteadyWrites {
+  fromSeconds: number;
+  toSeconds: number;
+  podSeconds: number;
+  writes: number;
+  apiWritesPerPodPerMinute: number;
+  apiWritesByKind: ReturnType<typeof writesByKind>;
+}
+
+/** Seconds after a load change before a run counts as steady: the growth, its resizes and statuses. */
+export const SETTLE_SECONDS = 20;
+/** A steady phase shorter than this measures too few writes to say anything. */
+const MIN_STEADY_SECONDS = 15;
+
+/** The group of each resource the testbed's writers write (to read the written object back). */
+const GROUP_OF: Record<string, string> = {
+  pods: '',
+  deployments: 'apps',
+  podscales: GROUP,
+  servicelevelagreements: GROUP,
+  events: '',
+};
 
 interface PodSpecShape {
   replicas: number;
@@ -176,6 +211,8 @@ export interface JobOptions {
    * workload, not how far its manifest was from the first second's load (default 0).
    */
   warmupSeconds?: number;
+  /** kosmos only: further flags for its hub and agents. */
+  kosmosFlags?: { hub?: string[]; agent?: string[] };
 }
 
 export async function runRealJob(
@@ -218,6 +255,7 @@ export async function runRealJob(
         cluster,
         NODES.map((n) => n.name),
         o.logDir,
+        o.kosmosFlags,
       );
       stops.unshift(() => kosmos!.stop());
       const hubSource = new HubStatusWeightSource({
@@ -258,13 +296,35 @@ export async function runRealJob(
     }
 
     const warmup = o.warmupSeconds ?? 0;
+    const started = performance.now();
     let writes = 0;
     const writesBy = new Map<string, number>();
     let counting = false;
+    const writeLog: WriteRecord[] = [];
+    const seen = new Map<string, unknown>();
     cluster.api.onRequest((r) => {
-      if (!counting || !WRITE_VERBS.has(r.verb)) return;
-      writes++;
+      if (!WRITE_VERBS.has(r.verb)) return;
       const key = `${r.verb} ${r.resource}${r.subresource ? `/${r.subresource}` : ''}`;
+      const group = GROUP_OF[r.resource];
+      let changed: string[] = [];
+      if (group !== undefined && r.name) {
+        const part = writtenPart(
+          cluster.api.api.tryGet(cluster.api.resource(group, r.resource), r.namespace, r.name),
+          r.subresource,
+        );
+        const objectKey = `${r.resource}/${r.subresource ?? ''}/${r.namespace}/${r.name}`;
+        changed = changedPaths(seen.get(objectKey), part);
+        seen.set(objectKey, part);
+      }
+      writeLog.push({
+        t: Math.round(performance.now() - started) / 1000 - warmup,
+        kind: key,
+        name: r.name ?? '',
+        code: r.code,
+        changed,
+      });
+      if (!counting) return;
+      writes++;
       writesBy.set(key, (writesBy.get(key) ?? 0) + 1);
     });
     let resizes = 0;
@@ -277,7 +337,6 @@ export async function runRealJob(
     let lastReplicas = shape.replicas;
     let replicaChanges = 0;
     let podSeconds = 0;
-    const started = performance.now();
     const footprint = kosmos ? kosmos.footprint() : undefined;
     const sampler = setInterval(() => {
       const now = performance.now();
@@ -309,6 +368,7 @@ export async function runRealJob(
         allocatedMilli,
         usedMilli,
         replicas,
+        pods: readings.size,
       };
       seconds.push(sample);
       void haproxy.runtime.command('show stat').then(
@@ -363,6 +423,9 @@ export async function runRealJob(
       apiWritesPerPodPerMinute: podSeconds > 0 ? writes / (podSeconds / 60) : 0,
       apiWritesByKind: Object.fromEntries([...writesBy].sort((a, b) => b[1] - a[1])),
       podSeconds,
+      steady: steadyWrites(w.ratePerSecond, seconds, writeLog),
+      apiWritesChanged: writesByKind(writeLog, 0, durationSeconds),
+      writeLog,
       processes: (await footprint?.result()) ?? [],
       seconds,
       p95Per5s: per5.windows.map((x) => ({
@@ -385,6 +448,44 @@ export async function runRealJob(
       }
     }
   }
+}
+
+/**
+ * Pure: the last second whose offered rate differs from the second before by more than 10 %
+ * (0 when the rate never changes).
+ */
+export function lastLoadChange(ratePerSecond: readonly number[]): number {
+  for (let t = ratePerSecond.length - 1; t > 0; t--) {
+    const [a, b] = [ratePerSecond[t - 1]!, ratePerSecond[t]!];
+    if (Math.abs(a - b) > 0.1 * Math.max(a, b)) return t;
+  }
+  return 0;
+}
+
+/** Pure: the writes of the run's steady phase (SETTLE_SECONDS after the last load change, to the end). */
+export function steadyWrites(
+  ratePerSecond: readonly number[],
+  seconds: readonly Pick<SecondSample, 't' | 'pods'>[],
+  writeLog: readonly WriteRecord[],
+): SteadyWrites | { why: string } {
+  const duration = ratePerSecond.length;
+  const last = lastLoadChange(ratePerSecond);
+  const fromSeconds = last + SETTLE_SECONDS;
+  if (duration - fromSeconds < MIN_STEADY_SECONDS)
+    return {
+      why: `no steady phase: the load last changed at ${last} s of ${duration}, and ${SETTLE_SECONDS} s to settle plus ${MIN_STEADY_SECONDS} s to measure do not fit after it`,
+    };
+  const podSeconds = seconds.filter((s) => s.t >= fromSeconds).reduce((a, s) => a + s.pods, 0);
+  const byKind = writesByKind(writeLog, fromSeconds, duration);
+  const writes = Object.values(byKind).reduce((a, k) => a + k.writes, 0);
+  return {
+    fromSeconds,
+    toSeconds: duration,
+    podSeconds,
+    writes,
+    apiWritesPerPodPerMinute: podSeconds > 0 ? writes / (podSeconds / 60) : 0,
+    apiWritesByKind: byKind,
+  };
 }
 
 function maxSendLag(records: readonly RequestRecord[], fromSeconds: number, toSeconds: number): number {

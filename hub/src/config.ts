@@ -164,7 +164,7 @@ export const hubConfig = defineConfig({
     statusMinIntervalMs: {
       flag: 'status-min-interval',
       type: 'duration',
-      default: '10s',
+      default: '60s',
       min: 0,
       help: 'least time between two writes of one SLA status: figures wait for it, a condition change goes out at once (at most once per interval)',
     },

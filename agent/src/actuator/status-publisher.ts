@@ -1,8 +1,18 @@
-// The agent's PodScale status step: builds each tracked pod's status, writes only what changed
-// (within the shared write budget), and remembers what it wrote so an unchanged tick writes nothing.
-import type { PodScaleStatus } from '../../../lib/api/types.ts';
+// The agent's PodScale status step: builds each tracked pod's status and writes it through the
+// status gate (lib/status-write-gate.ts) within the shared write budget: nothing when unchanged; a
+// condition changing state (capped, infeasible, metrics lost) at once; quantities (actual, capped),
+// messages and the transient ResizeInProgress at most once per minIntervalMs — a pod's live size is
+// its own status, the PodScale carries its summary — so a steady pod costs no write per tick.
+import type { Condition, PodScaleStatus } from '../../../lib/api/types.ts';
 import { type KeyedWork, settleWithin } from '../../../lib/keyed-work.ts';
 import type { Logger } from '../../../lib/log.ts';
+import {
+  afterWrite,
+  conditionStates,
+  decideWrite,
+  type StatusWritePolicy,
+  type StatusWriteTimes,
+} from '../../../lib/status-write-gate.ts';
 import type { NodeDirective__Output } from '../../../proto/gen/kosmos/v1/NodeDirective.ts';
 import type { MetricsHealth, WriteLimiter } from '../edges.ts';
 import type { AgentMetrics } from '../health/agent-metrics.ts';
@@ -16,11 +26,32 @@ export interface StatusTick {
   caps: ReadonlyMap<string, CapState>;
   lastResizeTime: ReadonlyMap<string, string>;
   nowIso: string;
+  nowMs: number;
   /** By pod uid, for pods whose response time the hub reads: what it says about it (the directive's). */
   hubMetrics?: ReadonlyMap<string, { reason: string; message: string }>;
   /** Per pod uid, its metrics endpoint's health (pods the agent scrapes). */
   metrics?: ReadonlyMap<string, MetricsHealth>;
 }
+
+export const DEFAULT_PODSCALE_STATUS_POLICY: StatusWritePolicy = {
+  minIntervalMs: 60_000,
+  conditionCoalesceMs: 1000,
+  conditionBurst: 10,
+};
+
+/**
+ * Condition states a transition goes out at once for: Enacted's ResizeInProgress is the kubelet
+ * working on a resize the agent just asked for (done within a tick or two), not news to an operator,
+ * so it counts as the state it left.
+ */
+const urgentStates = (cs: readonly Condition[] | undefined, before: readonly Condition[] | undefined) =>
+  conditionStates(
+    (cs ?? []).map((c) =>
+      c.type === 'Enacted' && c.reason === 'ResizeInProgress'
+        ? (before?.find((b) => b.type === 'Enacted') ?? c)
+        : c,
+    ),
+  );
 
 export class StatusPublisher {
   readonly #writer: PodScaleStatusWriter;
@@ -31,6 +62,9 @@ export class StatusPublisher {
   readonly #waitMs: number;
   /** Last status written per `namespace/podScaleName`. */
   readonly #written = new Map<string, PodScaleStatus>();
+  /** When each PodScale's status was written (the gate's memory), by `namespace/podScaleName`. */
+  readonly #times = new Map<string, StatusWriteTimes>();
+  readonly #policy: StatusWritePolicy;
 
   constructor(deps: {
     writer: PodScaleStatusWriter;
@@ -41,7 +75,10 @@ export class StatusPublisher {
     work: KeyedWork;
     /** How long publish() waits for its writes before returning. */
     waitMs: number;
+    /** When a changed status goes out (default: figures once a minute, condition changes at once). */
+    policy?: StatusWritePolicy;
   }) {
+    this.#policy = deps.policy ?? DEFAULT_PODSCALE_STATUS_POLICY;
     this.#writer = deps.writer;
     this.#limiter = deps.limiter;
     this.#metrics = deps.metrics;
@@ -71,8 +108,21 @@ export class StatusPublisher {
         ...(tick.hubMetrics?.has(pod.uid) ? { hubMetrics: tick.hubMetrics.get(pod.uid) } : {}),
         metrics: tick.metrics?.get(pod.uid),
       });
-      if (sameStatus(prev, next)) {
-        this.#metrics.statusWrites.inc({ outcome: 'unchanged' });
+      const times = this.#times.get(name) ?? {};
+      const decision = decideWrite(
+        {
+          first: prev === undefined,
+          changed: !sameStatus(prev, next),
+          conditionChange:
+            urgentStates(prev?.conditions, prev?.conditions) !==
+            urgentStates(next.conditions, prev?.conditions),
+        },
+        times,
+        tick.nowMs,
+        this.#policy,
+      );
+      if (!decision.write) {
+        this.#metrics.statusWrites.inc({ outcome: decision.why });
         continue;
       }
       const workKey = `status/${name}`;
@@ -84,6 +134,7 @@ export class StatusPublisher {
         this.#metrics.statusWrites.inc({ outcome: 'throttled' });
         continue;
       }
+      this.#times.set(name, afterWrite(times, decision, tick.nowMs, this.#policy));
       const podKey = `${pod.namespace}/${pod.name}`;
       const podScale = pod.podScaleName;
       started.push(
@@ -109,6 +160,7 @@ export class StatusPublisher {
   forgetGone(tracked: readonly TrackedPod[]): void {
     const scales = new Set(tracked.map((p) => `${p.namespace}/${p.podScaleName}`));
     for (const name of this.#written.keys()) if (!scales.has(name)) this.#written.delete(name);
+    for (const name of this.#times.keys()) if (!scales.has(name)) this.#times.delete(name);
   }
 }
 

@@ -20,6 +20,7 @@ describe('timeline', () => {
       allocatedMilli: t < 5 ? 200 : 600,
       usedMilli: t < 5 ? 100 : 590,
       replicas: t < 8 ? 1 : 2,
+      pods: t < 8 ? 1 : 2,
       ...(t >= 5
         ? {
             hub: { serviceRtMs: 300, serviceRate: 40, desiredReplicas: 2, pods: [pod(700, t < 7 ? 100 : 0)] },
