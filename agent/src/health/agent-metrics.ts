@@ -56,7 +56,7 @@ export class AgentMetrics {
   });
   readonly statusWrites = new Counter({
     name: 'kosmos_agent_podscale_status_writes_total',
-    help: 'PodScale status patches by outcome (written, unchanged, error).',
+    help: 'PodScale status patches by outcome (written, unchanged, coalescing, in_flight, throttled, error).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
