@@ -3,7 +3,8 @@
 // io-step), per-second rates, start sizes and contenders (kosmos; HPA at 60 % of requests with 15 s
 // sync, Burstable 200m/600m and Guaranteed 300m; static 2 × 300m), judged with the quality
 // benchmark's figures (30 s SLO windows) after the same warm-up at the first rate. Prints the
-// simulator's figures beside real.json's.
+// simulator's figures beside real.json's and writes them to sim.json (the table again, from the
+// files: sim-table.ts).
 //   node bench/real/sim-compare.ts [--real bench/results/real/real.json] [--out sim.json]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,24 +17,16 @@ import { parseScenarioYaml, resolveScenario } from '../../sim/scenario/scenario-
 import type { Scenario } from '../../sim/scenario/types.ts';
 import { HpaContender } from '../quality/controllers/hpa-controller.ts';
 import { computeFigures } from '../quality/figures.ts';
+import { type ComparisonRow, comparisonTable, type RealResult, realSide } from './sim-table.ts';
 import { REAL_CONTENDERS, type RealContender } from './testbed.ts';
 import { REAL_WORKLOADS, realWorkload } from './workloads.ts';
 
 const STEP_YAML = new URL('./scenarios/step.yaml', import.meta.url).pathname;
 
-interface RealRow {
-  workload: string;
-  contender: string;
-  clientViolationPct: number;
-  clientP50Ms: number;
-  clientP99Ms: number;
-  coreSecondsAllocated: number;
-  coreSecondsUsed: number;
-  resizes: number;
-  replicaChanges: number;
+type RealRow = RealResult & {
   /** Requests the client sent in the measured run (older real.json files lack it). */
   requests?: number;
-}
+};
 
 /**
  * CPU one request really cost on the testbed, ms: Σ CPU used / Σ requests over the workload's runs.
@@ -106,7 +99,7 @@ async function main(): Promise<void> {
   const seconds = o.seconds ?? real.series[0]?.seconds.length ?? 60;
   const warmup = real.testbed.warmupSeconds ?? 0;
   const base = await resolveScenario(parseScenarioYaml(readFileSync(STEP_YAML, 'utf8'), STEP_YAML));
-  const rows: Record<string, unknown>[] = [];
+  const rows: ComparisonRow[] = [];
   const workloads = REAL_WORKLOADS.filter((w) => real.results.some((r) => r.workload === w));
   for (const name of workloads) {
     const w = await realWorkload(name, seconds);
@@ -174,33 +167,11 @@ async function main(): Promise<void> {
         ...(calibrated
           ? { simCalibrated: { cpuPerRequestMs: costMs, ...simulate(calibrated, contender) } }
           : {}),
-        real: {
-          requests: r.requests,
-          violationPct: r.clientViolationPct,
-          p50Ms: r.clientP50Ms,
-          p99Ms: r.clientP99Ms,
-          coreSecondsAllocated: r.coreSecondsAllocated,
-          coreSecondsUsed: r.coreSecondsUsed,
-          resizes: r.resizes,
-          replicaChanges: r.replicaChanges,
-        },
+        real: { requests: r.requests, ...realSide(r) },
       });
     }
   }
-  const n = (v: unknown, d = 0) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '-');
-  console.log(
-    '| workload | contender | violation % sim / calibrated / real | p50 ms sim / cal. / real | p99 ms sim / cal. / real | core-s allocated sim / cal. / real | core-s used sim / cal. / real | resizes sim / cal. / real | replica changes sim / cal. / real |',
-  );
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  for (const row of rows) {
-    const s = row.sim as Record<string, number>;
-    const c = (row.simCalibrated ?? {}) as Record<string, number>;
-    const r = row.real as Record<string, number>;
-    const three = (k: string, d = 0) => `${n(s[k], d)} / ${n(c[k], d)} / ${n(r[k], d)}`;
-    console.log(
-      `| ${row.workload} | ${row.contender} | ${three('violationPct')} | ${three('p50Ms')} | ${three('p99Ms')} | ${three('coreSecondsAllocated', 1)} | ${three('coreSecondsUsed', 1)} | ${three('resizes')} | ${three('replicaChanges')} |`,
-    );
-  }
+  console.log(comparisonTable(rows));
   const out = o.out ?? join(dirname(o.real), 'sim.json');
   writeFileSync(out, `${JSON.stringify({ seconds, warmupSeconds: warmup, rows }, null, 1)}\n`);
   console.log(`wrote ${out}`);

@@ -14,6 +14,8 @@ interface Row {
   resizes: number;
   replicaChanges: number;
   apiWritesPerPodPerMinute: number;
+  /** Older real.json files lack it. */
+  steadyWrites?: { apiWritesPerPodPerMinute: number; writes: number; podSeconds: number } | { why: string };
   processes: { name: string; cpuPercentOfCore: number; maxRssMiB: number }[];
   loadAverageBefore: number[];
   loadAverageAfter: number[];
@@ -34,9 +36,15 @@ export function markdownTable(rows: readonly Row[]): string {
     return lo === hi ? lo : `${lo}–${hi}`;
   };
   const lines = [
-    '| workload | contender | client SLO violation | client p99 | errors | core-s allocated / used | resizes | replica changes | API writes / pod / min | hub CPU · RSS | agents CPU · RSS | load average |',
+    '| workload | contender | client SLO violation | client p99 | errors | core-s allocated / used | resizes | replica changes | API writes / pod / min: run · steady | hub CPU · RSS | agents CPU · RSS | load average |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
+  const steady = (s: Row['steadyWrites']) =>
+    s === undefined
+      ? '-'
+      : 'why' in s
+        ? 'no steady phase'
+        : `${f(s.apiWritesPerPodPerMinute, 2)} (${s.writes} in ${s.podSeconds} pod-s)`;
   for (const r of rows) {
     const hub = r.processes.filter((p) => p.name === 'hub');
     const agents = r.processes.filter((p) => p.name.startsWith('agent'));
@@ -48,7 +56,7 @@ export function markdownTable(rows: readonly Row[]): string {
             0,
           )} MiB`;
     lines.push(
-      `| ${r.workload} | ${CONTENDER_NAMES[r.contender] ?? r.contender} | ${f(r.clientViolationPct)} % | ${f(r.clientP99Ms)} ms | ${f(r.errorsPct, 1)} % | ${f(r.coreSecondsAllocated, 1)} / ${f(r.coreSecondsUsed, 1)} | ${r.resizes} | ${r.replicaChanges} | ${f(r.apiWritesPerPodPerMinute, 1)} | ${footprint(hub)} | ${footprint(agents)} | ${f(r.loadAverageBefore[0] ?? Number.NaN, 1)} → ${f(r.loadAverageAfter[0] ?? Number.NaN, 1)} |`,
+      `| ${r.workload} | ${CONTENDER_NAMES[r.contender] ?? r.contender} | ${f(r.clientViolationPct)} % | ${f(r.clientP99Ms)} ms | ${f(r.errorsPct, 1)} % | ${f(r.coreSecondsAllocated, 1)} / ${f(r.coreSecondsUsed, 1)} | ${r.resizes} | ${r.replicaChanges} | ${f(r.apiWritesPerPodPerMinute, 1)} · ${steady(r.steadyWrites)} | ${footprint(hub)} | ${footprint(agents)} | ${f(r.loadAverageBefore[0] ?? Number.NaN, 1)} → ${f(r.loadAverageAfter[0] ?? Number.NaN, 1)} |`,
     );
   }
   return lines.join('\n');

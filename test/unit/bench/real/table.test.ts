@@ -23,12 +23,18 @@ const row = {
 
 describe('markdownTable', () => {
   it('gives one line per run, the agents as a range and a contender without processes as -', () => {
-    const lines = markdownTable([row, { ...row, contender: 'static', processes: [] }]).split('\n');
-    expect(lines).toHaveLength(4);
+    const lines = markdownTable([
+      { ...row, steadyWrites: { apiWritesPerPodPerMinute: 0.5, writes: 1, podSeconds: 120 } },
+      { ...row, contender: 'static', processes: [] },
+      { ...row, workload: 'nasa', steadyWrites: { why: 'no steady phase: the load last changed at 59 s' } },
+    ]).split('\n');
+    expect(lines).toHaveLength(5);
     expect(lines[2]).toBe(
-      '| step | kosmos | 50 % | 796 ms | 0.0 % | 37.5 / 23.1 | 9 | 1 | 31.8 | 1.8 % · 181 MiB | 1.4–2.0 % · 180–183 MiB | 7.5 → 11.1 |',
+      '| step | kosmos | 50 % | 796 ms | 0.0 % | 37.5 / 23.1 | 9 | 1 | 31.8 · 0.50 (1 in 120 pod-s) | 1.8 % · 181 MiB | 1.4–2.0 % · 180–183 MiB | 7.5 → 11.1 |',
     );
+    expect(lines[4]).toContain('| 31.8 · no steady phase |');
     expect(lines[3]).toContain('| static 2 × 300m | 50 % |');
+    expect(lines[3]).toContain('| 31.8 · - |');
     expect(lines[3]).toContain('| - | - |');
   });
 });
