@@ -1,14 +1,17 @@
 // When a controller writes a status it keeps (pure), shared by the hub's SLA status and the agent's
 // PodScale status. A status that did not change is never written. A condition that changed state
 // (type/status/reason) goes out at once — coalesced with any change in the same conditionCoalesceMs —
-// from a bucket of conditionBurst writes refilled one per minIntervalMs, so a flapping condition costs
-// at most one extra write per interval. Anything else (figures, messages, quantities) waits until
-// minIntervalMs has passed since the last write: in steady state ≤ 2 writes per interval, however noisy.
+// from a bucket of conditionBurst writes refilled one per conditionRefillMs, so a flapping condition
+// costs at most one extra write per refill. Anything else (figures, messages, quantities) waits until
+// minIntervalMs has passed since the last write: without transitions, ≤ 1 write per interval however
+// noisy the figures.
 import type { Condition } from './api/types.ts';
 
 export interface StatusWritePolicy {
-  /** Least time between two writes for figures and messages; also the condition bucket's refill time. */
+  /** Least time between two writes for figures and messages. */
   minIntervalMs: number;
+  /** Time to refill one condition write into the bucket (a flapping condition's rate). */
+  conditionRefillMs: number;
   /** Least time between two writes of any kind: changes within it are written together. */
   conditionCoalesceMs: number;
   /** Condition changes that may go out at once in a row before the refill rate applies. */
@@ -43,7 +46,7 @@ export const conditionStates = (cs: readonly Condition[] | undefined) =>
 
 function tokensAt(times: StatusWriteTimes, nowMs: number, policy: StatusWritePolicy): number {
   if (times.conditionTokens === undefined || times.tokensAtMs === undefined) return policy.conditionBurst;
-  const refilled = (nowMs - times.tokensAtMs) / policy.minIntervalMs;
+  const refilled = (nowMs - times.tokensAtMs) / policy.conditionRefillMs;
   return Math.min(policy.conditionBurst, times.conditionTokens + Math.max(0, refilled));
 }
 

@@ -35,6 +35,7 @@ export interface StatusTick {
 
 export const DEFAULT_PODSCALE_STATUS_POLICY: StatusWritePolicy = {
   minIntervalMs: 60_000,
+  conditionRefillMs: 10_000,
   conditionCoalesceMs: 1000,
   conditionBurst: 10,
 };

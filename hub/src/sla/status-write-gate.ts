@@ -2,7 +2,7 @@
 // sla-status.ts statusNeedsWrite calls a meaningful change (a condition, a count, or a figure past its
 // deadband). Figures and messages go out at most once per minIntervalMs (a minute: the live figures
 // are the hub's metrics and status endpoint); a condition that changed state, or a new generation, at
-// once, from a bucket of conditionBurst refilled one per interval.
+// once, from a bucket of conditionBurst refilled one per 10 s.
 import type { ServiceLevelAgreementStatus } from '../../../lib/api/types.ts';
 import {
   afterWrite,
@@ -23,6 +23,7 @@ export interface StatusWritePolicy extends GatePolicy {
 
 export const DEFAULT_STATUS_WRITE_POLICY: StatusWritePolicy = {
   minIntervalMs: 60_000,
+  conditionRefillMs: 10_000,
   conditionCoalesceMs: 1000,
   conditionBurst: 10,
   figureDeadband: 0.1,

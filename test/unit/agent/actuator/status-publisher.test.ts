@@ -44,7 +44,12 @@ function rig() {
     log: silentLogger(),
     work: new KeyedWork({ limit: 4, log: silentLogger() }),
     waitMs: 100,
-    policy: { minIntervalMs: INTERVAL_MS, conditionCoalesceMs: 1000, conditionBurst: 10 },
+    policy: {
+      minIntervalMs: INTERVAL_MS,
+      conditionRefillMs: 10_000,
+      conditionCoalesceMs: 1000,
+      conditionBurst: 10,
+    },
   });
   const tick = async (p: TrackedPod, extra: Partial<StatusTick> = {}) => {
     await publisher.publish([p], {
