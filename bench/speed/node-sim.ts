@@ -47,8 +47,14 @@ export class NodeSim {
     this.#endpoints = endpoints;
   }
 
+  /**
+   * The cgroup files change in place, as the kernel's do: a reader's kept-open descriptor reads the
+   * new values, and the agent's read cost is the one it has on a node (a pread per file, plus the
+   * fstat it adds on a tree of ordinary files) rather than a reopen of every file replaced by rename
+   * since the last tick.
+   */
   static async create(root: string): Promise<NodeSim> {
-    return new NodeSim(await createCgroupWriter({ root }), createMetricsEndpoints());
+    return new NodeSim(await createCgroupWriter({ root, update: 'in-place' }), createMetricsEndpoints());
   }
 
   async addPod(spec: SimPodSpec): Promise<void> {

@@ -60,6 +60,8 @@ export interface CgroupWriterOptions {
   runtime?: ContainerRuntime;
   /** Kubelet --cgroup-root (default "/"). */
   cgroupRoot?: string;
+  /** How a changed file is written (default `rename`). */
+  update?: CgroupFileUpdate;
 }
 
 export interface CgroupWriter {
@@ -92,16 +94,36 @@ interface PodState {
 const V2_CONTROLLERS = 'cpuset cpu io memory hugetlb pids rdma misc\n';
 const USER_SHARE = 0.95;
 
-/** Writes each file as temp + rename so a reader never sees a torn file; skips unchanged ones. */
-async function writeAtomic(
+/**
+ * How a changed file is written: `rename` as temp + rename, so a reader never sees a torn file (a
+ * descriptor kept open reads the old inode, so readers must look for a new one); `in-place` into the
+ * same inode, as the kernel's cgroup files change (a descriptor kept open reads the new values).
+ */
+export type CgroupFileUpdate = 'rename' | 'in-place';
+
+/**
+ * Writes each file that changed (unchanged ones are skipped). In place, the new text is padded with
+ * newlines to the old length and written in one positional write without truncating, so a reader
+ * never sees the file empty or a shorter text followed by the tail of the longer one (the parsers
+ * skip blank lines; a kernel cgroup file is generated whole on each read instead).
+ */
+async function writeFiles(
   dir: string,
   files: Record<string, string>,
-  written?: Map<string, string>,
+  written: Map<string, string> | undefined,
+  update: CgroupFileUpdate,
 ): Promise<void> {
   await Promise.all(
     Object.entries(files).map(async ([name, content]) => {
       const file = path.join(dir, name);
-      if (written?.get(file) === content) return;
+      const before = written?.get(file);
+      if (before === content) return;
+      if (update === 'in-place' && before !== undefined) {
+        const text = content.length < before.length ? content.padEnd(before.length, '\n') : content;
+        await writeFile(file, text, { flag: 'r+' });
+        written?.set(file, text);
+        return;
+      }
       const tmp = path.join(dir, `.${name}.tmp`);
       await writeFile(tmp, content);
       await rename(tmp, file);
@@ -129,16 +151,19 @@ export async function createCgroupWriter(options: CgroupWriterOptions): Promise<
   const { version } = layout;
   const pods = new Map<string, PodState>();
   const written = new Map<string, string>();
+  const update = options.update ?? 'rename';
+  const writeChanged = (dir: string, files: Record<string, string>, known?: Map<string, string>) =>
+    writeFiles(dir, files, known, update);
 
   async function writeCgroup(relDir: string, counters: CgroupCounters): Promise<void> {
     if (version === 'v2') {
-      await writeAtomic(path.join(layout.hierarchies.cpu, relDir), filesV2(counters), written);
+      await writeChanged(path.join(layout.hierarchies.cpu, relDir), filesV2(counters), written);
       return;
     }
     const files = filesV1(counters);
     await Promise.all([
-      writeAtomic(path.join(layout.hierarchies.cpu, relDir), files.cpu, written),
-      writeAtomic(path.join(layout.hierarchies.memory, relDir), files.memory, written),
+      writeChanged(path.join(layout.hierarchies.cpu, relDir), files.cpu, written),
+      writeChanged(path.join(layout.hierarchies.memory, relDir), files.memory, written),
     ]);
   }
 
@@ -148,8 +173,8 @@ export async function createCgroupWriter(options: CgroupWriterOptions): Promise<
     for (const hierarchy of dirs) {
       await mkdir(path.join(hierarchy, relDir), { recursive: true });
       if (version === 'v2')
-        await writeAtomic(path.join(hierarchy, relDir), { 'cgroup.controllers': V2_CONTROLLERS });
-      await writeAtomic(path.join(hierarchy, relDir), { 'cgroup.procs': '' });
+        await writeChanged(path.join(hierarchy, relDir), { 'cgroup.controllers': V2_CONTROLLERS });
+      await writeChanged(path.join(hierarchy, relDir), { 'cgroup.procs': '' });
     }
     await writeCgroup(relDir, counters);
   }
@@ -157,15 +182,15 @@ export async function createCgroupWriter(options: CgroupWriterOptions): Promise<
   // the node skeleton: hierarchy roots, kubepods and its QoS children, as the kubelet creates them
   if (version === 'v2') {
     await mkdir(options.root, { recursive: true });
-    await writeAtomic(options.root, {
+    await writeChanged(options.root, {
       'cgroup.controllers': V2_CONTROLLERS,
       'cgroup.subtree_control': V2_CONTROLLERS,
     });
   } else {
     await mkdir(layout.hierarchies.cpu, { recursive: true });
     await mkdir(layout.hierarchies.memory, { recursive: true });
-    await writeAtomic(layout.hierarchies.cpu, { 'cpu.shares': '1024\n', 'cpuacct.usage': '0\n' });
-    await writeAtomic(layout.hierarchies.memory, { 'memory.usage_in_bytes': '0\n' });
+    await writeChanged(layout.hierarchies.cpu, { 'cpu.shares': '1024\n', 'cpuacct.usage': '0\n' });
+    await writeChanged(layout.hierarchies.memory, { 'memory.usage_in_bytes': '0\n' });
     for (const alias of ['cpu', 'cpuacct']) {
       await symlink('cpu,cpuacct', path.join(options.root, alias)).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'EEXIST') throw err;

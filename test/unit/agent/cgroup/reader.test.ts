@@ -79,6 +79,8 @@ describe('CgroupReader on each kubelet layout', () => {
     ['v1 systemd docker', { version: 'v1', driver: 'systemd', runtime: 'docker' }],
     ['v1 cgroupfs', { version: 'v1', driver: 'cgroupfs', runtime: 'containerd' }],
     ['non-default root', { version: 'v2', driver: 'systemd', cgroupRoot: '/kubelet' }],
+    ['v2 files changed in place', { version: 'v2', driver: 'systemd', update: 'in-place' }],
+    ['v1 files changed in place', { version: 'v1', driver: 'cgroupfs', update: 'in-place' }],
   ])(
     'measures CPU rate, throttling and working set on %s after a priming tick',
     async (_name, options, qosClass) => {

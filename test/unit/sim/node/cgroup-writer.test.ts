@@ -1,4 +1,4 @@
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCpuStat } from '../../../../agent/src/cgroup/parse.ts';
@@ -38,6 +38,23 @@ describe('simulated kubelet cgroup writer', () => {
     expect(await readFile(path.join(dir, 'cpu.max'), 'utf8')).toBe('150000 100000\n');
     await writer.setLimits(KEY, { cpuLimitMilli: undefined });
     expect(await readFile(path.join(dir, 'cpu.max'), 'utf8')).toBe('max 100000\n');
+  });
+
+  it('in place, keeps each file inode and pads a shorter text with newlines instead of truncating', async () => {
+    const root = await tempRoot();
+    const writer = await createCgroupWriter({ root, update: 'in-place' });
+    await writer.ensurePod({
+      ...POD,
+      containers: [{ name: 'app', containerId: 'containerd://abc', cpuLimitMilli: 1500 }],
+    });
+    const file = path.join(writer.containerDir(KEY), 'cpu.max');
+    const inode = (await stat(file)).ino;
+    expect(await readFile(file, 'utf8')).toBe('150000 100000\n');
+    await writer.setLimits(KEY, { cpuLimitMilli: 500 });
+    expect(await readFile(file, 'utf8')).toBe('50000 100000\n\n');
+    await writer.setLimits(KEY, { cpuLimitMilli: undefined });
+    expect(await readFile(file, 'utf8')).toBe('max 100000\n\n\n\n');
+    expect((await stat(file)).ino).toBe(inode);
   });
 
   it('accumulates counters across steps and sums containers into the pod cgroup', async () => {
