@@ -19,6 +19,7 @@ COPY sample ./sample
 RUN node build.ts --out /src/dist
 
 FROM ${NODE_IMAGE} AS runtime
+# IMAGE_ENV in build-entries.ts (npm run bench starts the agent with it)
 ENV NODE_ENV=production
 WORKDIR /app
 # The bundles carry their dependencies: no node_modules in the image.

@@ -6,7 +6,13 @@ import { isBuiltin } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { build, type Plugin } from 'esbuild';
-import { AGENT_NODE_OPTIONS, AGENT_NODE_OPTIONS_FILE, ENTRIES } from './build-entries.ts';
+import {
+  AGENT_ENV,
+  AGENT_ENV_FILE,
+  AGENT_NODE_OPTIONS,
+  AGENT_NODE_OPTIONS_FILE,
+  ENTRIES,
+} from './build-entries.ts';
 
 /** Offset of the first byte ≥ 0x80, or -1. */
 function nonAsciiAt(bytes: Uint8Array): number {
@@ -39,7 +45,7 @@ const ROOT = resolve(new URL('.', import.meta.url).pathname);
 
 const program = new Command('build')
   .description(
-    `Bundles ${Object.keys(ENTRIES).join(', ')} into <out>/<name>.mjs (esbuild, minified identifiers off so stack traces stay readable) copies the .proto files beside them and writes the agent's V8 limits to ${AGENT_NODE_OPTIONS_FILE}.`,
+    `Bundles ${Object.keys(ENTRIES).join(', ')} into <out>/<name>.mjs (esbuild, minified identifiers off so stack traces stay readable) copies the .proto files beside them and writes the agent's V8 limits to ${AGENT_NODE_OPTIONS_FILE} and its environment to ${AGENT_ENV_FILE}.`,
   )
   .option('--out <dir>', 'output directory', join(ROOT, 'dist'));
 
@@ -84,6 +90,13 @@ for (const name of Object.keys(ENTRIES)) {
 }
 // docker-entrypoint.sh starts the agent with these (KOSMOS_AGENT_NODE_OPTIONS replaces them)
 writeFileSync(join(out, AGENT_NODE_OPTIONS_FILE), `${AGENT_NODE_OPTIONS.join(' ')}\n`);
+// ... and with this environment
+writeFileSync(
+  join(out, AGENT_ENV_FILE),
+  Object.entries(AGENT_ENV)
+    .map(([k, v]) => `${k}=${v}\n`)
+    .join(''),
+);
 // proto/options.ts resolves the .proto files next to the module that loads them: dist/
 cpSync(join(ROOT, 'proto/kosmos'), join(out, 'kosmos'), { recursive: true });
 console.log(

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { availableParallelism, cpus, platform, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { AGENT_NODE_OPTIONS_FILE } from '../build-entries.ts';
+import { AGENT_ENV_FILE, AGENT_NODE_OPTIONS_FILE, IMAGE_ENV, parseEnvFile } from '../build-entries.ts';
 import { AGENT_TICK_DEFAULTS, AGENT_TICK_QUICK, runAgentTick } from './speed/agent-tick.ts';
 import { type Calibration, calibrate } from './speed/calibrate.ts';
 import { GRPC_REPORTS_DEFAULTS, GRPC_REPORTS_QUICK, runGrpcReports } from './speed/grpc-reports.ts';
@@ -29,10 +29,10 @@ const BENCHMARKS = {
         : { agents: grpcAgents, podsPerNode: Math.ceil(150_000 / grpcAgents) }),
     }),
   'hub-shards': (quick: boolean) => runHubShards({ ...HUB_SHARDS_DEFAULTS, quick }),
-  'resize-latency': (quick: boolean, agentEntry?: string[]) =>
+  'resize-latency': (quick: boolean, agent?: BundledAgent) =>
     runResizeLatency({
       ...(quick ? RESIZE_LATENCY_QUICK : RESIZE_LATENCY_DEFAULTS),
-      ...(agentEntry ? { agentEntry } : {}),
+      ...(agent ? { agentEntry: agent.argv, agentEnv: agent.env } : {}),
     }),
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
@@ -96,14 +96,29 @@ interface Options {
   out: string;
 }
 
+interface BundledAgent {
+  /** node's arguments before the agent's flags. */
+  argv: string[];
+  env: Record<string, string>;
+}
+
 /**
  * The agent as the image runs it (docker-entrypoint.sh): this tree bundled by build.ts into `dir`,
- * started under the V8 limits the build wrote beside it.
+ * started under the V8 limits and with the environment the build wrote beside it, plus the
+ * Dockerfile's ENV, and nothing else of this process's environment but PATH and HOME.
  */
-function bundledAgent(dir: string): string[] {
+function bundledAgent(dir: string): BundledAgent {
   execFileSync(process.execPath, [join(ROOT, 'build.ts'), `--out=${dir}`], { stdio: 'ignore' });
   const flags = readFileSync(join(dir, AGENT_NODE_OPTIONS_FILE), 'utf8').trim().split(/\s+/);
-  return [...flags, join(dir, 'agent.mjs')];
+  const base: Record<string, string> = {};
+  for (const name of ['PATH', 'HOME']) {
+    const value = process.env[name];
+    if (value !== undefined) base[name] = value;
+  }
+  return {
+    argv: [...flags, join(dir, 'agent.mjs')],
+    env: { ...base, ...IMAGE_ENV, ...parseEnvFile(readFileSync(join(dir, AGENT_ENV_FILE), 'utf8')) },
+  };
 }
 
 function failed(name: string, err: unknown, startedMs: number): BenchResult {
@@ -132,7 +147,7 @@ async function main(): Promise<void> {
   grpcAgents = opts.grpcAgents;
   const selected = opts.only ?? NAMES.filter((n) => !OPT_IN.includes(n));
   const bundleDir = opts.agentSource ? undefined : mkdtempSync(join(tmpdir(), 'kosmos-bench-dist-'));
-  const agentEntry = bundleDir && selected.includes('resize-latency') ? bundledAgent(bundleDir) : undefined;
+  const agent = bundleDir && selected.includes('resize-latency') ? bundledAgent(bundleDir) : undefined;
   const before: Calibration = calibrate();
   const startedAt = new Date().toISOString();
   const results: BenchResult[] = [];
@@ -146,7 +161,7 @@ async function main(): Promise<void> {
     const { referenceLoopMs } = calibrate();
     let result: BenchResult;
     try {
-      result = await BENCHMARKS[name](quick, agentEntry);
+      result = await BENCHMARKS[name](quick, agent);
     } catch (err) {
       result = failed(name, err, t0);
     }

@@ -37,6 +37,8 @@ export interface ResizeLatencyOptions {
    * bundle); default agent/src/main.ts through type stripping.
    */
   agentEntry?: string[];
+  /** The agent's whole environment (bench/run.ts passes the image's); default this process's. */
+  agentEnv?: Record<string, string>;
   /** Where the agent's log goes too (it is always counted; default: not kept). */
   agentLog?: string;
 }
@@ -174,7 +176,7 @@ async function startCluster(o: ResizeLatencyOptions): Promise<Cluster> {
       '--bind-address=127.0.0.1',
       '--log-level=info',
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'], ...(o.agentEnv ? { env: o.agentEnv } : {}) },
   );
   let logBytes = 0;
   const logFile: WriteStream | undefined = o.agentLog ? createWriteStream(o.agentLog) : undefined;
@@ -215,6 +217,14 @@ async function startCluster(o: ResizeLatencyOptions): Promise<Cluster> {
 function agentCommand(entry: readonly string[] | undefined): string {
   if (!entry) return 'agent/src/main.ts (type stripping)';
   return entry.map((a) => (a.startsWith('-') ? a : `${path.basename(a)} (bundled)`)).join(' ');
+}
+
+/** The agent's environment for the results, without PATH and HOME. */
+function envText(env: Record<string, string>): string {
+  return Object.entries(env)
+    .filter(([k]) => k !== 'PATH' && k !== 'HOME')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }
 
 function podScales(api: ApiServer): PodScale[] {
@@ -424,7 +434,7 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
       : [];
     notes.push(
       `steady state: API writes by kind over ${(wallMs / 1000).toFixed(0)} s: ${byKind.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
-      `Hub, embedded API server and simulated node share the benchmark process; the agent is a child process (${o.agentEntry ? "the image's: this tree bundled by build.ts, under the V8 limits of dist/agent.node-options" : 'agent/src/main.ts through type stripping, no V8 limits'}; log level info, stdout counted), measured from /proc.`,
+      `Hub, embedded API server and simulated node share the benchmark process; the agent is a child process (${o.agentEntry ? "the image's: this tree bundled by build.ts, under the V8 limits of dist/agent.node-options, with the environment of dist/agent.env and the Dockerfile's ENV only" : 'agent/src/main.ts through type stripping, no V8 limits'}; log level info, stdout counted), measured from /proc.`,
     );
     return {
       name: 'resize-latency',
@@ -432,6 +442,7 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
       params: {
         pods: o.pods,
         agent: agentCommand(o.agentEntry),
+        ...(o.agentEnv ? { agentEnv: envText(o.agentEnv) } : {}),
         hubPeriod: '1s',
         agentTick: '1s',
         resizeDelayMs: o.resizeDelayMs,

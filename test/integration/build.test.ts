@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AGENT_NODE_OPTIONS, AGENT_NODE_OPTIONS_FILE, ENTRY_NAMES } from '../../build-entries.ts';
+import {
+  AGENT_ENV,
+  AGENT_ENV_FILE,
+  AGENT_NODE_OPTIONS,
+  AGENT_NODE_OPTIONS_FILE,
+  ENTRY_NAMES,
+  parseEnvFile,
+} from '../../build-entries.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(new URL('../..', import.meta.url).pathname);
@@ -27,6 +34,8 @@ describe('npm run build', () => {
     // the agent as docker-entrypoint.sh starts it: under the V8 limits the build wrote beside it
     const options = readFileSync(join(out, AGENT_NODE_OPTIONS_FILE), 'utf8').trim().split(' ');
     expect(options).toEqual([...AGENT_NODE_OPTIONS]);
+    // ... and with the environment it wrote beside them
+    expect(parseEnvFile(readFileSync(join(out, AGENT_ENV_FILE), 'utf8'))).toEqual(AGENT_ENV);
     const agentHelp = await run(process.execPath, [...options, join(out, 'agent.mjs'), '--help'], {
       timeout: 30_000,
     });
