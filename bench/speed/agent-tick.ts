@@ -132,7 +132,7 @@ export async function runAgentTick(o: AgentTickOptions): Promise<BenchResult> {
   const cpu = summarize(cpuMs);
   const ticks = wallMs.length;
   const notes = [
-    'Pod source, resizer and status writer are in memory (no API server); report and directive go through the real protobuf codecs; the simulated node (cgroup writes, 110 /metrics servers) runs in a child process and is not counted.',
+    'Pod source, resizer and status writer are in memory (no API server); report and directive go through the real protobuf codecs; the simulated node (cgroup writes, 110 /metrics servers) runs in a child process and is not counted; it changes the cgroup files in place, as the kernel does, so the agent reads them through its kept-open descriptors (a pread each, plus an fstat on a tree of ordinary files).',
   ];
   if (failedScrapes > 0) notes.push(`${failedScrapes} ticks tracked fewer pods than expected`);
   return {

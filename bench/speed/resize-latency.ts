@@ -434,7 +434,7 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
       : [];
     notes.push(
       `steady state: API writes by kind over ${(wallMs / 1000).toFixed(0)} s: ${byKind.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
-      `Hub, embedded API server and simulated node share the benchmark process; the agent is a child process (${o.agentEntry ? "the image's: this tree bundled by build.ts, under the V8 limits of dist/agent.node-options, with the environment of dist/agent.env and the Dockerfile's ENV only" : 'agent/src/main.ts through type stripping, no V8 limits'}; log level info, stdout counted), measured from /proc.`,
+      `Hub, embedded API server and simulated node share the benchmark process; the agent is a child process (${o.agentEntry ? "the image's: this tree bundled by build.ts, under the V8 limits of dist/agent.node-options, with the environment of dist/agent.env and the Dockerfile's ENV only" : 'agent/src/main.ts through type stripping, no V8 limits'}; log level info, stdout counted), measured from /proc; the simulated node changes the cgroup files in place, as the kernel does, so the agent reads them through its kept-open descriptors.`,
     );
     return {
       name: 'resize-latency',
