@@ -27,7 +27,7 @@ import { planStep } from './plan-step.ts';
 import { SlaPublisher } from './publish.ts';
 import { containerResources, isPodReady, isPodUnschedulable } from './signals.ts';
 import { newSlaMemory, type SlaMemory } from './sla-memory.ts';
-import { urgentPod } from './urgency.ts';
+import { reportNeedsPlanNow } from './urgency.ts';
 
 export interface ControlLoopDeps {
   slas: Informer<ServiceLevelAgreement>;
@@ -97,16 +97,7 @@ export class ControlLoop {
    * plans at once and answers the report with what it planned.
    */
   needsPlanNow(sample: NodeSample): boolean {
-    for (const pod of sample.pods) {
-      const plan = this.#d.model.plan(pod.uid);
-      if (!plan) continue;
-      const config = this.#recommenders.get(plan.directive.sla ?? '');
-      if (!config) continue;
-      const desired = plan.directive.desired?.cpuMilli;
-      if (urgentPod(pod, config, desired === undefined ? undefined : Number(desired), config.tuning))
-        return true;
-    }
-    return false;
+    return reportNeedsPlanNow(sample, this.#d.model, (sla) => this.#recommenders.get(sla));
   }
 
   async runOnce(): Promise<void> {

@@ -5,8 +5,9 @@
 // then plans at once and answers the report with the new directive.
 import { statisticSeconds } from '../../../lib/api/statistic.ts';
 import type { Statistic } from '../../../lib/api/types.ts';
-import type { PodSample } from '../model/pod-sample.ts';
-import type { KosmosTuning } from '../recommender/types.ts';
+import type { ClusterModel } from '../model/cluster-model.ts';
+import type { NodeSample, PodSample } from '../model/pod-sample.ts';
+import type { KosmosTuning, RecommenderConfig } from '../recommender/types.ts';
 import { missingResponseTime } from './signals.ts';
 
 export interface Objective {
@@ -40,4 +41,27 @@ export function urgentPod(
     );
   }
   return pod.usageValid && pod.cpuUsageMilli >= t.saturatedUtilization * enacted;
+}
+
+/**
+ * Whether a node's report holds a pod the next pass should not wait for: a planned pod that is
+ * urgentPod under its SLA's recommender config as of the last pass (`recommenderOf`, by SLA key). A
+ * pod's plan is looked up among the node's own few plans, the cluster-wide map only when not there.
+ */
+export function reportNeedsPlanNow(
+  sample: NodeSample,
+  model: Pick<ClusterModel, 'plansOn' | 'plan'>,
+  recommenderOf: (sla: string) => RecommenderConfig | undefined,
+): boolean {
+  const onNode = model.plansOn(sample.nodeName);
+  for (const pod of sample.pods) {
+    const plan = onNode?.get(pod.uid) ?? model.plan(pod.uid);
+    if (!plan) continue;
+    const config = recommenderOf(plan.directive.sla ?? '');
+    if (!config) continue;
+    const desired = plan.directive.desired?.cpuMilli;
+    if (urgentPod(pod, config, desired === undefined ? undefined : Number(desired), config.tuning))
+      return true;
+  }
+  return false;
 }

@@ -207,6 +207,11 @@ export class ClusterModel {
     return this.#plans.get(uid);
   }
 
+  /** The plans of pods placed on the node, by uid (the model's own records: read, never change). */
+  plansOn(node: string): ReadonlyMap<string, PlannedPod> | undefined {
+    return this.#plansByNode.get(node);
+  }
+
   /** The pod is gone (deleted, or no longer matched): forget its observation and plan. */
   forgetPod(uid: string): void {
     const obs = this.#pods.get(uid);
