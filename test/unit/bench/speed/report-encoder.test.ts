@@ -10,7 +10,7 @@ describe('reportEncoder', () => {
   const report = nodeReport(fleet, 0, 0, 1, () => 500, 1000);
   const encode = reportEncoder(connect.requestSerialize({ report }));
 
-  it.each([1, 127, 128, 300_000])('decodes as the same report with sequence %s', (sequence) => {
+  it.each([0, 1, 127, 128, 16_384, 300_000])('decodes as the same report with sequence %s', (sequence) => {
     const decoded = connect.requestDeserialize(encode(sequence)) as AgentMessage__Output;
     expect(decoded.body).toBe('report');
     expect(decoded.report?.sequence).toBe(sequence);
