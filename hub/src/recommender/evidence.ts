@@ -50,9 +50,8 @@ export function pooledSignal(window: EvidenceWindow, latest: PodSignal): PodSign
     throttledRatio: usageValid ? window.throttledSeconds / window.usageSeconds : 0,
     requestRate: window.requestCount / seconds,
     requestCount: window.requestCount,
-    ...(window.responseWeight > 0
-      ? { responseTimeSeconds: window.responseSecondsWeighted / window.responseWeight }
-      : {}),
+    responseTimeSeconds:
+      window.responseWeight > 0 ? window.responseSecondsWeighted / window.responseWeight : undefined,
     memoryWorkingSetBytes: window.peakWorkingSetBytes,
     oomKilled: window.oomKilled,
     usageValid,
@@ -75,8 +74,9 @@ export function recommendOnEvidence(
   const t = config.tuning;
   const window = poolWindow(state.evidence, signal);
   const pooled = pooledSignal(window, signal);
-  const committed = previous === undefined ? undefined : { ...previous, evidence: undefined };
-  const result = law(config, committed, pooled);
+  // The law never reads the pooled evidence: it gets the committed state as it stands, and its
+  // result (fresh objects, owned here) is completed in place rather than copied.
+  const result = law(config, previous, pooled);
   const full = window.seconds >= t.evidenceSeconds - HORIZON_SLACK * Math.max(signal.periodSeconds, 0);
   // Urgent only beyond what is already asked for: a growth still being enacted is not re-asked.
   const standing = state.lastDesired ?? {
@@ -124,18 +124,20 @@ export function recommendOnEvidence(
             cpuMilli: Math.max(result.desired.cpuMilli, standing.cpuMilli),
             memoryBytes: Math.max(result.desired.memoryBytes, standing.memoryBytes),
           };
-    return {
-      ...result,
-      desired,
-      state: { ...result.state, evidence: undefined, lastDesired: desired },
-      terms: { ...result.terms, evidenceSeconds: window.seconds },
-    };
+    result.desired = desired;
+    result.state.evidence = undefined;
+    result.state.lastDesired = desired;
+    result.terms.evidenceSeconds = window.seconds;
+    return result;
   }
   const held = standing;
+  const terms = result.terms;
+  terms.cpuRule = 'pooling';
+  terms.evidenceSeconds = window.seconds;
   return {
     desired: held,
     state: { ...state, evidence: window },
-    terms: { ...result.terms, cpuRule: 'pooling', evidenceSeconds: window.seconds },
+    terms,
     reason:
       `cpu ${formatCpu(held.cpuMilli)}, memory ${formatMemory(held.memoryBytes)} held (pooling): ` +
       `${window.seconds.toFixed(1)} of ${t.evidenceSeconds} s of evidence, nothing urgent`,
