@@ -184,7 +184,9 @@ describe('RBAC in deploy/rbac grants every request the hub and agent make', () =
     ['agent', AGENT_USER],
   ])('every request of the %s is granted by its role', (_name, user) => {
     const mine = records.filter((r) => r.user === user);
-    expect(mine.length).toBeGreaterThan(10);
+    // enough of its requests to judge: reads, watches and writes (status is written only on change)
+    expect(mine.length).toBeGreaterThan(5);
+    expect(new Set(mine.map((r) => r.verb)).size).toBeGreaterThan(2);
     const rules = grantedRules(user);
     const denied = [
       ...new Set(
