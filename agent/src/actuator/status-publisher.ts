@@ -43,7 +43,7 @@ export const DEFAULT_PODSCALE_STATUS_POLICY: StatusWritePolicy = {
 /**
  * Condition states a transition goes out at once for: Enacted's ResizeInProgress is the kubelet
  * working on a resize the agent just asked for (done within a tick or two), not news to an operator,
- * so it counts as the state it left.
+ * so it counts as the state it left (the written status's Enacted, `before`).
  */
 const urgentStates = (cs: readonly Condition[] | undefined, before: readonly Condition[] | undefined) =>
   conditionStates(
@@ -110,13 +110,16 @@ export class StatusPublisher {
         metrics: tick.metrics?.get(pod.uid),
       });
       const times = this.#times.get(name) ?? {};
+      const changed = !sameStatus(prev, next);
       const decision = decideWrite(
         {
           first: prev === undefined,
-          changed: !sameStatus(prev, next),
+          changed,
+          // the condition states are compared only for a status that changed (not on every tick)
           conditionChange:
-            urgentStates(prev?.conditions, prev?.conditions) !==
-            urgentStates(next.conditions, prev?.conditions),
+            changed &&
+            prev !== undefined &&
+            conditionStates(prev.conditions) !== urgentStates(next.conditions, prev.conditions),
         },
         times,
         tick.nowMs,

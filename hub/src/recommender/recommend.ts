@@ -20,11 +20,9 @@ export function recommend(
     config.controller === 'kosmos-pi'
       ? recommendKosmosPi(config, state, input)
       : recommendOnEvidence(config, state, input, recommendKosmos);
-  const oomAnsweredRestartCount = newKill ? signal.restartCount : answered;
-  return oomAnsweredRestartCount === undefined ||
-    rec.state.oomAnsweredRestartCount === oomAnsweredRestartCount
-    ? rec
-    : { ...rec, state: { ...rec.state, oomAnsweredRestartCount } };
+  // every law's state is a fresh object carrying the previous one's fields: only a new answer is set
+  if (newKill && signal.restartCount !== undefined) rec.state.oomAnsweredRestartCount = signal.restartCount;
+  return rec;
 }
 
 /**
