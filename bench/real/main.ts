@@ -3,7 +3,7 @@
 // Writes real.json and SVG charts (client p95 vs the objective, enacted quota vs CPU used).
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../../lib/log.ts';
 import { requireHaproxy } from '../../sim/load/haproxy.ts';
 import { realCgroupsUnavailable } from '../../sim/node/real/cgroup-tree.ts';
@@ -39,15 +39,23 @@ const program = new Command('bench:real')
   .option('--out <dir>', 'where to write real.json and the charts', 'bench/results/real')
   .option('--workloads <list>', `comma-separated, of ${REAL_WORKLOADS.join(', ')}`, list(REAL_WORKLOADS))
   .option('--contenders <list>', `comma-separated, of ${REAL_CONTENDERS.join(', ')}`, list(REAL_CONTENDERS))
-  .option('--seconds <n>', `length of each run (default ${FULL_SECONDS}, quick ${QUICK.seconds})`, (v) =>
-    Number(v),
+  .option(
+    '--seconds <n>',
+    `length of each run, at least one 30 s SLO window (default ${FULL_SECONDS}, quick ${QUICK.seconds})`,
+    (v) => atLeast(v, 30),
   )
   .option('--hub-flags <flags>', 'further flags for the kosmos hub, space-separated (an A/B of a setting)')
   .option('--agent-flags <flags>', 'further flags for each kosmos agent, space-separated')
   .option(
+    '--repeat <n>',
+    'runs of each workload × contender, each with its own arrival seed, interleaved (run 1 of every pair, then run 2, ...)',
+    (v) => atLeast(v, 1),
+    1,
+  )
+  .option(
     '--warmup <n>',
     `seconds of load at the workload's first rate before each measured run, not counted (default ${FULL_WARMUP_SECONDS}, quick ${QUICK.warmupSeconds})`,
-    (v) => Number(v),
+    (v) => atLeast(v, 0),
   );
 
 interface Options {
@@ -59,14 +67,33 @@ interface Options {
   warmup?: number;
   hubFlags?: string;
   agentFlags?: string;
+  repeat: number;
 }
+
+function atLeast(v: string, min: number): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < min)
+    throw new InvalidArgumentError(`expected a whole number of at least ${min}, got "${v}"`);
+  return n;
+}
+
+/** The Poisson arrivals' seed of a workload's run: run 0 keeps the seeds of single-run files. */
+const arrivalSeed = (workloadIndex: number, repeat: number) => 1000 + workloadIndex + 100 * repeat;
 
 const flagsOf = (v: string | undefined) => (v ? v.split(/\s+/).filter(Boolean) : []);
 
-function row(r: JobResult) {
+interface Run {
+  result: JobResult;
+  repeat: number;
+  seed: number;
+}
+
+function row({ result: r, repeat, seed }: Run) {
   return {
     workload: r.workload,
     contender: r.contender,
+    repeat,
+    seed,
     requests: r.client.requests,
     clientViolationPct: r.client.violationPct,
     clientP50Ms: r.client.p50Ms,
@@ -157,35 +184,38 @@ async function main(): Promise<void> {
   const logDir = join(o.out, 'logs');
   mkdirSync(logDir, { recursive: true });
   const log = createLogger({ name: 'bench-real', destination: createWriteStream(join(logDir, 'bench.log')) });
-  const results: JobResult[] = [];
+  const runs: Run[] = [];
   const started = Date.now();
-  for (const [i, name] of workloads.entries()) {
-    const w = await realWorkload(name, seconds);
-    for (const contender of contenders) {
-      process.stdout.write(`${name} × ${contender} (${warmupSeconds} s warm-up + ${seconds} s) ... `);
-      const jobStarted = Date.now();
-      const r = await runRealJob(w, contender, {
-        log,
-        logDir,
-        seed: 1000 + i,
-        warmupSeconds,
-        kosmosFlags: { hub: flagsOf(o.hubFlags), agent: flagsOf(o.agentFlags) },
-      });
-      const jobSeconds = (Date.now() - jobStarted) / 1000;
-      results.push(r);
-      writeFileSync(
-        join(logDir, `writes-${name}-${contender}.jsonl`),
-        r.writeLog.map((x) => `${JSON.stringify(x)}\n`).join(''),
-      );
-      const steady =
-        'why' in r.steady
-          ? 'no steady phase'
-          : `steady ${r.steady.apiWritesPerPodPerMinute.toFixed(2)} (${r.steady.writes} in ${r.steady.podSeconds} pod-s from ${r.steady.fromSeconds} s)`;
-      console.log(
-        `violation ${r.client.violationPct.toFixed(1)} %, p50 ${r.client.p50Ms.toFixed(0)} ms, p99 ${r.client.p99Ms.toFixed(0)} ms, errors ${r.client.errorsPct.toFixed(1)} %, ${r.coreSecondsAllocated.toFixed(1)} core-s allocated, ${r.coreSecondsUsed.toFixed(1)} used, API writes / pod / min ${r.apiWritesPerPodPerMinute.toFixed(1)}, ${steady}; load ${r.loadAverageBefore[0]}; ${jobSeconds.toFixed(0)} s with set-up and tear-down`,
-      );
+  for (let repeat = 0; repeat < o.repeat; repeat++)
+    for (const [i, name] of workloads.entries()) {
+      const w = await realWorkload(name, seconds);
+      for (const contender of contenders) {
+        const of = o.repeat > 1 ? ` run ${repeat + 1} of ${o.repeat}` : '';
+        process.stdout.write(`${name} × ${contender}${of} (${warmupSeconds} s warm-up + ${seconds} s) ... `);
+        const jobStarted = Date.now();
+        const seed = arrivalSeed(i, repeat);
+        const r = await runRealJob(w, contender, {
+          log,
+          logDir,
+          seed,
+          warmupSeconds,
+          kosmosFlags: { hub: flagsOf(o.hubFlags), agent: flagsOf(o.agentFlags) },
+        });
+        const jobSeconds = (Date.now() - jobStarted) / 1000;
+        runs.push({ result: r, repeat, seed });
+        writeFileSync(
+          join(logDir, `writes-${name}-${contender}${o.repeat > 1 ? `-${repeat + 1}` : ''}.jsonl`),
+          r.writeLog.map((x) => `${JSON.stringify(x)}\n`).join(''),
+        );
+        const steady =
+          'why' in r.steady
+            ? 'no steady phase'
+            : `steady ${r.steady.apiWritesPerPodPerMinute.toFixed(2)} (${r.steady.writes} in ${r.steady.podSeconds} pod-s from ${r.steady.fromSeconds} s)`;
+        console.log(
+          `violation ${r.client.violationPct.toFixed(1)} %, p50 ${r.client.p50Ms.toFixed(0)} ms, p99 ${r.client.p99Ms.toFixed(0)} ms, errors ${r.client.errorsPct.toFixed(1)} %, ${r.coreSecondsAllocated.toFixed(1)} core-s allocated, ${r.coreSecondsUsed.toFixed(1)} used, API writes / pod / min ${r.apiWritesPerPodPerMinute.toFixed(1)}, ${steady}; load ${r.loadAverageBefore[0]}; ${jobSeconds.toFixed(0)} s with set-up and tear-down`,
+        );
+      }
     }
-  }
   const report = {
     generatedAt: new Date().toISOString(),
     command: `npm run bench:real -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -199,22 +229,28 @@ async function main(): Promise<void> {
       balancer: 'HAProxy runtime API (kosmos: hub weights; others: equal)',
       sloWindowSeconds: 30,
       warmupSeconds,
+      repeat: o.repeat,
       ...(o.hubFlags || o.agentFlags ? { hubFlags: o.hubFlags ?? '', agentFlags: o.agentFlags ?? '' } : {}),
     },
     workloads: await Promise.all(
       workloads.map(async (n) => ({ name: n, source: (await realWorkload(n, seconds)).source })),
     ),
-    results: results.map(row),
-    series: results.map((r) => ({
+    results: runs.map(row),
+    series: runs.map(({ result: r, repeat }) => ({
       workload: r.workload,
       contender: r.contender,
+      repeat,
       seconds: r.seconds,
       p95Per5s: r.p95Per5s,
       windows: r.client.windows,
     })),
   };
   writeFileSync(join(o.out, 'real.json'), `${JSON.stringify(report, null, 1)}\n`);
-  const files = await charts(o.out, results);
+  // The charts show each pair's first run (the one a single-run file has).
+  const files = await charts(
+    o.out,
+    runs.filter((r) => r.repeat === 0).map((r) => r.result),
+  );
   console.log(
     `wrote ${join(o.out, 'real.json')} and ${files.length} charts; wall time ${process.uptime().toFixed(0)} s (runs ${report.wallSeconds.toFixed(0)} s)`,
   );

@@ -3,7 +3,7 @@
 // kosmos what the hub saw (the response time the agents scraped and reported, the rate, Σ desired and
 // Σ capped CPU, the replicas it decided) — to tell a slow decision from a wrong one from a testbed
 // that did not deliver.
-//   node bench/real/timeline.ts [--real bench/results/real/real.json] [--workload step] [--contender kosmos]
+//   node bench/real/timeline.ts [--real bench/results/real/real.json] [--workload step] [--contender kosmos] [--run 1]
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { HubView } from './hub-view.ts';
@@ -12,6 +12,8 @@ import type { SecondSample } from './testbed.ts';
 interface Series {
   workload: string;
   contender: string;
+  /** 0-based run under `--repeat` (older real.json files lack it). */
+  repeat?: number;
   seconds: SecondSample[];
   p95Per5s: { t: number; p95Ms: number; maxSendLagMs?: number }[];
 }
@@ -71,13 +73,15 @@ async function main(): Promise<void> {
     .option('--real <file>', 'real.json', 'bench/results/real/real.json')
     .option('--workload <name>', 'only this workload')
     .option('--contender <name>', 'only this contender', 'kosmos')
+    .option('--run <n>', 'only this run of a --repeat file (1 = the first)', (v) => Number(v))
     .parse()
-    .opts<{ real: string; workload?: string; contender: string }>();
+    .opts<{ real: string; workload?: string; contender: string; run?: number }>();
   const report = JSON.parse(readFileSync(o.real, 'utf8')) as { series: Series[] };
   const n = (v: number | undefined, d = 0) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
   for (const s of report.series) {
     if (s.contender !== o.contender || (o.workload && s.workload !== o.workload)) continue;
-    console.log(`\n${s.workload} × ${s.contender}`);
+    if (o.run !== undefined && (s.repeat ?? 0) !== o.run - 1) continue;
+    console.log(`\n${s.workload} × ${s.contender}${s.repeat === undefined ? '' : `, run ${s.repeat + 1}`}`);
     console.log(
       '| t s | offered rps | client p95 ms | send lag max ms | HAProxy queued | hub p95 ms | hub rps | quota m | used m | desired m | capped m | replicas (decided) |',
     );

@@ -37,4 +37,29 @@ describe('markdownTable', () => {
     expect(lines[3]).toContain('| 31.8 · - |');
     expect(lines[3]).toContain('| - | - |');
   });
+
+  it('gives repeated runs one line per workload × contender: every run\'s violation in run order, ranges for the rest', () => {
+    const lines = markdownTable([
+      { ...row, repeat: 0, steadyWrites: { apiWritesPerPodPerMinute: 0.5, writes: 1, podSeconds: 120 } },
+      { ...row, contender: 'static', processes: [], repeat: 0 },
+      {
+        ...row,
+        repeat: 1,
+        clientViolationPct: 0,
+        clientP99Ms: 150,
+        resizes: 4,
+        steadyWrites: { why: 'no steady phase' },
+        processes: [{ name: 'hub', cpuPercentOfCore: 1.1, maxRssMiB: 170 }],
+        loadAverageBefore: [0.3, 0, 0],
+      },
+      { ...row, contender: 'static', processes: [], repeat: 1, clientViolationPct: 100 },
+    ]).split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toContain('| runs | client SLO violation, per run |');
+    expect(lines[2]).toBe(
+      '| step | kosmos | 2 | 50 · 0 % | 150–796 ms | 0.0 % | 37.5 / 23.1 | 4–9 | 1 | 31.8 · 0.50 | 1.1–1.8 % · 170–181 MiB | 1.4–2.0 % · 180–183 MiB | 0.3–11.1 |',
+    );
+    expect(lines[3]).toContain('| static 2 × 300m | 2 | 50 · 100 % |');
+    expect(lines[3]).toContain('| 31.8 · no steady phase | - | - |');
+  });
 });
