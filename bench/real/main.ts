@@ -8,7 +8,13 @@ import { createLogger } from '../../lib/log.ts';
 import { requireHaproxy } from '../../sim/load/haproxy.ts';
 import { realCgroupsUnavailable } from '../../sim/node/real/cgroup-tree.ts';
 import { lineChartSvg } from '../../sim/report/svg-chart.ts';
-import { type JobResult, REAL_CONTENDERS, type RealContender, runRealJob } from './testbed.ts';
+import {
+  DEFAULT_REAL_CONTENDERS,
+  type JobResult,
+  REAL_CONTENDERS,
+  type RealContender,
+  runRealJob,
+} from './testbed.ts';
 import { REAL_WORKLOADS, type RealWorkloadName, realWorkload } from './workloads.ts';
 
 const QUICK = {
@@ -38,7 +44,11 @@ const program = new Command('bench:real')
   .option('--quick', `the step workload, kosmos / HPA Burstable / static, ${QUICK.seconds} s each (≤ 3 min)`)
   .option('--out <dir>', 'where to write real.json and the charts', 'bench/results/real')
   .option('--workloads <list>', `comma-separated, of ${REAL_WORKLOADS.join(', ')}`, list(REAL_WORKLOADS))
-  .option('--contenders <list>', `comma-separated, of ${REAL_CONTENDERS.join(', ')}`, list(REAL_CONTENDERS))
+  .option(
+    '--contenders <list>',
+    `comma-separated, of ${REAL_CONTENDERS.join(', ')} (default: all but kosmos-equal-split, kosmos with HAProxy's equal split instead of the hub's weights)`,
+    list(REAL_CONTENDERS),
+  )
   .option(
     '--seconds <n>',
     `length of each run, at least one 30 s SLO window (default ${FULL_SECONDS}, quick ${QUICK.seconds})`,
@@ -178,7 +188,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const workloads = o.workloads ?? (o.quick ? QUICK.workloads : [...REAL_WORKLOADS]);
-  const contenders = o.contenders ?? (o.quick ? QUICK.contenders : [...REAL_CONTENDERS]);
+  const contenders = o.contenders ?? (o.quick ? QUICK.contenders : [...DEFAULT_REAL_CONTENDERS]);
   const seconds = o.seconds ?? (o.quick ? QUICK.seconds : FULL_SECONDS);
   const warmupSeconds = o.warmup ?? (o.quick ? QUICK.warmupSeconds : FULL_WARMUP_SECONDS);
   const logDir = join(o.out, 'logs');

@@ -18,7 +18,11 @@ import type { Scenario } from '../../sim/scenario/types.ts';
 import { HpaContender } from '../quality/controllers/hpa-controller.ts';
 import { computeFigures } from '../quality/figures.ts';
 import { type ComparisonRow, comparisonTable, type RealResult, realSide } from './sim-table.ts';
-import { REAL_CONTENDERS, type RealContender } from './testbed.ts';
+import { DEFAULT_REAL_CONTENDERS } from './testbed.ts';
+
+/** The simulator has no balancer variant: kosmos-equal-split is the testbed's alone. */
+type SimulatedContender = (typeof DEFAULT_REAL_CONTENDERS)[number];
+
 import { REAL_WORKLOADS, realWorkload } from './workloads.ts';
 
 const STEP_YAML = new URL('./scenarios/step.yaml', import.meta.url).pathname;
@@ -38,7 +42,7 @@ function measuredCostMs(rows: readonly RealRow[]): number | undefined {
 }
 
 function contenderSetup(
-  contender: RealContender,
+  contender: SimulatedContender,
   base: Scenario,
 ): { scenario: Scenario; controller: Controller } {
   const svc = base.services[0]!;
@@ -139,7 +143,7 @@ async function main(): Promise<void> {
               workload: { ...x.workload, cpuSecondsPerRequest: costMs / 1000 },
             })),
           };
-    const simulate = (sc: Scenario, contender: RealContender) => {
+    const simulate = (sc: Scenario, contender: SimulatedContender) => {
       const setup = contenderSetup(contender, sc);
       const rec = runDiscrete(setup.scenario, {
         controller: setup.controller,
@@ -157,7 +161,7 @@ async function main(): Promise<void> {
         droppedPct: f.droppedPct,
       };
     };
-    for (const contender of REAL_CONTENDERS) {
+    for (const contender of DEFAULT_REAL_CONTENDERS) {
       const r = real.results.find((x) => x.workload === name && x.contender === contender);
       if (!r) continue;
       rows.push({

@@ -29,6 +29,7 @@ const CONTENDER_NAMES: Record<string, string> = {
   'hpa-burstable': 'HPA 60 %, Burstable',
   'hpa-guaranteed': 'HPA 60 %, Guaranteed',
   static: 'static 2 × 300m',
+  'kosmos-equal-split': 'kosmos, equal split',
 };
 
 const f = (v: number, d = 0) => (Number.isFinite(v) ? v.toFixed(d) : '-');

@@ -1,6 +1,6 @@
 // One run of the real-process benchmark: a fresh embedded cluster of two real nodes (600m each, 1.2
 // cores for the whole run), the service's pods as real processes in real cgroups, HAProxy in front
-// (weights from the hub for kosmos, an equal split otherwise), the contender controlling it, and an
+// (weights from the hub for kosmos, an equal split otherwise and for kosmos-equal-split), the contender controlling it, and an
 // open-loop load generator on its own thread measuring latency at the client. Samples quotas, CPU
 // used, replicas and API writes every second; measures the hub's and agents' CPU and RSS.
 import { readFileSync } from 'node:fs';
@@ -29,7 +29,10 @@ import { type KosmosProcesses, startKosmosProcesses } from './kosmos-processes.t
 import type { RealWorkload } from './workloads.ts';
 import { changedPaths, type WriteRecord, writesByKind, writtenPart } from './write-log.ts';
 
-export const REAL_CONTENDERS = ['kosmos', 'hpa-burstable', 'hpa-guaranteed', 'static'] as const;
+/** What a run without --contenders plays. */
+export const DEFAULT_REAL_CONTENDERS = ['kosmos', 'hpa-burstable', 'hpa-guaranteed', 'static'] as const;
+/** kosmos-equal-split, on request: kosmos behind HAProxy's equal split instead of the hub's weights. */
+export const REAL_CONTENDERS = [...DEFAULT_REAL_CONTENDERS, 'kosmos-equal-split'] as const;
 export type RealContender = (typeof REAL_CONTENDERS)[number];
 
 const NS = 'bench';
@@ -131,6 +134,7 @@ interface PodSpecShape {
 
 const SHAPES: Record<RealContender, PodSpecShape> = {
   kosmos: { replicas: 1, requestsMilli: 200, limitsMilli: 200 },
+  'kosmos-equal-split': { replicas: 1, requestsMilli: 200, limitsMilli: 200 },
   'hpa-burstable': { replicas: 1, requestsMilli: 200, limitsMilli: 600 },
   'hpa-guaranteed': { replicas: 1, requestsMilli: 300, limitsMilli: 300 },
   static: { replicas: 2, requestsMilli: 300, limitsMilli: 300 },
@@ -243,7 +247,7 @@ export async function runRealJob(
     cluster.api.api.create(deploymentType, deployment(w, shape));
     let kosmos: KosmosProcesses | undefined;
     let source: WeightSource = equalWeights(cluster);
-    if (contender === 'kosmos') {
+    if (contender === 'kosmos' || contender === 'kosmos-equal-split') {
       await clients.custom.createNamespacedCustomObject({
         group: GROUP,
         version: VERSION,
@@ -258,12 +262,15 @@ export async function runRealJob(
         o.kosmosFlags,
       );
       stops.unshift(() => kosmos!.stop());
-      const hubSource = new HubStatusWeightSource({
-        address: `127.0.0.1:${kosmos.statusPort}`,
-        sla: { namespace: NS, name: 'web' },
-      });
-      stops.push(() => hubSource.close());
-      source = hubSource;
+      // kosmos-equal-split keeps HAProxy's equal split: what the hub's resource-aware weights are worth.
+      if (contender === 'kosmos') {
+        const hubSource = new HubStatusWeightSource({
+          address: `127.0.0.1:${kosmos.statusPort}`,
+          sla: { namespace: NS, name: 'web' },
+        });
+        stops.push(() => hubSource.close());
+        source = hubSource;
+      }
     }
     const haproxy = await startHaproxy({ backend: 'web', slots: 8, serverPort: 8080 });
     stops.unshift(() => haproxy.stop());
