@@ -5,6 +5,7 @@
 //     [--update docs/benchmark.md]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { replaceBlock } from '../readme-block.ts';
 
 /** One simulated or measured side of a row (sim.json's `sim`, `simCalibrated`, `real`). */
 export type SideFigures = Partial<
@@ -88,19 +89,9 @@ export function withRealSide(
   });
 }
 
-/**
- * Pure: `markdown` with the table whose header row is `table`'s replaced by `table`; undefined when
- * it has no such table.
- */
-export function replaceTable(markdown: string, table: string): string | undefined {
-  const header = table.split('\n')[0]!;
-  const lines = markdown.split('\n');
-  const start = lines.indexOf(header);
-  if (start < 0) return undefined;
-  let end = start;
-  while (end < lines.length && lines[end]!.startsWith('|')) end++;
-  return [...lines.slice(0, start), ...table.split('\n'), ...lines.slice(end)].join('\n');
-}
+/** The generated block of docs/benchmark.md this writes with --update. */
+export const SIM_TABLE_BLOCK = 'sim comparison';
+export const SIM_TABLE_COMMAND = 'node bench/real/sim-table.ts --update docs/benchmark.md';
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const o = new Command('sim-table')
@@ -118,12 +109,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const table = comparisonTable(withRealSide(sim.rows, real.results));
   if (!o.update) console.log(table);
   else {
-    const updated = replaceTable(readFileSync(o.update, 'utf8'), table);
-    if (updated === undefined) {
-      console.error(`sim-table: ${o.update} has no table headed "${table.split('\n')[0]}"`);
+    try {
+      writeFileSync(
+        o.update,
+        replaceBlock(readFileSync(o.update, 'utf8'), SIM_TABLE_BLOCK, table, SIM_TABLE_COMMAND),
+      );
+    } catch (err) {
+      console.error(`sim-table: ${o.update}: ${(err as Error).message}`);
       process.exit(1);
     }
-    writeFileSync(o.update, updated);
     console.log(`updated the table in ${o.update}`);
   }
 }

@@ -1,8 +1,10 @@
 // real.json as the README's table: per workload × contender what the client saw, what it cost, how
 // often it acted, and what kosmos's own processes used. A file of repeated runs (`--repeat`) gives one
 // line per workload × contender: each run's violation in run order, ranges for the rest.
-//   node bench/real/table.ts [bench/results/real/real.json]
-import { readFileSync } from 'node:fs';
+//   node bench/real/table.ts [bench/results/real/real.json] [--update README.md]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { replaceBlock } from '../readme-block.ts';
 
 interface Row {
   workload: string;
@@ -104,8 +106,31 @@ function repeatedTable(rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
+/** The generated block of the README this writes with --update. */
+export const REAL_TABLE_BLOCK = 'real table';
+export const REAL_TABLE_COMMAND = 'node bench/real/table.ts --update README.md';
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const file = process.argv[2] ?? 'bench/results/real/real.json';
+  const program = new Command('table')
+    .description("bench:real's real.json as the README's table")
+    .argument('[file]', 'real.json written by npm run bench:real', 'bench/results/real/real.json')
+    .option('--update <file>', "replace the README's generated real-process table instead of printing it")
+    .parse();
+  const [file] = program.processedArgs as [string];
+  const o = program.opts<{ update?: string }>();
   const report = JSON.parse(readFileSync(file, 'utf8')) as { results: Row[] };
-  console.log(markdownTable(report.results));
+  const table = markdownTable(report.results);
+  if (!o.update) console.log(table);
+  else {
+    try {
+      writeFileSync(
+        o.update,
+        replaceBlock(readFileSync(o.update, 'utf8'), REAL_TABLE_BLOCK, table, REAL_TABLE_COMMAND),
+      );
+    } catch (err) {
+      console.error(`table: ${o.update}: ${(err as Error).message}`);
+      process.exit(1);
+    }
+    console.log(`updated the table in ${o.update}`);
+  }
 }

@@ -1,6 +1,17 @@
 // docs/benchmark.md's testbed-vs-simulator table from sim.json and real.json.
+
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { comparisonTable, replaceTable, withRealSide } from '../../../../bench/real/sim-table.ts';
+import { replaceBlock } from '../../../../bench/readme-block.ts';
+import {
+  comparisonTable,
+  SIM_TABLE_BLOCK,
+  SIM_TABLE_COMMAND,
+  withRealSide,
+} from '../../../../bench/real/sim-table.ts';
+import { REAL_TABLE_BLOCK, REAL_TABLE_COMMAND } from '../../../../bench/real/table.ts';
+
+const root = new URL('../../../../', import.meta.url).pathname;
 
 const row = {
   workload: 'step',
@@ -31,12 +42,15 @@ describe('sim-table', () => {
     expect(comparisonTable(withRealSide([row], [])).split('\n')[2]).toContain('| 50 / 50 / 0 |');
   });
 
-  it('replaces the table with the same header in a markdown file, and only it', () => {
+  it('finds its generated block in docs/benchmark.md, and the real-process table its block in the README', () => {
     const table = comparisonTable([row]);
-    const [header, rule] = table.split('\n');
-    const doc = ['# R', '', header, rule, '| old | row |', '', 'after', '| other | table |'].join('\n');
-    const updated = replaceTable(doc, table)!;
-    expect(updated).toBe(['# R', '', table, '', 'after', '| other | table |'].join('\n'));
-    expect(replaceTable('no table here', table)).toBeUndefined();
+    const doc = readFileSync(`${root}docs/benchmark.md`, 'utf8');
+    const updated = replaceBlock(doc, SIM_TABLE_BLOCK, table, SIM_TABLE_COMMAND);
+    expect(updated).toContain(`${table}\n<!-- end ${SIM_TABLE_BLOCK} -->`);
+    // only the block changed: the text before and after it is the same
+    const at = doc.indexOf(`<!-- end ${SIM_TABLE_BLOCK} -->`);
+    expect(updated.endsWith(doc.slice(at))).toBe(true);
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    expect(() => replaceBlock(readme, REAL_TABLE_BLOCK, 'x', REAL_TABLE_COMMAND)).not.toThrow();
   });
 });

@@ -38,7 +38,7 @@ describe('markdownTable', () => {
     expect(lines[3]).toContain('| - | - |');
   });
 
-  it('gives repeated runs one line per workload × contender: every run\'s violation in run order, ranges for the rest', () => {
+  it("gives repeated runs one line per workload × contender: every run's violation in run order, ranges for the rest", () => {
     const lines = markdownTable([
       { ...row, repeat: 0, steadyWrites: { apiWritesPerPodPerMinute: 0.5, writes: 1, podSeconds: 120 } },
       { ...row, contender: 'static', processes: [], repeat: 0 },
