@@ -3,9 +3,9 @@
 // regenerated after a new run without re-running either.
 //   node bench/real/sim-table.ts [--real bench/results/real/real.json] [--sim bench/results/real/sim.json]
 //     [--update docs/benchmark.md]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { replaceBlock } from '../readme-block.ts';
+import { printOrUpdate } from '../readme-block.ts';
 
 /** One simulated or measured side of a row (sim.json's `sim`, `simCalibrated`, `real`). */
 export type SideFigures = Partial<
@@ -107,17 +107,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const sim = JSON.parse(readFileSync(o.sim, 'utf8')) as { rows: ComparisonRow[] };
   const real = JSON.parse(readFileSync(o.real, 'utf8')) as { results: RealResult[] };
   const table = comparisonTable(withRealSide(sim.rows, real.results));
-  if (!o.update) console.log(table);
-  else {
-    try {
-      writeFileSync(
-        o.update,
-        replaceBlock(readFileSync(o.update, 'utf8'), SIM_TABLE_BLOCK, table, SIM_TABLE_COMMAND),
-      );
-    } catch (err) {
-      console.error(`sim-table: ${o.update}: ${(err as Error).message}`);
-      process.exit(1);
-    }
-    console.log(`updated the table in ${o.update}`);
-  }
+  printOrUpdate('sim-table', table, o.update, SIM_TABLE_BLOCK, SIM_TABLE_COMMAND);
 }

@@ -2,9 +2,9 @@
 // often it acted, and what kosmos's own processes used. A file of repeated runs (`--repeat`) gives one
 // line per workload × contender: each run's violation in run order, ranges for the rest.
 //   node bench/real/table.ts [bench/results/real/real.json] [--update README.md]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { replaceBlock } from '../readme-block.ts';
+import { printOrUpdate } from '../readme-block.ts';
 
 interface Row {
   workload: string;
@@ -120,17 +120,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const o = program.opts<{ update?: string }>();
   const report = JSON.parse(readFileSync(file, 'utf8')) as { results: Row[] };
   const table = markdownTable(report.results);
-  if (!o.update) console.log(table);
-  else {
-    try {
-      writeFileSync(
-        o.update,
-        replaceBlock(readFileSync(o.update, 'utf8'), REAL_TABLE_BLOCK, table, REAL_TABLE_COMMAND),
-      );
-    } catch (err) {
-      console.error(`table: ${o.update}: ${(err as Error).message}`);
-      process.exit(1);
-    }
-    console.log(`updated the table in ${o.update}`);
-  }
+  printOrUpdate('table', table, o.update, REAL_TABLE_BLOCK, REAL_TABLE_COMMAND);
 }
