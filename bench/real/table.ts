@@ -49,7 +49,7 @@ const footprint = (ps: Row['processes']) =>
 
 /** Pure: the rows as a markdown table (one line per run; per workload × contender when repeated). */
 export function markdownTable(rows: readonly Row[]): string {
-  if (rows.some((r) => (r.repeat ?? 0) > 0)) return repeatedTable(rows);
+  if (blockFor(rows) === REAL_REPEATS_BLOCK) return repeatedTable(rows);
   const lines = [
     '| workload | contender | client SLO violation | client p99 | errors | core-s allocated / used | resizes | replica changes | API writes / pod / min: run · steady | hub CPU · RSS | agents CPU · RSS | load average |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -108,17 +108,26 @@ function repeatedTable(rows: readonly Row[]): string {
 
 /** The generated block of the README this writes with --update. */
 export const REAL_TABLE_BLOCK = 'real table';
+/** …and with a file of repeated runs (one line per pair). */
+export const REAL_REPEATS_BLOCK = 'real repeats';
 export const REAL_TABLE_COMMAND = 'node bench/real/table.ts --update README.md';
+
+/** Which README block a file's table goes to: repeated runs have their own. */
+export const blockFor = (rows: readonly Row[]): string =>
+  rows.some((r) => (r.repeat ?? 0) > 0) ? REAL_REPEATS_BLOCK : REAL_TABLE_BLOCK;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const program = new Command('table')
     .description("bench:real's real.json as the README's table")
     .argument('[file]', 'real.json written by npm run bench:real', 'bench/results/real/real.json')
-    .option('--update <file>', "replace the README's generated real-process table instead of printing it")
+    .option(
+      '--update <file>',
+      "replace the README's generated real-process table (the repeats table for a --repeat file) instead of printing it",
+    )
     .parse();
   const [file] = program.processedArgs as [string];
   const o = program.opts<{ update?: string }>();
   const report = JSON.parse(readFileSync(file, 'utf8')) as { results: Row[] };
   const table = markdownTable(report.results);
-  printOrUpdate('table', table, o.update, REAL_TABLE_BLOCK, REAL_TABLE_COMMAND);
+  printOrUpdate('table', table, o.update, blockFor(report.results), REAL_TABLE_COMMAND);
 }
