@@ -1,5 +1,5 @@
-// Prometheus text exposition → the latency histogram or summary the SLA names: one pass over the
-// lines, parsing only the named metric's series (a pod exposes hundreds of others), grouped here by labels.
+// Prometheus text exposition → the latency summary the SLA names (histograms: histogram-text.ts): one
+// pass over the lines, parsing only the named metric's series (a pod exposes hundreds of others).
 
 export interface HistogramSnapshot {
   kind: 'histogram';
@@ -47,15 +47,20 @@ export interface Sample {
   timestampMs?: number;
 }
 
-export function parsePromNumber(raw: string | undefined, what: string): number {
-  if (raw === undefined) throw new BadPayloadError(`${what}: missing value`);
+/** The number a Prometheus value text stands for; undefined when it stands for none. */
+export function promNumber(raw: string): number | undefined {
   const text = raw.trim();
   if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
   if (text === 'NaN') return Number.NaN;
   const value = Number(text);
-  if (text === '' || Number.isNaN(value))
-    throw new BadPayloadError(`${what}: not a number: ${JSON.stringify(raw)}`);
+  return text === '' || Number.isNaN(value) ? undefined : value;
+}
+
+export function parsePromNumber(raw: string | undefined, what: string): number {
+  if (raw === undefined) throw new BadPayloadError(`${what}: missing value`);
+  const value = promNumber(raw);
+  if (value === undefined) throw new BadPayloadError(`${what}: not a number: ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -78,6 +83,43 @@ export function samplesOf(text: string, metric: string): Sample[] {
 /** The series names of each metric asked for (a pod is scraped every tick for the same few). */
 const seriesNames = new Map<string, Set<string>>();
 
+/** Every sample of the wanted names, as objects. */
+export function scanSamples(text: string, wanted: (name: string) => boolean): Sample[] {
+  const samples: Sample[] = [];
+  let name = '';
+  let labels: Record<string, string> = {};
+  scanExposition(text, {
+    series(from, to) {
+      name = text.slice(from, to);
+      if (!wanted(name)) return -1;
+      labels = {};
+      return 0;
+    },
+    label(keyFrom, keyTo, valueFrom, valueTo) {
+      labels[text.slice(keyFrom, keyTo)] = labelValue(text, valueFrom, valueTo);
+    },
+    sample(_series, value, timestampMs) {
+      const sample: Sample = { name, labels, value };
+      if (timestampMs !== undefined) sample.timestampMs = timestampMs;
+      samples.push(sample);
+    },
+  });
+  return samples;
+}
+
+/**
+ * What scanExposition tells about the lines it parses, by positions in the text: nothing is sliced
+ * or built unless the sink does it.
+ */
+export interface ExpositionSink {
+  /** The line's series name is text[from, to): which wanted series it is (≥ 0), or -1 to skip the line. */
+  series(from: number, to: number): number;
+  /** A label of a wanted line: name text[keyFrom, keyTo), quoted value text[valueFrom, valueTo) still escaped. */
+  label(keyFrom: number, keyTo: number, valueFrom: number, valueTo: number): void;
+  /** The line's value and own timestamp (ms since the epoch, when it has a finite one). */
+  sample(series: number, value: number, timestampMs: number | undefined): void;
+}
+
 const isBlank = (c: number) => c === 32 || c === 9 || c === 13; // space, tab, CR
 /** [A-Za-z0-9_] */
 const isLabelNameChar = (c: number) =>
@@ -89,13 +131,30 @@ function invalidLine(text: string, lineNo: number, lineStart: number, end: numbe
   );
 }
 
+/** A quoted label value text[from, to) with its escapes resolved (\n a newline, \x the character x). */
+export function labelValue(text: string, from: number, to: number): string {
+  let i = from;
+  while (i < to && text.charCodeAt(i) !== 92) i++;
+  if (i === to) return text.slice(from, to);
+  let value = '';
+  let chunk = from;
+  for (; i < to; i++) {
+    if (text.charCodeAt(i) !== 92 /* \ */) continue;
+    value += text.slice(chunk, i);
+    const next = text[i + 1];
+    value += next === 'n' ? '\n' : (next ?? '');
+    i++;
+    chunk = i + 1;
+  }
+  return value + text.slice(chunk, to);
+}
+
 /**
- * One pass over the exposition, line by line: comments and the lines of other metrics are skipped at
- * the cost of finding their name; the wanted ones are parsed (labels with their escapes, value,
- * optional timestamp). A wanted line that is not exposition text is a bad payload.
+ * One pass over the exposition, line by line: comments and the lines the sink does not want are
+ * skipped at the cost of finding their name; the wanted ones are parsed (labels, value, optional
+ * timestamp). A wanted line that is not exposition text is a bad payload.
  */
-export function scanSamples(text: string, wanted: (name: string) => boolean): Sample[] {
-  const samples: Sample[] = [];
+export function scanExposition(text: string, sink: ExpositionSink): void {
   let lineNo = 0;
   let pos = 0;
   while (pos < text.length) {
@@ -113,9 +172,9 @@ export function scanSamples(text: string, wanted: (name: string) => boolean): Sa
       if (c === 123 /* { */ || isBlank(c)) break;
       i++;
     }
-    const name = text.slice(nameStart, i);
-    if (!wanted(name)) continue;
-    const labels: Record<string, string> = {};
+    const nameEnd = i;
+    const series = sink.series(nameStart, nameEnd);
+    if (series < 0) continue;
     if (text.charCodeAt(i) === 123) {
       i++;
       for (;;) {
@@ -126,32 +185,23 @@ export function scanSamples(text: string, wanted: (name: string) => boolean): Sa
         }
         const keyStart = i;
         while (i < end && isLabelNameChar(text.charCodeAt(i))) i++;
-        const key = text.slice(keyStart, i);
+        const keyEnd = i;
         while (i < end && isBlank(text.charCodeAt(i))) i++;
-        if (key === '' || text.charCodeAt(i) !== 61 /* = */)
+        if (keyEnd === keyStart || text.charCodeAt(i) !== 61 /* = */)
           throw invalidLine(text, lineNo, lineStart, end, 'label name');
         i++;
         while (i < end && isBlank(text.charCodeAt(i))) i++;
         if (text.charCodeAt(i) !== 34 /* " */)
           throw invalidLine(text, lineNo, lineStart, end, 'label value not quoted');
         i++;
-        let value = '';
-        let chunk = i;
+        const valueStart = i;
         for (;;) {
           if (i >= end) throw invalidLine(text, lineNo, lineStart, end, 'unterminated label value');
           const c = text.charCodeAt(i);
           if (c === 34) break;
-          if (c === 92 /* \ */) {
-            value += text.slice(chunk, i);
-            const next = text[i + 1];
-            value += next === 'n' ? '\n' : (next ?? '');
-            i += 2;
-            chunk = i;
-            continue;
-          }
-          i++;
+          i += c === 92 /* \ */ ? 2 : 1;
         }
-        labels[key] = value + text.slice(chunk, i);
+        sink.label(keyStart, keyEnd, valueStart, i);
         i++;
         while (i < end && isBlank(text.charCodeAt(i))) i++;
         if (text.charCodeAt(i) === 44 /* , */) i++;
@@ -161,15 +211,17 @@ export function scanSamples(text: string, wanted: (name: string) => boolean): Sa
     while (i < end && isBlank(text.charCodeAt(i))) i++;
     const valueStart = i;
     while (i < end && !isBlank(text.charCodeAt(i))) i++;
-    const value = parsePromNumber(text.slice(valueStart, i), name);
+    const valueText = text.slice(valueStart, i);
+    const value = promNumber(valueText);
+    if (value === undefined)
+      throw new BadPayloadError(
+        `${text.slice(nameStart, nameEnd)}: not a number: ${JSON.stringify(valueText)}`,
+      );
     while (i < end && isBlank(text.charCodeAt(i))) i++;
-    const timestampText = text.slice(i, end).trimEnd();
+    const timestampText = i < end ? text.slice(i, end).trimEnd() : '';
     const timestampMs = timestampText === '' ? Number.NaN : Number(timestampText);
-    const sample: Sample = { name, labels, value };
-    if (Number.isFinite(timestampMs)) sample.timestampMs = timestampMs;
-    samples.push(sample);
+    sink.sample(series, value, Number.isFinite(timestampMs) ? timestampMs : undefined);
   }
-  return samples;
 }
 
 function matches(labels: Record<string, string>, filter: Record<string, string> | undefined): boolean {
@@ -184,7 +236,7 @@ function seriesOf(samples: Sample[], name: string, filter: Record<string, string
 const total = (samples: Sample[]) => samples.reduce((acc, s) => acc + s.value, 0);
 
 /** Cumulative counts and sums must be finite numbers: NaN or ±Inf would poison every window. */
-function finite(value: number, what: string): number {
+export function finite(value: number, what: string): number {
   if (!Number.isFinite(value)) throw new NotANumberError(`${what} is ${value}`);
   return value;
 }
@@ -193,66 +245,6 @@ function finite(value: number, what: string): number {
 function timestampOf(series: Sample[]): { timestampMs?: number } {
   if (series.length === 0 || series.some((s) => s.timestampMs === undefined)) return {};
   return { timestampMs: Math.max(...series.map((s) => s.timestampMs as number)) };
-}
-
-/**
- * The named histogram, summed over all series that match the label filter (e.g. every route of a
- * service), as Prometheus's `sum by (le)` would.
- */
-export function extractHistogram(
-  samples: Sample[],
-  metric: string,
-  filter?: Record<string, string>,
-): HistogramSnapshot {
-  // one pass, no intermediate series: every pod is scraped every tick
-  const bucketName = `${metric}_bucket`;
-  const countName = `${metric}_count`;
-  const sumName = `${metric}_sum`;
-  const buckets: { le: number; count: number }[] = [];
-  let bucketSeries = 0;
-  let countSeries = 0;
-  let count = 0;
-  let sum = 0;
-  let infCount: number | undefined;
-  let newestCount = Number.NEGATIVE_INFINITY;
-  let newestBucket = Number.NEGATIVE_INFINITY;
-  let everyCountStamped = true;
-  let everyBucketStamped = true;
-  for (const sample of samples) {
-    if (!matches(sample.labels, filter)) continue;
-    if (sample.name === bucketName) {
-      bucketSeries++;
-      const le = parsePromNumber(sample.labels['le'], `${metric}_bucket le`);
-      const value = finite(sample.value, `${metric}_bucket{le="${sample.labels['le']}"}`);
-      const same = buckets.find((b) => b.le === le);
-      if (same) same.count += value;
-      else buckets.push({ le, count: value });
-      if (le === Number.POSITIVE_INFINITY) infCount = (infCount ?? 0) + value;
-      if (sample.timestampMs === undefined) everyBucketStamped = false;
-      else newestBucket = Math.max(newestBucket, sample.timestampMs);
-    } else if (sample.name === countName) {
-      countSeries++;
-      count += sample.value;
-      if (sample.timestampMs === undefined) everyCountStamped = false;
-      else newestCount = Math.max(newestCount, sample.timestampMs);
-    } else if (sample.name === sumName) {
-      sum += sample.value;
-    }
-  }
-  if (bucketSeries === 0)
-    throw new BadPayloadError(`histogram ${metric} not found (${samples.length} samples)`);
-  if (infCount === undefined) throw new BadPayloadError(`histogram ${metric} has no +Inf bucket`);
-  buckets.sort((a, b) => a.le - b.le);
-  // the newest own timestamp of the count series (else of the buckets), when every one carries one
-  const stamped = countSeries > 0 ? everyCountStamped : everyBucketStamped;
-  const newest = countSeries > 0 ? newestCount : newestBucket;
-  return {
-    kind: 'histogram',
-    buckets,
-    count: finite(countSeries > 0 ? count : infCount, `${metric}_count`),
-    sum: finite(sum, `${metric}_sum`),
-    ...(stamped ? { timestampMs: newest } : {}),
-  };
 }
 
 /** The named summary; quantiles of several matching series are averaged (they can't be summed). */

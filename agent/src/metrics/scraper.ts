@@ -5,9 +5,9 @@
 import { Agent, get } from 'node:http';
 import type { ScrapeSource } from '../../../lib/api/types.ts';
 import type { Logger } from '../../../lib/log.ts';
+import { scanHistogram } from './histogram-text.ts';
 import {
   BadPayloadError,
-  extractHistogram,
   extractSummary,
   type LatencySnapshot,
   NotANumberError,
@@ -216,11 +216,11 @@ export function createSnapshotScraper(options: MetricsScraperOptions): SnapshotS
     }
     const receivedAtMs = now();
     try {
-      const samples = samplesOf(text, target.source.metric);
+      const { metric } = target.source;
       const snapshot =
         target.source.type === 'summary'
-          ? extractSummary(samples, target.source.metric, target.labels)
-          : extractHistogram(samples, target.source.metric, target.labels);
+          ? extractSummary(samplesOf(text, metric), metric, target.labels)
+          : scanHistogram(text, metric, target.labels);
       return { ok: true, snapshot, atMs: snapshot.timestampMs ?? receivedAtMs };
     } catch (err) {
       if (err instanceof NotANumberError)

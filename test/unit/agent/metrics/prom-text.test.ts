@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BadPayloadError,
-  extractHistogram,
   extractSummary,
+  labelValue,
   parseSamples,
   samplesOf,
 } from '../../../../agent/src/metrics/prom-text.ts';
@@ -27,28 +26,6 @@ rpc_seconds_sum 12
 rpc_seconds_count 100`;
 
 describe('Prometheus exposition parsing', () => {
-  it('keeps every labelled histogram series and sums them by le', () => {
-    const histogram = extractHistogram(parseSamples(EXPOSITION), 'http_request_duration_seconds');
-    expect(histogram).toEqual({
-      kind: 'histogram',
-      buckets: [
-        { le: 0.1, count: 6 },
-        { le: 0.5, count: 9 },
-        { le: Number.POSITIVE_INFINITY, count: 12 },
-      ],
-      count: 12,
-      sum: 6.5,
-    });
-  });
-
-  it('filters series by labels', () => {
-    const histogram = extractHistogram(parseSamples(EXPOSITION), 'http_request_duration_seconds', {
-      route: '/b',
-    });
-    expect(histogram.count).toBe(3);
-    expect(histogram.sum).toBe(4);
-  });
-
   it('reads a summary, including its last line without a trailing newline', () => {
     expect(extractSummary(parseSamples(EXPOSITION), 'rpc_seconds')).toEqual({
       kind: 'summary',
@@ -59,16 +36,6 @@ describe('Prometheus exposition parsing', () => {
       count: 100,
       sum: 12,
     });
-  });
-
-  it.each([
-    ['a payload without the metric', 'other_metric 1\n', /not found/],
-    ['a histogram without +Inf', 'x_bucket{le="0.1"} 1\nx_count 1\n', /\+Inf/],
-    ['a non-numeric sample', 'x_bucket{le="0.1"} abc\n', /not a number/],
-    ['an unparseable line', 'x_bucket{le=0.1} 1\n', /invalid line/],
-  ])('rejects %s as a bad payload', (_name, text, message) => {
-    expect(() => extractHistogram(parseSamples(text), 'x')).toThrow(BadPayloadError);
-    expect(() => extractHistogram(parseSamples(text), 'x')).toThrow(message);
   });
 
   it('reads escaped label values, spaces and own timestamps in one pass', () => {
@@ -89,5 +56,15 @@ describe('Prometheus exposition parsing', () => {
       'rpc_seconds_count',
     ]);
     expect(extractSummary(samples, 'rpc_seconds').count).toBe(100);
+  });
+
+  it.each([
+    ['no escapes', 'abc', 'abc'],
+    ['a quote and a backslash', 'a\\"b\\\\c', 'a"b\\c'],
+    ['a newline', 'x\\ny', 'x\ny'],
+    ['an unknown escape kept as its character', '\\t', 't'],
+  ])('resolves a label value with %s', (_name, quoted, value) => {
+    const text = `m{v="${quoted}"} 1`;
+    expect(labelValue(text, 5, 5 + quoted.length)).toBe(value);
   });
 });
