@@ -6,6 +6,7 @@ import type { HistogramSnapshot, LatencySnapshot, SummarySnapshot } from './prom
 export type ResponseTimeWindow = ResponseTimeWindow__Output;
 
 export const REPORTED_QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
+const [Q50, Q90, Q95, Q99] = REPORTED_QUANTILES;
 
 /**
  * Prometheus's histogram_quantile over cumulative buckets (ascending le, last +Inf): linear
@@ -16,18 +17,28 @@ export function histogramQuantile(q: number, buckets: readonly { le: number; cou
   if (buckets.length < 2 || Number.isNaN(q)) return Number.NaN;
   if (q < 0) return Number.NEGATIVE_INFINITY;
   if (q > 1) return Number.POSITIVE_INFINITY;
-  // cumulative counts must not decrease; a scrape racing an observe can make them (as Prometheus fixes)
-  const cumulative: number[] = [];
+  return quantileOf(q, buckets, cumulativeOf(buckets));
+}
+
+/** Cumulative counts must not decrease; a scrape racing an observe can make them (as Prometheus fixes). */
+function cumulativeOf(buckets: readonly { count: number }[]): number[] {
+  const cumulative = new Array<number>(buckets.length);
   let runningMax = 0;
-  for (const bucket of buckets) {
-    runningMax = Math.max(runningMax, bucket.count);
-    cumulative.push(runningMax);
+  for (let i = 0; i < buckets.length; i++) {
+    runningMax = Math.max(runningMax, (buckets[i] as { count: number }).count);
+    cumulative[i] = runningMax;
   }
+  return cumulative;
+}
+
+/** histogramQuantile for 0 ≤ q ≤ 1 over at least two buckets and their cumulativeOf. */
+function quantileOf(q: number, buckets: readonly { le: number }[], cumulative: readonly number[]): number {
   const observations = cumulative[cumulative.length - 1] as number;
   if (observations === 0) return Number.NaN;
   const rank = q * observations;
-  let index = cumulative.findIndex((count) => count >= rank);
-  if (index < 0) index = cumulative.length - 1;
+  let index = 0;
+  while (index < cumulative.length && !((cumulative[index] as number) >= rank)) index++;
+  if (index === cumulative.length) index = cumulative.length - 1;
   if (index === buckets.length - 1) return (buckets[buckets.length - 2] as { le: number }).le;
   const upper = (buckets[index] as { le: number }).le;
   let lower = 0;
@@ -45,19 +56,19 @@ export function histogramQuantile(q: number, buckets: readonly { le: number; cou
 
 /** What happened between two cumulative histograms; the current one alone after a counter reset. */
 export function histogramDelta(previous: HistogramSnapshot, current: HistogramSnapshot): HistogramSnapshot {
-  const sameBounds =
-    previous.buckets.length === current.buckets.length &&
-    previous.buckets.every((b, i) => b.le === current.buckets[i]?.le);
-  const buckets = current.buckets.map((b, i) => ({
-    le: b.le,
-    count: b.count - (previous.buckets[i]?.count ?? 0),
-  }));
-  const reset =
-    !sameBounds ||
-    current.count < previous.count ||
-    current.sum < previous.sum ||
-    buckets.some((b) => b.count < 0);
-  if (reset) return current;
+  const before = previous.buckets;
+  const now = current.buckets;
+  if (before.length !== now.length || current.count < previous.count || current.sum < previous.sum)
+    return current;
+  const buckets: { le: number; count: number }[] = new Array(now.length);
+  for (let i = 0; i < now.length; i++) {
+    const b = now[i] as { le: number; count: number };
+    const a = before[i] as { le: number; count: number };
+    const count = b.count - a.count;
+    // other bounds, or a count gone down: the counters were reset
+    if (a.le !== b.le || count < 0) return current;
+    buckets[i] = { le: b.le, count };
+  }
   return {
     kind: 'histogram',
     buckets,
@@ -71,22 +82,30 @@ const finiteOrZero = (value: number) => (Number.isFinite(value) ? value : 0);
 function windowFromCounts(
   count: number,
   sum: number,
-  quantile: (q: number) => number,
+  [p50, p90, p95, p99]: readonly [number, number, number, number],
   windowSeconds: number,
 ) {
-  const [p50, p90, p95, p99] = REPORTED_QUANTILES.map((q) => (count > 0 ? finiteOrZero(quantile(q)) : 0));
   return {
     requestCount: count,
     meanSeconds: count > 0 ? sum / count : 0,
-    p50Seconds: p50 as number,
-    p90Seconds: p90 as number,
-    p95Seconds: p95 as number,
-    p99Seconds: p99 as number,
+    p50Seconds: p50,
+    p90Seconds: p90,
+    p95Seconds: p95,
+    p99Seconds: p99,
     windowSeconds,
     valid: true,
     error: '',
     failureReason: '',
   };
+}
+
+/** The REPORTED_QUANTILES of a histogram window (0 when it has no observations or no bounds). */
+function histogramQuantiles(delta: HistogramSnapshot): [number, number, number, number] {
+  const { buckets } = delta;
+  if (!(delta.count > 0) || buckets.length < 2) return [0, 0, 0, 0];
+  const cumulative = cumulativeOf(buckets);
+  const at = (q: number) => finiteOrZero(quantileOf(q, buckets, cumulative));
+  return [at(Q50), at(Q90), at(Q95), at(Q99)];
 }
 
 /**
@@ -106,18 +125,14 @@ export function responseTimeWindow(
 ): ResponseTimeWindow {
   if (previous.kind === 'histogram' && current.kind === 'histogram') {
     const delta = histogramDelta(previous, current);
-    return windowFromCounts(
-      delta.count,
-      delta.sum,
-      (q) => histogramQuantile(q, delta.buckets),
-      windowSeconds,
-    );
+    return windowFromCounts(delta.count, delta.sum, histogramQuantiles(delta), windowSeconds);
   }
   if (previous.kind === 'summary' && current.kind === 'summary') {
     const reset = current.count < previous.count || current.sum < previous.sum;
     const count = reset ? current.count : current.count - previous.count;
     const sum = reset ? current.sum : current.sum - previous.sum;
-    return windowFromCounts(count, sum, (q) => summaryQuantile(q, current.quantiles), windowSeconds);
+    const at = (q: number) => (count > 0 ? finiteOrZero(summaryQuantile(q, current.quantiles)) : 0);
+    return windowFromCounts(count, sum, [at(Q50), at(Q90), at(Q95), at(Q99)], windowSeconds);
   }
   return invalidWindow(`metric changed kind from ${previous.kind} to ${current.kind}`, windowSeconds);
 }
