@@ -7,7 +7,7 @@ import type {
   RecommenderConfig,
   RecommenderState,
 } from './types.ts';
-import { formatCpu, formatMemory, initialRecommenderState } from './util.ts';
+import { formatCpu, formatMemory, initialRecommenderState, withEvidence } from './util.ts';
 
 /** The pooled window is full within half a period of the horizon (jittered periods, periods not dividing it). */
 const HORIZON_SLACK = 0.5;
@@ -62,13 +62,15 @@ export function pooledSignal(window: EvidenceWindow, latest: PodSignal): PodSign
  * Runs `law` on evidence pooled up to `tuning.evidenceSeconds`. A window that reaches the horizon
  * commits the law's decision and state; a shorter one commits only an urgent growth (hidden demand,
  * the SLO itself missed, memory short or an OOM kill) and otherwise holds the last decision.
- * At a period ≥ the horizon every window is full: the law runs unchanged.
+ * At a period ≥ the horizon every window is full: the law runs unchanged. With `describe`, the law
+ * leaves its reason empty and it is built here only for a decision that commits.
  */
 export function recommendOnEvidence(
   config: RecommenderConfig,
   previous: RecommenderState | undefined,
   signal: PodSignal,
   law: (config: RecommenderConfig, state: RecommenderState | undefined, signal: PodSignal) => Recommendation,
+  describe?: (config: RecommenderConfig, rec: Recommendation) => string,
 ): Recommendation {
   const state = previous ?? initialRecommenderState();
   const t = config.tuning;
@@ -124,6 +126,8 @@ export function recommendOnEvidence(
             cpuMilli: Math.max(result.desired.cpuMilli, standing.cpuMilli),
             memoryBytes: Math.max(result.desired.memoryBytes, standing.memoryBytes),
           };
+    // the law's own reason, for the decision it took (before it is held or kept as below)
+    if (describe) result.reason = describe(config, result);
     result.desired = desired;
     result.state.evidence = undefined;
     result.state.lastDesired = desired;
@@ -136,7 +140,7 @@ export function recommendOnEvidence(
   terms.evidenceSeconds = window.seconds;
   return {
     desired: held,
-    state: { ...state, evidence: window },
+    state: withEvidence(state, window),
     terms,
     reason:
       `cpu ${formatCpu(held.cpuMilli)}, memory ${formatMemory(held.memoryBytes)} held (pooling): ` +

@@ -30,6 +30,33 @@ export function recommendKosmos(
   previous: RecommenderState | undefined,
   signal: PodSignal,
 ): Recommendation {
+  const rec = decideKosmos(config, previous, signal);
+  rec.reason = describeKosmos(config, rec);
+  return rec;
+}
+
+/**
+ * The reason of a kosmos decision, from its terms and desired size alone: the evidence pooling
+ * (evidence.ts) builds it only for a decision it commits, not on every pass the law runs.
+ */
+export function describeKosmos(config: RecommenderConfig, rec: Recommendation): string {
+  const terms = rec.terms;
+  const bound = terms.cpuBoundedBySla;
+  return (
+    `cpu ${formatCpu(terms.enactedCpuMilli)} → ${formatCpu(rec.desired.cpuMilli)} (${terms.cpuRule}` +
+    `${bound === 'none' ? '' : `, sla ${bound}`}), ` +
+    `memory ${formatMemory(terms.enactedMemoryBytes)} → ${formatMemory(rec.desired.memoryBytes)} (${terms.memoryRule}): ` +
+    `${config.statistic} ${formatSeconds(terms.responseTimeSeconds)} vs slo ${formatSeconds(config.sloSeconds)}, ` +
+    `${Math.max(0, terms.requestRate).toFixed(1)} req/s`
+  );
+}
+
+/** recommendKosmos without its reason (left empty: describeKosmos builds it). */
+export function decideKosmos(
+  config: RecommenderConfig,
+  previous: RecommenderState | undefined,
+  signal: PodSignal,
+): Recommendation {
   const t = config.tuning;
   const state = previous ?? initialRecommenderState();
   const window = readWindow(config, signal);
@@ -126,11 +153,11 @@ export function recommendKosmos(
     cpuBoundedBySla: cpu.bound,
     memoryBoundedBySla: memory.bound,
   };
+  const memoryState = memoryResult.state;
   return {
     desired: { cpuMilli: cpu.value, memoryBytes: memory.value },
+    // every field, in the order of RecommenderState: one hidden class for every pod's state
     state: {
-      ...state,
-      ...memoryResult.state,
       steps: state.steps + 1,
       previousError: pi.error,
       cpuCostMilliSecondsPerRequest: cost.cpuCostMilliSecondsPerRequest,
@@ -141,14 +168,16 @@ export function recommendKosmos(
       rateMean: rates.rateMean,
       rateVariance: rates.rateVariance,
       draining: hiddenDemand,
+      evidence: state.evidence,
+      lastDesired: state.lastDesired,
       recentTargets: held.recentTargets,
+      peakWorkingSetBytes: memoryState.peakWorkingSetBytes,
+      previousWorkingSetBytes: memoryState.previousWorkingSetBytes,
+      workingSetStableSteps: memoryState.workingSetStableSteps,
+      stepsSinceOom: memoryState.stepsSinceOom,
+      oomAnsweredRestartCount: state.oomAnsweredRestartCount,
     },
     terms,
-    reason:
-      `cpu ${formatCpu(signal.enactedCpuMilli)} → ${formatCpu(cpu.value)} (${rule}` +
-      `${cpu.bound === 'none' ? '' : `, sla ${cpu.bound}`}), ` +
-      `memory ${formatMemory(signal.enactedMemoryBytes)} → ${formatMemory(memory.value)} (${memoryResult.rule}): ` +
-      `${config.statistic} ${formatSeconds(rt)} vs slo ${formatSeconds(config.sloSeconds)}, ` +
-      `${window.requestRate.toFixed(1)} req/s`,
+    reason: '',
   };
 }

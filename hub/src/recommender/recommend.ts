@@ -1,6 +1,6 @@
 // The per-pod vertical recommender: dispatches to the configured control law.
 import { recommendOnEvidence } from './evidence.ts';
-import { recommendKosmos } from './kosmos.ts';
+import { decideKosmos, describeKosmos } from './kosmos.ts';
 import { recommendKosmosPi } from './kosmos-pi.ts';
 import type { PodSignal, Recommendation, RecommenderConfig, RecommenderState } from './types.ts';
 
@@ -19,7 +19,7 @@ export function recommend(
   const rec =
     config.controller === 'kosmos-pi'
       ? recommendKosmosPi(config, state, input)
-      : recommendOnEvidence(config, state, input, recommendKosmos);
+      : recommendOnEvidence(config, state, input, decideKosmos, describeKosmos);
   // every law's state is a fresh object carrying the previous one's fields: only a new answer is set
   if (newKill && signal.restartCount !== undefined) rec.state.oomAnsweredRestartCount = signal.restartCount;
   return rec;

@@ -2,7 +2,39 @@
 import type { RecommenderState } from './types.ts';
 
 export function initialRecommenderState(): RecommenderState {
-  return { steps: 0, modelCorrection: 1, workingSetStableSteps: 0 };
+  return withEvidence(EMPTY_STATE, undefined);
+}
+
+const EMPTY_STATE: RecommenderState = { steps: 0, modelCorrection: 1, workingSetStableSteps: 0 };
+
+/**
+ * A copy of `state` with `evidence` as its pooled window. Every field is written, in the order the
+ * law writes them (kosmos.ts), so all states share one hidden class.
+ */
+export function withEvidence(
+  state: RecommenderState,
+  evidence: RecommenderState['evidence'],
+): RecommenderState {
+  return {
+    steps: state.steps,
+    previousError: state.previousError,
+    cpuCostMilliSecondsPerRequest: state.cpuCostMilliSecondsPerRequest,
+    modelCorrection: state.modelCorrection,
+    latencyFloorSeconds: state.latencyFloorSeconds,
+    latencyFit: state.latencyFit,
+    previousRequestRate: state.previousRequestRate,
+    rateMean: state.rateMean,
+    rateVariance: state.rateVariance,
+    draining: state.draining,
+    evidence,
+    lastDesired: state.lastDesired,
+    recentTargets: state.recentTargets,
+    peakWorkingSetBytes: state.peakWorkingSetBytes,
+    previousWorkingSetBytes: state.previousWorkingSetBytes,
+    workingSetStableSteps: state.workingSetStableSteps,
+    stepsSinceOom: state.stepsSinceOom,
+    oomAnsweredRestartCount: state.oomAnsweredRestartCount,
+  };
 }
 
 /** Clamps to [min, max] and says which bound cut (max wins when min > max). */

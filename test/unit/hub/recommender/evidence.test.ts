@@ -57,6 +57,21 @@ describe('recommender evidence pooling (control periods shorter than the 5 s hor
     expect(pooled.desired).toEqual(direct.desired);
     expect(pooled.terms.cpuRule).toBe(direct.terms.cpuRule);
     expect(pooled.state.modelCorrection).toBe(direct.state.modelCorrection);
+    expect(pooled.reason).toBe(direct.reason);
+    expect(pooled.reason).toMatch(/^cpu \d+m → \d+m \(/);
+  });
+
+  it("gives a decision committed on pooled evidence the law's own reason, built from its terms", () => {
+    const signals = [40, 62, 45, 58, 45].map((r) =>
+      second({ requestRate: r, requestCount: r, cpuUsageMilli: r * 20 }),
+    );
+    const recs = run(known, signals);
+    const before = recs[3]?.state as RecommenderState;
+    const last = signals[4] as PodSignal;
+    const direct = recommendKosmos(config, before, pooledSignal(poolWindow(before.evidence, last), last));
+    expect(recs[4]?.terms.cpuRule).not.toBe('pooling');
+    expect(recs[4]?.reason).toBe(direct.reason);
+    expect(recs[0]?.reason).toMatch(/held \(pooling\)/);
   });
 
   it('holds the allocation through 1 s windows with a noisy but healthy rate, then decides on 5 s of evidence', () => {
