@@ -124,7 +124,7 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
             ready: obs?.sample.ready ?? false,
             unschedulable: false,
             specResources: { cpuMilli: 0, memoryBytes: 0 },
-            ...(obs ? { sample: obs.sample } : {}),
+            sample: obs?.sample,
             reportWindowSeconds: obs?.windowSeconds ?? 0,
             fresh: obs !== undefined && model.isFreshObservation(obs),
           },

@@ -111,7 +111,7 @@ function planPod(
   pod: PodObservation,
   standing: Resources | undefined,
   standingSlaCap: Resources | undefined,
-): { plan: PodPlan; state: RecommenderState | undefined; slaCap?: Resources } {
+): { plan: PodPlan; state: RecommenderState | undefined; slaCap: Resources | undefined } {
   if (!pod.signal) {
     // Without fresh evidence the decision stands: re-planning from the enacted size, which lags a
     // resize still in flight, would ask to undo it on every pass between two reports. So does what
@@ -122,7 +122,7 @@ function planPod(
         ? standingSlaCap
         : undefined;
     return {
-      ...(slaCap ? { slaCap } : {}),
+      slaCap,
       plan: {
         key: pod.key,
         desired: held,
@@ -173,7 +173,7 @@ function planPod(
       essentialCpuMilli: essentialWithin(policy, rec.terms.essentialCpuMilli, rec.desired),
     },
     state: rec.state,
-    ...(slaCapped ? { slaCap } : {}),
+    slaCap: slaCapped ? slaCap : undefined,
   };
 }
 

@@ -223,7 +223,7 @@ export class ControlLoop {
       ready,
       unschedulable: !ready && isPodUnschedulable(t.pod),
       specResources: containerResources(t.pod, t.container),
-      ...(obs ? { sample: obs.sample } : {}),
+      sample: obs?.sample,
       reportWindowSeconds: obs?.windowSeconds ?? 0,
       fresh,
     };

@@ -59,7 +59,7 @@ export function observePod(pod: TrackedPodView, o: ObserveOptions): PodObservati
     key: pod.key,
     ready: pod.ready,
     enacted: enactedResources(sample, pod.specResources),
-    ...(signal ? { signal } : {}),
+    signal,
     capped: sample?.capped ?? ZERO,
     cappedReason: sample?.capReason ?? 'None',
   };

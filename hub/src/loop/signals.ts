@@ -43,7 +43,7 @@ export function podSignal(report: PodSample, reportWindowSeconds: number, statis
     throttledRatio: report.cpuThrottledRatio,
     requestRate: requestCount / periodSeconds,
     requestCount,
-    ...(measured && requestCount > 0 ? { responseTimeSeconds: statisticSeconds(rt, statistic) } : {}),
+    responseTimeSeconds: measured && requestCount > 0 ? statisticSeconds(rt, statistic) : undefined,
     memoryWorkingSetBytes: report.memoryWorkingSetBytes,
     oomKilled: report.lastTerminationOom,
     restartCount: report.restartCount,

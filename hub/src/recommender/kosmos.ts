@@ -98,7 +98,11 @@ export function decideKosmos(
     target,
     target.rule === 'saturated' ? (ff.feedForwardCpuMilli ?? target.targetCpuMilli) : target.targetCpuMilli,
   );
-  const limited = rateLimit(config, window, { ...target, ...held });
+  const limited = rateLimit(config, window, {
+    rule: held.rule,
+    targetCpuMilli: held.targetCpuMilli,
+    backlogCpuMilli: target.backlogCpuMilli,
+  });
   const memoryResult = recommendMemory(t, state, signal);
   const { cpu, memory } = slaBounds(config, {
     cpuMilli: limited.unboundedCpuMilli,

@@ -38,7 +38,8 @@ export function hiddenDemandTarget(
   feedForwardCpuMilli: number | undefined,
   base: CpuTarget,
 ): HiddenDemandTarget {
-  if (!hiddenDemand) return { ...base, backlogCpuMilli: undefined };
+  if (!hiddenDemand)
+    return { rule: base.rule, targetCpuMilli: base.targetCpuMilli, backlogCpuMilli: undefined };
   const t = config.tuning;
   const rt = window.responseTimeSeconds;
   const usage = window.usageCpuMilli;
@@ -55,5 +56,5 @@ export function hiddenDemandTarget(
   }
   return hidden > base.targetCpuMilli
     ? { rule: 'saturated', targetCpuMilli: hidden, backlogCpuMilli }
-    : { ...base, backlogCpuMilli };
+    : { rule: base.rule, targetCpuMilli: base.targetCpuMilli, backlogCpuMilli };
 }

@@ -33,17 +33,25 @@ export function holdShrink(
   const holdSeconds = tuning.shrinkHoldSeconds;
   const elapsed = Math.max(0, window.periodSeconds);
   const aged: HeldTarget[] = [];
-  for (const h of recent ?? []) {
-    const ageSeconds = h.ageSeconds + elapsed;
-    if (ageSeconds < holdSeconds) aged.push({ ageSeconds, cpuMilli: h.cpuMilli });
+  let highest = 0;
+  if (recent) {
+    for (const h of recent) {
+      const ageSeconds = h.ageSeconds + elapsed;
+      if (ageSeconds < holdSeconds) {
+        aged.push({ ageSeconds, cpuMilli: h.cpuMilli });
+        highest = Math.max(highest, h.cpuMilli);
+      }
+    }
   }
-  const highest = aged.reduce((m, h) => Math.max(m, h.cpuMilli), 0);
   while (aged.length > 0 && (aged[aged.length - 1] as HeldTarget).cpuMilli <= remember) aged.pop();
-  const recentTargets = holdSeconds > 0 ? [...aged, { ageSeconds: 0, cpuMilli: remember }] : [];
+  // aged is this call's own array: the new target is appended to it
+  if (holdSeconds > 0) aged.push({ ageSeconds: 0, cpuMilli: remember });
+  const recentTargets = holdSeconds > 0 ? aged : [];
   const enacted = window.enactedCpuMilli;
   const wanted = target.targetCpuMilli;
-  if (wanted >= enacted) return { ...target, heldAtCpuMilli: undefined, recentTargets };
   const floor = window.violating ? enacted : Math.min(enacted, Math.max(highest, remember));
-  if (floor <= wanted) return { ...target, heldAtCpuMilli: undefined, recentTargets };
+  if (wanted >= enacted || floor <= wanted) {
+    return { rule: target.rule, targetCpuMilli: wanted, heldAtCpuMilli: undefined, recentTargets };
+  }
   return { rule: 'shrink-hold', targetCpuMilli: floor, heldAtCpuMilli: floor, recentTargets };
 }
