@@ -117,9 +117,11 @@ async function writeFiles(
     Object.entries(files).map(async ([name, content]) => {
       const file = path.join(dir, name);
       const before = written?.get(file);
-      if (before === content) return;
-      if (update === 'in-place' && before !== undefined) {
-        const text = content.length < before.length ? content.padEnd(before.length, '\n') : content;
+      const inPlace = update === 'in-place' && before !== undefined;
+      // what the file would hold: in place, a shorter text keeps the padding of the longer one
+      const text = inPlace && content.length < before.length ? content.padEnd(before.length, '\n') : content;
+      if (before === text) return;
+      if (inPlace) {
         await writeFile(file, text, { flag: 'r+' });
         written?.set(file, text);
         return;

@@ -1,4 +1,4 @@
-import { access, readdir, readFile, stat } from 'node:fs/promises';
+import { access, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCpuStat } from '../../../../agent/src/cgroup/parse.ts';
@@ -52,6 +52,10 @@ describe('simulated kubelet cgroup writer', () => {
     expect(await readFile(file, 'utf8')).toBe('150000 100000\n');
     await writer.setLimits(KEY, { cpuLimitMilli: 500 });
     expect(await readFile(file, 'utf8')).toBe('50000 100000\n\n');
+    // the same limit again is no change, padding or not: the file is not written (a marker survives)
+    await writeFile(file, 'untouched\n');
+    await writer.setLimits(KEY, { cpuLimitMilli: 500 });
+    expect(await readFile(file, 'utf8')).toBe('untouched\n');
     await writer.setLimits(KEY, { cpuLimitMilli: undefined });
     expect(await readFile(file, 'utf8')).toBe('max 100000\n\n\n\n');
     expect((await stat(file)).ino).toBe(inode);
