@@ -47,7 +47,7 @@ export const RECOMMENDER_DEFAULTS = {
     memoryPeakDecay: 0.01,
     oomBumpFraction: 0.5,
     oomBumpBytes: 128 * MI,
-    maxMemoryDecreaseFraction: 0.1,
+    maxMemoryDecreaseFraction: 0.5,
     memoryStableFraction: 0.05,
     memoryStableSteps: 6,
     memoryHoldStepsAfterOom: 60,

@@ -123,7 +123,8 @@ export interface KosmosTuning {
   /** OOM bump: max(enacted × (1 + oomBumpFraction), enacted + oomBumpBytes). */
   oomBumpFraction: number;
   oomBumpBytes: number;
-  /** Memory may shrink by at most this fraction per step, and only when the working set is stable. */
+  /** Memory may shrink by at most this fraction per step, and only when the working set is stable
+   *  (half: one step from a manifest's size down to the need in most cases; each step is a resize). */
   maxMemoryDecreaseFraction: number;
   /** Working set counts as stable when it moved less than this fraction for memoryStableSteps steps. */
   memoryStableFraction: number;

@@ -17,7 +17,7 @@ export interface MemoryRecommendation {
  * need = peak·(1 + margin) + floor, peak = max(workingSet, previous peak·(1 − memoryPeakDecay)).
  * - OOM kill: max(need, enacted·(1 + oomBumpFraction), enacted + oomBumpBytes).
  * - need > enacted: grow to need at once.
- * - need < enacted·(1 − deadband): shrink toward need by at most maxMemoryDecreaseFraction per
+ * - need < enacted·(1 − deadband): shrink toward need by at most maxMemoryDecreaseFraction (half) per
  *   step, only after the working set moved < memoryStableFraction for memoryStableSteps steps and
  *   not within memoryHoldStepsAfterOom steps of an OOM kill; never below need.
  * - unreadable usage (or no working set yet): hold.
