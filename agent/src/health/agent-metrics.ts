@@ -1,5 +1,6 @@
 // The agent's Prometheus metrics, in its own registry: ticks, time per loop step (cgroup read
 // among them), resize requests by outcome, PodScale status writes, hub connection state.
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { HubState } from '../hublink/hub-link.ts';
 
@@ -100,6 +101,37 @@ export class AgentMetrics {
     help: 'Kubernetes API calls that timed out (reason=timeout) or were throttled with 429 (reason=throttled).',
     labelNames: ['verb', 'resource', 'reason'] as const,
     registers: [this.registry],
+  });
+
+  /** Read at scrape time only: nothing is sampled between scrapes. */
+  readonly memoryBytes = new Gauge({
+    name: 'kosmos_agent_memory_bytes',
+    help: "The agent process memory by kind: rss (resident, the node binary's mapped pages among it), heap_total and heap_used (V8 heap), external (memory V8 tracks outside its heap: Buffers and the source text of the bundle and of node's own modules), malloced (V8's malloc: compiler and parser zones).",
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+    collect() {
+      const m = process.memoryUsage();
+      this.set({ kind: 'rss' }, m.rss);
+      this.set({ kind: 'heap_total' }, m.heapTotal);
+      this.set({ kind: 'heap_used' }, m.heapUsed);
+      this.set({ kind: 'external' }, m.external);
+      this.set({ kind: 'malloced' }, getHeapStatistics().malloced_memory);
+    },
+  });
+  readonly heapSpaceBytes = new Gauge({
+    name: 'kosmos_agent_heap_space_bytes',
+    help: 'Each V8 heap space (new, old, code, large object, ...): size reserved, used by objects and resident (physical).',
+    labelNames: ['space', 'kind'] as const,
+    registers: [this.registry],
+    collect() {
+      for (const s of getHeapSpaceStatistics()) {
+        if (s.space_size === 0) continue;
+        const space = s.space_name.replace(/_space$/, '');
+        this.set({ space, kind: 'size' }, s.space_size);
+        this.set({ space, kind: 'used' }, s.space_used_size);
+        this.set({ space, kind: 'resident' }, s.physical_space_size);
+      }
+    },
   });
 
   setHubState(state: HubState): void {

@@ -29,6 +29,10 @@ describe('health server', () => {
     const text = await (await fetch(`${base}/metrics`)).text();
     expect(text).toContain('kosmos_agent_hub_connection_state{state="disconnected"} 1');
     expect(text).toContain('kosmos_agent_resize_requests_total{outcome="applied"} 1');
+    // memory read at scrape time: resident and V8's old space (always populated after start)
+    const bytes = (re: RegExp) => Number(text.match(re)?.[1]);
+    expect(bytes(/^kosmos_agent_memory_bytes\{kind="rss"\} (\d+)$/m)).toBeGreaterThan(1 << 20);
+    expect(bytes(/^kosmos_agent_heap_space_bytes\{space="old",kind="used"\} (\d+)$/m)).toBeGreaterThan(0);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
 
