@@ -156,6 +156,8 @@ export function decideKosmos(
     oomKilled: signal.oomKilled,
     cpuBoundedBySla: cpu.bound,
     memoryBoundedBySla: memory.bound,
+    // set by the evidence pooling; declared here so setting it adds no property to the object
+    evidenceSeconds: undefined,
   };
   const memoryState = memoryResult.state;
   return {
