@@ -32,11 +32,17 @@ export function aggregateService(
   }
   let desiredCpuMilli = 0;
   let demandCpuMilli = 0;
-  const headrooms: number[] = [];
+  // summed in pod order from 0, as a reduce over the pods with a model would
+  let headroomSum = 0;
+  let headroomCount = 0;
   for (const plan of plans) {
     desiredCpuMilli += plan.desired.cpuMilli;
     demandCpuMilli += podDemandCpuMilli(plan.terms, plan.desired.cpuMilli);
-    if (plan.terms?.headroomCpuMilli !== undefined) headrooms.push(plan.terms.headroomCpuMilli);
+    const headroom = plan.terms?.headroomCpuMilli;
+    if (headroom !== undefined) {
+      headroomSum += headroom;
+      headroomCount++;
+    }
   }
   return {
     requestRate,
@@ -46,8 +52,7 @@ export function aggregateService(
     enactedCpuMilli,
     desiredCpuMilli,
     demandCpuMilli,
-    perPodHeadroomCpuMilli:
-      headrooms.length > 0 ? headrooms.reduce((a, b) => a + b, 0) / headrooms.length : 0,
+    perPodHeadroomCpuMilli: headroomCount > 0 ? headroomSum / headroomCount : 0,
   };
 }
 
