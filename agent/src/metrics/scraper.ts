@@ -2,10 +2,10 @@
 // deadline over the whole request (connect to last byte) and a size limit, and extracts the latency
 // snapshot with the time it was taken; every failure is a per-pod result with a reason, never a throw.
 
-import { Agent, get } from 'node:http';
 import type { ScrapeSource } from '../../../lib/api/types.ts';
 import type { Logger } from '../../../lib/log.ts';
 import { scanHistogram } from './histogram-text.ts';
+import { ScrapeConnections, ScrapeError } from './http-get.ts';
 import {
   BadPayloadError,
   extractSummary,
@@ -72,7 +72,6 @@ export const DEFAULT_METRICS_PATH = '/metrics';
 export const DEFAULT_SCRAPE_TIMEOUT_MS = 2000;
 /** An idle kept-alive scrape connection is closed after this long. */
 const IDLE_SOCKET_MS = 30_000;
-const ACCEPT = 'text/plain;version=0.0.4;q=1,*/*;q=0.1';
 
 export function scrapeUrl(podIp: string, source: ScrapeSource): string {
   const host = podIp.includes(':') ? `[${podIp}]` : podIp;
@@ -84,116 +83,6 @@ function scrapePath(source: ScrapeSource): string {
   return path.startsWith('/') ? path : `/${path}`;
 }
 
-/** A scrape's request by its parts: given the URL text, node:http would parse it on every request. */
-interface ScrapeRequest {
-  url: string;
-  host: string;
-  port: number;
-  path: string;
-}
-
-const REQUEST_HEADERS = { accept: ACCEPT } as const;
-
-class ScrapeError extends Error {
-  readonly kind: ScrapeFailureKind;
-  constructor(kind: ScrapeFailureKind, message: string) {
-    super(message);
-    this.kind = kind;
-  }
-}
-
-/**
- * GET with node:http rather than fetch: fetch refuses the WHATWG "bad ports" (6000, 6665–6669,
- * 10080, ...), which are legitimate container ports. One timer covers the whole request, so an
- * endpoint that trickles its body is cut at the deadline like one that never answers.
- */
-function httpGetOnce(
-  target: ScrapeRequest,
-  deadline: { atMs: number; totalMs: number },
-  maxBytes: number,
-  agent: Agent,
-): Promise<string> {
-  const timeoutMs = Math.max(0, deadline.atMs - performance.now());
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (err: Error | undefined, text?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (err) {
-        request.destroy();
-        reject(err);
-      } else resolve(text as string);
-    };
-    let responded = false;
-    const { url, host, port, path } = target;
-    const request = get({ host, port, path, agent, headers: REQUEST_HEADERS }, (res) => {
-      responded = true;
-      if (res.statusCode !== 200) {
-        res.resume();
-        finish(new ScrapeError('http_status', `HTTP ${res.statusCode} from ${url}`));
-        return;
-      }
-      const declared = Number(res.headers['content-length']);
-      if (declared > maxBytes) {
-        finish(new ScrapeError('too_large', `payload of ${declared} bytes, more than ${maxBytes}`));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.byteLength;
-        if (size > maxBytes) {
-          finish(new ScrapeError('too_large', `payload larger than ${maxBytes} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('end', () =>
-        finish(undefined, (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8')),
-      );
-      res.on('error', (err) => finish(new ScrapeError('connection', `connection failed: ${err.message}`)));
-    });
-    const timer = setTimeout(
-      () => finish(new ScrapeError('timeout', `timeout after ${deadline.totalMs}ms`)),
-      timeoutMs,
-    );
-    request.on('error', (err: NodeJS.ErrnoException) =>
-      finish(
-        request.reusedSocket && !responded
-          ? new StaleSocketError(err.code ?? err.message)
-          : new ScrapeError('connection', `connection failed: ${err.code ?? err.message}`),
-      ),
-    );
-  });
-}
-
-/** A kept-alive connection the pod had closed before the request went out: retried on a new one. */
-class StaleSocketError extends Error {}
-
-/**
- * GET over the pod's kept-alive connection; if the pod had closed it while idle, once more on a
- * fresh one, within the same deadline (connect to last byte).
- */
-async function httpGetText(
-  target: ScrapeRequest,
-  timeoutMs: number,
-  maxBytes: number,
-  agent: Agent,
-): Promise<string> {
-  const deadline = { atMs: performance.now() + timeoutMs, totalMs: timeoutMs };
-  try {
-    return await httpGetOnce(target, deadline, maxBytes, agent);
-  } catch (err) {
-    if (!(err instanceof StaleSocketError)) throw err;
-    return httpGetOnce(target, deadline, maxBytes, agent).catch((again: unknown) => {
-      throw again instanceof StaleSocketError
-        ? new ScrapeError('connection', `connection failed: ${again.message}`)
-        : again;
-    });
-  }
-}
-
 export function createSnapshotScraper(options: MetricsScraperOptions): SnapshotScraper {
   const { logger } = options;
   const timeoutMs = options.timeoutMs ?? DEFAULT_SCRAPE_TIMEOUT_MS;
@@ -202,14 +91,14 @@ export function createSnapshotScraper(options: MetricsScraperOptions): SnapshotS
   const now = options.now ?? Date.now;
   // One connection per pod, kept alive between scrapes (a new TCP connection per pod per tick was a
   // third of the agent's CPU); an idle one is closed after IDLE_SOCKET_MS (the pod may be gone).
-  const agent = new Agent({ keepAlive: true, maxSockets: 1, timeout: IDLE_SOCKET_MS });
+  const connections = new ScrapeConnections(IDLE_SOCKET_MS);
 
   async function scrape(target: ScrapeTarget): Promise<ScrapeResult> {
     const url = scrapeUrl(target.podIp, target.source);
     let text: string;
     try {
       const request = { url, host: target.podIp, port: target.source.port, path: scrapePath(target.source) };
-      text = await httpGetText(request, timeoutMs, maxBodyBytes, agent);
+      text = await connections.get(request, timeoutMs, maxBodyBytes);
     } catch (err) {
       if (!(err instanceof ScrapeError)) throw err;
       return fail(target, url, err.kind, err.message);
