@@ -32,12 +32,21 @@ export function serverChannelOptions(o: GrpcServerOptions = {}): grpc.ChannelOpt
   };
 }
 
+/**
+ * Node's Buffer pool serves allocations under half its size (default 8 KiB pool: < 4 KiB). A report
+ * of 30 pods is ~6.4 KiB and a directive ~4.4 KiB, so grpc-js's framing copies (Buffer.concat in,
+ * allocUnsafe out) each took an ArrayBuffer of their own: two or three per report, which the GC
+ * then tracks and sweeps. With 64 KiB pools, messages up to 32 KiB (a 110-pod report) are slices.
+ */
+export const MESSAGE_BUFFER_POOL_BYTES = 64 * 1024;
+
 export async function startGrpcServer(
   host: string,
   port: number,
   services: Array<[grpc.ServiceDefinition, grpc.UntypedServiceImplementation]>,
   options: GrpcServerOptions = {},
 ): Promise<RunningGrpcServer> {
+  if (Buffer.poolSize < MESSAGE_BUFFER_POOL_BYTES) Buffer.poolSize = MESSAGE_BUFFER_POOL_BYTES;
   const server = new grpc.Server(serverChannelOptions(options));
   for (const [definition, handlers] of services) server.addService(definition, handlers);
   const bound = await new Promise<number>((resolve, reject) => {
