@@ -7,6 +7,7 @@ import { availableParallelism, cpus, platform, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { AGENT_ENV_FILE, AGENT_NODE_OPTIONS_FILE, IMAGE_ENV, parseEnvFile } from '../build-entries.ts';
+import { positiveInt } from './cli-args.ts';
 import { AGENT_TICK_DEFAULTS, AGENT_TICK_QUICK, runAgentTick } from './speed/agent-tick.ts';
 import { type Calibration, calibrate } from './speed/calibrate.ts';
 import { GRPC_REPORTS_DEFAULTS, GRPC_REPORTS_QUICK, runGrpcReports } from './speed/grpc-reports.ts';
@@ -42,12 +43,6 @@ const OPT_IN: readonly BenchName[] = ['hub-shards'];
 
 /** --grpc-agents: streams in grpc-reports (pods per node then spread a 150,000-pod fleet). */
 let grpcAgents: number | undefined;
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a positive integer`);
-  return n;
-}
 
 function names(value: string): BenchName[] {
   const list = value

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { KosmosTuning } from '../../hub/src/recommender/types.ts';
+import { positiveInt } from '../cli-args.ts';
 import { type BalancingRow, balancingMarkdown, balancingRow, balancingTable } from './balancing.ts';
 import { coresChart, frontsChart, responseTimeChart } from './charts.ts';
 import { CONTENDERS, contenderSpec, OPT_IN_CONTENDERS, resolveContenders } from './contenders.ts';
@@ -55,12 +56,6 @@ function seedList(value: string): number[] {
       throw new InvalidArgumentError(`"${s}" is not a positive integer seed (or use "none")`);
     return n;
   });
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
-  return n;
 }
 
 const program = new Command('bench:quality')

@@ -3,11 +3,12 @@
 // Writes real.json and SVG charts (client p95 vs the objective, enacted quota vs CPU used).
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { createLogger } from '../../lib/log.ts';
 import { requireHaproxy } from '../../sim/load/haproxy.ts';
 import { realCgroupsUnavailable } from '../../sim/node/real/cgroup-tree.ts';
 import { lineChartSvg } from '../../sim/report/svg-chart.ts';
+import { positiveInt, wholeNumberAtLeast } from '../cli-args.ts';
 import {
   DEFAULT_REAL_CONTENDERS,
   type JobResult,
@@ -15,7 +16,7 @@ import {
   type RealContender,
   runRealJob,
 } from './testbed.ts';
-import { REAL_WORKLOADS, type RealWorkloadName, realWorkload } from './workloads.ts';
+import { REAL_WORKLOADS, type RealWorkload, type RealWorkloadName, realWorkload } from './workloads.ts';
 
 const QUICK = {
   workloads: ['step'] as RealWorkloadName[],
@@ -52,20 +53,20 @@ const program = new Command('bench:real')
   .option(
     '--seconds <n>',
     `length of each run, at least one 30 s SLO window (default ${FULL_SECONDS}, quick ${QUICK.seconds})`,
-    (v) => atLeast(v, 30),
+    wholeNumberAtLeast(30),
   )
   .option('--hub-flags <flags>', 'further flags for the kosmos hub, space-separated (an A/B of a setting)')
   .option('--agent-flags <flags>', 'further flags for each kosmos agent, space-separated')
   .option(
     '--repeat <n>',
     'runs of each workload × contender, each with its own arrival seed, interleaved (run 1 of every pair, then run 2, ...)',
-    (v) => atLeast(v, 1),
+    positiveInt,
     1,
   )
   .option(
     '--warmup <n>',
     `seconds of load at the workload's first rate before each measured run, not counted (default ${FULL_WARMUP_SECONDS}, quick ${QUICK.warmupSeconds})`,
-    (v) => atLeast(v, 0),
+    wholeNumberAtLeast(0),
   );
 
 interface Options {
@@ -78,13 +79,6 @@ interface Options {
   hubFlags?: string;
   agentFlags?: string;
   repeat: number;
-}
-
-function atLeast(v: string, min: number): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < min)
-    throw new InvalidArgumentError(`expected a whole number of at least ${min}, got "${v}"`);
-  return n;
 }
 
 /** The Poisson arrivals' seed of a workload's run: run 0 keeps the seeds of single-run files. */
@@ -196,9 +190,11 @@ async function main(): Promise<void> {
   const log = createLogger({ name: 'bench-real', destination: createWriteStream(join(logDir, 'bench.log')) });
   const runs: Run[] = [];
   const started = Date.now();
+  // each workload's rates once (a trace window is read and compressed), for every run and the report
+  const loaded = await Promise.all(workloads.map((name) => realWorkload(name, seconds)));
   for (let repeat = 0; repeat < o.repeat; repeat++)
     for (const [i, name] of workloads.entries()) {
-      const w = await realWorkload(name, seconds);
+      const w = loaded[i] as RealWorkload;
       for (const contender of contenders) {
         const of = o.repeat > 1 ? ` run ${repeat + 1} of ${o.repeat}` : '';
         process.stdout.write(`${name} × ${contender}${of} (${warmupSeconds} s warm-up + ${seconds} s) ... `);
@@ -242,9 +238,7 @@ async function main(): Promise<void> {
       repeat: o.repeat,
       ...(o.hubFlags || o.agentFlags ? { hubFlags: o.hubFlags ?? '', agentFlags: o.agentFlags ?? '' } : {}),
     },
-    workloads: await Promise.all(
-      workloads.map(async (n) => ({ name: n, source: (await realWorkload(n, seconds)).source })),
-    ),
+    workloads: loaded.map((w, i) => ({ name: workloads[i], source: w.source })),
     results: runs.map(row),
     series: runs.map(({ result: r, repeat }) => ({
       workload: r.workload,

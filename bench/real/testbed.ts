@@ -1,8 +1,9 @@
 // One run of the real-process benchmark: a fresh embedded cluster of two real nodes (600m each, 1.2
 // cores for the whole run), the service's pods as real processes in real cgroups, HAProxy in front
-// (weights from the hub for kosmos, an equal split otherwise and for kosmos-equal-split), the contender controlling it, and an
-// open-loop load generator on its own thread measuring latency at the client. Samples quotas, CPU
-// used, replicas and API writes every second; measures the hub's and agents' CPU and RSS.
+// (weights from the hub for kosmos, an equal split otherwise and for kosmos-equal-split), the
+// contender controlling it, and an open-loop load generator on its own thread measuring latency at
+// the client. Samples quotas, CPU used, replicas and API writes every second; measures the hub's and
+// agents' CPU and RSS.
 import { readFileSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { HaproxyRuntime } from '../../hub/src/balancer/haproxy-runtime.ts';

@@ -6,6 +6,7 @@
 //   node bench/real/timeline.ts [--real bench/results/real/real.json] [--workload step] [--contender kosmos] [--run 1]
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { positiveInt } from '../cli-args.ts';
 import type { HubView } from './hub-view.ts';
 import type { SecondSample } from './testbed.ts';
 
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     .option('--real <file>', 'real.json', 'bench/results/real/real.json')
     .option('--workload <name>', 'only this workload')
     .option('--contender <name>', 'only this contender', 'kosmos')
-    .option('--run <n>', 'only this run of a --repeat file (1 = the first)', (v) => Number(v))
+    .option('--run <n>', 'only this run of a --repeat file (1 = the first)', positiveInt)
     .parse()
     .opts<{ real: string; workload?: string; contender: string; run?: number }>();
   const report = JSON.parse(readFileSync(o.real, 'utf8')) as { series: Series[] };

@@ -2,26 +2,9 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { scanHistogram } from '../../../../agent/src/metrics/histogram-text.ts';
 import { BadPayloadError, NotANumberError } from '../../../../agent/src/metrics/prom-text.ts';
+import { EXPOSITION } from './exposition-fixture.ts';
 
 const INF = Number.POSITIVE_INFINITY;
-
-const TWO_ROUTES = `# HELP http_request_duration_seconds Request duration.
-# TYPE http_request_duration_seconds histogram
-http_request_duration_seconds_bucket{le="0.1",route="/a",code="200"} 5
-http_request_duration_seconds_bucket{le="0.5",route="/a",code="200"} 8
-http_request_duration_seconds_bucket{le="+Inf",route="/a",code="200"} 9
-http_request_duration_seconds_sum{route="/a",code="200"} 2.5
-http_request_duration_seconds_count{route="/a",code="200"} 9
-http_request_duration_seconds_bucket{le="0.1",route="/b",code="200"} 1
-http_request_duration_seconds_bucket{le="0.5",route="/b",code="200"} 1
-http_request_duration_seconds_bucket{le="+Inf",route="/b",code="200"} 3
-http_request_duration_seconds_sum{route="/b",code="200"} 4
-http_request_duration_seconds_count{route="/b",code="200"} 3
-# HELP rpc_seconds RPC latency.
-# TYPE rpc_seconds summary
-rpc_seconds{quantile="0.5"} 0.05
-rpc_seconds_sum 12
-rpc_seconds_count 100`;
 
 /** The sample app's histogram (its buckets) beside prom-client's default process metrics and another histogram. */
 async function sampleAppExposition(): Promise<string> {
@@ -46,7 +29,7 @@ const withBounds = (counts: number[]) => counts.map((count, i) => ({ le: bounds[
 
 describe('scanHistogram: the named histogram straight from exposition text', () => {
   it('sums every labelled series by le', () => {
-    expect(scanHistogram(TWO_ROUTES, 'http_request_duration_seconds')).toEqual({
+    expect(scanHistogram(EXPOSITION, 'http_request_duration_seconds')).toEqual({
       kind: 'histogram',
       buckets: [
         { le: 0.1, count: 6 },
@@ -59,7 +42,7 @@ describe('scanHistogram: the named histogram straight from exposition text', () 
   });
 
   it('filters series by labels', () => {
-    const histogram = scanHistogram(TWO_ROUTES, 'http_request_duration_seconds', { route: '/b' });
+    const histogram = scanHistogram(EXPOSITION, 'http_request_duration_seconds', { route: '/b' });
     expect(histogram).toMatchObject({ count: 3, sum: 4 });
     expect(histogram.buckets.map((b) => b.count)).toEqual([1, 1, 3]);
   });
