@@ -49,7 +49,7 @@ export const RESIZE_LATENCY_DEFAULTS = {
   steps: 10,
   resizeDelayMs: 100,
 } as const;
-export const RESIZE_LATENCY_QUICK = { pods: 110, steadySeconds: 15, steps: 6, resizeDelayMs: 100 } as const;
+export const RESIZE_LATENCY_QUICK = { pods: 110, steadySeconds: 15, steps: 10, resizeDelayMs: 100 } as const;
 
 const ROOT = path.resolve(new URL('../../', import.meta.url).pathname);
 const NODE = 'node-1';
@@ -432,6 +432,10 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
           ),
         ]
       : [];
+    if (steps.length)
+      notes.push(
+        `load step → enacted, each step in order (ms): ${steps.map((s) => Math.round(s.enactedMs)).join(', ')}`,
+      );
     notes.push(
       `steady state: API writes by kind over ${(wallMs / 1000).toFixed(0)} s: ${byKind.map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
       `Hub, embedded API server and simulated node share the benchmark process; the agent is a child process (${o.agentEntry ? "the image's: this tree bundled by build.ts, under the V8 limits of dist/agent.node-options, with the environment of dist/agent.env and the Dockerfile's ENV only" : 'agent/src/main.ts through type stripping, no V8 limits'}; log level info, stdout counted), measured from /proc; the simulated node changes the cgroup files in place, as the kernel does, so the agent reads them through its kept-open descriptors.`,
