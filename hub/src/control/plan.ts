@@ -17,36 +17,45 @@ import type {
 } from './types.ts';
 
 /**
- * Pure. Pods with a signal get a recommendation; pods without one hold their standing decision (the
+ * Pure but for `previous`, which it owns (see ServiceControlState): updated in place and returned as
+ * the plan's state. Pods with a signal get a recommendation; pods without one hold their standing decision (the
  * desired last planned, which may still be in flight ahead of the enacted size; the enacted size when
  * none was planned) and keep their recommender state. A pod's capped CPU/memory is what the SLA max cut from its
  * target plus what the agent could not enact (node contention, resize Infeasible/Deferred); the
  * horizontal decision sees it together with the service demand. A held pod keeps the SLA cut of its
  * standing decision: passes without a fresh report (two unsynchronised 1 s loops, a scrape of an
  * overloaded pod timing out) are most frequent exactly when a pod is pinned at its max, and reading it
- * as uncapped there restarts the scale-out window. Recommender state of pods no longer observed is dropped.
+ * as uncapped there restarts the scale-out window. The state of pods no longer observed is dropped.
  */
 export function planService(
   policy: ServicePolicy,
   previous: ServiceControlState | undefined,
   observations: ServiceObservations,
 ): ServicePlan {
-  const podStates = new Map<string, RecommenderState>();
-  const standing = new Map<string, Resources>();
-  const slaCapped = new Map<string, Resources>();
+  const state: ServiceControlState = previous ?? { pods: new Map(), horizontal: undefined, passes: 0 };
+  const pass = ++state.passes;
+  const podStates = state.pods;
+  let seen = 0;
   const pods: PodPlan[] = [];
   const decisions: DecisionRecord[] = [];
   for (const pod of observations.pods) {
-    const plan = planPod(
-      policy,
-      previous?.pods.get(pod.key),
-      pod,
-      previous?.desired?.get(pod.key),
-      previous?.slaCapped?.get(pod.key),
-    );
-    if (plan.state) podStates.set(pod.key, plan.state);
-    standing.set(pod.key, plan.plan.desired);
-    if (plan.slaCap) slaCapped.set(pod.key, plan.slaCap);
+    const before = podStates.get(pod.key);
+    const plan = planPod(policy, before?.recommender, pod, before?.desired, before?.slaCapped);
+    if (before) {
+      if (before.pass !== pass) seen++;
+      before.recommender = plan.state;
+      before.desired = plan.plan.desired;
+      before.slaCapped = plan.slaCap;
+      before.pass = pass;
+    } else {
+      seen++;
+      podStates.set(pod.key, {
+        recommender: plan.state,
+        desired: plan.plan.desired,
+        slaCapped: plan.slaCap,
+        pass,
+      });
+    }
     pods.push(plan.plan);
     if (plan.plan.terms && !sameResources(plan.plan.desired, pod.enacted)) {
       decisions.push({
@@ -58,6 +67,9 @@ export function planService(
         terms: plan.plan.terms,
       });
     }
+  }
+  if (podStates.size !== seen) {
+    for (const [key, pod] of podStates) if (pod.pass !== pass) podStates.delete(key);
   }
   const service = aggregateService(observations.pods, pods);
   const horizontalPods: HorizontalPodInput[] = pods.map((plan, i) => {
@@ -72,7 +84,7 @@ export function planService(
       ready: obs?.ready ?? false,
     };
   });
-  const horizontal = decideReplicas(policy.horizontal, previous?.horizontal, {
+  const horizontal = decideReplicas(policy.horizontal, state.horizontal, {
     nowSeconds: observations.nowSeconds,
     currentReplicas: observations.currentReplicas,
     readyReplicas: observations.readyReplicas,
@@ -86,6 +98,7 @@ export function planService(
     scaleOutRoomCpuMilli: observations.scaleOutRoomCpuMilli,
     unschedulableReplicas: observations.unschedulableReplicas,
   });
+  state.horizontal = horizontal.state;
   if (horizontal.replicas !== observations.currentReplicas) {
     decisions.push({
       kind: 'horizontal',
@@ -101,7 +114,7 @@ export function planService(
     horizontal,
     service,
     decisions,
-    state: { pods: podStates, desired: standing, slaCapped, horizontal: horizontal.state },
+    state,
   };
 }
 
@@ -140,7 +153,8 @@ function planPod(
       state,
     };
   }
-  const rec = recommend(policy.recommender, state, pod.signal);
+  // the pod's recommender state is planService's own (ServiceControlState): updated in place
+  const rec = recommend(policy.recommender, state, pod.signal, true);
   // What the SLA max cuts from the pod's need: the target before the per-step rate limits, so a
   // decision held while evidence pools (or limited in growth) still shows a pod held at its max.
   const atMax = rec.desired.cpuMilli >= policy.recommender.maxCpuMilli;

@@ -54,21 +54,36 @@ export interface ServiceObservations {
   unschedulableReplicas?: number;
 }
 
+/**
+ * What planService remembers about a service between passes. Owned by planService: a state handed in
+ * is updated in place and handed back as the plan's state, so the caller keeps exactly one per service
+ * and never reads one it handed in (tests that compare passes copy it first).
+ */
 export interface ServiceControlState {
-  /** Recommender state per pod key; pods no longer observed are dropped. */
-  pods: ReadonlyMap<string, RecommenderState>;
-  /**
-   * The standing decision per pod key: the desired allocation last planned, held by passes without a
-   * fresh signal (it may still be in flight, ahead of the enacted size). Pods no longer observed are dropped.
-   */
-  desired?: ReadonlyMap<string, Resources>;
-  /**
-   * What the SLA max cut from each pod's last recommendation, held with the standing decision: a pass
-   * without a fresh signal must not read a pod pinned at its max as satisfied (that would restart the
-   * scale-out window). Pods no longer observed, or last planned below their max, are dropped.
-   */
-  slaCapped?: ReadonlyMap<string, Resources>;
+  /** Per pod key; pods no longer observed are dropped. */
+  pods: Map<string, PodControlState>;
   horizontal?: HorizontalState;
+  /** Passes planned so far: marks the pods each pass saw (PodControlState.pass). */
+  passes: number;
+}
+
+/** What planService remembers about one pod. */
+export interface PodControlState {
+  /** Its recommender state (undefined until it first had a signal). */
+  recommender: RecommenderState | undefined;
+  /**
+   * The standing decision: the desired allocation last planned, held by passes without a fresh
+   * signal (it may still be in flight, ahead of the enacted size).
+   */
+  desired: Resources;
+  /**
+   * What the SLA max cut from its last recommendation, held with the standing decision: a pass
+   * without a fresh signal must not read a pod pinned at its max as satisfied (that would restart the
+   * scale-out window). Undefined when last planned below its max.
+   */
+  slaCapped: Resources | undefined;
+  /** The last pass that saw the pod (ServiceControlState.passes). */
+  pass: number;
 }
 
 export interface PodPlan {

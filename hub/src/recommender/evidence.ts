@@ -7,32 +7,62 @@ import type {
   RecommenderConfig,
   RecommenderState,
 } from './types.ts';
-import { formatCpu, formatMemory, initialRecommenderState, withEvidence } from './util.ts';
+import { assignState, formatCpu, formatMemory, initialRecommenderState, withEvidence } from './util.ts';
 
 /** The pooled window is full within half a period of the horizon (jittered periods, periods not dividing it). */
 const HORIZON_SLACK = 0.5;
 
-/** The pooled window after adding `signal`; restarts when the enacted CPU changed (a new operating point). */
-export function poolWindow(previous: EvidenceWindow | undefined, signal: PodSignal): EvidenceWindow {
+/**
+ * The pooled window after adding `signal`; restarts when the enacted CPU changed (a new operating point).
+ * Written into `into` when given (the caller's own window, `previous` itself included), else a new one.
+ */
+export function poolWindow(
+  previous: EvidenceWindow | undefined,
+  signal: PodSignal,
+  into?: EvidenceWindow,
+): EvidenceWindow {
   const base =
     previous === undefined || previous.enactedCpuMilli !== signal.enactedCpuMilli ? undefined : previous;
   const seconds = Math.max(0, signal.periodSeconds);
   const usageValid = signal.usageValid !== false;
   const hasRt = signal.responseTimeSeconds !== undefined;
   const rtWeight = hasRt ? Math.max(1, signal.requestCount) : 0;
-  return {
-    enactedCpuMilli: signal.enactedCpuMilli,
-    seconds: (base?.seconds ?? 0) + seconds,
-    requestCount: (base?.requestCount ?? 0) + Math.max(0, signal.requestCount),
-    usageMilliSeconds: (base?.usageMilliSeconds ?? 0) + (usageValid ? signal.cpuUsageMilli * seconds : 0),
-    usageSeconds: (base?.usageSeconds ?? 0) + (usageValid ? seconds : 0),
-    throttledSeconds: (base?.throttledSeconds ?? 0) + (usageValid ? signal.throttledRatio * seconds : 0),
-    responseSecondsWeighted:
-      (base?.responseSecondsWeighted ?? 0) + (hasRt ? (signal.responseTimeSeconds ?? 0) * rtWeight : 0),
-    responseWeight: (base?.responseWeight ?? 0) + rtWeight,
-    peakWorkingSetBytes: Math.max(base?.peakWorkingSetBytes ?? 0, signal.memoryWorkingSetBytes),
-    oomKilled: (base?.oomKilled ?? false) || signal.oomKilled,
-  };
+  const pooledSeconds = (base?.seconds ?? 0) + seconds;
+  const requestCount = (base?.requestCount ?? 0) + Math.max(0, signal.requestCount);
+  const usageMilliSeconds =
+    (base?.usageMilliSeconds ?? 0) + (usageValid ? signal.cpuUsageMilli * seconds : 0);
+  const usageSeconds = (base?.usageSeconds ?? 0) + (usageValid ? seconds : 0);
+  const throttledSeconds = (base?.throttledSeconds ?? 0) + (usageValid ? signal.throttledRatio * seconds : 0);
+  const responseSecondsWeighted =
+    (base?.responseSecondsWeighted ?? 0) + (hasRt ? (signal.responseTimeSeconds ?? 0) * rtWeight : 0);
+  const responseWeight = (base?.responseWeight ?? 0) + rtWeight;
+  const peakWorkingSetBytes = Math.max(base?.peakWorkingSetBytes ?? 0, signal.memoryWorkingSetBytes);
+  const oomKilled = (base?.oomKilled ?? false) || signal.oomKilled;
+  if (!into) {
+    return {
+      enactedCpuMilli: signal.enactedCpuMilli,
+      seconds: pooledSeconds,
+      requestCount,
+      usageMilliSeconds,
+      usageSeconds,
+      throttledSeconds,
+      responseSecondsWeighted,
+      responseWeight,
+      peakWorkingSetBytes,
+      oomKilled,
+    };
+  }
+  into.enactedCpuMilli = signal.enactedCpuMilli;
+  into.seconds = pooledSeconds;
+  into.requestCount = requestCount;
+  into.usageMilliSeconds = usageMilliSeconds;
+  into.usageSeconds = usageSeconds;
+  into.throttledSeconds = throttledSeconds;
+  into.responseSecondsWeighted = responseSecondsWeighted;
+  into.responseWeight = responseWeight;
+  into.peakWorkingSetBytes = peakWorkingSetBytes;
+  into.oomKilled = oomKilled;
+  return into;
 }
 
 /**
@@ -63,7 +93,9 @@ export function pooledSignal(window: EvidenceWindow, latest: PodSignal): PodSign
  * commits the law's decision and state; a shorter one commits only an urgent growth (hidden demand,
  * the SLO itself missed, memory short or an OOM kill) and otherwise holds the last decision.
  * At a period ≥ the horizon every window is full: the law runs unchanged. With `describe`, the law
- * leaves its reason empty and it is built here only for a decision that commits.
+ * leaves its reason empty and it is built here only for a decision that commits. With `inPlace`,
+ * `previous` is the caller's own (its only copy, see recommend): updated in place and returned as the
+ * result's state, so a pass keeps no new objects but the law's committed ones.
  */
 export function recommendOnEvidence(
   config: RecommenderConfig,
@@ -71,10 +103,11 @@ export function recommendOnEvidence(
   signal: PodSignal,
   law: (config: RecommenderConfig, state: RecommenderState | undefined, signal: PodSignal) => Recommendation,
   describe?: (config: RecommenderConfig, rec: Recommendation) => string,
+  inPlace = false,
 ): Recommendation {
   const state = previous ?? initialRecommenderState();
   const t = config.tuning;
-  const window = poolWindow(state.evidence, signal);
+  const window = poolWindow(state.evidence, signal, inPlace ? state.evidence : undefined);
   const pooled = pooledSignal(window, signal);
   // The law never reads the pooled evidence: it gets the committed state as it stands, and its
   // result (fresh objects, owned here) is completed in place rather than copied.
@@ -132,15 +165,17 @@ export function recommendOnEvidence(
     result.state.evidence = undefined;
     result.state.lastDesired = desired;
     result.terms.evidenceSeconds = window.seconds;
+    if (inPlace && previous) result.state = assignState(previous, result.state);
     return result;
   }
   const held = standing;
   const terms = result.terms;
   terms.cpuRule = 'pooling';
   terms.evidenceSeconds = window.seconds;
+  if (inPlace) state.evidence = window;
   return {
     desired: held,
-    state: withEvidence(state, window),
+    state: inPlace ? state : withEvidence(state, window),
     terms,
     reason:
       `cpu ${formatCpu(held.cpuMilli)}, memory ${formatMemory(held.memoryBytes)} held (pooling): ` +

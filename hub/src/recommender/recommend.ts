@@ -6,12 +6,15 @@ import type { PodSignal, Recommendation, RecommenderConfig, RecommenderState } f
 
 /**
  * Desired CPU and memory for one pod from its last window's signal. Pure: time enters only as
- * the step sequence; the returned state is passed back on the next call for the same pod.
+ * the step sequence; the returned state is passed back on the next call for the same pod. With
+ * `inPlace`, `state` is the caller's only copy: it may be updated in place (and be the result's state),
+ * so the caller keeps only the result's; without, it is never changed.
  */
 export function recommend(
   config: RecommenderConfig,
   state: RecommenderState | undefined,
   signal: PodSignal,
+  inPlace = false,
 ): Recommendation {
   const answered = state?.oomAnsweredRestartCount;
   const newKill = isNewOomKill(signal, answered);
@@ -19,7 +22,7 @@ export function recommend(
   const rec =
     config.controller === 'kosmos-pi'
       ? recommendKosmosPi(config, state, input)
-      : recommendOnEvidence(config, state, input, decideKosmos, describeKosmos);
+      : recommendOnEvidence(config, state, input, decideKosmos, describeKosmos, inPlace);
   // every law's state is a fresh object carrying the previous one's fields: only a new answer is set
   if (newKill && signal.restartCount !== undefined) rec.state.oomAnsweredRestartCount = signal.restartCount;
   return rec;

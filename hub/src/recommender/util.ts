@@ -37,6 +37,29 @@ export function withEvidence(
   };
 }
 
+/** Writes every field of `source` into `target` (a state updated in place); returns `target`. */
+export function assignState(target: RecommenderState, source: RecommenderState): RecommenderState {
+  target.steps = source.steps;
+  target.previousError = source.previousError;
+  target.cpuCostMilliSecondsPerRequest = source.cpuCostMilliSecondsPerRequest;
+  target.modelCorrection = source.modelCorrection;
+  target.latencyFloorSeconds = source.latencyFloorSeconds;
+  target.latencyFit = source.latencyFit;
+  target.previousRequestRate = source.previousRequestRate;
+  target.rateMean = source.rateMean;
+  target.rateVariance = source.rateVariance;
+  target.draining = source.draining;
+  target.evidence = source.evidence;
+  target.lastDesired = source.lastDesired;
+  target.recentTargets = source.recentTargets;
+  target.peakWorkingSetBytes = source.peakWorkingSetBytes;
+  target.previousWorkingSetBytes = source.previousWorkingSetBytes;
+  target.workingSetStableSteps = source.workingSetStableSteps;
+  target.stepsSinceOom = source.stepsSinceOom;
+  target.oomAnsweredRestartCount = source.oomAnsweredRestartCount;
+  return target;
+}
+
 /** Clamps to [min, max] and says which bound cut (max wins when min > max). */
 export function boundBy(
   value: number,

@@ -91,6 +91,8 @@ describe('planService', () => {
       signal: undefined,
       enacted: { cpuMilli: 777, memoryBytes: 300 * MI },
     };
+    // planService updates the state it is handed: what it held is copied first
+    const before = structuredClone(first.state.pods.get('a')!.recommender);
     const second = planService(policy, first.state, {
       nowSeconds: 5,
       currentReplicas: 1,
@@ -100,7 +102,7 @@ describe('planService', () => {
     // the standing decision, not the enacted size (which may lag a resize still in flight)
     expect(second.pods[0]!.desired).toEqual(first.pods[0]!.desired);
     expect(second.pods[0]!.desired).not.toEqual(stale.enacted);
-    expect(second.state.pods.get('a')).toEqual(first.state.pods.get('a'));
+    expect(second.state.pods.get('a')!.recommender).toEqual(before);
     expect(second.decisions).toEqual([]);
   });
 
@@ -112,7 +114,7 @@ describe('planService', () => {
       pods: [{ ...pod('a'), signal: undefined, enacted: { cpuMilli: 777, memoryBytes: 300 * MI } }],
     });
     expect(plan.pods[0]!.desired).toEqual({ cpuMilli: 777, memoryBytes: 300 * MI });
-    expect(plan.state.desired).toEqual(new Map([['a', { cpuMilli: 777, memoryBytes: 300 * MI }]]));
+    expect(plan.state.pods.get('a')?.desired).toEqual({ cpuMilli: 777, memoryBytes: 300 * MI });
   });
 
   it('drops the state of pods that are gone', () => {
@@ -271,7 +273,7 @@ describe('planService', () => {
     });
     state = plan.state;
     expect(plan.pods[0]!.capped.cpuMilli).toBe(0);
-    expect(state.slaCapped?.size ?? 0).toBe(0);
+    expect(state.pods.get('a')?.slaCapped).toBeUndefined();
   });
 
   it('adds the agent-reported cap to the SLA cap and keeps the agent reason', () => {
@@ -321,13 +323,17 @@ describe('planService', () => {
       previousWorkingSetBytes: 200 * MI,
       workingSetStableSteps: 0,
     };
+    // the standing decision as the enacted size (what a pod never planned holds)
+    const enacted = pod('held').enacted;
     const plan = planService(
       policy,
       {
         pods: new Map([
-          ['a', known],
-          ['held', known],
+          ['a', { recommender: known, desired: enacted, slaCapped: undefined, pass: 0 }],
+          // each pod's own copy: planService updates a pod's state in place
+          ['held', { recommender: { ...known }, desired: enacted, slaCapped: undefined, pass: 0 }],
         ]),
+        passes: 0,
       },
       {
         nowSeconds: 0,
