@@ -1,7 +1,7 @@
 // npm run build — bundles the agent, the hub and kosmosctl into tree-shaken ES modules under dist/
 // (what the image runs: no type stripping, no unused client code), with the .proto files beside
 // them (the gRPC loader reads them at start).
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -43,6 +43,86 @@ const builtinsThroughRequire: Plugin = {
 
 const ROOT = resolve(new URL('.', import.meta.url).pathname);
 
+/** A generated client-node API method's first line: 4-space indent, `name(...) {`. */
+const API_METHOD = /^ {4}(?:async )?([A-Za-z_$][\w$]*)\(.*\) \{$/;
+
+/**
+ * The generated API classes' source without the methods whose names `keep` lacks: each method
+ * (with and without `WithHttpInfo`) runs from its first line to the next line that is `    }`.
+ */
+function withoutUnusedApiMethods(source: string, keep: ReadonlySet<string>): string {
+  const out: string[] = [];
+  let skipping = false;
+  for (const line of source.split('\n')) {
+    if (skipping) {
+      if (line === '    }') skipping = false;
+      continue;
+    }
+    const name = API_METHOD.exec(line)?.[1];
+    if (name !== undefined && name !== 'constructor' && !keep.has(name.replace(/WithHttpInfo$/, ''))) {
+      skipping = true;
+      continue;
+    }
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
+/** An identifier-like word. */
+const WORD = /[A-Za-z_$][\w$]*/g;
+
+/** Every identifier-like word in the .ts files under `dir` (tests and node_modules left out). */
+function wordsOfSources(dir: string, into: Set<string>): Set<string> {
+  if (!existsSync(dir)) return into;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules' && entry.name !== 'dist' && !entry.name.startsWith('.'))
+        wordsOfSources(path, into);
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
+      for (const w of readFileSync(path, 'utf8').match(WORD) ?? []) into.add(w);
+    }
+  }
+  return into;
+}
+
+/**
+ * client-node's generated API classes hold every operation of their group (CoreV1Api alone is
+ * 580 KB of the agent's bundle with its Observable, Promise and object-parameter wrappers), and V8
+ * keeps the bundle's whole source text and a function record per method. A method is dropped from
+ * the bundle when no source file of this repository and no hand-written file of client-node
+ * mentions its name; what is called stays, byte for byte.
+ */
+function leanClientNodeApis(keep: ReadonlySet<string>): Plugin {
+  return {
+    name: 'lean-client-node-apis',
+    setup(b) {
+      b.onLoad(
+        {
+          filter: /@kubernetes[\\/]client-node[\\/]dist[\\/]gen[\\/](apis[\\/]\w+Api|types[\\/]\w+API)\.js$/,
+        },
+        (args) => ({
+          contents: withoutUnusedApiMethods(readFileSync(args.path, 'utf8'), keep),
+          loader: 'js',
+        }),
+      );
+    },
+  };
+}
+
+/** The words that may name a client-node API method this repository calls (see leanClientNodeApis). */
+function apiMethodsInUse(): Set<string> {
+  const words = new Set<string>();
+  for (const dir of ['agent', 'hub', 'lib', 'proto', 'sample', 'packages'])
+    wordsOfSources(join(ROOT, dir), words);
+  const clientDist = join(ROOT, 'node_modules/@kubernetes/client-node/dist');
+  for (const name of readdirSync(clientDist)) {
+    if (name.endsWith('.js'))
+      for (const w of readFileSync(join(clientDist, name), 'utf8').match(WORD) ?? []) words.add(w);
+  }
+  return words;
+}
+
 const program = new Command('build')
   .description(
     `Bundles ${Object.keys(ENTRIES).join(', ')} into <out>/<name>.mjs (esbuild, minified identifiers off so stack traces stay readable) copies the .proto files beside them and writes the agent's V8 limits to ${AGENT_NODE_OPTIONS_FILE} and its environment to ${AGENT_ENV_FILE}.`,
@@ -69,7 +149,7 @@ await build({
   // non-ASCII is escaped in strings; see nonAsciiAt for what esbuild cannot escape
   charset: 'ascii',
   logLevel: 'warning',
-  plugins: [builtinsThroughRequire],
+  plugins: [builtinsThroughRequire, leanClientNodeApis(apiMethodsInUse())],
   // CommonJS dependencies inside an ES module bundle still call require()
   banner: {
     js: "import { createRequire as __kosmosRequire } from 'node:module'; const require = __kosmosRequire(import.meta.url);",

@@ -47,6 +47,18 @@ describe('npm run build', () => {
         readFileSync(join(out, `${name}.mjs`)).some((b) => b >= 0x80),
         name,
       ).toBe(false);
+    // client-node's generated API methods that no source file names are left out; the called stay
+    const agent = readFileSync(join(out, 'agent.mjs'), 'latin1');
+    for (const called of [
+      'patchNamespacedPodResize',
+      'listNamespacedPod',
+      'patchNamespacedCustomObjectStatus',
+    ])
+      expect(agent, called).toContain(`${called}WithHttpInfo(`);
+    expect(agent).not.toContain('connectDeleteNamespacedPodProxy');
+    expect(readFileSync(join(out, 'hub.mjs'), 'latin1')).toContain(
+      'patchNamespacedDeploymentScaleWithHttpInfo(',
+    );
     // the bundle finds its .proto files: the call gets as far as the (absent) hub
     const status = await run(process.execPath, [join(out, 'kosmosctl.mjs'), '--hub=127.0.0.1:1', 'status'], {
       timeout: 30_000,
