@@ -3,7 +3,7 @@
 // them (the gRPC loader reads them at start).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { build, type Plugin } from 'esbuild';
 import {
@@ -110,6 +110,43 @@ function leanClientNodeApis(keep: ReadonlySet<string>): Plugin {
   };
 }
 
+/**
+ * What client-node takes from undici (fetch, Agent, ProxyAgent) without undici's index, which
+ * loads and runs every part of it at start: mock agents, caches, cookies, WebSocket, EventSource,
+ * interceptors, the SQLite cache store. fetch is wrapped as the index wraps it (the caller's stack
+ * on its errors), and the Dispatcher API is installed on Dispatcher.prototype as the index does.
+ */
+const UNDICI_FOR_CLIENT_NODE = `'use strict'
+const Dispatcher = require('./lib/dispatcher/dispatcher')
+Object.assign(Dispatcher.prototype, require('./lib/api'))
+const fetchImpl = require('./lib/web/fetch').fetch
+module.exports.Agent = require('./lib/dispatcher/agent')
+module.exports.ProxyAgent = require('./lib/dispatcher/proxy-agent')
+module.exports.fetch = function fetch (init, options = undefined) {
+  return fetchImpl(init, options).catch(err => {
+    if (err && typeof err === 'object') Error.captureStackTrace(err, module.exports.fetch)
+    throw err
+  })
+}
+`;
+
+/** client-node's `import ... from 'undici'` gets UNDICI_FOR_CLIENT_NODE; every other importer undici itself. */
+const leanUndiciForClientNode: Plugin = {
+  name: 'lean-undici-for-client-node',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (args) =>
+      /@kubernetes[\\/]client-node[\\/]/.test(args.importer)
+        ? { path: join(ROOT, 'node_modules/undici/index.js'), namespace: 'undici-for-client-node' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'undici-for-client-node' }, (args) => ({
+      contents: UNDICI_FOR_CLIENT_NODE,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 /** The words that may name a client-node API method this repository calls (see leanClientNodeApis). */
 function apiMethodsInUse(): Set<string> {
   const words = new Set<string>();
@@ -149,7 +186,7 @@ await build({
   // non-ASCII is escaped in strings; see nonAsciiAt for what esbuild cannot escape
   charset: 'ascii',
   logLevel: 'warning',
-  plugins: [builtinsThroughRequire, leanClientNodeApis(apiMethodsInUse())],
+  plugins: [builtinsThroughRequire, leanClientNodeApis(apiMethodsInUse()), leanUndiciForClientNode],
   // CommonJS dependencies inside an ES module bundle still call require()
   banner: {
     js: "import { createRequire as __kosmosRequire } from 'node:module'; const require = __kosmosRequire(import.meta.url);",

@@ -56,6 +56,9 @@ describe('npm run build', () => {
     ])
       expect(agent, called).toContain(`${called}WithHttpInfo(`);
     expect(agent).not.toContain('connectDeleteNamespacedPodProxy');
+    // ... and of undici, what client-node takes (fetch, Agent, ProxyAgent) without its mock agents
+    expect(agent).toContain('ProxyAgent');
+    expect(agent).not.toContain('MockAgent');
     expect(readFileSync(join(out, 'hub.mjs'), 'latin1')).toContain(
       'patchNamespacedDeploymentScaleWithHttpInfo(',
     );
