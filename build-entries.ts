@@ -42,8 +42,8 @@ export const IMAGE_ENV = { NODE_ENV: 'production' } as const;
  * glibc's defaults (MALLOC_ARENA_MAX=2 alone: 127-129 MiB).
  *
  * Every block of 32 KiB or more mapped on its own and unmapped when freed: V8's parser and compiler
- * zones (33 MiB of malloc at their peak, while the 4 MB bundle is compiled and hot functions are
- * optimized) otherwise land in the brk heap, where glibc raises its mmap threshold after the first
+ * zones (33 MiB of malloc at their peak, while the bundle, then 4 MB, is compiled and hot functions
+ * are optimized) otherwise land in the brk heap, where glibc raises its mmap threshold after the first
  * large free and the small blocks left behind pin the freed pages. The brk heap at 110 pods 14.3 ->
  * 7.3 MiB; RSS p95 107-109 MiB in 4 runs against 115-121 in 5 (CPU 3.8-4.9 % against 3.2-5.9 %),
  * idle agent with no pods 86 -> 77.5 MiB. 16 and 8 KiB give the same.
