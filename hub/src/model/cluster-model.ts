@@ -52,6 +52,11 @@ export class ClusterModel {
   readonly #promisePool: { enactedCpuMilli: number; plannedCpuMilli: number }[] = [];
   /** Each node's directive list as last built, until a plan on the node changes. */
   readonly #directives = new Map<string, readonly PodDirective[]>();
+  /**
+   * Each node's room input as last built, until what it adds up changes: its allocatable or untracked
+   * CPU, its pod set, a pod's enacted CPU, a plan on it.
+   */
+  readonly #room = new Map<string, NodeRoomInput>();
 
   connect(node: string, agentVersion: string, nowMs: number): NodeState {
     const prev = this.#nodes.get(node);
@@ -85,6 +90,12 @@ export class ClusterModel {
     node.lastReportMs = nowMs;
     node.sequence = report.sequence;
     node.stale = !node.connected;
+    if (
+      node.allocatable?.cpuMilli !== report.allocatable?.cpuMilli ||
+      node.untrackedRequests?.cpuMilli !== report.untrackedRequests?.cpuMilli
+    ) {
+      this.#room.delete(report.nodeName);
+    }
     node.allocatable = report.allocatable;
     node.untrackedRequests = report.untrackedRequests;
     const name = report.nodeName;
@@ -98,6 +109,7 @@ export class ClusterModel {
       if (before && before.node === name) {
         // a uid named twice in one report is counted once (the second sees this report's time)
         if (before.receivedMs !== nowMs) known++;
+        if (before.sample.enacted.cpuMilli !== pod.enacted.cpuMilli) this.#room.delete(name);
         before.namespace = pod.namespace;
         before.name = pod.name;
         before.sample = pod;
@@ -105,7 +117,11 @@ export class ClusterModel {
         before.windowSeconds = report.windowSeconds;
         continue;
       }
-      if (before) this.#podsByNode.get(before.node)?.delete(pod.uid);
+      if (before) {
+        this.#podsByNode.get(before.node)?.delete(pod.uid);
+        this.#room.delete(before.node);
+      }
+      this.#room.delete(name);
       this.#pods.set(pod.uid, {
         uid: pod.uid,
         namespace: pod.namespace,
@@ -117,6 +133,7 @@ export class ClusterModel {
       });
     }
     if (previous && known === previous.size && known === report.pods.length) return;
+    this.#room.delete(name);
     const seen = new Map<string, PodObservation>();
     for (const pod of report.pods) {
       const obs = this.#pods.get(pod.uid);
@@ -128,7 +145,7 @@ export class ClusterModel {
 
   /** The node is gone (deleted, or silent too long): forget it and what its agent reported. */
   removeNode(node: string): void {
-    this.#directives.delete(node);
+    this.#planChanged(node);
     for (const uid of this.#podsByNode.get(node)?.keys() ?? []) this.#pods.delete(uid);
     this.#podsByNode.delete(node);
     this.#nodes.delete(node);
@@ -185,12 +202,12 @@ export class ClusterModel {
       if (sameDirective(before.directive, directive)) return;
       // the record stays where it is (in both maps); only its directive moves
       before.directive = directive;
-      this.#directives.delete(node);
+      this.#planChanged(node);
       return;
     }
     if (before) {
       this.#plansByNode.get(before.node)?.delete(uid);
-      this.#directives.delete(before.node);
+      this.#planChanged(before.node);
     }
     const planned: PlannedPod = { node, directive };
     this.#plans.set(uid, planned);
@@ -200,7 +217,13 @@ export class ClusterModel {
       this.#plansByNode.set(node, onNode);
     }
     onNode.set(uid, planned);
+    this.#planChanged(node);
+  }
+
+  /** A plan on the node changed: its directive list and its room are built again when next asked. */
+  #planChanged(node: string): void {
     this.#directives.delete(node);
+    this.#room.delete(node);
   }
 
   plan(uid: string): PlannedPod | undefined {
@@ -215,11 +238,14 @@ export class ClusterModel {
   /** The pod is gone (deleted, or no longer matched): forget its observation and plan. */
   forgetPod(uid: string): void {
     const obs = this.#pods.get(uid);
-    if (obs) this.#podsByNode.get(obs.node)?.delete(uid);
+    if (obs) {
+      this.#podsByNode.get(obs.node)?.delete(uid);
+      this.#room.delete(obs.node);
+    }
     const plan = this.#plans.get(uid);
     if (plan) {
       this.#plansByNode.get(plan.node)?.delete(uid);
-      this.#directives.delete(plan.node);
+      this.#planChanged(plan.node);
     }
     this.#pods.delete(uid);
     this.#plans.delete(uid);
@@ -241,19 +267,23 @@ export class ClusterModel {
   /**
    * Per node that reports (and is not stale): its allocatable CPU and what is promised on it, the
    * untracked requests plus, per tracked pod, the larger of its enacted CPU and its planned desired.
-   * Stale or silent nodes are left out: nothing is known to be free there.
+   * Stale or silent nodes are left out: nothing is known to be free there. A node's record is built
+   * again only after what it adds up changed (#room), and is shared with the next callers: read, never change.
    */
-  nodeRoom(): NodeRoomInput[] {
+  nodeRoom(): readonly NodeRoomInput[] {
     const out: NodeRoomInput[] = [];
     for (const node of this.#nodes.values()) {
       if (node.stale || !node.connected || !node.allocatable) continue;
-      out.push(
-        nodeRoomInput({
+      let room = this.#room.get(node.name);
+      if (!room) {
+        room = nodeRoomInput({
           allocatableCpuMilli: node.allocatable.cpuMilli,
           untrackedCpuMilli: node.untrackedRequests?.cpuMilli ?? 0,
           pods: this.#promises(node.name),
-        }),
-      );
+        });
+        this.#room.set(node.name, room);
+      }
+      out.push(room);
     }
     return out;
   }

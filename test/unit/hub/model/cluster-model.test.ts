@@ -122,4 +122,35 @@ describe('ClusterModel', () => {
       { allocatableCpuMilli: 4000, requestedCpuMilli: 700 },
     ]);
   });
+
+  it('builds a node room again after an enacted size, a plan, the pod set or the allocatable changed, and only then', () => {
+    const m = new ClusterModel();
+    const report = (enacted: number, uids = ['a'], allocatable = 4000) => ({
+      ...nodeReport(
+        'n1',
+        uids.map((uid) => podReport({ uid, enacted: { cpuMilli: enacted, memoryBytes: 0 } })),
+      ),
+      allocatable: { cpuMilli: allocatable, memoryBytes: 0 },
+    });
+    const requested = () => m.nodeRoom().map((r) => r.requestedCpuMilli);
+    m.foldReport(report(800), 1);
+    m.setPlan('a', 'n1', { uid: 'a', desired: { cpuMilli: 500, memoryBytes: 0 } });
+    const first = m.nodeRoom()[0];
+    expect(first?.requestedCpuMilli).toBe(800);
+    m.foldReport(report(800), 2); // nothing it adds up changed: the same record
+    m.setPlan('a', 'n1', { uid: 'a', desired: { cpuMilli: 500, memoryBytes: 0 } });
+    expect(m.nodeRoom()[0]).toBe(first);
+    m.foldReport(report(600), 3);
+    expect(requested()).toEqual([600]);
+    m.setPlan('a', 'n1', { uid: 'a', desired: { cpuMilli: 900, memoryBytes: 0 } });
+    expect(requested()).toEqual([900]);
+    m.foldReport(report(600, ['a', 'b']), 4);
+    expect(requested()).toEqual([900 + 600]);
+    m.foldReport(report(600, ['b']), 5); // a left the node's report; its plan still promises 900
+    expect(requested()).toEqual([600 + 900]);
+    m.forgetPod('a');
+    expect(requested()).toEqual([600]);
+    m.foldReport(report(600, ['b'], 2000), 6);
+    expect(m.nodeRoom()).toEqual([{ allocatableCpuMilli: 2000, requestedCpuMilli: 600 }]);
+  });
 });
