@@ -4,10 +4,16 @@ import { decideReplicas } from '../horizontal/decide.ts';
 import type { HorizontalPodInput } from '../horizontal/types.ts';
 import { essentialFromState } from '../recommender/kosmos.ts';
 import { recommend } from '../recommender/recommend.ts';
-import type { RecommenderState, Resources } from '../recommender/types.ts';
+import type {
+  Recommendation,
+  RecommendationTerms,
+  RecommenderState,
+  Resources,
+} from '../recommender/types.ts';
 import { aggregateService } from './aggregate.ts';
 import type {
   DecisionRecord,
+  PodCapReason,
   PodObservation,
   PodPlan,
   ServiceControlState,
@@ -173,22 +179,50 @@ function planPod(
   const agentCapped = pod.capped.cpuMilli > 0 || pod.capped.memoryBytes > 0;
   const slaCapped = slaCap.cpuMilli > 0 || slaCap.memoryBytes > 0;
   return {
-    plan: {
-      key: pod.key,
-      desired: rec.desired,
-      terms: rec.terms,
-      reason: rec.reason,
-      capped: {
+    plan: new RecommendedPodPlan(
+      pod.key,
+      rec,
+      {
         cpuMilli: slaCap.cpuMilli + Math.max(0, pod.capped.cpuMilli),
         memoryBytes: slaCap.memoryBytes + Math.max(0, pod.capped.memoryBytes),
       },
-      cappedReason:
-        agentCapped && pod.cappedReason !== 'None' ? pod.cappedReason : slaCapped ? 'SLABound' : 'None',
-      essentialCpuMilli: essentialWithin(policy, rec.terms.essentialCpuMilli, rec.desired),
-    },
+      agentCapped && pod.cappedReason !== 'None' ? pod.cappedReason : slaCapped ? 'SLABound' : 'None',
+      essentialWithin(policy, rec.terms.essentialCpuMilli, rec.desired),
+    ),
     state: rec.state,
     slaCap: slaCapped ? slaCap : undefined,
   };
+}
+
+/** A recommended pod's plan: its reason is the recommendation's, read only when a decision is logged. */
+class RecommendedPodPlan implements PodPlan {
+  readonly key: string;
+  readonly desired: Resources;
+  readonly terms: RecommendationTerms;
+  readonly capped: Resources;
+  readonly cappedReason: PodCapReason;
+  readonly essentialCpuMilli: number;
+  readonly #rec: Recommendation;
+
+  constructor(
+    key: string,
+    rec: Recommendation,
+    capped: Resources,
+    cappedReason: PodCapReason,
+    essentialCpuMilli: number,
+  ) {
+    this.key = key;
+    this.desired = rec.desired;
+    this.terms = rec.terms;
+    this.capped = capped;
+    this.cappedReason = cappedReason;
+    this.essentialCpuMilli = essentialCpuMilli;
+    this.#rec = rec;
+  }
+
+  get reason(): string {
+    return this.#rec.reason;
+  }
 }
 
 function addResources(a: Resources, b: Resources): Resources {

@@ -4,8 +4,10 @@ import type {
   EvidenceWindow,
   PodSignal,
   Recommendation,
+  RecommendationTerms,
   RecommenderConfig,
   RecommenderState,
+  Resources,
 } from './types.ts';
 import { assignState, formatCpu, formatMemory, initialRecommenderState, withEvidence } from './util.ts';
 
@@ -173,12 +175,35 @@ export function recommendOnEvidence(
   terms.cpuRule = 'pooling';
   terms.evidenceSeconds = window.seconds;
   if (inPlace) state.evidence = window;
-  return {
-    desired: held,
-    state: inPlace ? state : withEvidence(state, window),
-    terms,
-    reason:
-      `cpu ${formatCpu(held.cpuMilli)}, memory ${formatMemory(held.memoryBytes)} held (pooling): ` +
-      `${window.seconds.toFixed(1)} of ${t.evidenceSeconds} s of evidence, nothing urgent`,
-  };
+  return new HeldWhilePooling(held, inPlace ? state : withEvidence(state, window), terms, t.evidenceSeconds);
+}
+
+/**
+ * The standing decision held while evidence pools. Its reason is built when read: on most passes of
+ * most pods nothing reads it (only a decision that differs from the enacted size is logged).
+ */
+class HeldWhilePooling implements Recommendation {
+  desired: Resources;
+  state: RecommenderState;
+  terms: RecommendationTerms;
+  readonly #horizonSeconds: number;
+
+  constructor(
+    desired: Resources,
+    state: RecommenderState,
+    terms: RecommendationTerms,
+    horizonSeconds: number,
+  ) {
+    this.desired = desired;
+    this.state = state;
+    this.terms = terms;
+    this.#horizonSeconds = horizonSeconds;
+  }
+
+  get reason(): string {
+    return (
+      `cpu ${formatCpu(this.desired.cpuMilli)}, memory ${formatMemory(this.desired.memoryBytes)} held (pooling): ` +
+      `${(this.terms.evidenceSeconds ?? 0).toFixed(1)} of ${this.#horizonSeconds} s of evidence, nothing urgent`
+    );
+  }
 }

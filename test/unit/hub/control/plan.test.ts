@@ -355,6 +355,33 @@ describe('planService', () => {
     expect(held!.essentialCpuMilli).toBe(Math.ceil(500 + (20 * t.statisticFactor!) / 0.2));
   });
 
+  it('logs a decision held while evidence pools with the pooling reason, built when it is logged', () => {
+    const busy = { responseTimeSeconds: 0.5, cpuUsageMilli: 950, throttledRatio: 0.8 };
+    const first = planService(policy, undefined, {
+      nowSeconds: 0,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      pods: [pod('a', busy)],
+    });
+    const asked = first.pods[0]!.desired;
+    expect(asked.cpuMilli).toBeGreaterThan(1000);
+    // a 1 s window, calm, while the growth is not enacted yet: the decision stands and is logged again
+    const second = planService(policy, first.state, {
+      nowSeconds: 1,
+      currentReplicas: 1,
+      readyReplicas: 1,
+      pods: [pod('a', { periodSeconds: 1, requestCount: 25 })],
+    });
+    expect(second.pods[0]!.desired).toEqual(asked);
+    expect(second.decisions).toMatchObject([
+      {
+        kind: 'vertical',
+        to: asked,
+        reason: expect.stringMatching(/held \(pooling\): 1\.0 of 5 s of evidence/),
+      },
+    ]);
+  });
+
   it('is deterministic: the same inputs give the same plan', () => {
     const obs = {
       nowSeconds: 0,
