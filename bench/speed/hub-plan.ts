@@ -10,7 +10,7 @@ import { roomIndex } from '../../hub/src/horizontal/room.ts';
 import { observePod } from '../../hub/src/loop/observe.ts';
 import { ClusterModel } from '../../hub/src/model/cluster-model.ts';
 import { buildFleet, FLEET_SLA_SPEC, nodeReport } from './fleet.ts';
-import { retainedMemory } from './gc.ts';
+import { recordGcPauses, retainedMemory } from './gc.ts';
 import { type BenchResult, metric } from './report.ts';
 import { mib, summarize } from './stats.ts';
 
@@ -80,6 +80,8 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
   const enactedOf = (uid: string) => enacted[podIndex.get(uid) ?? -1] ?? 500;
   const model = new ClusterModel();
   const memBefore = retainedMemory();
+  const gc = recordGcPauses();
+  const planWindows: [number, number][] = [];
   const foldMs: number[] = [];
   const planMs: number[] = [];
   const roomMs: number[] = [];
@@ -162,7 +164,11 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
       });
       if (measured) perSlaMs.push(performance.now() - s0);
     }
-    if (measured) planMs.push(performance.now() - t);
+    if (measured) {
+      const end = performance.now();
+      planMs.push(end - t);
+      planWindows.push([t, end]);
+    }
 
     if (!measured) continue;
     for (const n of sampled) {
@@ -172,6 +178,8 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
     }
     directiveMs.push(sumLast(perNodeDirectiveMs, sampled.length) * scale);
   }
+  await gc.stop();
+  const planGcMs = gc.within(planWindows) / Math.max(1, planWindows.length);
   const memAfter = retainedMemory();
   const fold = summarize(foldMs);
   const plan = summarize(planMs);
@@ -206,6 +214,12 @@ export async function runHubPlan(o: HubPlanOptions): Promise<BenchResult> {
         summarize(roomMs).mean,
         'ms',
         `${o.nodes} nodes; the hub builds it only in periods with a node-capped pod, here every period`,
+      ),
+      metric(
+        '    GC pauses while planning',
+        planGcMs,
+        'ms',
+        'mean per measured period: collector pauses that started in the planning phase',
       ),
       metric('  build node directives', directive.mean, 'ms', `${o.nodes} directivesFor() calls`),
       metric('pods planned per second', (pods * 1000) / plan.mean, '/s', 'planning phase only'),
