@@ -30,6 +30,21 @@ export const AGENT_NODE_OPTIONS = [
 /** The file beside the bundles that carries AGENT_NODE_OPTIONS, one line. */
 export const AGENT_NODE_OPTIONS_FILE = 'agent.node-options';
 
+/**
+ * The V8 options the hub runs under in the image: npm run build writes them to dist/hub.node-options,
+ * which docker-entrypoint.sh passes to node (KOSMOS_HUB_NODE_OPTIONS replaces them) and npm run bench
+ * starts the hub's benchmarks (hub-plan, grpc-reports) with. No allocation-site pretenuring: each
+ * report's pod samples live until the node's next report (about a second), long enough for V8 to
+ * mark their allocation sites long-lived and allocate them straight into the old generation, which
+ * then filled at the report rate and ran a full mark-compact of the ~300 MiB heap about once a second
+ * (concurrent marking: most of the CPU the hub's process spent beside its main thread). Allocated
+ * young, they die there.
+ */
+export const HUB_NODE_OPTIONS = ['--no-allocation-site-pretenuring'] as const;
+
+/** The file beside the bundles that carries HUB_NODE_OPTIONS, one line. */
+export const HUB_NODE_OPTIONS_FILE = 'hub.node-options';
+
 /** The Dockerfile's ENV, which every entry point of the image runs with. */
 export const IMAGE_ENV = { NODE_ENV: 'production' } as const;
 

@@ -12,6 +12,8 @@ import {
   AGENT_NODE_OPTIONS,
   AGENT_NODE_OPTIONS_FILE,
   ENTRIES,
+  HUB_NODE_OPTIONS,
+  HUB_NODE_OPTIONS_FILE,
 } from './build-entries.ts';
 
 /** Offset of the first byte ≥ 0x80, or -1. */
@@ -162,7 +164,7 @@ function apiMethodsInUse(): Set<string> {
 
 const program = new Command('build')
   .description(
-    `Bundles ${Object.keys(ENTRIES).join(', ')} into <out>/<name>.mjs (esbuild, minified identifiers off so stack traces stay readable) copies the .proto files beside them and writes the agent's V8 limits to ${AGENT_NODE_OPTIONS_FILE} and its environment to ${AGENT_ENV_FILE}.`,
+    `Bundles ${Object.keys(ENTRIES).join(', ')} into <out>/<name>.mjs (esbuild, minified identifiers off so stack traces stay readable) copies the .proto files beside them and writes the agent's V8 limits to ${AGENT_NODE_OPTIONS_FILE}, its environment to ${AGENT_ENV_FILE} and the hub's V8 options to ${HUB_NODE_OPTIONS_FILE}.`,
   )
   .option('--out <dir>', 'output directory', join(ROOT, 'dist'));
 
@@ -207,6 +209,8 @@ for (const name of Object.keys(ENTRIES)) {
 }
 // docker-entrypoint.sh starts the agent with these (KOSMOS_AGENT_NODE_OPTIONS replaces them)
 writeFileSync(join(out, AGENT_NODE_OPTIONS_FILE), `${AGENT_NODE_OPTIONS.join(' ')}\n`);
+// ... and the hub with these (KOSMOS_HUB_NODE_OPTIONS replaces them)
+writeFileSync(join(out, HUB_NODE_OPTIONS_FILE), `${HUB_NODE_OPTIONS.join(' ')}\n`);
 // ... and with this environment
 writeFileSync(
   join(out, AGENT_ENV_FILE),

@@ -10,9 +10,10 @@ import { AGENT_ENV_FILE, AGENT_NODE_OPTIONS_FILE, IMAGE_ENV, parseEnvFile } from
 import { positiveInt } from './cli-args.ts';
 import { AGENT_TICK_DEFAULTS, AGENT_TICK_QUICK, runAgentTick } from './speed/agent-tick.ts';
 import { type Calibration, calibrate } from './speed/calibrate.ts';
-import { GRPC_REPORTS_DEFAULTS, GRPC_REPORTS_QUICK, runGrpcReports } from './speed/grpc-reports.ts';
+import { GRPC_REPORTS_DEFAULTS, GRPC_REPORTS_QUICK } from './speed/grpc-reports.ts';
 import { headlineOf } from './speed/headline.ts';
-import { HUB_PLAN_DEFAULTS, HUB_PLAN_QUICK, runHubPlan } from './speed/hub-plan.ts';
+import { HUB_PLAN_DEFAULTS, HUB_PLAN_QUICK } from './speed/hub-plan.ts';
+import { inHubProcess } from './speed/hub-process.ts';
 import { HUB_SHARDS_DEFAULTS, runHubShards } from './speed/hub-shards.ts';
 import { type BenchResult, renderResult, type SpeedDocument } from './speed/report.ts';
 import { RESIZE_LATENCY_DEFAULTS, RESIZE_LATENCY_QUICK, runResizeLatency } from './speed/resize-latency.ts';
@@ -21,13 +22,17 @@ const ROOT = resolve(new URL('..', import.meta.url).pathname);
 
 const BENCHMARKS = {
   'agent-tick': (quick: boolean) => runAgentTick(quick ? AGENT_TICK_QUICK : AGENT_TICK_DEFAULTS),
-  'hub-plan': (quick: boolean) => runHubPlan(quick ? HUB_PLAN_QUICK : HUB_PLAN_DEFAULTS),
+  'hub-plan': (quick: boolean) =>
+    inHubProcess({ bench: 'hub-plan', options: quick ? HUB_PLAN_QUICK : HUB_PLAN_DEFAULTS }),
   'grpc-reports': (quick: boolean) =>
-    runGrpcReports({
-      ...(quick ? GRPC_REPORTS_QUICK : GRPC_REPORTS_DEFAULTS),
-      ...(grpcAgents === undefined
-        ? {}
-        : { agents: grpcAgents, podsPerNode: Math.ceil(150_000 / grpcAgents) }),
+    inHubProcess({
+      bench: 'grpc-reports',
+      options: {
+        ...(quick ? GRPC_REPORTS_QUICK : GRPC_REPORTS_DEFAULTS),
+        ...(grpcAgents === undefined
+          ? {}
+          : { agents: grpcAgents, podsPerNode: Math.ceil(150_000 / grpcAgents) }),
+      },
     }),
   'hub-shards': (quick: boolean) => runHubShards({ ...HUB_SHARDS_DEFAULTS, quick }),
   'resize-latency': (quick: boolean, agent?: BundledAgent) =>

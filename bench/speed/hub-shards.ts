@@ -4,8 +4,9 @@
 // if on its own node, with the single hub's code: hub-plan over its slice (fold + plan + directives)
 // and grpc-reports with 5,000 streams of its pods. A simulation: no Leases, no second process.
 
-import { GRPC_REPORTS_DEFAULTS, GRPC_REPORTS_QUICK, runGrpcReports } from './grpc-reports.ts';
-import { HUB_PLAN_DEFAULTS, HUB_PLAN_QUICK, runHubPlan } from './hub-plan.ts';
+import { GRPC_REPORTS_DEFAULTS, GRPC_REPORTS_QUICK } from './grpc-reports.ts';
+import { HUB_PLAN_DEFAULTS, HUB_PLAN_QUICK } from './hub-plan.ts';
+import { inHubProcess } from './hub-process.ts';
 import { type BenchResult, type Metric, metric, metricValue } from './report.ts';
 
 export interface HubShardsOptions {
@@ -41,8 +42,11 @@ export async function runHubShards(o: HubShardsOptions): Promise<BenchResult> {
   let single: { periodMs: number | null; cpuPerReportMs: number | null } | undefined;
   for (const s of o.shards) {
     const slice = shardSlice(s, { slas: plan.slas, podsPerNode: ingest.podsPerNode });
-    const period = await runHubPlan({ ...plan, slas: slice.slas });
-    const reports = await runGrpcReports({ ...ingest, podsPerNode: slice.podsPerNode });
+    const period = await inHubProcess({ bench: 'hub-plan', options: { ...plan, slas: slice.slas } });
+    const reports = await inHubProcess({
+      bench: 'grpc-reports',
+      options: { ...ingest, podsPerNode: slice.podsPerNode },
+    });
     const periodMs = num(period, 'hub period p99 ms');
     const perSecond = num(reports, 'hub reports per s');
     const cpuPerReportMs = num(reports, 'saturated: hub CPU per report');

@@ -11,6 +11,8 @@ import {
   AGENT_NODE_OPTIONS,
   AGENT_NODE_OPTIONS_FILE,
   ENTRY_NAMES,
+  HUB_NODE_OPTIONS,
+  HUB_NODE_OPTIONS_FILE,
   parseEnvFile,
 } from '../../build-entries.ts';
 
@@ -41,6 +43,13 @@ describe('npm run build', () => {
     });
     expect(agentHelp.stdout).toMatch(/^Usage: kosmos-agent/);
     expect(agentHelp.stdout).toContain('--node-name');
+    // the hub as docker-entrypoint.sh starts it: under the V8 options the build wrote beside it
+    const hubOptions = readFileSync(join(out, HUB_NODE_OPTIONS_FILE), 'utf8').trim().split(' ');
+    expect(hubOptions).toEqual([...HUB_NODE_OPTIONS]);
+    const hubHelp = await run(process.execPath, [...hubOptions, join(out, 'hub.mjs'), '--help'], {
+      timeout: 30_000,
+    });
+    expect(hubHelp.stdout).toMatch(/^Usage: /);
     // V8 keeps the source of each bundle: ASCII keeps it at one byte per character
     for (const name of ENTRY_NAMES)
       expect(
