@@ -6,6 +6,7 @@ import { fork } from 'node:child_process';
 import { AgentServer } from '../../hub/src/agentserver/agent-server.ts';
 import { startGrpcServer } from '../../hub/src/agentserver/grpc-server.ts';
 import { insecureNoAuth } from '../../hub/src/auth/agent-auth.ts';
+import { PodPlacements } from '../../hub/src/auth/pod-placements.ts';
 import { policyFromSla } from '../../hub/src/control/policy.ts';
 import { reportNeedsPlanNow } from '../../hub/src/loop/urgency.ts';
 import { ClusterModel } from '../../hub/src/model/cluster-model.ts';
@@ -192,8 +193,9 @@ async function phase(
 export async function runGrpcReports(o: GrpcReportsOptions): Promise<BenchResult> {
   const started = performance.now();
   const fleet = buildFleet(o.agents, Math.ceil((o.agents * o.podsPerNode) / PODS_PER_SLA), PODS_PER_SLA);
-  const placement = new Map<string, string>();
-  for (const pods of fleet.nodePods) for (const p of pods) placement.set(p.uid, p.node);
+  // the hub's pod informer's index (hub.ts)
+  const placement = new PodPlacements();
+  for (const pods of fleet.nodePods) for (const p of pods) placement.place(p.uid, p.node);
   const model = new ClusterModel();
   planAll(model, fleet);
   const folds: FoldCounter = { count: 0 };
@@ -204,7 +206,8 @@ export async function runGrpcReports(o: GrpcReportsOptions): Promise<BenchResult
   const agentServer = new AgentServer({
     model,
     auth: insecureNoAuth(),
-    placement: (uid) => placement.get(uid),
+    placement: placement.nodeOf,
+    placementVersion: placement.version,
     // Every simulated node exists and can run its pods (the hub's Node informer in production).
     nodes: { podCapacity: () => Math.max(o.podsPerNode, 110) },
     isLeader: () => true,

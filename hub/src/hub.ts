@@ -30,6 +30,7 @@ import {
   kubeTokenReviewer,
   tokenReviewAuth,
 } from './auth/agent-auth.ts';
+import { PodPlacements } from './auth/pod-placements.ts';
 import { nodePodCapacity } from './auth/report-bounds.ts';
 import type { HubConfig } from './config.ts';
 import { planService } from './control/index.ts';
@@ -144,16 +145,16 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const model = new ClusterModel();
   const board = new StatusBoard();
   // Where each pod runs, by uid: the agent server refuses reports about pods on other nodes.
-  const podNodes = new Map<string, string>();
+  const podNodes = new PodPlacements();
   const indexPod = (p: k8s.V1Pod) => {
-    if (p.metadata?.uid && p.spec?.nodeName) podNodes.set(p.metadata.uid, p.spec.nodeName);
+    if (p.metadata?.uid && p.spec?.nodeName) podNodes.place(p.metadata.uid, p.spec.nodeName);
   };
   pods.on('add', indexPod);
   pods.on('update', indexPod);
   pods.on('delete', (p) => {
     const uid = p.metadata?.uid;
     if (!uid) return;
-    podNodes.delete(uid);
+    podNodes.remove(uid);
     model.forgetPod(uid);
   });
 
@@ -222,7 +223,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const agentServer = new AgentServer({
     model,
     auth,
-    placement: (uid) => podNodes.get(uid),
+    placement: podNodes.nodeOf,
+    placementVersion: podNodes.version,
     nodes: nodeDirectory,
     takeoverAfterMs: config.nodeStaleAfterMs / 3,
     onRefused: (reason) => metrics.refusedAgents.inc({ reason }),

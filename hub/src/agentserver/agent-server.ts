@@ -14,8 +14,16 @@ import type { Hello__Output } from '../../../proto/gen/kosmos/v1/Hello.ts';
 import type { HubMessage } from '../../../proto/gen/kosmos/v1/HubMessage.ts';
 import type { PodDirective } from '../../../proto/gen/kosmos/v1/PodDirective.ts';
 import { AgentAuthError, type AgentAuthenticator, type AgentIdentity } from '../auth/agent-auth.ts';
+import type { PlacementVersion } from '../auth/pod-placements.ts';
 import { clip, helloOutOfBounds, reportOutOfBounds } from '../auth/report-bounds.ts';
-import { guardReport, type PodPlacement, type RefusedPod } from '../auth/report-guard.ts';
+import {
+  type GuardResult,
+  guardReport,
+  guardReportSince,
+  type PlacedPods,
+  type PodPlacement,
+  type RefusedPod,
+} from '../auth/report-guard.ts';
 import type { ClusterModel } from '../model/cluster-model.ts';
 import type { NodeSample } from '../model/pod-sample.ts';
 import { checkedReportDecoder } from './report-contract.ts';
@@ -43,6 +51,11 @@ export interface AgentServerDeps {
   model: ClusterModel;
   auth: AgentAuthenticator;
   placement: PodPlacement;
+  /**
+   * The version of a node's placement (PodPlacements.version): with it, a report naming the same pods
+   * as the node's last accepted one while the version holds is not looked up pod by pod again.
+   */
+  placementVersion?: PlacementVersion;
   nodes: NodeDirectory;
   /**
    * A node's stream that has not reported for this long may be taken over by a new stream that
@@ -109,6 +122,8 @@ interface NodeStream {
   identity: AgentIdentity;
   /** When the stream was accepted or last reported. */
   lastActivityMs: number;
+  /** The stream's last report whose pods were all placed on its node (see guardReportSince). */
+  placed?: PlacedPods | undefined;
 }
 
 export class AgentServer {
@@ -308,7 +323,7 @@ export class AgentServer {
       this.#refuse(call, 'report-out-of-bounds', grpc.status.INVALID_ARGUMENT, outOfBounds, fields, rejected);
       return;
     }
-    const guarded = guardReport(node, report, this.#deps.placement);
+    const guarded = this.#guard(stream, node, report);
     if (!guarded.ok) {
       const fields = { node, reportNode: clip(report.nodeName, 64) };
       this.#refuse(
@@ -349,6 +364,14 @@ export class AgentServer {
       if (this.#streams.get(node)?.call !== call) return;
     }
     this.#write(call, this.#directive(node, report.sequence));
+  }
+
+  #guard(stream: NodeStream, node: string, report: NodeSample): GuardResult<NodeSample> {
+    const version = this.#deps.placementVersion?.(node);
+    if (version === undefined) return guardReport(node, report, this.#deps.placement);
+    const { result, placed } = guardReportSince(node, report, this.#deps.placement, version, stream.placed);
+    stream.placed = placed;
+    return result;
   }
 
   /**

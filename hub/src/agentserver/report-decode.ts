@@ -92,12 +92,18 @@ function byNumber<T>(enumName: string, fromWire: (wire: string) => T): readonly 
   return table;
 }
 
-let enumTables:
-  | { capReason: readonly (CapReasonName | 'None')[]; resizeState: readonly ResizeStateName[] }
-  | undefined;
+interface WireEnums {
+  capReason: readonly (CapReasonName | 'None')[];
+  resizeState: readonly ResizeStateName[];
+}
 
-/** CapReason and ResizeState by wire number, built once from the contract (lib/grpc/wire-enums.ts names them). */
-function wireEnums(): NonNullable<typeof enumTables> {
+let enumTables: WireEnums | undefined;
+
+/**
+ * CapReason and ResizeState by wire number, built once from the contract (lib/grpc/wire-enums.ts
+ * names them); a report's decoding reads them once and hands them down.
+ */
+function wireEnums(): WireEnums {
   enumTables ??= {
     capReason: byNumber('kosmos.v1.CapReason', capReasonFromWire),
     resizeState: byNumber('kosmos.v1.ResizeState', resizeStateFromWire),
@@ -222,7 +228,7 @@ function responseTime(r: Reader, end: number): ResponseTimeSample {
   return rt;
 }
 
-function pod(r: Reader, end: number, previous: PodSample | undefined): PodSample {
+function pod(r: Reader, end: number, previous: PodSample | undefined, enums: WireEnums): PodSample {
   let uid = '';
   let namespace = '';
   let name = '';
@@ -284,10 +290,10 @@ function pod(r: Reader, end: number, previous: PodSample | undefined): PodSample
         break;
       }
       case (12 << 3) | 0:
-        capReason = wireEnums().capReason[r.int32()] ?? 'None';
+        capReason = enums.capReason[r.int32()] ?? 'None';
         break;
       case (13 << 3) | 0:
-        resizeState = wireEnums().resizeState[r.int32()] ?? 'None';
+        resizeState = enums.resizeState[r.int32()] ?? 'None';
         break;
       case (14 << 3) | 2:
         resizeMessage = r.string();
@@ -353,7 +359,7 @@ function pod(r: Reader, end: number, previous: PodSample | undefined): PodSample
   return sample;
 }
 
-function nodeReport(r: Reader, end: number, previousOf: PreviousPods): NodeSample {
+function nodeReport(r: Reader, end: number, previousOf: PreviousPods, enums: WireEnums): NodeSample {
   let nodeName = '';
   let sequence = 0;
   let agentVersion = '';
@@ -388,7 +394,7 @@ function nodeReport(r: Reader, end: number, previousOf: PreviousPods): NodeSampl
         const len = r.uint32();
         // the node's last report, once its name is read (encoders write it first)
         previous ??= nodeName ? (previousOf(nodeName) ?? []) : [];
-        pods.push(pod(r, r.pos + len, previous[pods.length]));
+        pods.push(pod(r, r.pos + len, previous[pods.length], enums));
         break;
       }
       case (8 << 3) | 1:
@@ -444,12 +450,13 @@ export function decodeReportMessage(
   previousOf: PreviousPods = NO_PREVIOUS,
 ): NodeSample | undefined {
   const r = protobuf.Reader.create(bytes);
+  const enums = wireEnums();
   let report: NodeSample | undefined;
   while (r.pos < r.len) {
     const tag = r.uint32();
     if (tag === ((2 << 3) | 2)) {
       const len = r.uint32();
-      report = nodeReport(r, r.pos + len, previousOf);
+      report = nodeReport(r, r.pos + len, previousOf, enums);
     } else {
       if (tag >>> 3 === 1) report = undefined;
       r.skipType(tag & 7);

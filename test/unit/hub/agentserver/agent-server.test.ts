@@ -7,6 +7,7 @@ import {
   type AgentAuthenticator,
   insecureNoAuth,
 } from '../../../../hub/src/auth/agent-auth.ts';
+import { PodPlacements } from '../../../../hub/src/auth/pod-placements.ts';
 import { ClusterModel } from '../../../../hub/src/model/cluster-model.ts';
 import { silentLogger } from '../../../../lib/log.ts';
 import { nodeReport, podReport } from '../fixtures.ts';
@@ -81,6 +82,43 @@ describe('AgentServer', () => {
     await waitFor(() => agent.messages.find((m) => m.body === 'directive'), 5000, 'directive');
     expect(model.observation('a')).toBeDefined();
     expect(model.observation('b')).toBeUndefined();
+  });
+
+  it('with placement versions, refuses a pod in the same report once it is placed on another node', async () => {
+    const placed = new PodPlacements();
+    placed.place('a', 'n1');
+    placed.place('c', 'n1');
+    const refusedPerReport: string[][] = [];
+    const model = new ClusterModel();
+    const server = new AgentServer({
+      model,
+      auth: insecureNoAuth(),
+      placement: placed.nodeOf,
+      placementVersion: placed.version,
+      nodes: { podCapacity: () => 110 },
+      isLeader: () => true,
+      hubId: 'hub-1',
+      tickPeriodMs: 1000,
+      now: () => 1000,
+      log: silentLogger(),
+      onReport: (_node, refused) => refusedPerReport.push(refused.map((p) => p.uid)),
+    });
+    running = await startGrpcServer('127.0.0.1', 0, [[server.definition(), server.handlers()]]);
+    const agent = connectTestAgent(`127.0.0.1:${running.port}`, 'n1', '');
+    agents.push(agent);
+    const directives = () => agent.messages.filter((m) => m.body === 'directive');
+    const report = (seq: number) =>
+      agent.report(nodeReport('n1', [podReport({ uid: 'a' }), podReport({ uid: 'c' })], seq));
+    report(1);
+    await waitFor(() => directives()[0], 5000, 'first directive');
+    report(2);
+    await waitFor(() => directives()[1], 5000, 'second directive');
+    placed.place('c', 'n2');
+    report(3);
+    await waitFor(() => directives()[2], 5000, 'third directive');
+    expect(refusedPerReport).toEqual([[], [], ['c']]);
+    expect(model.observation('c')).toBeUndefined();
+    expect(model.observation('a')?.node).toBe('n1');
   });
 
   it('closes a stream whose report names another node', async () => {
