@@ -20,9 +20,10 @@ export function hubNodeOptions(env: NodeJS.ProcessEnv = process.env): {
   flags: string[];
   overridden: boolean;
 } {
-  const override = env.KOSMOS_HUB_NODE_OPTIONS?.trim();
+  // as docker-entrypoint.sh's ${KOSMOS_HUB_NODE_OPTIONS:-...}: set and not empty replaces them
+  const override = env.KOSMOS_HUB_NODE_OPTIONS;
   return override
-    ? { flags: override.split(/\s+/), overridden: true }
+    ? { flags: override.split(/\s+/).filter(Boolean), overridden: true }
     : { flags: [...HUB_NODE_OPTIONS], overridden: false };
 }
 
