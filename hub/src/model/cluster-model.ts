@@ -332,7 +332,11 @@ function plannedCpuMilli(plan: PlannedPod | undefined): number {
 function sameResources(a: PodDirective['desired'], b: PodDirective['desired']): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
-  return Number(a.cpuMilli) === Number(b.cpuMilli) && Number(a.memoryBytes) === Number(b.memoryBytes);
+  // Object.is: a field left unset on both sides (NaN after Number) is the same, not a change
+  return (
+    Object.is(Number(a.cpuMilli), Number(b.cpuMilli)) &&
+    Object.is(Number(a.memoryBytes), Number(b.memoryBytes))
+  );
 }
 
 /** Field by field: a directive is a flat message of scalars and Resources. */

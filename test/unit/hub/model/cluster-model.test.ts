@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeSampleFromWire } from '../../../../hub/src/agentserver/report-sample.ts';
-import { ClusterModel } from '../../../../hub/src/model/cluster-model.ts';
+import { ClusterModel, sameDirective } from '../../../../hub/src/model/cluster-model.ts';
 import { podReport, nodeReport as wireReport } from '../fixtures.ts';
 
 /** The model folds what the agent server's edge made of a wire report. */
@@ -152,5 +152,22 @@ describe('ClusterModel', () => {
     expect(requested()).toEqual([600]);
     m.foldReport(report(600, ['b'], 2000), 6);
     expect(m.nodeRoom()).toEqual([{ allocatableCpuMilli: 2000, requestedCpuMilli: 600 }]);
+  });
+  it('compares directives field by field: a resource field unset on both sides is the same, a set one that moved is not', () => {
+    const base = {
+      uid: 'a',
+      namespace: 'default',
+      name: 'a',
+      container: 'app',
+      sla: 'default/web',
+      priority: 0,
+      recommendOnly: false,
+      desired: { cpuMilli: 300 },
+      minimum: { cpuMilli: 100, memoryBytes: 64 },
+    };
+    expect(sameDirective(base, { ...base, desired: { cpuMilli: 300 } })).toBe(true);
+    expect(sameDirective(base, { ...base, desired: { cpuMilli: 301 } })).toBe(false);
+    expect(sameDirective(base, { ...base, desired: { cpuMilli: 300, memoryBytes: 1 } })).toBe(false);
+    expect(sameDirective(base, { ...base, minimum: { cpuMilli: 100, memoryBytes: 65 } })).toBe(false);
   });
 });
