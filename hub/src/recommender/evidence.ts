@@ -16,12 +16,12 @@ const HORIZON_SLACK = 0.5;
 
 /**
  * The pooled window after adding `signal`; restarts when the enacted CPU changed (a new operating point).
- * Written into `into` when given (the caller's own window, `previous` itself included), else a new one.
+ * With `inPlace`, `previous` (the caller's own) is rewritten and returned; else it is left unchanged.
  */
 export function poolWindow(
   previous: EvidenceWindow | undefined,
   signal: PodSignal,
-  into?: EvidenceWindow,
+  inPlace = false,
 ): EvidenceWindow {
   const base =
     previous === undefined || previous.enactedCpuMilli !== signal.enactedCpuMilli ? undefined : previous;
@@ -29,42 +29,35 @@ export function poolWindow(
   const usageValid = signal.usageValid !== false;
   const hasRt = signal.responseTimeSeconds !== undefined;
   const rtWeight = hasRt ? Math.max(1, signal.requestCount) : 0;
-  const pooledSeconds = (base?.seconds ?? 0) + seconds;
-  const requestCount = (base?.requestCount ?? 0) + Math.max(0, signal.requestCount);
-  const usageMilliSeconds =
-    (base?.usageMilliSeconds ?? 0) + (usageValid ? signal.cpuUsageMilli * seconds : 0);
-  const usageSeconds = (base?.usageSeconds ?? 0) + (usageValid ? seconds : 0);
-  const throttledSeconds = (base?.throttledSeconds ?? 0) + (usageValid ? signal.throttledRatio * seconds : 0);
-  const responseSecondsWeighted =
+  // each field reads only its own pooled value before writing it, so `w` may be `base` itself
+  const w = (inPlace ? previous : undefined) ?? emptyWindow();
+  w.seconds = (base?.seconds ?? 0) + seconds;
+  w.requestCount = (base?.requestCount ?? 0) + Math.max(0, signal.requestCount);
+  w.usageMilliSeconds = (base?.usageMilliSeconds ?? 0) + (usageValid ? signal.cpuUsageMilli * seconds : 0);
+  w.usageSeconds = (base?.usageSeconds ?? 0) + (usageValid ? seconds : 0);
+  w.throttledSeconds = (base?.throttledSeconds ?? 0) + (usageValid ? signal.throttledRatio * seconds : 0);
+  w.responseSecondsWeighted =
     (base?.responseSecondsWeighted ?? 0) + (hasRt ? (signal.responseTimeSeconds ?? 0) * rtWeight : 0);
-  const responseWeight = (base?.responseWeight ?? 0) + rtWeight;
-  const peakWorkingSetBytes = Math.max(base?.peakWorkingSetBytes ?? 0, signal.memoryWorkingSetBytes);
-  const oomKilled = (base?.oomKilled ?? false) || signal.oomKilled;
-  if (!into) {
-    return {
-      enactedCpuMilli: signal.enactedCpuMilli,
-      seconds: pooledSeconds,
-      requestCount,
-      usageMilliSeconds,
-      usageSeconds,
-      throttledSeconds,
-      responseSecondsWeighted,
-      responseWeight,
-      peakWorkingSetBytes,
-      oomKilled,
-    };
-  }
-  into.enactedCpuMilli = signal.enactedCpuMilli;
-  into.seconds = pooledSeconds;
-  into.requestCount = requestCount;
-  into.usageMilliSeconds = usageMilliSeconds;
-  into.usageSeconds = usageSeconds;
-  into.throttledSeconds = throttledSeconds;
-  into.responseSecondsWeighted = responseSecondsWeighted;
-  into.responseWeight = responseWeight;
-  into.peakWorkingSetBytes = peakWorkingSetBytes;
-  into.oomKilled = oomKilled;
-  return into;
+  w.responseWeight = (base?.responseWeight ?? 0) + rtWeight;
+  w.peakWorkingSetBytes = Math.max(base?.peakWorkingSetBytes ?? 0, signal.memoryWorkingSetBytes);
+  w.oomKilled = (base?.oomKilled ?? false) || signal.oomKilled;
+  w.enactedCpuMilli = signal.enactedCpuMilli;
+  return w;
+}
+
+function emptyWindow(): EvidenceWindow {
+  return {
+    enactedCpuMilli: 0,
+    seconds: 0,
+    requestCount: 0,
+    usageMilliSeconds: 0,
+    usageSeconds: 0,
+    throttledSeconds: 0,
+    responseSecondsWeighted: 0,
+    responseWeight: 0,
+    peakWorkingSetBytes: 0,
+    oomKilled: false,
+  };
 }
 
 /**
@@ -109,7 +102,7 @@ export function recommendOnEvidence(
 ): Recommendation {
   const state = previous ?? initialRecommenderState();
   const t = config.tuning;
-  const window = poolWindow(state.evidence, signal, inPlace ? state.evidence : undefined);
+  const window = poolWindow(state.evidence, signal, inPlace);
   const pooled = pooledSignal(window, signal);
   // The law never reads the pooled evidence: it gets the committed state as it stands, and its
   // result (fresh objects, owned here) is completed in place rather than copied.
