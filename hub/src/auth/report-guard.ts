@@ -56,15 +56,18 @@ export function guardReport<R extends GuardedReport>(
   return { ok: true, report: { ...report, pods: kept } as R, refused };
 }
 
-/** A node's report all of whose pods were placed on it, and the node's placement version then. */
+/**
+ * A node's report all of whose pods were placed on it: their uids in order, and the node's placement
+ * version then (uids only, so the report's samples are not kept beyond the model's own copy).
+ */
 export interface PlacedPods {
   version: number;
-  pods: readonly GuardedPod[];
+  uids: readonly string[];
 }
 
-function sameUids(a: readonly GuardedPod[], b: readonly GuardedPod[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i]?.uid !== b[i]?.uid) return false;
+function sameUids(uids: readonly string[], pods: readonly GuardedPod[]): boolean {
+  if (uids.length !== pods.length) return false;
+  for (let i = 0; i < uids.length; i++) if (uids[i] !== pods[i]?.uid) return false;
   return true;
 }
 
@@ -72,7 +75,8 @@ function sameUids(a: readonly GuardedPod[], b: readonly GuardedPod[]): boolean {
  * guardReport for a node's stream that remembers its last fully placed report: a report naming the
  * same pods in the same order while the node's placement version (pod-placements.ts) is unchanged
  * has every pod still placed on the node, so it passes without a lookup per pod (the steady state:
- * 30 lookups in a cluster-wide map per report otherwise). `placed` is what to remember next.
+ * 30 lookups in a cluster-wide map per report otherwise). `placed` is what to remember next (`last`
+ * itself when it still holds).
  */
 export function guardReportSince<R extends GuardedReport>(
   identityNode: string,
@@ -85,11 +89,12 @@ export function guardReportSince<R extends GuardedReport>(
     last !== undefined &&
     last.version === version &&
     report.nodeName === identityNode &&
-    sameUids(last.pods, report.pods)
+    sameUids(last.uids, report.pods)
   ) {
-    return { result: { ok: true, report, refused: [] }, placed: { version, pods: report.pods } };
+    return { result: { ok: true, report, refused: [] }, placed: last };
   }
   const result = guardReport(identityNode, report, placement);
-  const placed = result.ok && result.refused.length === 0 ? { version, pods: report.pods } : undefined;
+  const placed =
+    result.ok && result.refused.length === 0 ? { version, uids: report.pods.map((p) => p.uid) } : undefined;
   return { result, placed };
 }
