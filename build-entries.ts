@@ -1,4 +1,7 @@
 // The image's entry points: what npm run build bundles into dist/<name>.mjs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 export const ENTRIES = {
   agent: 'agent/src/main.ts',
   hub: 'hub/src/main.ts',
@@ -84,4 +87,36 @@ export function parseEnvFile(text: string): Record<string, string> {
     if (eq > 0) env[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
   }
   return env;
+}
+
+/** What docker-entrypoint.sh runs for an entry point: node's arguments before the entry's flags, and its environment. */
+export interface ImageCommand {
+  /** The V8 options the build wrote beside the bundle (for the agent and the hub), then the bundle. */
+  nodeArgs: string[];
+  /** The Dockerfile's ENV, for the agent dist/agent.env, and of the host's environment PATH and HOME only. */
+  env: Record<string, string>;
+}
+
+/**
+ * How docker-entrypoint.sh starts `name` from the bundles npm run build wrote to `dir` (with no
+ * KOSMOS_*_NODE_OPTIONS set), for tests and benchmarks that run the image's processes.
+ */
+export function imageCommand(
+  dir: string,
+  name: keyof typeof ENTRIES,
+  host: Record<string, string | undefined> = process.env,
+): ImageCommand {
+  const optionsFile =
+    name === 'agent' ? AGENT_NODE_OPTIONS_FILE : name === 'hub' ? HUB_NODE_OPTIONS_FILE : undefined;
+  const options = optionsFile
+    ? readFileSync(join(dir, optionsFile), 'utf8').split(/\s+/).filter(Boolean)
+    : [];
+  const env: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME']) {
+    const value = host[key];
+    if (value !== undefined) env[key] = value;
+  }
+  Object.assign(env, IMAGE_ENV);
+  if (name === 'agent') Object.assign(env, parseEnvFile(readFileSync(join(dir, AGENT_ENV_FILE), 'utf8')));
+  return { nodeArgs: [...options, join(dir, `${name}.mjs`)], env };
 }

@@ -2,11 +2,11 @@
 // agent server over gRPC, end-to-end resize latency and API writes): a table each, and
 // bench/results/speed.json. --with-quality also runs the quality benchmark (--quick).
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, platform, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { AGENT_ENV_FILE, AGENT_NODE_OPTIONS_FILE, IMAGE_ENV, parseEnvFile } from '../build-entries.ts';
+import { imageCommand } from '../build-entries.ts';
 import { positiveInt } from './cli-args.ts';
 import { AGENT_TICK_DEFAULTS, AGENT_TICK_QUICK, runAgentTick } from './speed/agent-tick.ts';
 import { type Calibration, calibrate } from './speed/calibrate.ts';
@@ -109,16 +109,8 @@ interface BundledAgent {
  */
 function bundledAgent(dir: string): BundledAgent {
   execFileSync(process.execPath, [join(ROOT, 'build.ts'), `--out=${dir}`], { stdio: 'ignore' });
-  const flags = readFileSync(join(dir, AGENT_NODE_OPTIONS_FILE), 'utf8').trim().split(/\s+/);
-  const base: Record<string, string> = {};
-  for (const name of ['PATH', 'HOME']) {
-    const value = process.env[name];
-    if (value !== undefined) base[name] = value;
-  }
-  return {
-    argv: [...flags, join(dir, 'agent.mjs')],
-    env: { ...base, ...IMAGE_ENV, ...parseEnvFile(readFileSync(join(dir, AGENT_ENV_FILE), 'utf8')) },
-  };
+  const { nodeArgs, env } = imageCommand(dir, 'agent');
+  return { argv: nodeArgs, env };
 }
 
 function failed(name: string, err: unknown, startedMs: number): BenchResult {

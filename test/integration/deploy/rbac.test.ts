@@ -16,13 +16,10 @@ import { kubeClients, kubeConfigFor } from '../../../lib/kube.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { type ApiServer, type RequestRecord, startApiServer } from '../../../packages/apiserver/index.ts';
 import { findKubectl, kubectlFor } from '../../../packages/apiserver/test/integration/kubectl.ts';
+import { AGENT_USER, DEPLOY_DIR, HUB_USER, installRbac } from '../../support/deploy-rbac.ts';
 import { waitFor } from '../../support/wait-for.ts';
 import { webDeployment, webSla } from '../hub/web-service.ts';
 import { Workload } from '../hub/workload.ts';
-
-const deployDir = new URL('../../../deploy/', import.meta.url).pathname;
-const HUB_USER = 'system:serviceaccount:kosmos-system:kosmos-hub';
-const AGENT_USER = 'system:serviceaccount:kosmos-system:kosmos-agent';
 
 interface Rule {
   resources: string[];
@@ -33,7 +30,7 @@ interface Rule {
 /** Rules granted to a ServiceAccount user by the bindings in deploy/rbac. */
 function grantedRules(user: string): Rule[] {
   const docs = ['rbac/agent.yaml', 'rbac/hub.yaml'].flatMap((f) =>
-    parseAllDocuments(readFileSync(deployDir + f, 'utf8')).map((d) => d.toJS()),
+    parseAllDocuments(readFileSync(DEPLOY_DIR + f, 'utf8')).map((d) => d.toJS()),
   );
   const [, , ns, sa] = user.split(':');
   const bindings = docs.filter(
@@ -61,17 +58,6 @@ function allowed(rules: Rule[], r: RequestRecord): boolean {
   );
 }
 
-/** deploy/rbac's objects stored in the server (in kosmos-system, which must exist). */
-function installRbac(server: ApiServer): void {
-  for (const file of ['rbac/hub.yaml', 'rbac/agent.yaml']) {
-    for (const doc of parseAllDocuments(readFileSync(deployDir + file, 'utf8'))) {
-      const obj = doc.toJS();
-      const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
-      server.api.create(server.resource(group, `${obj.kind.toLowerCase()}s`), obj);
-    }
-  }
-}
-
 const deployment = webDeployment(1);
 
 const sla = webSla({
@@ -88,7 +74,7 @@ describe('RBAC in deploy/rbac grants every request the hub and agent make', () =
 
   beforeAll(async () => {
     api = await startApiServer({
-      crdDir: `${deployDir}crds`,
+      crdDir: `${DEPLOY_DIR}crds`,
       nodes: [{ name: 'node-1', cpu: '8', memory: '16Gi' }],
       podStartDelayMs: 5,
       resizeDelayMs: 10,
