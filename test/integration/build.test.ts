@@ -19,7 +19,13 @@ import {
   parseEnvFile,
 } from '../../build-entries.ts';
 import { NODE_NAME_EXTRA } from '../../hub/src/auth/agent-auth.ts';
-import { GROUP, PODSCALE_PLURAL, SLA_PLURAL, VERSION } from '../../lib/api/types.ts';
+import {
+  GROUP,
+  PODSCALE_PLURAL,
+  type ServiceLevelAgreement,
+  SLA_PLURAL,
+  VERSION,
+} from '../../lib/api/types.ts';
 import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import { parseCpuMilli } from '../../lib/quantity.ts';
 import { type ApiServer, type RequestRecord, startApiServer } from '../../packages/apiserver/index.ts';
@@ -179,29 +185,38 @@ describe('the hub and agent bundles against an API server', () => {
       stepMs: 250,
     });
     driver.start();
+    const createSla = (body: ServiceLevelAgreement) =>
+      admin.custom.createNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: NS,
+        plural: SLA_PLURAL,
+        body,
+      });
     await admin.apps.createNamespacedDeployment({ namespace: NS, body: webDeployment(1) });
-    await admin.custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: NS,
-      plural: SLA_PLURAL,
-      body: webSla({
+    await createSla(
+      webSla({
         maxCpu: '500m',
         maxReplicas: 3,
         policy: { horizontal: { scaleUp: { windowSeconds: 1, stabilizationSeconds: 1 } } },
       }),
-    });
-    // and one whose Deployment does not exist: the hub says so in a Warning Event
+    );
+    // one whose Deployment does not exist: the hub says so in a Warning Event
     const orphan = webSla({ maxCpu: '500m', maxReplicas: 1, policy: undefined });
     orphan.metadata.name = 'orphan';
     orphan.spec.targetRef.name = 'absent';
-    await admin.custom.createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: NS,
-      plural: SLA_PLURAL,
-      body: orphan,
-    });
+    await createSla(orphan);
+    // and one whose pod serves no metrics on the port it names: the agent's Warning Event on the pod
+    const quiet = webDeployment(1);
+    quiet.metadata!.name = 'quiet';
+    quiet.spec!.selector.matchLabels = { app: 'quiet' };
+    quiet.spec!.template.metadata!.labels = { app: 'quiet' };
+    await admin.apps.createNamespacedDeployment({ namespace: NS, body: quiet });
+    const quietSla = webSla({ maxCpu: '500m', maxReplicas: 1, policy: undefined });
+    quietSla.metadata.name = 'quiet';
+    quietSla.spec.targetRef.name = 'quiet';
+    quietSla.spec.metrics.scrape!.port = 8081;
+    await createSla(quietSla);
   });
 
   afterAll(async () => {
@@ -276,6 +291,7 @@ describe('the hub and agent bundles against an API server', () => {
     // a PodScale per pod (hub), resized in place (agent) and enacted by the kubelet
     await until('a pod resized in place above its 200m', () =>
       storedIn('', 'pods').some((p) => {
+        if (p.metadata.labels?.['app'] !== 'web') return false;
         const cpu = p.status?.containerStatuses?.[0]?.resources?.limits?.cpu;
         return cpu !== undefined && parseCpuMilli(cpu) > 200;
       }),
@@ -328,6 +344,7 @@ describe('the hub and agent bundles against an API server', () => {
       [AGENT_USER, 'watch', 'pods'],
       [AGENT_USER, 'patch', 'pods', 'resize'],
       [AGENT_USER, 'patch', 'podscales', 'status'],
+      [AGENT_USER, 'create', 'events'],
     ] as const;
     const missing = () =>
       expected
