@@ -3,7 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import { type BackoffOptions, backoffDelayMs } from '../../../lib/backoff.ts';
+import { passingEncoded } from '../../../lib/grpc/contract-types.ts';
 import { kosmosProto, PROTOCOL_VERSION } from '../../../lib/grpc/proto.ts';
+import { encodeReportMessage } from '../../../lib/grpc/report-encoder.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { AgentHubClient } from '../../../proto/gen/kosmos/v1/AgentHub.ts';
 import type { AgentMessage } from '../../../proto/gen/kosmos/v1/AgentMessage.ts';
@@ -30,6 +32,18 @@ export interface GrpcHubLinkOptions {
 const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2 };
 
 type Call = grpc.ClientDuplexStream<AgentMessage, HubMessage__Output>;
+type AgentHubConstructor = ReturnType<typeof kosmosProto>['kosmos']['v1']['AgentHub'];
+
+/** AgentHub's client with a Connect request serializer that passes pre-encoded reports through. */
+function agentHubClient(): AgentHubConstructor {
+  const base = kosmosProto().kosmos.v1.AgentHub;
+  const connect = base.service.Connect;
+  const service = {
+    ...base.service,
+    Connect: { ...connect, requestSerialize: passingEncoded(connect.requestSerialize) },
+  };
+  return grpc.makeClientConstructor(service, 'kosmos.v1.AgentHub') as unknown as AgentHubConstructor;
+}
 
 export class GrpcHubLink implements HubLink {
   readonly #o: GrpcHubLinkOptions;
@@ -60,7 +74,7 @@ export class GrpcHubLink implements HubLink {
   }
 
   start(): void {
-    const AgentHub = kosmosProto().kosmos.v1.AgentHub;
+    const AgentHub = agentHubClient();
     const keepaliveMs = this.#o.keepaliveMs ?? 15_000;
     this.#client = new AgentHub(this.#o.address, this.#o.credentials ?? grpc.credentials.createInsecure(), {
       'grpc.keepalive_time_ms': keepaliveMs,
@@ -102,7 +116,8 @@ export class GrpcHubLink implements HubLink {
       this.#pending = report; // a newer full snapshot replaces the one waiting for 'drain'
       return true;
     }
-    if (!call.write({ report })) {
+    // the serializer passes the bytes through (agentHubClient)
+    if (!call.write(encodeReportMessage(report) as AgentMessage)) {
       this.#draining = true;
       call.once('drain', () => {
         this.#draining = false;
