@@ -1,5 +1,7 @@
 // The one resilient informer: client-node ListWatch (so field selectors work) restarted after
-// errors with capped jittered backoff, plus periodic relist and a staleness watchdog.
+// errors with capped jittered backoff, plus periodic relist and a staleness watchdog. The cache holds
+// objects without metadata.managedFields (server-side apply's bookkeeping, which neither the hub nor
+// the agent reads and which is often the largest part of a pod).
 import * as k8s from '@kubernetes/client-node';
 import { type BackoffOptions, backoffDelayMs } from './backoff.ts';
 import type { Logger } from './log.ts';
@@ -84,6 +86,15 @@ export function startInformer<T extends k8s.KubernetesObject>(options: InformerO
   };
 
   const wire = (lw: k8s.ListWatch<T>) => {
+    // ListWatch hands every object it caches to its add or update handlers first, listed or watched:
+    // trimmed here, before any of ours sees it, the cache keeps the trimmed object
+    // (set undefined rather than deleted: the object keeps its shape and V8 its fast properties)
+    const trim = (obj: T) => {
+      const meta: { managedFields?: unknown } | undefined = obj.metadata;
+      if (meta?.managedFields !== undefined) meta.managedFields = undefined;
+    };
+    lw.on('add', trim);
+    lw.on('update', trim);
     lw.on('error', (err) => {
       failures.set(lw, (failures.get(lw) ?? 0) + 1);
       if (stopped || (lw !== current && lw !== pending)) return;

@@ -245,4 +245,44 @@ describe('startInformer against the embedded API server', () => {
     expect(added).toEqual(['before', 'after']);
     expect(inf.get('default', 'other')).toBeUndefined();
   });
+
+  it('caches listed and watched objects without managedFields, the rest of them as served', async () => {
+    const server = await startApiServer({ nodes: 1 });
+    cleanups.push(() => server.stop());
+    const core = server.kubeConfig().makeApiClient(k8s.CoreV1Api);
+    const inf = startInformer<k8s.V1Pod>({
+      kc: server.kubeConfig(),
+      path: '/api/v1/pods',
+      listFn: () => core.listPodForAllNamespaces(),
+      log: silentLogger(),
+      backoff: { initialMs: 20, maxMs: 100 },
+    });
+    cleanups.push(() => inf.stop());
+    const seen: k8s.V1Pod[] = [];
+    inf.on('add', (p) => seen.push(p));
+    inf.on('update', (p) => seen.push(p));
+    const body = (name: string) => ({
+      metadata: { name, namespace: 'default', labels: { app: 'web' } },
+      spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'app' }] },
+    });
+    await core.createNamespacedPod({ namespace: 'default', body: body('listed') });
+    await inf.waitForSync(3000);
+    await core.createNamespacedPod({ namespace: 'default', body: body('watched') });
+    await core.patchNamespacedPod(
+      { namespace: 'default', name: 'listed', body: { metadata: { labels: { app: 'web', tier: 'front' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await until(() => inf.get('default', 'listed')?.metadata?.labels?.tier === 'front');
+    await until(() => inf.get('default', 'watched') !== undefined);
+    for (const name of ['listed', 'watched']) {
+      const served = await core.readNamespacedPod({ namespace: 'default', name });
+      expect(served.metadata?.managedFields?.length, name).toBeGreaterThan(0);
+      const cached = inf.get('default', name)!;
+      expect(cached.metadata?.managedFields, name).toBeUndefined();
+      expect(cached.metadata?.uid).toBe(served.metadata?.uid);
+      expect(cached.spec?.containers[0]?.image).toBe('app');
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    for (const p of seen) expect(p.metadata?.managedFields).toBeUndefined();
+  });
 });
