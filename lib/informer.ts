@@ -1,9 +1,11 @@
 // The one resilient informer: client-node ListWatch (so field selectors work) restarted after
 // errors with capped jittered backoff, plus periodic relist and a staleness watchdog. The cache holds
-// objects without metadata.managedFields (server-side apply's bookkeeping, which neither the hub nor
-// the agent reads and which is often the largest part of a pod).
+// objects with only the fields of their keep-list (`retain`), else without metadata.managedFields
+// (server-side apply's bookkeeping, which neither the hub nor the agent reads and which is often the
+// largest part of an object).
 import * as k8s from '@kubernetes/client-node';
 import { type BackoffOptions, backoffDelayMs } from './backoff.ts';
+import { type AnyKeepList, type KeepList, retainIn } from './keep-list.ts';
 import type { Logger } from './log.ts';
 
 export type InformerEvent = 'add' | 'update' | 'delete';
@@ -23,6 +25,8 @@ export interface InformerOptions<T extends k8s.KubernetesObject> {
   staleAfterMs?: number;
   /** Restart backoff after errors; default 1 s doubling to 30 s, jittered. */
   backoff?: BackoffOptions;
+  /** The fields the cache keeps (T is what they leave, e.g. CachedPod); default all but metadata.managedFields. */
+  retain?: KeepList<T>;
 }
 
 export interface Informer<T extends k8s.KubernetesObject> {
@@ -44,7 +48,7 @@ function key(obj: k8s.KubernetesObject): string {
 }
 
 export function startInformer<T extends k8s.KubernetesObject>(options: InformerOptions<T>): Informer<T> {
-  const { kc, path, listFn, labelSelector, fieldSelector } = options;
+  const { kc, path, listFn, labelSelector, fieldSelector, retain } = options;
   const log = options.log.child({ informer: path, labelSelector, fieldSelector });
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const resyncMs = options.resyncMs ?? 10 * 60_000;
@@ -89,10 +93,12 @@ export function startInformer<T extends k8s.KubernetesObject>(options: InformerO
     // ListWatch hands every object it caches to its add or update handlers first, listed or watched:
     // trimmed here, before any of ours sees it, the cache keeps the trimmed object
     // (set undefined rather than deleted: the object keeps its shape and V8 its fast properties)
-    const trim = (obj: T) => {
-      const meta: { managedFields?: unknown } | undefined = obj.metadata;
-      if (meta?.managedFields !== undefined) meta.managedFields = undefined;
-    };
+    const trim = retain
+      ? (obj: T) => retainIn(obj, retain as AnyKeepList)
+      : (obj: T) => {
+          const meta: { managedFields?: unknown } | undefined = obj.metadata;
+          if (meta?.managedFields !== undefined) meta.managedFields = undefined;
+        };
     lw.on('add', trim);
     lw.on('update', trim);
     lw.on('error', (err) => {

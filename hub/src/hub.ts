@@ -9,8 +9,10 @@ import {
   SLA_PLURAL,
 } from '../../lib/api/types.ts';
 import { apiDeadlineOptions, withApiDeadlines } from '../../lib/api-deadline.ts';
+import { CACHED_POD_FIELDS, type CachedPod } from '../../lib/cached-pod.ts';
 import { kosmosProto } from '../../lib/grpc/proto.ts';
 import { type Informer, startInformer } from '../../lib/informer.ts';
+import type { KeepList } from '../../lib/keep-list.ts';
 import { KeyedWork, settleWithin } from '../../lib/keyed-work.ts';
 import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import { LeaderElector, leaseStoreFor } from '../../lib/leader.ts';
@@ -93,9 +95,9 @@ function informerFor<T extends k8s.KubernetesObject>(
   log: Logger,
   path: string,
   listFn: () => Promise<k8s.KubernetesListObject<T>>,
-  labelSelector?: string,
+  only: { labelSelector?: string; retain?: KeepList<T> } = {},
 ): Informer<T> {
-  return startInformer<T>({ kc, path, listFn, log, ...(labelSelector ? { labelSelector } : {}) });
+  return startInformer<T>({ kc, path, listFn, log, ...only });
 }
 
 export async function startHub(options: HubOptions): Promise<RunningHub> {
@@ -118,7 +120,10 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     `/apis/${API_VERSION}/${SLA_PLURAL}`,
     () => clients.custom.listClusterCustomObject({ group, version, plural: SLA_PLURAL }) as never,
   );
-  const pods = informerFor<k8s.V1Pod>(kc, log, '/api/v1/pods', () => clients.core.listPodForAllNamespaces());
+  // Every pod of the cluster: cached with only the fields kosmos reads (lib/cached-pod.ts).
+  const pods = informerFor<CachedPod>(kc, log, '/api/v1/pods', () => clients.core.listPodForAllNamespaces(), {
+    retain: CACHED_POD_FIELDS,
+  });
   const podScales = informerFor<PodScale>(
     kc,
     log,
@@ -130,7 +135,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         plural: PODSCALE_PLURAL,
         labelSelector: SLA_LABEL,
       }) as never,
-    SLA_LABEL,
+    { labelSelector: SLA_LABEL },
   );
 
   // Only Kubernetes Nodes are served; a deleted Node's agent stream is closed and the node forgotten.
@@ -146,7 +151,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const board = new StatusBoard();
   // Where each pod runs, by uid: the agent server refuses reports about pods on other nodes.
   const podNodes = new PodPlacements();
-  const indexPod = (p: k8s.V1Pod) => {
+  const indexPod = (p: CachedPod) => {
     if (p.metadata?.uid && p.spec?.nodeName) podNodes.place(p.metadata.uid, p.spec.nodeName);
   };
   pods.on('add', indexPod);

@@ -1,12 +1,12 @@
 // Pure: which pods on this node kosmos tracks (a PodScale names them, or the hub directs them)
 // and what the untracked, non-terminated pods request (subtracted from the node's capacity).
-import type { V1Pod } from '@kubernetes/client-node';
 import type {
   PodScale,
   PodScaleStatus,
   ScrapeSource,
   ServiceLevelAgreement,
 } from '../../../lib/api/types.ts';
+import type { CachedPod } from '../../../lib/cached-pod.ts';
 import {
   type Allocation,
   type ContainerHealth,
@@ -54,7 +54,7 @@ export interface NodeView {
 }
 
 export interface NodeViewInput {
-  pods: readonly V1Pod[];
+  pods: readonly CachedPod[];
   podScales: readonly PodScale[];
   directed: readonly DirectedPod[];
   sla: (namespace: string, name: string) => ServiceLevelAgreement | undefined;
@@ -62,7 +62,7 @@ export interface NodeViewInput {
 
 /** What a pod's entry in the view was built from: reused while every input is the same object. */
 interface CachedEntry {
-  pod: V1Pod;
+  pod: CachedPod;
   podScale: PodScale | undefined;
   directed: string;
   sla: ServiceLevelAgreement | undefined;
@@ -115,7 +115,7 @@ export class NodeViewCache {
 export function buildNodeView(
   input: NodeViewInput,
   entryOf: (
-    pod: V1Pod,
+    pod: CachedPod,
     podScale: PodScale | undefined,
     directed: DirectedPod | undefined,
   ) => { tracked: TrackedPod | undefined; requests: Allocation | undefined } = (pod, podScale, directed) =>
@@ -144,7 +144,7 @@ export function buildNodeView(
 }
 
 function trackedPod(
-  pod: V1Pod,
+  pod: CachedPod,
   podScale: PodScale | undefined,
   directed: DirectedPod | undefined,
   slaLookup: NodeViewInput['sla'],

@@ -1,7 +1,7 @@
 // Pure readings of a Pod object: a container's requests/limits, its QoS class, what the kubelet
 // enacted (containerStatuses[].resources) and the state of the last in-place resize.
-import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import type { ResizeStateName } from '../../../lib/api/types.ts';
+import type { CachedContainer, CachedPod } from '../../../lib/cached-pod.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
 
 export type QosClass = 'Guaranteed' | 'Burstable' | 'BestEffort';
@@ -53,18 +53,18 @@ export function resourcesOf(
   };
 }
 
-export function findContainer(pod: V1Pod, name: string | undefined): V1Container | undefined {
+export function findContainer(pod: CachedPod, name: string | undefined): CachedContainer | undefined {
   const containers = pod.spec?.containers ?? [];
   return name ? containers.find((c) => c.name === name) : containers[0];
 }
 
 /** The container's resources as the pod spec currently asks for them. */
-export function specResources(pod: V1Pod, container: string): ContainerResources {
+export function specResources(pod: CachedPod, container: string): ContainerResources {
   return resourcesOf(findContainer(pod, container)?.resources as never);
 }
 
 /** The QoS class the API server assigned, or the one the spec implies. */
-export function qosClassOf(pod: V1Pod): QosClass {
+export function qosClassOf(pod: CachedPod): QosClass {
   const reported = pod.status?.qosClass;
   if (reported === 'Guaranteed' || reported === 'Burstable' || reported === 'BestEffort') return reported;
   const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) =>
@@ -83,7 +83,7 @@ export function qosClassOf(pod: V1Pod): QosClass {
 }
 
 /** What the kubelet applied to the container: status resources requests, else allocated resources. */
-export function enactedAllocation(pod: V1Pod, container: string): Allocation | undefined {
+export function enactedAllocation(pod: CachedPod, container: string): Allocation | undefined {
   const status = pod.status?.containerStatuses?.find((s) => s.name === container);
   if (!status) return undefined;
   const applied = resourcesOf(status.resources as never);
@@ -95,7 +95,7 @@ export function enactedAllocation(pod: V1Pod, container: string): Allocation | u
 }
 
 /** The state of the last resize, from the PodResizePending / PodResizeInProgress conditions (1.33+). */
-export function resizeStatusOf(pod: V1Pod): ResizeStatus {
+export function resizeStatusOf(pod: CachedPod): ResizeStatus {
   const conditions = pod.status?.conditions ?? [];
   const pending = conditions.find((c) => c.type === 'PodResizePending' && c.status === 'True');
   if (pending) {
@@ -110,19 +110,19 @@ export function resizeStatusOf(pod: V1Pod): ResizeStatus {
     };
   }
   // Servers before 1.33 report the deprecated status.resize field instead.
-  const legacy = (pod.status as { resize?: string } | undefined)?.resize;
+  const legacy = pod.status?.resize;
   if (legacy === 'Infeasible' || legacy === 'Deferred') return { state: legacy, message: '' };
   if (legacy === 'InProgress' || legacy === 'Proposed') return { state: 'InProgress', message: '' };
   return { state: 'None', message: '' };
 }
 
-export function isTerminated(pod: V1Pod): boolean {
+export function isTerminated(pod: CachedPod): boolean {
   const phase = pod.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
 /** Effective requests of a pod as the scheduler counts them: max(Σ containers, max init) + overhead. */
-export function podRequests(pod: V1Pod): Allocation {
+export function podRequests(pod: CachedPod): Allocation {
   let cpuMilli = 0;
   let memoryBytes = 0;
   for (const c of pod.spec?.containers ?? []) {
@@ -149,7 +149,7 @@ export interface ContainerHealth {
   containerId: string;
 }
 
-export function containerHealth(pod: V1Pod, container: string): ContainerHealth {
+export function containerHealth(pod: CachedPod, container: string): ContainerHealth {
   const s = pod.status?.containerStatuses?.find((c) => c.name === container);
   return {
     ready: s?.ready ?? false,

@@ -9,6 +9,7 @@ import {
   SLA_PLURAL,
   VERSION,
 } from '../../../lib/api/types.ts';
+import { CACHED_POD_FIELDS, type CachedPod } from '../../../lib/cached-pod.ts';
 import { type Informer, startInformer } from '../../../lib/informer.ts';
 import { KeyedWork, settleWithin } from '../../../lib/keyed-work.ts';
 import { apiStatus } from '../../../lib/kube.ts';
@@ -17,7 +18,7 @@ import type { Allocation } from './pod-resources.ts';
 import { resourcesOf } from './pod-resources.ts';
 
 export interface PodSnapshot {
-  pods: readonly k8s.V1Pod[];
+  pods: readonly CachedPod[];
   /** PodScales whose pod is on this node. */
   podScales: readonly PodScale[];
   /** The Node's allocatable; undefined until the Node was read. */
@@ -54,7 +55,7 @@ export class KubePodSource implements PodSource {
   readonly #o: KubePodSourceOptions;
   readonly #core: k8s.CoreV1Api;
   readonly #custom: k8s.CustomObjectsApi;
-  #pods: Informer<k8s.V1Pod> | undefined;
+  #pods: Informer<CachedPod> | undefined;
   #podScales: Informer<PodScale & k8s.KubernetesObject> | undefined;
   readonly #slas = new Map<string, CachedSla>();
   readonly #now: () => number;
@@ -74,11 +75,12 @@ export class KubePodSource implements PodSource {
   async start(syncTimeoutMs = 30_000): Promise<void> {
     const { kc, log, nodeName } = this.#o;
     const fieldSelector = `spec.nodeName=${nodeName}`;
-    this.#pods = startInformer<k8s.V1Pod>({
+    this.#pods = startInformer<CachedPod>({
       kc,
       path: '/api/v1/pods',
       fieldSelector,
       listFn: () => this.#core.listPodForAllNamespaces({ fieldSelector }),
+      retain: CACHED_POD_FIELDS,
       log,
     });
     // The PodScale CRD declares spec.nodeName selectable, so the watch carries only this node's

@@ -2,8 +2,8 @@
 // kosmos_hub_loop_step_seconds: observe (reconcile each SLA's PodScales, read its pods and their
 // agents' samples) → plan (planService) → enact (directives, PodScale desired, /scale) → publish
 // (decisions, SLA status, the status view). A failure of one SLA is logged; the pass goes on.
-import type { V1Pod } from '@kubernetes/client-node';
 import type { ArbitrationPolicyName, ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedPod } from '../../../lib/cached-pod.ts';
 import { arbitrationPolicyToWire } from '../../../lib/grpc/wire-enums.ts';
 import type { Informer } from '../../../lib/informer.ts';
 import type { KeyedWork } from '../../../lib/keyed-work.ts';
@@ -31,7 +31,7 @@ import { reportNeedsPlanNow } from './urgency.ts';
 
 export interface ControlLoopDeps {
   slas: Informer<ServiceLevelAgreement>;
-  pods: Informer<V1Pod>;
+  pods: Informer<CachedPod>;
   controller: SlaController;
   model: ClusterModel;
   planService: PlanServiceFn;

@@ -1,8 +1,9 @@
 // Reading an agent's domain sample and the Kubernetes pod object into the control code's shapes
 // (the recommender's signal, the pod's sizes and conditions), plus the PodScale write deadband. Pure.
-import type { V1Container, V1Pod } from '@kubernetes/client-node';
+
 import { statisticSeconds } from '../../../lib/api/statistic.ts';
 import type { ResourceQuantities, Statistic } from '../../../lib/api/types.ts';
+import type { CachedPod } from '../../../lib/cached-pod.ts';
 import { parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
 import type { PodSample } from '../model/pod-sample.ts';
 import type { PodSignal, Resources } from '../recommender/types.ts';
@@ -61,8 +62,8 @@ export function enactedResources(sample: PodSample | undefined, specResources: R
 }
 
 /** What the pod spec asks for now (the enacted size until an agent reports the kubelet's view). */
-export function containerResources(pod: V1Pod, container: string): Resources {
-  const c: V1Container | undefined = pod.spec?.containers.find((x) => x.name === container);
+export function containerResources(pod: CachedPod, container: string): Resources {
+  const c = pod.spec?.containers.find((x) => x.name === container);
   const status = pod.status?.containerStatuses?.find((s) => s.name === container)?.resources;
   const req = status?.requests ?? c?.resources?.requests ?? {};
   return {
@@ -72,7 +73,7 @@ export function containerResources(pod: V1Pod, container: string): Resources {
 }
 
 /** The scheduler tried and found no node for the pod (PodScheduled=False, reason Unschedulable). */
-export function isPodUnschedulable(pod: V1Pod): boolean {
+export function isPodUnschedulable(pod: CachedPod): boolean {
   if (pod.spec?.nodeName) return false;
   return (
     pod.status?.conditions?.some(
@@ -81,7 +82,7 @@ export function isPodUnschedulable(pod: V1Pod): boolean {
   );
 }
 
-export function isPodReady(pod: V1Pod): boolean {
+export function isPodReady(pod: CachedPod): boolean {
   return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 

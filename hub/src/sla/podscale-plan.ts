@@ -1,7 +1,7 @@
 // Which PodScales an SLA needs: exactly one per matched, non-terminated pod that can be resized,
 // created with its current resources (or the SLA default) and deleted when the pod goes. Pure.
-import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { API_VERSION, type PodScale, type ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedContainer, CachedPod } from '../../../lib/cached-pod.ts';
 import { formatCpuMilli, formatMemoryBytes, parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
 
 export const SLA_LABEL = 'autoscaling.kosmos.dev/sla';
@@ -16,7 +16,7 @@ export interface UnfitPod {
 }
 
 export interface TrackedPod {
-  pod: V1Pod;
+  pod: CachedPod;
   uid: string;
   name: string;
   container: string;
@@ -31,18 +31,18 @@ export interface PodScalePlan {
   unfit: UnfitPod[];
 }
 
-export function isTerminated(pod: V1Pod): boolean {
+export function isTerminated(pod: CachedPod): boolean {
   const phase = pod.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed' || pod.metadata?.deletionTimestamp !== undefined;
 }
 
-export function slaContainer(sla: ServiceLevelAgreement, pod: V1Pod): V1Container | undefined {
+export function slaContainer(sla: ServiceLevelAgreement, pod: CachedPod): CachedContainer | undefined {
   const containers = pod.spec?.containers ?? [];
   return sla.spec.container ? containers.find((c) => c.name === sla.spec.container) : containers[0];
 }
 
 /** BestEffort pods have no requests to resize, and resize may never change a pod's QoS class. */
-export function resizeProblem(pod: V1Pod, container: V1Container): string | undefined {
+export function resizeProblem(pod: CachedPod, container: CachedContainer): string | undefined {
   if (pod.status?.qosClass === 'BestEffort') return 'pod is BestEffort: it has no requests to resize';
   const r = container.resources;
   const hasAny = Object.keys(r?.requests ?? {}).length > 0 || Object.keys(r?.limits ?? {}).length > 0;
@@ -62,7 +62,7 @@ function clamp(v: number, lo: number, hi: number): number {
 /** Initial desired: the container's current requests, else the SLA default, else its minimum; within [min, max]. */
 export function initialDesired(
   sla: ServiceLevelAgreement,
-  container: V1Container,
+  container: CachedContainer,
 ): { cpu: string; memory: string } {
   const { min, max } = sla.spec.resources;
   const def = sla.spec.resources.default ?? {};
@@ -82,7 +82,11 @@ export function initialDesired(
   return { cpu: formatCpuMilli(cpuMilli), memory: formatMemoryBytes(memoryBytes) };
 }
 
-export function newPodScale(sla: ServiceLevelAgreement, pod: V1Pod, container: V1Container): PodScale {
+export function newPodScale(
+  sla: ServiceLevelAgreement,
+  pod: CachedPod,
+  container: CachedContainer,
+): PodScale {
   const name = pod.metadata!.name!;
   return {
     apiVersion: API_VERSION,
@@ -120,7 +124,7 @@ export function newPodScale(sla: ServiceLevelAgreement, pod: V1Pod, container: V
  */
 export function planPodScales(
   sla: ServiceLevelAgreement,
-  pods: V1Pod[],
+  pods: CachedPod[],
   podScales: PodScale[],
 ): PodScalePlan {
   const slaName = sla.metadata.name!;

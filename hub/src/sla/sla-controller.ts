@@ -1,7 +1,7 @@
 // Reconciles one ServiceLevelAgreement against the informer caches: resolves its target through
 // /scale to a pod selector, keeps exactly one PodScale per fit pod, reports what CEL can't catch.
-import type { V1Pod } from '@kubernetes/client-node';
 import type { PodScale, ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedPod } from '../../../lib/cached-pod.ts';
 import type { Informer } from '../../../lib/informer.ts';
 import type { KeyedWork } from '../../../lib/keyed-work.ts';
 import { apiStatus, logWriteFailure } from '../../../lib/kube.ts';
@@ -29,7 +29,7 @@ export interface SlaReconcileResult {
 }
 
 export interface SlaControllerDeps {
-  pods: Informer<V1Pod>;
+  pods: Informer<CachedPod>;
   podScales: Informer<PodScale>;
   scale: ScaleClient;
   writer: SlaWriter;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import * as k8s from '@kubernetes/client-node';
 import { KubeConfig, type KubernetesListObject, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CACHED_POD_FIELDS, type CachedPod } from '../../../lib/cached-pod.ts';
 import { type Informer, startInformer } from '../../../lib/informer.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { startApiServer } from '../../../packages/apiserver/index.ts';
@@ -284,5 +285,84 @@ describe('startInformer against the embedded API server', () => {
     }
     expect(seen.length).toBeGreaterThanOrEqual(3);
     for (const p of seen) expect(p.metadata?.managedFields).toBeUndefined();
+  });
+
+  it('caches listed and watched pods with only the fields of their keep-list (CachedPod)', async () => {
+    const server = await startApiServer({ nodes: 1 });
+    cleanups.push(() => server.stop());
+    const core = server.kubeConfig().makeApiClient(k8s.CoreV1Api);
+    const inf = startInformer<CachedPod>({
+      kc: server.kubeConfig(),
+      path: '/api/v1/pods',
+      listFn: () => core.listPodForAllNamespaces(),
+      retain: CACHED_POD_FIELDS,
+      log: silentLogger(),
+      backoff: { initialMs: 20, maxMs: 100 },
+    });
+    cleanups.push(() => inf.stop());
+    const seen: CachedPod[] = [];
+    inf.on('add', (p) => seen.push(p));
+    inf.on('update', (p) => seen.push(p));
+    const resources = {
+      requests: { cpu: '250m', memory: '128Mi' },
+      limits: { cpu: '500m', memory: '256Mi' },
+    };
+    const body = (name: string): k8s.V1Pod => ({
+      metadata: {
+        name,
+        namespace: 'default',
+        labels: { app: 'web' },
+        annotations: { note: 'x'.repeat(200) },
+      },
+      spec: {
+        nodeName: 'node-1',
+        containers: [
+          {
+            name: 'c',
+            image: 'app',
+            env: [{ name: 'A', value: 'a' }],
+            resources,
+            resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }],
+          },
+        ],
+        tolerations: [{ key: 'k', operator: 'Exists' }],
+      },
+    });
+    await core.createNamespacedPod({ namespace: 'default', body: body('listed') });
+    await inf.waitForSync(3000);
+    await core.createNamespacedPod({ namespace: 'default', body: body('watched') });
+    await core.patchNamespacedPod(
+      { namespace: 'default', name: 'listed', body: { metadata: { labels: { app: 'web', tier: 'front' } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await until(() => inf.get('default', 'listed')?.metadata?.labels?.['tier'] === 'front');
+    await until(() => inf.get('default', 'watched') !== undefined);
+    for (const name of ['listed', 'watched']) {
+      const served = await core.readNamespacedPod({ namespace: 'default', name });
+      expect(served.metadata?.annotations?.['note'], name).toHaveLength(200);
+      const cached = inf.get('default', name)!;
+      expect(cached.metadata).toEqual({
+        name,
+        namespace: 'default',
+        uid: served.metadata?.uid,
+        resourceVersion: served.metadata?.resourceVersion,
+        labels: served.metadata?.labels,
+      });
+      expect(cached.spec?.containers).toEqual([
+        { name: 'c', resources, resizePolicy: [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }] },
+      ]);
+      expect(cached.spec?.nodeName).toBe('node-1');
+      expect((cached.spec as k8s.V1PodSpec).tolerations, name).toBeUndefined();
+      expect(cached.status?.qosClass).toBe(served.status?.qosClass);
+      expect(cached.status?.phase).toBe(served.status?.phase);
+    }
+    await core.deleteNamespacedPod({ namespace: 'default', name: 'watched', gracePeriodSeconds: 0 });
+    await until(() => inf.get('default', 'watched') === undefined);
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    // what the handlers are given is what the cache keeps
+    for (const p of seen) {
+      expect((p.metadata as k8s.V1ObjectMeta).annotations).toBeUndefined();
+      expect((p.spec!.containers[0] as k8s.V1Container).image).toBeUndefined();
+    }
   });
 });
