@@ -25,8 +25,8 @@ export const CACHED_POD_FIELDS = {
     nodeName: true,
     // the SLA's container, its size, whether it can be resized without a restart
     containers: { name: true, resources, resizePolicy: { resourceName: true, restartPolicy: true } },
-    // the pod's requests and QoS class as the scheduler computes them
-    initContainers: { name: true, resources },
+    // the pod's requests and QoS class as the scheduler computes them (restartPolicy Always: a sidecar)
+    initContainers: { name: true, resources, restartPolicy: true },
     overhead: true,
   },
   status: {

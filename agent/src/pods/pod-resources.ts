@@ -121,7 +121,12 @@ export function isTerminated(pod: CachedPod): boolean {
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
-/** Effective requests of a pod as the scheduler counts them: max(Σ containers, max init) + overhead. */
+/**
+ * Effective requests of a pod as the scheduler counts them, each resource on its own: Σ containers
+ * plus Σ restartable init containers (sidecars, restartPolicy Always, which run beside them), or the
+ * largest init step if more (a regular init container beside the sidecars started before it; a
+ * sidecar beside those before it and itself), plus overhead.
+ */
 export function podRequests(pod: CachedPod): Allocation {
   let cpuMilli = 0;
   let memoryBytes = 0;
@@ -130,15 +135,28 @@ export function podRequests(pod: CachedPod): Allocation {
     cpuMilli += r.cpuRequestMilli ?? 0;
     memoryBytes += r.memoryRequestBytes ?? 0;
   }
+  let sidecarCpu = 0;
+  let sidecarMemory = 0;
+  let initCpu = 0;
+  let initMemory = 0;
   for (const c of pod.spec?.initContainers ?? []) {
     const r = resourcesOf(c.resources as never);
-    cpuMilli = Math.max(cpuMilli, r.cpuRequestMilli ?? 0);
-    memoryBytes = Math.max(memoryBytes, r.memoryRequestBytes ?? 0);
+    const cpu = r.cpuRequestMilli ?? 0;
+    const memory = r.memoryRequestBytes ?? 0;
+    if (c.restartPolicy === 'Always') {
+      sidecarCpu += cpu;
+      sidecarMemory += memory;
+      initCpu = Math.max(initCpu, sidecarCpu);
+      initMemory = Math.max(initMemory, sidecarMemory);
+    } else {
+      initCpu = Math.max(initCpu, cpu + sidecarCpu);
+      initMemory = Math.max(initMemory, memory + sidecarMemory);
+    }
   }
   const overhead = resourcesOf({ requests: pod.spec?.overhead });
   return {
-    cpuMilli: cpuMilli + (overhead.cpuRequestMilli ?? 0),
-    memoryBytes: memoryBytes + (overhead.memoryRequestBytes ?? 0),
+    cpuMilli: Math.max(cpuMilli + sidecarCpu, initCpu) + (overhead.cpuRequestMilli ?? 0),
+    memoryBytes: Math.max(memoryBytes + sidecarMemory, initMemory) + (overhead.memoryRequestBytes ?? 0),
   };
 }
 

@@ -110,6 +110,21 @@ describe('pod readings', () => {
     p.spec!.overhead = { cpu: '50m' };
     expect(podRequests(p).cpuMilli).toBe(550);
   });
+
+  it('adds sidecars (restartable init containers) to the containers and to the init steps after them', () => {
+    const p = pod('p', { requests: { cpu: '200m', memory: '100Mi' } });
+    p.spec!.initContainers = [
+      { name: 'setup', resources: { requests: { cpu: '300m', memory: '50Mi' } } },
+      { name: 'proxy', restartPolicy: 'Always', resources: { requests: { cpu: '100m', memory: '64Mi' } } },
+      { name: 'migrate', resources: { requests: { cpu: '400m', memory: '32Mi' } } },
+      { name: 'logs', restartPolicy: 'Always', resources: { requests: { cpu: '50m', memory: '16Mi' } } },
+    ];
+    // cpu: init steps 300, 100, 400 + 100, 150 → 500; running: 200 + 150 = 350 → 500
+    // memory: init steps 50, 64, 32 + 64, 80 → 96 Mi; running: 100 + 80 = 180 Mi → 180 Mi
+    expect(podRequests(p)).toEqual({ cpuMilli: 500, memoryBytes: 180 * 2 ** 20 });
+    p.spec!.initContainers = p.spec!.initContainers.filter((c) => c.name !== 'migrate');
+    expect(podRequests(p)).toEqual({ cpuMilli: 350, memoryBytes: 180 * 2 ** 20 });
+  });
 });
 
 describe('NodeViewCache', () => {
