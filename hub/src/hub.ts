@@ -12,7 +12,7 @@ import { apiDeadlineOptions, withApiDeadlines } from '../../lib/api-deadline.ts'
 import { CACHED_POD_FIELDS, type CachedPod } from '../../lib/cached-pod.ts';
 import { kosmosProto } from '../../lib/grpc/proto.ts';
 import { type Informer, startInformer } from '../../lib/informer.ts';
-import type { KeepList } from '../../lib/keep-list.ts';
+import type { KeepList, Kept } from '../../lib/keep-list.ts';
 import { KeyedWork, settleWithin } from '../../lib/keyed-work.ts';
 import { kubeClients, kubeConfigFor } from '../../lib/kube.ts';
 import { LeaderElector, leaseStoreFor } from '../../lib/leader.ts';
@@ -90,6 +90,17 @@ export function hubKubeConfig(config: HubConfig): k8s.KubeConfig {
   return kubeConfigFor(kubeTargetOf(config));
 }
 
+/**
+ * The Node as the hub caches it: its name (the cache key, the agent's claim) and capacity (its pod
+ * count bounds a report). A Node object also carries its images, addresses, conditions and system
+ * info, often tens of KB, paid once per node of the cluster.
+ */
+const CACHED_NODE_FIELDS = {
+  metadata: { name: true, resourceVersion: true },
+  status: { capacity: true },
+} as const satisfies KeepList<k8s.V1Node>;
+type CachedNode = Kept<k8s.V1Node, typeof CACHED_NODE_FIELDS>;
+
 function informerFor<T extends k8s.KubernetesObject>(
   kc: k8s.KubeConfig,
   log: Logger,
@@ -139,7 +150,9 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   );
 
   // Only Kubernetes Nodes are served; a deleted Node's agent stream is closed and the node forgotten.
-  const nodes = informerFor<k8s.V1Node>(kc, log, '/api/v1/nodes', () => clients.core.listNode());
+  const nodes = informerFor<CachedNode>(kc, log, '/api/v1/nodes', () => clients.core.listNode(), {
+    retain: CACHED_NODE_FIELDS,
+  });
   const nodeDirectory: NodeDirectory = {
     podCapacity: (name) => {
       const node = nodes.get(undefined, name);
