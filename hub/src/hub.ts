@@ -2,12 +2,12 @@
 // Lease leader election and the control loop timer. main.ts and the integration tests call it.
 import type * as k8s from '@kubernetes/client-node';
 import {
-  API_VERSION,
-  PODSCALE_PLURAL,
-  type PodScale,
-  type ServiceLevelAgreement,
-  SLA_PLURAL,
-} from '../../lib/api/types.ts';
+  CACHED_PODSCALE_FIELDS,
+  CACHED_SLA_FIELDS,
+  type CachedPodScale,
+  type CachedSla,
+} from '../../lib/api/cached-objects.ts';
+import { API_VERSION, PODSCALE_PLURAL, SLA_PLURAL } from '../../lib/api/types.ts';
 import { apiDeadlineOptions, withApiDeadlines } from '../../lib/api-deadline.ts';
 import { CACHED_POD_FIELDS, type CachedPod } from '../../lib/cached-pod.ts';
 import { kosmosProto } from '../../lib/grpc/proto.ts';
@@ -60,7 +60,7 @@ export interface HubOptions {
   log: Logger;
   /** The per-service control step and the SLA → policy mapping (default: hub/src/control). */
   planService?: PlanServiceFn;
-  policyOf?: (sla: ServiceLevelAgreement) => ServicePolicy;
+  policyOf?: (sla: CachedSla) => ServicePolicy;
   /** Client config; default built from the config's kube flags. */
   kc?: k8s.KubeConfig;
   grpcOptions?: GrpcServerOptions;
@@ -125,17 +125,19 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   const clients = kubeClients(kc);
   const [group, version] = API_VERSION.split('/') as [string, string];
 
-  const slas = informerFor<ServiceLevelAgreement>(
+  // SLAs and PodScales are cached with only the fields the hub reads (lib/api/cached-objects.ts).
+  const slas = informerFor<CachedSla>(
     kc,
     log,
     `/apis/${API_VERSION}/${SLA_PLURAL}`,
     () => clients.custom.listClusterCustomObject({ group, version, plural: SLA_PLURAL }) as never,
+    { retain: CACHED_SLA_FIELDS },
   );
   // Every pod of the cluster: cached with only the fields kosmos reads (lib/cached-pod.ts).
   const pods = informerFor<CachedPod>(kc, log, '/api/v1/pods', () => clients.core.listPodForAllNamespaces(), {
     retain: CACHED_POD_FIELDS,
   });
-  const podScales = informerFor<PodScale>(
+  const podScales = informerFor<CachedPodScale>(
     kc,
     log,
     `/apis/${API_VERSION}/${PODSCALE_PLURAL}`,
@@ -146,7 +148,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
         plural: PODSCALE_PLURAL,
         labelSelector: SLA_LABEL,
       }) as never,
-    { labelSelector: SLA_LABEL },
+    { labelSelector: SLA_LABEL, retain: CACHED_PODSCALE_FIELDS },
   );
 
   // Only Kubernetes Nodes are served; a deleted Node's agent stream is closed and the node forgotten.

@@ -1,11 +1,7 @@
 // Pure: which pods on this node kosmos tracks (a PodScale names them, or the hub directs them)
 // and what the untracked, non-terminated pods request (subtracted from the node's capacity).
-import type {
-  PodScale,
-  PodScaleStatus,
-  ScrapeSource,
-  ServiceLevelAgreement,
-} from '../../../lib/api/types.ts';
+import type { AgentPodScale } from '../../../lib/api/cached-objects.ts';
+import type { PodScaleStatus, ScrapeSource, ServiceLevelAgreement } from '../../../lib/api/types.ts';
 import type { CachedPod } from '../../../lib/cached-pod.ts';
 import {
   type Allocation,
@@ -55,7 +51,7 @@ export interface NodeView {
 
 export interface NodeViewInput {
   pods: readonly CachedPod[];
-  podScales: readonly PodScale[];
+  podScales: readonly AgentPodScale[];
   directed: readonly DirectedPod[];
   sla: (namespace: string, name: string) => ServiceLevelAgreement | undefined;
 }
@@ -63,7 +59,7 @@ export interface NodeViewInput {
 /** What a pod's entry in the view was built from: reused while every input is the same object. */
 interface CachedEntry {
   pod: CachedPod;
-  podScale: PodScale | undefined;
+  podScale: AgentPodScale | undefined;
   directed: string;
   sla: ServiceLevelAgreement | undefined;
   tracked: TrackedPod | undefined;
@@ -116,14 +112,14 @@ export function buildNodeView(
   input: NodeViewInput,
   entryOf: (
     pod: CachedPod,
-    podScale: PodScale | undefined,
+    podScale: AgentPodScale | undefined,
     directed: DirectedPod | undefined,
   ) => { tracked: TrackedPod | undefined; requests: Allocation | undefined } = (pod, podScale, directed) =>
     podScale || directed
       ? { tracked: trackedPod(pod, podScale, directed, input.sla), requests: undefined }
       : { tracked: undefined, requests: podRequests(pod) },
 ): NodeView {
-  const scaleByUid = new Map<string, PodScale>();
+  const scaleByUid = new Map<string, AgentPodScale>();
   for (const ps of input.podScales) if (ps.spec?.podRef?.uid) scaleByUid.set(ps.spec.podRef.uid, ps);
   const directedByUid = new Map(input.directed.map((d) => [d.uid, d]));
   const tracked: TrackedPod[] = [];
@@ -145,7 +141,7 @@ export function buildNodeView(
 
 function trackedPod(
   pod: CachedPod,
-  podScale: PodScale | undefined,
+  podScale: AgentPodScale | undefined,
   directed: DirectedPod | undefined,
   slaLookup: NodeViewInput['sla'],
 ): TrackedPod {

@@ -1,10 +1,10 @@
 // What is on this node: pods (informer, field selector spec.nodeName), PodScales naming them,
 // the Node's allocatable and the SLAs (cached) whose scrape config reaches the scraper.
 import * as k8s from '@kubernetes/client-node';
+import { AGENT_PODSCALE_FIELDS, type AgentPodScale } from '../../../lib/api/cached-objects.ts';
 import {
   GROUP,
   PODSCALE_PLURAL,
-  type PodScale,
   type ServiceLevelAgreement,
   SLA_PLURAL,
   VERSION,
@@ -20,7 +20,7 @@ import { resourcesOf } from './pod-resources.ts';
 export interface PodSnapshot {
   pods: readonly CachedPod[];
   /** PodScales whose pod is on this node. */
-  podScales: readonly PodScale[];
+  podScales: readonly AgentPodScale[];
   /** The Node's allocatable; undefined until the Node was read. */
   allocatable: Allocation | undefined;
   sla(namespace: string, name: string): ServiceLevelAgreement | undefined;
@@ -56,7 +56,7 @@ export class KubePodSource implements PodSource {
   readonly #core: k8s.CoreV1Api;
   readonly #custom: k8s.CustomObjectsApi;
   #pods: Informer<CachedPod> | undefined;
-  #podScales: Informer<PodScale & k8s.KubernetesObject> | undefined;
+  #podScales: Informer<AgentPodScale> | undefined;
   readonly #slas = new Map<string, CachedSla>();
   readonly #now: () => number;
   #allocatable: Allocation | undefined;
@@ -86,7 +86,8 @@ export class KubePodSource implements PodSource {
     // The PodScale CRD declares spec.nodeName selectable, so the watch carries only this node's
     // PodScales; with the option off every PodScale of the cluster is watched and filtered here.
     const psSelector = this.#o.podScaleNodeFieldSelector ? fieldSelector : undefined;
-    this.#podScales = startInformer<PodScale & k8s.KubernetesObject>({
+    // Cached with only the fields the agent reads, its status whole (lib/api/cached-objects.ts).
+    this.#podScales = startInformer<AgentPodScale>({
       kc,
       path: `/apis/${GROUP}/${VERSION}/${PODSCALE_PLURAL}`,
       ...(psSelector ? { fieldSelector: psSelector } : {}),
@@ -96,7 +97,8 @@ export class KubePodSource implements PodSource {
           version: VERSION,
           plural: PODSCALE_PLURAL,
           ...(psSelector ? { fieldSelector: psSelector } : {}),
-        }) as Promise<k8s.KubernetesListObject<PodScale & k8s.KubernetesObject>>,
+        }) as Promise<k8s.KubernetesListObject<AgentPodScale>>,
+      retain: AGENT_PODSCALE_FIELDS,
       log,
     });
     await this.#refreshNode();

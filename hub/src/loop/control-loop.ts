@@ -2,7 +2,8 @@
 // kosmos_hub_loop_step_seconds: observe (reconcile each SLA's PodScales, read its pods and their
 // agents' samples) → plan (planService) → enact (directives, PodScale desired, /scale) → publish
 // (decisions, SLA status, the status view). A failure of one SLA is logged; the pass goes on.
-import type { ArbitrationPolicyName, ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedSla } from '../../../lib/api/cached-objects.ts';
+import type { ArbitrationPolicyName } from '../../../lib/api/types.ts';
 import type { CachedPod } from '../../../lib/cached-pod.ts';
 import { arbitrationPolicyToWire } from '../../../lib/grpc/wire-enums.ts';
 import type { Informer } from '../../../lib/informer.ts';
@@ -30,12 +31,12 @@ import { newSlaMemory, type SlaMemory } from './sla-memory.ts';
 import { reportNeedsPlanNow } from './urgency.ts';
 
 export interface ControlLoopDeps {
-  slas: Informer<ServiceLevelAgreement>;
+  slas: Informer<CachedSla>;
   pods: Informer<CachedPod>;
   controller: SlaController;
   model: ClusterModel;
   planService: PlanServiceFn;
-  policyOf: (sla: ServiceLevelAgreement) => ServicePolicy;
+  policyOf: (sla: CachedSla) => ServicePolicy;
   writer: SlaWriter;
   scaleWriter: ScaleWriter;
   /** Where the loop's API calls run (shared with the controller): one per object, off the pass. */
@@ -65,7 +66,7 @@ export interface ControlLoopDeps {
 
 /** One SLA through the steps of a pass. */
 interface SlaPass {
-  sla: ServiceLevelAgreement;
+  sla: CachedSla;
   mem: SlaMemory;
   r: SlaReconcileResult;
   policy?: ServicePolicy;
@@ -154,7 +155,7 @@ export class ControlLoop {
   }
 
   /** One step over every SLA, timed as a whole; an SLA whose step fails is logged and left out of the next. */
-  async #each<T extends ServiceLevelAgreement | SlaPass>(
+  async #each<T extends CachedSla | SlaPass>(
     step: Step,
     items: readonly T[],
     fn: (item: T) => unknown,
@@ -167,7 +168,7 @@ export class ControlLoop {
           await fn(item);
           ok.push(item);
         } catch (err) {
-          const sla = 'mem' in item ? (item as SlaPass).sla : (item as ServiceLevelAgreement);
+          const sla = 'mem' in item ? (item as SlaPass).sla : (item as CachedSla);
           this.#d.log.error(
             { err, sla: slaKeyOf(sla), step },
             `${step} failed for the SLA; continuing with the next`,
@@ -181,7 +182,7 @@ export class ControlLoop {
   }
 
   /** Reconciles the SLA's PodScales and observes its tracked pods; undefined while its target is unread. */
-  async #observe(sla: ServiceLevelAgreement, trackedUids: Set<string>): Promise<SlaPass | undefined> {
+  async #observe(sla: CachedSla, trackedUids: Set<string>): Promise<SlaPass | undefined> {
     const mem = this.#mem(slaKeyOf(sla));
     const r = await this.#d.controller.reconcile(sla);
     if (r.pending) return undefined; // its target's first /scale read is still running
@@ -267,7 +268,7 @@ export class ControlLoop {
   }
 
   /** The SLA's latest samples from Prometheus (a query starts when one is due); undefined for scraped SLAs. */
-  #hubSamples(sla: ServiceLevelAgreement, r: SlaReconcileResult): HubSamples {
+  #hubSamples(sla: CachedSla, r: SlaReconcileResult): HubSamples {
     if (!sla.spec.metrics?.prometheus) return undefined;
     const names = r.tracked.map((t) => t.name);
     const prometheus = this.#d.prometheus;

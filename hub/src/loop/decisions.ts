@@ -1,6 +1,6 @@
 // Turns a service plan's decisions into one structured log line each, a Decision for the status
 // API's watchers and a counter — once per change, not once per tick.
-import type { ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedSla } from '../../../lib/api/cached-objects.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { ServicePlan } from '../control/types.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
@@ -8,7 +8,7 @@ import type { StatusBoard } from '../status/status-board.ts';
 
 export interface DecisionContext {
   plan: ServicePlan;
-  sla: ServiceLevelAgreement;
+  sla: CachedSla;
   /** The tracked pods by key (uid). */
   pods: ReadonlyMap<string, { name: string }>;
   /** Last published decision per subject ("h" or pod key), to publish each change once. */

@@ -1,7 +1,8 @@
 // The enact step of the hub's loop: one service's plan becomes the directives its nodes' agents
 // fetch (the model's plans), PodScale spec.desired and the target's replicas through /scale.
 // API writes run in the background (background.ts); the pass never waits for them.
-import type { ArbitrationPolicyName, PodScale, ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedPodScale, CachedSla } from '../../../lib/api/cached-objects.ts';
+import type { ArbitrationPolicyName } from '../../../lib/api/types.ts';
 import type { KeyedWork } from '../../../lib/keyed-work.ts';
 import type { Logger } from '../../../lib/log.ts';
 import { formatCpuMilli, formatMemoryBytes } from '../../../lib/quantity.ts';
@@ -35,7 +36,7 @@ export interface EnactDeps {
 }
 
 export interface EnactInput {
-  sla: ServiceLevelAgreement;
+  sla: CachedSla;
   r: SlaReconcileResult;
   policy: ServicePolicy;
   plan: ServicePlan;
@@ -119,7 +120,7 @@ export function enactPlan(d: EnactDeps, i: EnactInput): void {
 function writeDesired(
   d: EnactDeps,
   pod: { namespace: string; sla: string; pod: string; uid: string },
-  current: PodScale['spec']['desired'] | undefined,
+  current: CachedPodScale['spec']['desired'] | undefined,
   next: ServicePlan['pods'][number]['desired'],
   bounds: { min: ServicePolicy['minResources']; max: ServicePolicy['maxResources'] },
   mem: SlaMemory,

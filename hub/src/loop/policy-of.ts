@@ -1,5 +1,5 @@
 // The SLA's control policy, or an error naming every field the CRD's CEL rules could not catch.
-import type { ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedSla } from '../../../lib/api/cached-objects.ts';
 import { policyFromSla } from '../control/index.ts';
 import type { ServicePolicy } from '../control/types.ts';
 
@@ -7,7 +7,7 @@ export class InvalidSlaError extends Error {
   override name = 'InvalidSlaError';
 }
 
-export function policyOf(sla: ServiceLevelAgreement): ServicePolicy {
+export function policyOf(sla: CachedSla): ServicePolicy {
   const r = policyFromSla(sla.spec);
   if (r.policy) return r.policy;
   throw new InvalidSlaError(r.errors.map((e) => `${e.field}: ${e.message}`).join('; '));

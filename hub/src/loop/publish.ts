@@ -1,6 +1,7 @@
 // The publish step of the hub's loop: one service's pass becomes its decisions (log, counter,
 // status watchers), its SLA status (written when the gate allows), its Events and its status view.
-import type { ServiceLevelAgreement, ServiceLevelAgreementStatus } from '../../../lib/api/types.ts';
+import type { CachedSla } from '../../../lib/api/cached-objects.ts';
+import type { ServiceLevelAgreementStatus } from '../../../lib/api/types.ts';
 import { resizeStateToWire } from '../../../lib/grpc/wire-enums.ts';
 import type { KeyedWork } from '../../../lib/keyed-work.ts';
 import type { Logger } from '../../../lib/log.ts';
@@ -48,7 +49,7 @@ export class SlaPublisher {
 
   /** An SLA that was not planned this pass (invalid spec, target, selector): its status and view only. */
   async unplanned(
-    sla: ServiceLevelAgreement,
+    sla: CachedSla,
     r: SlaReconcileResult,
     mem: SlaMemory,
     policy: ServicePolicy | undefined,
@@ -58,7 +59,7 @@ export class SlaPublisher {
   }
 
   async planned(
-    sla: ServiceLevelAgreement,
+    sla: CachedSla,
     r: SlaReconcileResult,
     mem: SlaMemory,
     hub: HubSamples,
@@ -99,12 +100,7 @@ export class SlaPublisher {
     this.#publishView(sla, r, mem, policy, { plan, weights: weights.weights, replicas }, hub);
   }
 
-  #observation(
-    sla: ServiceLevelAgreement,
-    r: SlaReconcileResult,
-    mem: SlaMemory,
-    hub: HubSamples,
-  ): SlaObservation {
+  #observation(sla: CachedSla, r: SlaReconcileResult, mem: SlaMemory, hub: HubSamples): SlaObservation {
     const reporting = r.tracked.filter((t) => this.#d.model.isFresh(t.uid)).length;
     const o: SlaObservation = {
       observedGeneration: sla.metadata.generation,
@@ -146,7 +142,7 @@ export class SlaPublisher {
     });
   }
 
-  async #writeStatus(sla: ServiceLevelAgreement, mem: SlaMemory, o: SlaObservation): Promise<void> {
+  async #writeStatus(sla: CachedSla, mem: SlaMemory, o: SlaObservation): Promise<void> {
     const prev = mem.status ?? sla.status;
     const nowMs = this.#d.now();
     const next = buildSlaStatus(prev, o, new Date(nowMs).toISOString());
@@ -173,7 +169,7 @@ export class SlaPublisher {
 
   /** An Event when the SLA's MetricsAvailable condition changes status or reason. */
   async #announceMetrics(
-    sla: ServiceLevelAgreement,
+    sla: CachedSla,
     prev: ServiceLevelAgreementStatus['conditions'],
     next: ServiceLevelAgreementStatus['conditions'],
   ): Promise<void> {
@@ -207,7 +203,7 @@ export class SlaPublisher {
   }
 
   #publishView(
-    sla: ServiceLevelAgreement,
+    sla: CachedSla,
     r: SlaReconcileResult,
     mem: SlaMemory,
     policy: ServicePolicy | undefined,

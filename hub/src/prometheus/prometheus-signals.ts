@@ -2,7 +2,7 @@
 // period the loop asks for an SLA's latest answer and, when one is due, a query starts in the
 // background (one per SLA for all its pods, a deadline each, a bounded number in flight), so a slow
 // Prometheus never delays a control period and 5,000 SLAs are 5,000 queries per refresh, not 150,000.
-import type { ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedSla } from '../../../lib/api/cached-objects.ts';
 import type { Logger } from '../../../lib/log.ts';
 import type { PrometheusQueryClient } from './api-client.ts';
 import {
@@ -64,7 +64,7 @@ export class PrometheusSignals {
    * passed, or the pods or the source changed. Undefined until the first answer; a failure answer
    * when the source cannot be used at all.
    */
-  observe(sla: ServiceLevelAgreement, pods: readonly string[]): SlaSamples | undefined {
+  observe(sla: CachedSla, pods: readonly string[]): SlaSamples | undefined {
     const key = `${sla.metadata.namespace}/${sla.metadata.name}`;
     const spec = sla.spec.metrics.prometheus;
     const now = this.#o.now();
@@ -129,7 +129,7 @@ export class PrometheusSignals {
   #start(
     state: SlaState,
     source: ResolvedPrometheusSource,
-    statistic: NonNullable<ServiceLevelAgreement['spec']['objective']['statistic']>,
+    statistic: NonNullable<CachedSla['spec']['objective']['statistic']>,
     namespace: string,
     pods: string[],
   ): void {
@@ -157,7 +157,7 @@ export class PrometheusSignals {
 
   async #query(
     source: ResolvedPrometheusSource,
-    statistic: NonNullable<ServiceLevelAgreement['spec']['objective']['statistic']>,
+    statistic: NonNullable<CachedSla['spec']['objective']['statistic']>,
     namespace: string,
     pods: string[],
   ): Promise<SlaSamples> {

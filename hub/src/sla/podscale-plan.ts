@@ -1,6 +1,7 @@
 // Which PodScales an SLA needs: exactly one per matched, non-terminated pod that can be resized,
 // created with its current resources (or the SLA default) and deleted when the pod goes. Pure.
-import { API_VERSION, type PodScale, type ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedPodScale, CachedSla } from '../../../lib/api/cached-objects.ts';
+import { API_VERSION, type PodScale } from '../../../lib/api/types.ts';
 import type { CachedContainer, CachedPod } from '../../../lib/cached-pod.ts';
 import { formatCpuMilli, formatMemoryBytes, parseCpuMilli, parseMemoryBytes } from '../../../lib/quantity.ts';
 
@@ -36,7 +37,7 @@ export function isTerminated(pod: CachedPod): boolean {
   return phase === 'Succeeded' || phase === 'Failed' || pod.metadata?.deletionTimestamp !== undefined;
 }
 
-export function slaContainer(sla: ServiceLevelAgreement, pod: CachedPod): CachedContainer | undefined {
+export function slaContainer(sla: CachedSla, pod: CachedPod): CachedContainer | undefined {
   const containers = pod.spec?.containers ?? [];
   return sla.spec.container ? containers.find((c) => c.name === sla.spec.container) : containers[0];
 }
@@ -60,10 +61,7 @@ function clamp(v: number, lo: number, hi: number): number {
 }
 
 /** Initial desired: the container's current requests, else the SLA default, else its minimum; within [min, max]. */
-export function initialDesired(
-  sla: ServiceLevelAgreement,
-  container: CachedContainer,
-): { cpu: string; memory: string } {
+export function initialDesired(sla: CachedSla, container: CachedContainer): { cpu: string; memory: string } {
   const { min, max } = sla.spec.resources;
   const def = sla.spec.resources.default ?? {};
   const req = container.resources?.requests ?? {};
@@ -82,11 +80,7 @@ export function initialDesired(
   return { cpu: formatCpuMilli(cpuMilli), memory: formatMemoryBytes(memoryBytes) };
 }
 
-export function newPodScale(
-  sla: ServiceLevelAgreement,
-  pod: CachedPod,
-  container: CachedContainer,
-): PodScale {
+export function newPodScale(sla: CachedSla, pod: CachedPod, container: CachedContainer): PodScale {
   const name = pod.metadata!.name!;
   return {
     apiVersion: API_VERSION,
@@ -122,11 +116,7 @@ export function newPodScale(
  * @param pods pods matched by the target's selector in the SLA's namespace
  * @param podScales every PodScale in the SLA's namespace (to see claims by other SLAs)
  */
-export function planPodScales(
-  sla: ServiceLevelAgreement,
-  pods: CachedPod[],
-  podScales: PodScale[],
-): PodScalePlan {
+export function planPodScales(sla: CachedSla, pods: CachedPod[], podScales: CachedPodScale[]): PodScalePlan {
   const slaName = sla.metadata.name!;
   const byName = new Map(podScales.map((ps) => [ps.metadata.name!, ps]));
   const plan: PodScalePlan = { tracked: [], create: [], delete: [], unfit: [] };

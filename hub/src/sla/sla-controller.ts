@@ -1,6 +1,6 @@
 // Reconciles one ServiceLevelAgreement against the informer caches: resolves its target through
 // /scale to a pod selector, keeps exactly one PodScale per fit pod, reports what CEL can't catch.
-import type { PodScale, ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedPodScale, CachedSla } from '../../../lib/api/cached-objects.ts';
 import type { CachedPod } from '../../../lib/cached-pod.ts';
 import type { Informer } from '../../../lib/informer.ts';
 import type { KeyedWork } from '../../../lib/keyed-work.ts';
@@ -25,12 +25,12 @@ export interface SlaReconcileResult {
   tracked: TrackedPod[];
   unfit: UnfitPod[];
   /** PodScales of tracked pods, by pod name (what the API server holds now). */
-  podScales: Map<string, PodScale>;
+  podScales: Map<string, CachedPodScale>;
 }
 
 export interface SlaControllerDeps {
   pods: Informer<CachedPod>;
-  podScales: Informer<PodScale>;
+  podScales: Informer<CachedPodScale>;
   scale: ScaleClient;
   writer: SlaWriter;
   /** Where the controller's API calls run, one per object at a time, off the loop's pass. */
@@ -49,7 +49,7 @@ interface CachedTarget {
   targetJson: string;
 }
 
-export const slaKeyOf = (sla: ServiceLevelAgreement) => `${sla.metadata.namespace}/${sla.metadata.name}`;
+export const slaKeyOf = (sla: CachedSla) => `${sla.metadata.namespace}/${sla.metadata.name}`;
 
 /** The work key of one PodScale: its create, delete and patches never run at once. */
 export const podScaleKey = (namespace: string, name: string) => `podscale/${namespace}/${name}`;
@@ -71,7 +71,7 @@ export class SlaController {
   }
 
   /** Starts a background read of each SLA's /scale that is due (none waits for another). */
-  prefetch(slas: readonly ServiceLevelAgreement[]): void {
+  prefetch(slas: readonly CachedSla[]): void {
     for (const sla of slas) {
       const key = slaKeyOf(sla);
       const targetJson = JSON.stringify(sla.spec.targetRef);
@@ -118,7 +118,7 @@ export class SlaController {
     });
   }
 
-  async reconcile(sla: ServiceLevelAgreement): Promise<SlaReconcileResult> {
+  async reconcile(sla: CachedSla): Promise<SlaReconcileResult> {
     const key = slaKeyOf(sla);
     const namespace = sla.metadata.namespace!;
     const result: SlaReconcileResult = { key, tracked: [], unfit: [], podScales: new Map() };
@@ -210,13 +210,13 @@ export class SlaController {
   }
 
   /** The target as last read (a stale read is used while the next one runs); undefined before the first read. */
-  #target(key: string, sla: ServiceLevelAgreement): TargetOutcome | undefined {
+  #target(key: string, sla: CachedSla): TargetOutcome | undefined {
     const cached = this.#targets.get(key);
     if (!cached || cached.targetJson !== JSON.stringify(sla.spec.targetRef)) return undefined;
     return cached.outcome;
   }
 
-  async #readTarget(key: string, sla: ServiceLevelAgreement, targetJson: string): Promise<void> {
+  async #readTarget(key: string, sla: CachedSla, targetJson: string): Promise<void> {
     const ref = sla.spec.targetRef;
     const what = `${ref.kind} ${ref.name} (${ref.apiVersion})`;
     // An invalid target is read again on the next pass (the user may be creating it right now).
@@ -244,7 +244,7 @@ export class SlaController {
   }
 
   #announce(
-    sla: ServiceLevelAgreement,
+    sla: CachedSla,
     id: string,
     reason: string,
     message: string,

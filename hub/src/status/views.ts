@@ -1,11 +1,11 @@
 // Builds the status API's messages (SlaSummary, PodStatus) from one tick of the control loop. Pure.
-import type { ServiceLevelAgreement } from '../../../lib/api/types.ts';
+import type { CachedSla } from '../../../lib/api/cached-objects.ts';
 import type { PodStatus } from '../../../proto/gen/kosmos/v1/PodStatus.ts';
 import type { SlaSummary } from '../../../proto/gen/kosmos/v1/SlaSummary.ts';
 import type { Resources } from '../recommender/types.ts';
 
 export interface SummaryInput {
-  sla: ServiceLevelAgreement;
+  sla: CachedSla;
   objectiveSeconds: number;
   observedSeconds?: number;
   requestRate: number;

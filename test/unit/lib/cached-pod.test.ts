@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import {
   containerHealth,
@@ -12,72 +12,11 @@ import {
 import { containerResources, isPodReady, isPodUnschedulable } from '../../../hub/src/loop/signals.ts';
 import { isTerminated, resizeProblem } from '../../../hub/src/sla/podscale-plan.ts';
 import { CACHED_POD_FIELDS, type CachedPod } from '../../../lib/cached-pod.ts';
-import { type AnyKeepList, retainIn } from '../../../lib/keep-list.ts';
+import { retainIn } from '../../../lib/keep-list.ts';
+import { everyField, keptPaths, leafPaths, under } from '../../support/keep-list-paths.ts';
 
 const productionPod = (): k8s.V1Pod =>
   JSON.parse(readFileSync(new URL('../../fixtures/pods/production-pod.json', import.meta.url), 'utf8'));
-
-type ModelClass = { getAttributeTypeMap(): Array<{ name: string; type: string }> };
-const models = k8s as unknown as Record<string, ModelClass | undefined>;
-
-/**
- * A value of the client's model type `type` with every field filled (arrays with two elements), as
- * its generated attribute map declares them: a new V1Pod field shows up here without a test change.
- */
-function everyField(type: string, path: readonly string[] = []): unknown {
-  const array = /^Array<(.+)>$/.exec(type);
-  if (array) return [everyField(array[1]!, path), everyField(array[1]!, path)];
-  switch (type) {
-    case 'string':
-    case 'IntOrString':
-      return `${path.join('.')}-value`;
-    case 'number':
-      return 7;
-    case 'boolean':
-      return true;
-    case 'Date':
-      return new Date(0);
-    case 'any':
-      return { any: 'value' };
-    case '{ [key: string]: string; }':
-      return { a: '1', b: '2' };
-  }
-  const model = models[type];
-  if (!model?.getAttributeTypeMap) throw new Error(`no model ${type}`);
-  const obj: Record<string, unknown> = {};
-  for (const a of model.getAttributeTypeMap()) {
-    // a type inside itself (none in a pod today) is filled once
-    if (!path.includes(a.type)) obj[a.name] = everyField(a.type, [...path, type]);
-  }
-  return obj;
-}
-
-/** Every path to a defined leaf value: "spec.containers[].name", maps and Dates as leaves too. */
-function leafPaths(value: unknown, at = ''): Set<string> {
-  const out = new Set<string>();
-  const visit = (v: unknown, p: string) => {
-    if (v === undefined) return;
-    if (Array.isArray(v)) for (const e of v) visit(e, `${p}[]`);
-    else if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
-      for (const [k, inner] of Object.entries(v)) visit(inner, p ? `${p}.${k}` : k);
-    } else out.add(p);
-  };
-  visit(value, at);
-  return out;
-}
-
-/** The keep-list's own paths: each kept field, a nested list's fields below it. */
-function keptFields(keep: AnyKeepList, at = ''): string[] {
-  return Object.entries(keep).flatMap(([k, inner]) =>
-    inner === true ? [`${at}${k}`] : keptFields(inner as AnyKeepList, `${at}${k}.`),
-  );
-}
-
-/** Whether a leaf path lies in a kept field (arrays' "[]" do not name a field). */
-const under = (path: string, field: string) => {
-  const p = path.replaceAll('[]', '');
-  return p === field || p.startsWith(`${field}.`);
-};
 
 describe('CACHED_POD_FIELDS', () => {
   it('keeps exactly the fields of the keep-list of a pod with every field filled, each whole', () => {
@@ -85,9 +24,7 @@ describe('CACHED_POD_FIELDS', () => {
     const pod = everyField('V1Pod') as k8s.V1Pod;
     retainIn(pod, CACHED_POD_FIELDS);
 
-    const fields = keptFields(CACHED_POD_FIELDS);
-    const served = [...leafPaths(full)];
-    const expected = served.filter((p) => fields.some((f) => under(p, f)));
+    const { kept: expected, served, fields } = keptPaths(full, CACHED_POD_FIELDS);
     expect([...leafPaths(pod)].sort()).toEqual(expected.sort());
     // every kept field names a field a pod has (the list cannot name what the API has not)
     for (const f of fields)
