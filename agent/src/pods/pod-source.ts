@@ -37,7 +37,10 @@ export interface KubePodSourceOptions {
   kc: k8s.KubeConfig;
   nodeName: string;
   log: Logger;
-  /** Filter PodScales server-side with `spec.nodeName=<node>` (the CRD's selectableFields); default false. */
+  /**
+   * Filter PodScales server-side with `spec.nodeName=<node>` (the CRD's selectableFields); default
+   * false here, while the agent's --podscale-node-field-selector flag defaults to true.
+   */
   podScaleNodeFieldSelector?: boolean;
   slaTtlMs?: number;
   nodeRefreshMs?: number;
