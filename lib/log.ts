@@ -17,11 +17,12 @@ export interface LogOptions {
 const ERROR_LEVEL = 50;
 
 /**
- * An error that reveals a defect in the code rather than a failure the code handles. Not one with a
- * cause: fetch reports an unreachable server as TypeError('fetch failed', { cause }).
+ * An error that reveals a defect in the code rather than a failure the code handles. Not one given a
+ * cause, even an undefined one: fetch reports an unreachable server as TypeError('fetch failed',
+ * { cause }) and a response cut off as TypeError('terminated', { cause }).
  */
 export function isDefect(err: unknown): boolean {
-  return (err instanceof TypeError || err instanceof ReferenceError) && err.cause === undefined;
+  return (err instanceof TypeError || err instanceof ReferenceError) && !Object.hasOwn(err, 'cause');
 }
 
 export function createLogger(options: LogOptions = {}): Logger {

@@ -38,10 +38,11 @@ describe('createLogger', () => {
       { err: new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') }) },
       'informer failed',
     );
+    log.warn({ err: new TypeError('terminated', { cause: undefined }) }, 'watch ended');
     log.warn({ err: new RangeError('varint runs past the end of the message') }, 'report refused');
     log.info({ node: 'n1' }, 'agent connected');
     log.error({ err: new TypeError('x') }, 'already an error');
     await new Promise((resolve) => setImmediate(resolve));
-    expect(lines.map((l) => l.level)).toEqual(['warn', 'warn', 'warn', 'info', 'error']);
+    expect(lines.map((l) => l.level)).toEqual(['warn', 'warn', 'warn', 'warn', 'info', 'error']);
   });
 });
