@@ -58,9 +58,10 @@ function range(values: readonly number[], unit: HeadlineFigure['unit']): string 
   if (values.length === 0) return 'not measured';
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  return lo === hi
-    ? formatValue(lo, unit)
-    : `${formatValue(lo, unit).replace(/ .*$/, '')}–${formatValue(hi, unit)}`;
+  const low = formatValue(lo, unit);
+  const high = formatValue(hi, unit);
+  // ends that read the same once rounded are one figure
+  return low === high ? low : `${low.replace(/ .*$/, '')}–${high}`;
 }
 
 /** Markdown table: one row per headline name, the range over the runs and their reference loops. */

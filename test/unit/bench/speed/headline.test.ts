@@ -57,6 +57,13 @@ describe('performanceTable', () => {
     expect(cpu).toContain('640–900 ms');
     expect(rows.find((r) => r.includes('`hub reports per s`'))).toContain('not measured (0 runs)');
   });
+
+  it('gives one figure when the runs read the same once rounded', () => {
+    const cpu = performanceTable([run(3.031, 640), run(3.034, 900)])
+      .split('\n')
+      .find((r) => r.includes('`agent cpu % of one core`'));
+    expect(cpu).toContain('| 3.03 % (2 runs) |');
+  });
 });
 
 describe('replaceTable', () => {
