@@ -257,7 +257,9 @@ function writesBetween(before: Map<string, number>, after: Map<string, number>):
 
 /**
  * Waits until the agent reports every pod with a response time, then for at least `minSeconds` (the
- * first shrink comes only after the law's shrink hold), then until desired stops moving.
+ * first shrink comes only after the law's shrink hold), then until neither a PodScale's desired nor a
+ * pod's own size has moved for `quietSeconds`: desired is written at most once a minute in steady
+ * state while the directives carry every decision, so pods can still be resizing under a quiet desired.
  */
 async function settle(
   c: Cluster,
@@ -284,8 +286,12 @@ async function settle(
     performance.now() < deadline &&
     (performance.now() < earliest || performance.now() - quietSince < quietSeconds * 1000)
   ) {
+    const sizes = (
+      c.api.api.list(c.api.resource('', 'pods'), { namespace: NS, labels: [], fields: [] }) as KObject[]
+    ).map((pod) => `${pod.metadata?.name}:${specCpu(pod)}`);
     const fingerprint = podScales(c.api)
       .map((ps) => `${ps.metadata.name}=${ps.spec.desired.cpu}`)
+      .concat(sizes)
       .sort()
       .join(',');
     if (fingerprint !== last) {
@@ -353,7 +359,7 @@ export async function runResizeLatency(o: ResizeLatencyOptions): Promise<BenchRe
   const notes: string[] = [];
   try {
     // past the shrink hold from the pods' start size, and a few evidence windows more
-    const settleSeconds = await settle(c, o.pods, 3, RECOMMENDER_DEFAULTS.tuning.shrinkHoldSeconds + 15, 120);
+    const settleSeconds = await settle(c, o.pods, 5, RECOMMENDER_DEFAULTS.tuning.shrinkHoldSeconds + 15, 120);
     const pid = c.agent.pid as number;
     const cpu0 = await processCpuSeconds(pid);
     const counts0 = c.api.requestCounts();
