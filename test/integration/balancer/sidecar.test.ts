@@ -1,24 +1,44 @@
-// The sidecar process as deployed (node hub/src/balancer/main.ts with flags): it polls the hub,
-// reads pod IPs from the API server, sets HAProxy's slots, and exits 0 on SIGTERM.
-import { spawn } from 'node:child_process';
+// The sidecar process as deployed, from source and as the image runs it (dist/balancer.mjs, built
+// here by build.ts, with the image's environment): it polls the hub, reads pod IPs from the API
+// server, sets HAProxy's slots, and exits 0 on SIGTERM.
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageCommand } from '../../../build-entries.ts';
 import { kubeClients } from '../../../lib/kube.ts';
 import { type ApiServer, startApiServer } from '../../../packages/apiserver/index.ts';
 import { freePort, type Haproxy, startHaproxy, waitFor } from './harness.ts';
 import { type HubState, SLA, startHubState } from './hub-state.ts';
 
-const MAIN = new URL('../../../hub/src/balancer/main.ts', import.meta.url).pathname;
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const MAIN = join(ROOT, 'hub/src/balancer/main.ts');
 const IPS: Record<string, string> = { 'web-1': '10.9.0.1', 'web-2': '10.9.0.2' };
 
-describe('balancer sidecar process', () => {
+/** How the sidecar is started: node's arguments before its flags, and its environment. */
+type Launch = () => { nodeArgs: string[]; env: NodeJS.ProcessEnv };
+
+const bundleDir = mkdtempSync(join(tmpdir(), 'kosmos-balancer-build-'));
+afterAll(() => rmSync(bundleDir, { recursive: true, force: true }));
+
+describe.each<[string, Launch]>([
+  ['from source', () => ({ nodeArgs: [MAIN], env: process.env })],
+  ['as the image runs it (bundled)', () => imageCommand(bundleDir, 'balancer')],
+])('balancer sidecar process %s', (how, launch) => {
   let haproxy: Haproxy;
   let hub: HubState;
   let api: ApiServer;
   let core: k8s.CoreV1Api;
 
   beforeAll(async () => {
+    if (how.includes('bundled'))
+      await promisify(execFile)(process.execPath, [join(ROOT, 'build.ts'), `--out=${bundleDir}`], {
+        timeout: 60_000,
+      });
     haproxy = await startHaproxy({ backend: 'web', slots: 2, serverPort: await freePort() });
     hub = await startHubState();
     api = await startApiServer({ podIp: (pod) => IPS[pod.metadata?.name ?? ''] });
@@ -43,10 +63,11 @@ describe('balancer sidecar process', () => {
     }
     hub.publish({ 'web-1': 1500, 'web-2': 500 }, uids);
 
+    const { nodeArgs, env } = launch();
     const child = spawn(
       process.execPath,
       [
-        MAIN,
+        ...nodeArgs,
         `--hub=${hub.address}`,
         `--haproxy-socket=${haproxy.socketPath}`,
         '--backend=web',
@@ -56,7 +77,7 @@ describe('balancer sidecar process', () => {
         `--kube-server=${api.url}`,
         '--log-level=warn',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], env },
     );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d));
