@@ -2,6 +2,8 @@
 // agent bundles, run as the image runs them, close the scaling loop on an embedded API server.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -367,4 +369,44 @@ describe('the hub and agent bundles against an API server', () => {
     expect(lease()?.spec?.holderIdentity).toBe('');
     expect([...hub.otherStdout, ...agent.otherStdout, hub.stderr, agent.stderr].filter(Boolean)).toEqual([]);
   }, 120_000);
+});
+
+describe('the sample-app bundle', () => {
+  it('serves requests and their latency histogram as the image runs it, and exits 0 on SIGTERM', async () => {
+    const port = await new Promise<number>((resolvePort, reject) => {
+      const probe = createServer();
+      probe.once('error', reject);
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolvePort(port));
+      });
+    });
+    const app = ImageProcess.start(out, 'sample-app', [
+      `--port=${port}`,
+      '--host=127.0.0.1',
+      '--cpu-per-request-ms=2',
+      '--name=bundle',
+    ]);
+    try {
+      await waitFor(
+        'the sample app listening',
+        () => (app.otherStdout.some((l) => l.startsWith('sample-app listening on')) ? true : undefined),
+        30_000,
+      );
+      const base = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${base}/work`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('x-backend')).toBe('bundle');
+        await res.arrayBuffer();
+      }
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/^http_request_duration_seconds_bucket\{le="\+Inf"[^}]*\} 3$/m);
+      expect(metrics).toMatch(/^http_request_duration_seconds_count(\{[^}]*\})? 3$/m);
+    } finally {
+      const exit = await app.stop();
+      expect(exit, app.tail()).toEqual({ code: 0, signal: null });
+    }
+    expect(app.stderr).toBe('');
+  });
 });
