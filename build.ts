@@ -73,6 +73,11 @@ function withoutUnusedApiMethods(source: string, keep: ReadonlySet<string>): str
 /** An identifier-like word. */
 const WORD = /[A-Za-z_$][\w$]*/g;
 
+/** Adds every identifier-like word of the file at `path` to `into`. */
+function addWordsOf(path: string, into: Set<string>): void {
+  for (const w of readFileSync(path, 'utf8').match(WORD) ?? []) into.add(w);
+}
+
 /** Every identifier-like word in the .ts files under `dir` (tests and node_modules left out). */
 function wordsOfSources(dir: string, into: Set<string>): Set<string> {
   if (!existsSync(dir)) return into;
@@ -81,9 +86,7 @@ function wordsOfSources(dir: string, into: Set<string>): Set<string> {
     if (entry.isDirectory()) {
       if (entry.name !== 'node_modules' && entry.name !== 'dist' && !entry.name.startsWith('.'))
         wordsOfSources(path, into);
-    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-      for (const w of readFileSync(path, 'utf8').match(WORD) ?? []) into.add(w);
-    }
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) addWordsOf(path, into);
   }
   return into;
 }
@@ -155,10 +158,8 @@ function apiMethodsInUse(): Set<string> {
   for (const dir of ['agent', 'hub', 'lib', 'proto', 'sample', 'packages'])
     wordsOfSources(join(ROOT, dir), words);
   const clientDist = join(ROOT, 'node_modules/@kubernetes/client-node/dist');
-  for (const name of readdirSync(clientDist)) {
-    if (name.endsWith('.js'))
-      for (const w of readFileSync(join(clientDist, name), 'utf8').match(WORD) ?? []) words.add(w);
-  }
+  for (const name of readdirSync(clientDist))
+    if (name.endsWith('.js')) addWordsOf(join(clientDist, name), words);
   return words;
 }
 

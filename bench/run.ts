@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, platform, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { imageCommand } from '../build-entries.ts';
+import { type ImageCommand, imageCommand } from '../build-entries.ts';
 import { positiveInt } from './cli-args.ts';
 import { AGENT_TICK_DEFAULTS, AGENT_TICK_QUICK, runAgentTick } from './speed/agent-tick.ts';
 import { type Calibration, calibrate } from './speed/calibrate.ts';
@@ -35,10 +35,10 @@ const BENCHMARKS = {
       },
     }),
   'hub-shards': (quick: boolean) => runHubShards({ ...HUB_SHARDS_DEFAULTS, quick }),
-  'resize-latency': (quick: boolean, agent?: BundledAgent) =>
+  'resize-latency': (quick: boolean, agent?: ImageCommand) =>
     runResizeLatency({
       ...(quick ? RESIZE_LATENCY_QUICK : RESIZE_LATENCY_DEFAULTS),
-      ...(agent ? { agentEntry: agent.argv, agentEnv: agent.env } : {}),
+      ...(agent ? { agentEntry: agent.nodeArgs, agentEnv: agent.env } : {}),
     }),
 } as const;
 type BenchName = keyof typeof BENCHMARKS;
@@ -96,21 +96,14 @@ interface Options {
   out: string;
 }
 
-interface BundledAgent {
-  /** node's arguments before the agent's flags. */
-  argv: string[];
-  env: Record<string, string>;
-}
-
 /**
  * The agent as the image runs it (docker-entrypoint.sh): this tree bundled by build.ts into `dir`,
  * started under the V8 limits and with the environment the build wrote beside it, plus the
  * Dockerfile's ENV, and nothing else of this process's environment but PATH and HOME.
  */
-function bundledAgent(dir: string): BundledAgent {
+function bundledAgent(dir: string): ImageCommand {
   execFileSync(process.execPath, [join(ROOT, 'build.ts'), `--out=${dir}`], { stdio: 'ignore' });
-  const { nodeArgs, env } = imageCommand(dir, 'agent');
-  return { argv: nodeArgs, env };
+  return imageCommand(dir, 'agent');
 }
 
 function failed(name: string, err: unknown, startedMs: number): BenchResult {

@@ -3,6 +3,7 @@
 // One stream per node, never displaced while it reports; only Kubernetes Nodes are served; a
 // report over the bounds (report-bounds.ts) closes its stream; silent or deleted nodes are forgotten.
 import * as grpc from '@grpc/grpc-js';
+import { passingEncoded } from '../../../lib/grpc/contract-types.ts';
 import { encodeDirectiveMessage } from '../../../lib/grpc/directive-encoder.ts';
 import { withTrailingVarint } from '../../../lib/grpc/encoded-message.ts';
 import { kosmosProto, PROTOCOL_VERSION } from '../../../lib/grpc/proto.ts';
@@ -112,7 +113,7 @@ function agentHubDefinition(decoder: ReportDecoder): grpc.ServiceDefinition {
         const msg = connect.requestDeserialize(bytes) as AgentMessage__Output;
         return msg.body === 'hello' && msg.hello ? { hello: msg.hello } : {};
       },
-      responseSerialize: (m: HubMessage | Buffer) => (Buffer.isBuffer(m) ? m : connect.responseSerialize(m)),
+      responseSerialize: passingEncoded<HubMessage>(connect.responseSerialize),
     },
   } as grpc.ServiceDefinition;
 }

@@ -1,6 +1,5 @@
 // Reading an agent's domain sample and the Kubernetes pod object into the control code's shapes
 // (the recommender's signal, the pod's sizes and conditions), plus the PodScale write deadband. Pure.
-
 import { statisticSeconds } from '../../../lib/api/statistic.ts';
 import type { ResourceQuantities, Statistic } from '../../../lib/api/types.ts';
 import type { CachedPod } from '../../../lib/cached-pod.ts';

@@ -117,11 +117,11 @@ export class ClusterModel {
         before.windowSeconds = report.windowSeconds;
         continue;
       }
+      // (this node's room is dropped below: a pod new to it changes its pod set)
       if (before) {
         this.#podsByNode.get(before.node)?.delete(pod.uid);
         this.#room.delete(before.node);
       }
-      this.#room.delete(name);
       this.#pods.set(pod.uid, {
         uid: pod.uid,
         namespace: pod.namespace,

@@ -5,6 +5,7 @@ import { KubeConfig, type KubernetesListObject, type V1ConfigMap } from '@kubern
 import { afterEach, describe, expect, it } from 'vitest';
 import { CACHED_POD_FIELDS, type CachedPod } from '../../../lib/cached-pod.ts';
 import { type Informer, startInformer } from '../../../lib/informer.ts';
+import type { KeepList } from '../../../lib/keep-list.ts';
 import { silentLogger } from '../../../lib/log.ts';
 import { startApiServer } from '../../../packages/apiserver/index.ts';
 import { waitForTruthy as until } from '../../support/wait-for.ts';
@@ -247,25 +248,29 @@ describe('startInformer against the embedded API server', () => {
     expect(inf.get('default', 'other')).toBeUndefined();
   });
 
-  it('caches listed and watched objects without managedFields, the rest of them as served', async () => {
+  /**
+   * An informer of every pod (with `retain`, or the default trim) and what its handlers were given:
+   * a pod `listed` before it synced, then one `watched` after, and `listed` updated (a label added).
+   */
+  async function listedAndWatched<T extends k8s.KubernetesObject>(
+    retain: KeepList<T> | undefined,
+    body: (name: string) => k8s.V1Pod,
+  ) {
     const server = await startApiServer({ nodes: 1 });
     cleanups.push(() => server.stop());
     const core = server.kubeConfig().makeApiClient(k8s.CoreV1Api);
-    const inf = startInformer<k8s.V1Pod>({
+    const inf = startInformer<T>({
       kc: server.kubeConfig(),
       path: '/api/v1/pods',
-      listFn: () => core.listPodForAllNamespaces(),
+      listFn: () => core.listPodForAllNamespaces() as Promise<k8s.KubernetesListObject<T>>,
+      ...(retain ? { retain } : {}),
       log: silentLogger(),
       backoff: { initialMs: 20, maxMs: 100 },
     });
     cleanups.push(() => inf.stop());
-    const seen: k8s.V1Pod[] = [];
+    const seen: T[] = [];
     inf.on('add', (p) => seen.push(p));
     inf.on('update', (p) => seen.push(p));
-    const body = (name: string) => ({
-      metadata: { name, namespace: 'default', labels: { app: 'web' } },
-      spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'app' }] },
-    });
     await core.createNamespacedPod({ namespace: 'default', body: body('listed') });
     await inf.waitForSync(3000);
     await core.createNamespacedPod({ namespace: 'default', body: body('watched') });
@@ -273,8 +278,16 @@ describe('startInformer against the embedded API server', () => {
       { namespace: 'default', name: 'listed', body: { metadata: { labels: { app: 'web', tier: 'front' } } } },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
     );
-    await until(() => inf.get('default', 'listed')?.metadata?.labels?.tier === 'front');
+    await until(() => inf.get('default', 'listed')?.metadata?.labels?.['tier'] === 'front');
     await until(() => inf.get('default', 'watched') !== undefined);
+    return { core, inf, seen };
+  }
+
+  it('caches listed and watched objects without managedFields, the rest of them as served', async () => {
+    const { core, inf, seen } = await listedAndWatched<k8s.V1Pod>(undefined, (name) => ({
+      metadata: { name, namespace: 'default', labels: { app: 'web' } },
+      spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'app' }] },
+    }));
     for (const name of ['listed', 'watched']) {
       const served = await core.readNamespacedPod({ namespace: 'default', name });
       expect(served.metadata?.managedFields?.length, name).toBeGreaterThan(0);
@@ -288,21 +301,6 @@ describe('startInformer against the embedded API server', () => {
   });
 
   it('caches listed and watched pods with only the fields of their keep-list (CachedPod)', async () => {
-    const server = await startApiServer({ nodes: 1 });
-    cleanups.push(() => server.stop());
-    const core = server.kubeConfig().makeApiClient(k8s.CoreV1Api);
-    const inf = startInformer<CachedPod>({
-      kc: server.kubeConfig(),
-      path: '/api/v1/pods',
-      listFn: () => core.listPodForAllNamespaces(),
-      retain: CACHED_POD_FIELDS,
-      log: silentLogger(),
-      backoff: { initialMs: 20, maxMs: 100 },
-    });
-    cleanups.push(() => inf.stop());
-    const seen: CachedPod[] = [];
-    inf.on('add', (p) => seen.push(p));
-    inf.on('update', (p) => seen.push(p));
     const resources = {
       requests: { cpu: '250m', memory: '128Mi' },
       limits: { cpu: '500m', memory: '256Mi' },
@@ -328,15 +326,7 @@ describe('startInformer against the embedded API server', () => {
         tolerations: [{ key: 'k', operator: 'Exists' }],
       },
     });
-    await core.createNamespacedPod({ namespace: 'default', body: body('listed') });
-    await inf.waitForSync(3000);
-    await core.createNamespacedPod({ namespace: 'default', body: body('watched') });
-    await core.patchNamespacedPod(
-      { namespace: 'default', name: 'listed', body: { metadata: { labels: { app: 'web', tier: 'front' } } } },
-      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-    );
-    await until(() => inf.get('default', 'listed')?.metadata?.labels?.['tier'] === 'front');
-    await until(() => inf.get('default', 'watched') !== undefined);
+    const { core, inf, seen } = await listedAndWatched<CachedPod>(CACHED_POD_FIELDS, body);
     for (const name of ['listed', 'watched']) {
       const served = await core.readNamespacedPod({ namespace: 'default', name });
       expect(served.metadata?.annotations?.['note'], name).toHaveLength(200);

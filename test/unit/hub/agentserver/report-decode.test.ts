@@ -12,8 +12,8 @@ import { kosmosProto } from '../../../../lib/grpc/proto.ts';
 import type { AgentMessage, AgentMessage__Output } from '../../../../proto/gen/kosmos/v1/AgentMessage.ts';
 import type { CapReason } from '../../../../proto/gen/kosmos/v1/CapReason.ts';
 import type { NodeReport } from '../../../../proto/gen/kosmos/v1/NodeReport.ts';
-import type { PodReport } from '../../../../proto/gen/kosmos/v1/PodReport.ts';
 import type { ResizeState } from '../../../../proto/gen/kosmos/v1/ResizeState.ts';
+import { nodeReportArbitrary } from '../../../support/node-report-arbitrary.ts';
 
 const connect = () => kosmosProto().kosmos.v1.AgentHub.service.Connect;
 const encode = (m: AgentMessage) => connect().requestSerialize(m);
@@ -23,66 +23,11 @@ function viaLoader(bytes: Buffer) {
   return msg.report ? nodeSampleFromWire(msg.report) : undefined;
 }
 
-const text = fc.string({ maxLength: 12 });
-const int64 = fc.oneof(
-  fc.integer({ min: -(2 ** 40), max: 2 ** 40 }),
-  fc.constantFrom(0, -1, 2 ** 53 - 1, -(2 ** 53) + 1),
-);
-const uint64 = fc.oneof(fc.nat(), fc.constantFrom(0, 127, 128, 2 ** 28 - 1, 2 ** 28, 2 ** 35, 2 ** 53 - 1));
-const resources = fc.option(fc.record({ cpuMilli: int64, memoryBytes: int64 }), { nil: null });
-const pod: fc.Arbitrary<PodReport> = fc.record(
-  {
-    uid: text,
-    namespace: text,
-    name: text,
-    container: text,
-    sla: text,
-    cpuUsageMilli: fc.double({ noNaN: true }),
-    cpuThrottledRatio: fc.double({ noNaN: true }),
-    memoryWorkingSetBytes: uint64,
-    responseTime: fc.option(
-      fc.record({
-        requestCount: uint64,
-        meanSeconds: fc.double({ noNaN: true }),
-        p50Seconds: fc.double({ noNaN: true }),
-        p90Seconds: fc.double(),
-        p95Seconds: fc.double({ noNaN: true }),
-        p99Seconds: fc.double({ noNaN: true }),
-        windowSeconds: fc.double({ noNaN: true }),
-        valid: fc.boolean(),
-        error: text,
-        failureReason: text,
-      }),
-      { nil: null },
-    ),
-    enacted: resources,
-    capped: resources,
-    // unknown numbers too: they read as the default
-    capReason: fc.integer({ min: 0, max: 9 }) as fc.Arbitrary<CapReason>,
-    resizeState: fc.integer({ min: 0, max: 8 }) as fc.Arbitrary<ResizeState>,
-    resizeMessage: text,
-    ready: fc.boolean(),
-    restartCount: fc.nat(),
-    lastTerminationOom: fc.boolean(),
-    usageValid: fc.boolean(),
-    cpuPressureSomeAvg10: fc.double({ noNaN: true }),
-  },
-  { requiredKeys: [] },
-);
-const report: fc.Arbitrary<NodeReport> = fc.record(
-  {
-    nodeName: text,
-    sequence: uint64,
-    agentVersion: text,
-    allocatable: resources,
-    untrackedRequests: resources,
-    pods: fc.array(pod, { maxLength: 4 }),
-    timestampMs: int64,
-    windowSeconds: fc.double({ noNaN: true }),
-    hubWasUnreachable: fc.boolean(),
-  },
-  { requiredKeys: [] },
-);
+// unknown numbers too: they read as the default
+const report = nodeReportArbitrary({
+  capReason: fc.integer({ min: 0, max: 9 }) as fc.Arbitrary<CapReason>,
+  resizeState: fc.integer({ min: 0, max: 8 }) as fc.Arbitrary<ResizeState>,
+});
 
 describe('decodeReportMessage', () => {
   it('decodes any report into the sample the loader and nodeSampleFromWire give', () => {
